@@ -1,0 +1,118 @@
+// QEMU's `log` backend (qemu-trace-formats.md §3.2): every prefix era, detected per line because
+// the style can change inside one file (HMP `-msg`, several processes on one stderr).
+//   TID@SEC.USEC:name msg            2.3–10.0 (the id is the PID up to 3.1, a TID from 4.0; the
+//                                    line cannot tell which, so it is always reported as tid)
+//   YYYY-MM-DDTHH:MM:SS[.ffffff]Z name msg   10.1+, UTC; the fraction is absent when µs == 0
+//   name msg                         no prefix; accepted only when the name is a known event
+// Prefixed lines are accepted whatever the name (the caller files unknown names as unparsed),
+// except that the 10.1+ prefix also precedes error_report output (`...Z qemu-system-x86_64: x`),
+// whose second token is not followed by a space and so is not a record.
+import type { TextDialect, TextHeader } from '../text-types.ts';
+import {
+  dateTimeSeconds,
+  epochNs,
+  fractionNs,
+  isDigit,
+  messageAfter,
+  nameEnd,
+  skipDigits,
+} from './scan.ts';
+
+const AT = 64;
+const DOT = 46;
+const COLON = 58;
+const SPACE = 32;
+const Z = 90;
+
+/** `TID@SEC.USEC:name msg`; null when the line does not have exactly that shape. */
+function parseTidPrefix(line: string): TextHeader | null {
+  // One fused pass per field: this is the hottest function of text ingest.
+  const len = line.length;
+  let i = 0;
+  let c = 0;
+  let tid = 0;
+  for (; i < len; i++) {
+    c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    tid = tid * 10 + (c - 48);
+  }
+  if (i === 0 || i > 15 || c !== AT) return null;
+  const secStart = ++i;
+  let sec = 0;
+  for (; i < len; i++) {
+    c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    sec = sec * 10 + (c - 48);
+  }
+  if (i === secStart || i - secStart > 15 || c !== DOT) return null;
+  const usecStart = ++i;
+  let usec = 0;
+  for (; i < len; i++) {
+    c = line.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    usec = usec * 10 + (c - 48);
+  }
+  if (i - usecStart !== 6 || c !== COLON) return null;
+  const nameStart = i + 1;
+  const end = nameEnd(line, nameStart);
+  if (end < 0) return null;
+  return {
+    tsNs: epochNs(sec, usec * 1000),
+    tid,
+    pid: null,
+    name: line.slice(nameStart, end),
+    msg: messageAfter(line, end),
+    prefixStyle: 'tid@sec.usec',
+  };
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.f]Z name msg`; null otherwise (including error_report lines). */
+function parseIsoPrefix(line: string): TextHeader | null {
+  if (line.charCodeAt(10) !== 84 /* T */) return null;
+  const sec = dateTimeSeconds(line, 0);
+  if (sec < 0) return null;
+  let i = 19;
+  let ns = 0;
+  if (line.charCodeAt(i) === DOT) {
+    const fEnd = skipDigits(line, i + 1);
+    if (fEnd === i + 1) return null;
+    ns = fractionNs(line, i + 1, fEnd);
+    if (ns < 0) return null;
+    i = fEnd;
+  }
+  if (line.charCodeAt(i) !== Z || line.charCodeAt(i + 1) !== SPACE) return null;
+  const nameStart = i + 2;
+  const end = nameEnd(line, nameStart);
+  if (end < 0) return null;
+  return {
+    tsNs: epochNs(sec, ns),
+    tid: null,
+    pid: null,
+    name: line.slice(nameStart, end),
+    msg: messageAfter(line, end),
+    prefixStyle: 'iso8601',
+  };
+}
+
+function parseBare(line: string, isKnown: (name: string) => boolean): TextHeader | null {
+  const end = nameEnd(line, 0);
+  if (end < 0) return null;
+  const name = line.slice(0, end);
+  if (!isKnown(name)) return null;
+  return { tsNs: null, tid: null, pid: null, name, msg: messageAfter(line, end), prefixStyle: 'none' };
+}
+
+export function parseLogLine(line: string, isKnown: (name: string) => boolean): TextHeader | null {
+  if (line.length === 0) return null;
+  if (isDigit(line.charCodeAt(0))) {
+    const h = parseTidPrefix(line) ?? parseIsoPrefix(line);
+    if (h !== null) return h;
+  }
+  return parseBare(line, isKnown);
+}
+
+export const log: TextDialect = {
+  format: 'log',
+  clock: 'epoch',
+  parse: parseLogLine,
+};

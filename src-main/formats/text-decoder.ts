@@ -1,0 +1,195 @@
+// Turns the lines of a text trace into typed records: the dialect splits off the prefix, the
+// catalogue's compiled format inverts printf. A line that is not a record header either
+// continues the previous event (a `\n` in its format or in a `%s` value) or is foreign; either
+// way nothing is dropped: what cannot be typed goes to `unparsed` with the reason.
+import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '../catalogue/types.ts';
+import { compileFormatCached } from '../catalogue/index.ts';
+import type { TextDialect, TextHeader } from './text-types.ts';
+import type { PrefixStyle, RecordSink } from './types.ts';
+
+/** Continuation lines kept for one event before the rest are treated as foreign. */
+const MAX_CONTINUATION_LINES = 4096;
+const MAX_CONTINUATION_CHARS = 1 << 20;
+
+interface Pending {
+  header: TextHeader;
+  event: EventSpec | undefined;
+  lines: string[];
+  chars: number;
+  lineNo: number;
+  offset: number;
+  /** Line numbers/offsets of continuation lines, to report them if they turn out to be foreign. */
+  more: { lineNo: number; offset: number }[];
+}
+
+export interface TextDecodeStats {
+  records: number;
+  prefixStyles: Map<PrefixStyle, number>;
+}
+
+export class TextTraceDecoder {
+  private pending: Pending | null = null;
+  private seq = 0;
+  private readonly isKnown: (name: string) => boolean;
+  readonly stats: TextDecodeStats = { records: 0, prefixStyles: new Map() };
+
+  constructor(
+    private readonly dialect: TextDialect,
+    private readonly catalogue: Catalogue,
+  ) {
+    this.isKnown = (name) => catalogue.get(name) !== undefined;
+  }
+
+  line(text: string, lineNo: number, offset: number, sink: RecordSink): void {
+    const h = this.dialect.parse(text, this.isKnown);
+    if (h === 'skip') return;
+    if (h !== null) {
+      this.flush(sink);
+      this.pending = {
+        header: h,
+        event: this.catalogue.get(h.name),
+        lines: [text],
+        chars: text.length,
+        lineNo,
+        offset,
+        more: [],
+      };
+      return;
+    }
+    const p = this.pending;
+    if (p !== null && p.event !== undefined && canSpanLines(p.event) && p.more.length < MAX_CONTINUATION_LINES && p.chars < MAX_CONTINUATION_CHARS) {
+      p.lines.push(text);
+      p.chars += text.length + 1;
+      p.more.push({ lineNo, offset });
+      return;
+    }
+    this.flush(sink);
+    this.foreign(text, lineNo, offset, null, sink);
+  }
+
+  end(sink: RecordSink): void {
+    this.flush(sink);
+  }
+
+  private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink): void {
+    this.stats.records++;
+    sink.unparsed({
+      seq: this.seq++,
+      offset,
+      line: lineNo,
+      tsNs: near?.tsNs ?? null,
+      tid: near?.tid ?? null,
+      pid: near?.pid ?? null,
+      name: null,
+      reason: text.length === 0 ? 'empty line' : 'not a trace record (foreign line)',
+      raw: text,
+    });
+  }
+
+  private flush(sink: RecordSink): void {
+    const p = this.pending;
+    if (p === null) return;
+    this.pending = null;
+    const h = p.header;
+    const styles = this.stats.prefixStyles;
+    styles.set(h.prefixStyle, (styles.get(h.prefixStyle) ?? 0) + 1);
+    if (p.event === undefined) {
+      this.emitUnparsed(p, sink, `unknown event '${h.name}' (not in catalogue ${this.catalogue.name})`, 1);
+      this.orphans(p, 1, sink);
+      return;
+    }
+    const compiled = compileFormatCached(p.event);
+    if (p.lines.length > 1) {
+      const full = joinedMessage(p);
+      const args = this.decode(compiled, h, full);
+      if (args !== null) {
+        this.emitEvent(p, args, sink);
+        return;
+      }
+    }
+    const args = this.decode(compiled, h, h.msg);
+    if (args !== null) this.emitEvent(p, args, sink);
+    else this.emitUnparsed(p, sink, `message does not match the format of '${h.name}' in catalogue ${this.catalogue.name}`, 1);
+    this.orphans(p, 1, sink);
+  }
+
+  private decode(compiled: CompiledFormat, h: TextHeader, msg: string): ArgValue[] | null {
+    if (h.fields !== undefined) return decodeFields(compiled.event, h.fields);
+    return compiled.decode(msg);
+  }
+
+  private orphans(p: Pending, from: number, sink: RecordSink): void {
+    for (let i = from; i < p.lines.length; i++) {
+      const m = p.more[i - 1];
+      this.foreign(p.lines[i], m.lineNo, m.offset, p.header, sink);
+    }
+  }
+
+  private emitEvent(p: Pending, args: ArgValue[], sink: RecordSink): void {
+    const h = p.header;
+    this.stats.records++;
+    sink.event({ seq: this.seq++, offset: p.offset, line: p.lineNo, tsNs: h.tsNs, tid: h.tid, pid: h.pid, event: p.event as EventSpec, args });
+  }
+
+  private emitUnparsed(p: Pending, sink: RecordSink, reason: string, lines: number): void {
+    const h = p.header;
+    this.stats.records++;
+    sink.unparsed({
+      seq: this.seq++,
+      offset: p.offset,
+      line: p.lineNo,
+      tsNs: h.tsNs,
+      tid: h.tid,
+      pid: h.pid,
+      name: h.name,
+      reason,
+      raw: p.lines.slice(0, lines).join('\n'),
+    });
+  }
+}
+
+function canSpanLines(ev: EventSpec): boolean {
+  return ev.format.includes('\n') || ev.args.some((a) => a.kind === 'string');
+}
+
+/** The message of a multi-line event: first line's message plus the continuation lines. */
+function joinedMessage(p: Pending): string {
+  return [p.header.msg, ...p.lines.slice(1)].join('\n');
+}
+
+/** babeltrace payloads carry named fields: no printf inversion, only typing. */
+function decodeFields(ev: EventSpec, fields: ReadonlyArray<readonly [string, string]>): ArgValue[] | null {
+  const byName = new Map(fields);
+  const out: ArgValue[] = new Array(ev.args.length);
+  for (let i = 0; i < ev.args.length; i++) {
+    const a = ev.args[i];
+    const text = byName.get(a.name);
+    if (text === undefined) return null;
+    const v = valueFromText(a, text);
+    if (v === undefined) return null;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** Type a decimal or 0x-hex field value as the declared C type; undefined when it cannot be. */
+export function valueFromText(a: ArgSpec, text: string): ArgValue | undefined {
+  if (a.kind === 'string') return text;
+  const t = text.trim();
+  if (a.kind === 'bool') {
+    if (t === '0' || t === 'false') return false;
+    if (t === '1' || t === 'true') return true;
+    return undefined;
+  }
+  if (t === '(nil)') return a.bits === 64 ? 0n : 0;
+  const m = /^(-?)(0[xX][0-9a-fA-F]+|\d+)$/.exec(t);
+  if (m === null) return undefined;
+  const mag = BigInt(m[2]);
+  const v = m[1] === '-' ? -mag : mag;
+  const bits = a.kind === 'pointer' ? 64 : a.bits;
+  const span = 1n << BigInt(bits);
+  // Accept the value as printed signed or unsigned, as long as it fits the declared width.
+  if (v < -(span >> 1n) || v >= span) return undefined;
+  const r = a.signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+  return bits === 64 ? r : Number(r);
+}

@@ -1,0 +1,35 @@
+// The line-level contract of every text trace dialect. A dialect only splits a line into its
+// prefix (time, thread, process) and the QEMU event name + message; turning the message into
+// typed arguments is the catalogue's compiled format's job (or, for babeltrace, named fields).
+import type { ClockKind, PrefixStyle, TraceFormat } from './types.ts';
+
+export interface TextHeader {
+  readonly tsNs: bigint | null;
+  readonly tid: number | null;
+  readonly pid: number | null;
+  /** QEMU event name (the C identifier), e.g. `migrate_set_state`. */
+  readonly name: string;
+  /** The message exactly as printed after the single space that follows the name. Never trimmed. */
+  readonly msg: string;
+  /** babeltrace only: payload fields in order, values unquoted/unescaped as text. */
+  readonly fields?: ReadonlyArray<readonly [string, string]>;
+  readonly prefixStyle: PrefixStyle;
+  /** ftrace: thread comm (≤ 15 chars). */
+  readonly comm?: string;
+  /** ftrace/babeltrace: CPU number. */
+  readonly cpu?: number;
+}
+
+export interface TextDialect {
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  /**
+   * Parse one physical line (without its `\n`; a trailing `\r` is kept only if it was there).
+   * Returns the header of a record, `'skip'` for framing lines that are not records (ftrace's
+   * `#` header), or null for anything else (a continuation of a multi-line message or a foreign
+   * line — the caller decides which).
+   * `isKnown(name)` tells whether a name is a catalogue event; dialects with no prefix (plain
+   * `name msg` logs) must accept a line only when its name is known.
+   */
+  parse(line: string, isKnown: (name: string) => boolean): TextHeader | null | 'skip';
+}

@@ -1,0 +1,235 @@
+// `qtw`: the command-line host. Machine output on stdout; progress and diagnostics on stderr.
+// Exit codes: 0 ok, 1 failure (one-line reason on stderr), 2 usage.
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Engine } from '../../service/engine.ts';
+import { loadCatalogueSource, diffCatalogues, formatCatalogueDiff } from '../../catalogue/index.ts';
+import { createResultWriter, type OutputFormat } from './output.ts';
+import { progressReporter } from './progress.ts';
+
+const USAGE = `usage:
+  qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
+  qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
+  qtw catalogue FILE [--diff OTHER] [--json]
+  qtw start [INPUT...]          ingest the bundled sample (or INPUTs) and summarise it
+`;
+
+class UsageError extends Error {}
+
+function fail(msg: string): never {
+  throw new Error(msg);
+}
+
+const out = (s: string) => void process.stdout.write(s);
+const err = (s: string) => void process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+
+async function cmdIngest(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      catalogue: { type: 'string', multiple: true },
+      src: { type: 'string', multiple: true },
+      dst: { type: 'string', multiple: true },
+      quiet: { type: 'boolean', short: 'q' },
+    },
+  });
+  if (!values.output) throw new UsageError('ingest needs -o WORKSPACE.duckdb');
+  if (positionals.length === 0 && !values.src?.length && !values.dst?.length) throw new UsageError('ingest needs at least one INPUT');
+  const engine = await Engine.open(values.output);
+  const ac = new AbortController();
+  const onSigint = () => {
+    err('interrupted: finishing the current step and leaving the workspace consistent');
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = progressReporter(process.stderr);
+  try {
+    const r = await engine.openInputs(
+      positionals,
+      { catalogues: values.catalogue, src: values.src, dst: values.dst },
+      {
+        signal: ac.signal,
+        onProgress: values.quiet ? undefined : (p) => progress.update(p),
+        onMessage: (l) => {
+          progress.done();
+          err(l);
+        },
+      },
+    );
+    progress.done();
+    for (const t of r.traces) {
+      const where = t.member ? `${t.path}:${t.member}` : t.path;
+      err(
+        `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
+          `catalogue ${t.catalogueId}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed, ${t.dropped} dropped`,
+      );
+    }
+    for (const e of r.errors) err(e);
+    if (r.cancelled) {
+      err('ingest cancelled; traces completed before the interrupt are kept');
+      return 1;
+    }
+    return r.errors.length > 0 ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    engine.close();
+  }
+}
+
+async function cmdQuery(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f', default: 'table' } },
+  });
+  if (positionals.length !== 2) throw new UsageError('query needs WORKSPACE.duckdb and "SQL"');
+  const format = values.format as OutputFormat;
+  if (!['table', 'csv', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown --format ${values.format}`);
+  const [wsPath, sql] = positionals;
+  if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
+  const engine = await Engine.open(wsPath, { readOnly: true });
+  const onSigint = () => engine.cancelQuery();
+  process.on('SIGINT', onSigint);
+  try {
+    const w = createResultWriter(format, out);
+    await engine.streamQuery(sql, { columns: (c) => w.columns(c), rows: (r) => w.rows(r) });
+    w.end();
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    engine.close();
+  }
+}
+
+async function cmdCatalogue(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { diff: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('catalogue needs one FILE (a trace-events file or a QEMU source tree)');
+  const cat = await loadCatalogueSource(positionals[0]);
+  for (const e of cat.errors) err(`${e.file}: line ${e.line}: ${e.reason}`);
+  if (values.diff) {
+    const other = await loadCatalogueSource(values.diff);
+    for (const e of other.errors) err(`${e.file}: line ${e.line}: ${e.reason}`);
+    out(formatCatalogueDiff(diffCatalogues(cat, other)));
+    return 0;
+  }
+  if (values.json) {
+    out(
+      JSON.stringify(
+        cat.events.map((e) => ({
+          name: e.name,
+          args: e.args.map((a) => ({ name: a.name, type: a.ctype, duckdb: a.duckType })),
+          format: e.format,
+          properties: e.properties,
+          source_file: e.sourceFile,
+          line: e.line,
+        })),
+        null,
+        1,
+      ) + '\n',
+    );
+  } else {
+    for (const e of cat.events) {
+      const sig = e.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void';
+      out(`${e.properties.length ? e.properties.join(' ') + ' ' : ''}${e.name}(${sig}) ${JSON.stringify(e.format)}\n`);
+    }
+  }
+  err(`${cat.name}: ${cat.events.length} events, ${cat.errors.length} errors, sha256 ${cat.sha256}`);
+  return 0;
+}
+
+/** The bundled real sample: a QEMU 7.2 precopy migration, source and destination. */
+function bundledSample(): { inputs: string[]; catalogue: string } {
+  const res = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/samples/qemu-7.2.22-precopy');
+  return { inputs: [path.join(res, 'src.log.gz'), path.join(res, 'dst.log.gz')], catalogue: path.join(res, 'trace-events-all') };
+}
+
+async function cmdStart(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
+  const sample = bundledSample();
+  const inputs = positionals.length ? positionals : sample.inputs;
+  const wsPath = values.output ?? path.resolve('qtw-workspace.duckdb');
+  err('The workbench UI (Electron / `qtw serve`) is not built yet in this version; showing the engine on the command line.');
+  const engine = await Engine.open(wsPath);
+  try {
+    const progress = progressReporter(process.stderr);
+    const r = await engine.openInputs(inputs, { catalogues: positionals.length ? [] : [sample.catalogue] }, {
+      onProgress: (p) => progress.update(p),
+      onMessage: (l) => {
+        progress.done();
+        err(l);
+      },
+    });
+    progress.done();
+    for (const e of r.errors) err(e);
+    const w = createResultWriter('table', out);
+    out(`Workspace ${wsPath}\n\n`);
+    await engine.streamQuery(
+      `SELECT trace_id, side, format, prefix_style, records, events, unparsed, dropped, catalogue_id FROM traces ORDER BY trace_id`,
+      { columns: (c) => w.columns(c), rows: (x) => w.rows(x) },
+    );
+    w.end();
+    const w2 = createResultWriter('table', out);
+    out('\nMigration state changes:\n');
+    await engine.streamQuery(
+      `SELECT side, ts_ns, new_state FROM migrate_set_state ORDER BY side DESC, ts_ns`,
+      { columns: (c) => w2.columns(c), rows: (x) => w2.rows(x) },
+    ).catch(() => out('(no migrate_set_state events)\n'));
+    w2.end();
+    out(`\nTry: npm run -s qtw -- query ${path.relative(process.cwd(), wsPath) || wsPath} "SELECT name, count(*) FROM events GROUP BY name ORDER BY 2 DESC"\n`);
+    return 0;
+  } finally {
+    engine.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'ingest':
+        return await cmdIngest(rest);
+      case 'query':
+        return await cmdQuery(rest);
+      case 'catalogue':
+        return await cmdCatalogue(rest);
+      case 'start':
+        return await cmdStart(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        out(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${cmd}'`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`qtw: ${(e as Error).message}`);
+      err(USAGE);
+      return 2;
+    }
+    err(`qtw: ${((e as Error).message ?? String(e)).replace(/\s*\n\s*/g, ' ')}`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`qtw: ${String((e as Error)?.message ?? e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,417 @@
+// Ingest: input members → sniffed decoder → typed records → workspace, one trace per member.
+// Content decides everything (format, catalogue, side); the user can override the side.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalogue } from '../catalogue/types.ts';
+import { SimpletraceDecoder, sniffSimpletrace } from '../formats/simpletrace.ts';
+import { LineSplitter } from '../formats/lines.ts';
+import { sniffText } from '../formats/text-sniff.ts';
+import { TextTraceDecoder } from '../formats/text-decoder.ts';
+import type { TextDialect } from '../formats/text-types.ts';
+import type { ClockKind, DroppedRecord, EventRecord, PrefixStyle, RecordSink, TraceFormat, UnparsedRecord } from '../formats/types.ts';
+import { openInputs, type InputMember } from './sources.ts';
+import { detectSide, type Side } from './side.ts';
+import { TraceWriter } from '../workspace/trace-writer.ts';
+import type { Workspace } from '../workspace/workspace.ts';
+
+/** Bytes read before deciding format and catalogue (simpletrace mappings alone can be ~200 KB). */
+const HEAD_BYTES = 2 << 20;
+
+export interface IngestProgress {
+  readonly path: string;
+  readonly member: string | null;
+  /** Bytes of the input file read so far, and its size on disk. */
+  readonly bytesRead: number;
+  readonly bytesTotal: number;
+  readonly records: number;
+  readonly recordsPerSec: number;
+  /** Seconds left at the current rate, or null when unknown. */
+  readonly etaSec: number | null;
+}
+
+export interface IngestOptions {
+  readonly inputs: readonly string[];
+  readonly catalogues: readonly Catalogue[];
+  /** Side overrides by input path (from `--src FILE` / `--dst FILE`). */
+  readonly sides?: ReadonlyMap<string, Side>;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: IngestProgress) => void;
+  /** Diagnostics for the user (one line each). */
+  readonly onMessage?: (line: string) => void;
+}
+
+export interface IngestedTrace {
+  readonly traceId: number;
+  readonly path: string;
+  readonly member: string | null;
+  readonly format: TraceFormat;
+  readonly side: Side | null;
+  readonly catalogueId: string;
+  readonly records: number;
+  readonly events: number;
+  readonly unparsed: number;
+  readonly dropped: bigint;
+  readonly error: string | null;
+}
+
+export interface IngestResult {
+  readonly traces: IngestedTrace[];
+  /** Members that were not traces or were already in the workspace (with why). */
+  readonly skipped: { path: string; member: string | null; reason: string }[];
+  /** One-line errors for inputs that could not be read at all. */
+  readonly errors: string[];
+  readonly cancelled: boolean;
+}
+
+export class IngestCancelled extends Error {
+  constructor() {
+    super('ingest cancelled');
+  }
+}
+
+function label(m: { path: string; member: string | null }): string {
+  return m.member === null ? m.path : `${m.path}:${m.member}`;
+}
+
+/** A decoder behind one interface, whatever the format. */
+interface Decoder {
+  push(chunk: Uint8Array, sink: RecordSink): void;
+  end(sink: RecordSink): { error: string | null; truncatedAt: number | null };
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  prefixStyle(): PrefixStyle | null;
+}
+
+class TextDecoderAdapter implements Decoder {
+  private readonly lines = new LineSplitter();
+  private readonly dec: TextTraceDecoder;
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  constructor(dialect: TextDialect, catalogue: Catalogue) {
+    this.dec = new TextTraceDecoder(dialect, catalogue);
+    this.format = dialect.format;
+    this.clock = dialect.clock;
+  }
+  push(chunk: Uint8Array, sink: RecordSink): void {
+    this.lines.push(chunk, (text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+  }
+  end(sink: RecordSink) {
+    this.lines.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+    this.dec.end(sink);
+    return { error: null, truncatedAt: null };
+  }
+  prefixStyle(): PrefixStyle | null {
+    let best: PrefixStyle | null = null;
+    let n = -1;
+    for (const [s, c] of this.dec.stats.prefixStyles) if (c > n) [best, n] = [s, c];
+    return best;
+  }
+}
+
+class SimpleDecoderAdapter implements Decoder {
+  private readonly dec: SimpletraceDecoder;
+  readonly format: TraceFormat = 'simpletrace';
+  readonly clock: ClockKind;
+  constructor(file: string, catalogue: Catalogue, headerless: boolean) {
+    this.dec = new SimpletraceDecoder({ file, catalogue });
+    // SystemTap's headerless streams carry gettimeofday() ns; QEMU's files CLOCK_MONOTONIC.
+    this.clock = headerless ? 'epoch' : 'monotonic';
+  }
+  push(chunk: Uint8Array, sink: RecordSink): void {
+    this.dec.push(chunk, sink);
+  }
+  end(sink: RecordSink) {
+    const s = this.dec.end(sink);
+    return { error: s.error, truncatedAt: s.truncatedAt };
+  }
+  prefixStyle(): PrefixStyle | null {
+    return 'simpletrace';
+  }
+}
+
+type Plan =
+  | { kind: 'simple'; headerless: boolean }
+  | { kind: 'text'; dialect: TextDialect }
+  | { kind: 'none'; reason: string };
+
+function plan(head: Uint8Array, file: string, catalogues: readonly Catalogue[]): Plan {
+  if (head.length === 0) return { kind: 'none', reason: 'empty file' };
+  const st = sniffSimpletrace(head);
+  if (st !== null) return { kind: 'simple', headerless: st.headerless };
+  const isKnown = (name: string) => catalogues.some((c) => c.get(name) !== undefined);
+  const t = sniffText(head, isKnown);
+  if ('error' in t) return { kind: 'none', reason: t.error };
+  void file;
+  return { kind: 'text', dialect: t.dialect };
+}
+
+function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decoder {
+  if (p.kind === 'simple') return new SimpleDecoderAdapter(file, catalogue, p.headerless);
+  if (p.kind === 'text') return new TextDecoderAdapter(p.dialect, catalogue);
+  throw new Error('no decoder');
+}
+
+/** Counts what a trial decode types, to pick the best catalogue for a trace. */
+class TrialSink implements RecordSink {
+  typed = 0;
+  misfit = 0;
+  event(_r: EventRecord): void {
+    this.typed++;
+  }
+  unparsed(r: UnparsedRecord): void {
+    if (r.name !== null) this.misfit++;
+  }
+  dropped(_r: DroppedRecord): void {}
+}
+
+function chooseCatalogue(p: Plan, file: string, head: Uint8Array, catalogues: readonly Catalogue[]): Catalogue {
+  if (catalogues.length === 1) return catalogues[0];
+  let best = catalogues[0];
+  let bestScore = -Infinity;
+  for (const cat of catalogues) {
+    const sink = new TrialSink();
+    const dec = makeDecoder(p, file, cat);
+    try {
+      dec.push(head, sink);
+    } catch {
+      continue;
+    }
+    // Records typed minus records of known names that did not fit; ties keep the earlier catalogue.
+    const score = sink.typed - sink.misfit;
+    if (score > bestScore) {
+      best = cat;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export async function ingest(ws: Workspace, opts: IngestOptions): Promise<IngestResult> {
+  const result: IngestResult = { traces: [], skipped: [], errors: [], cancelled: false };
+  const sideOf = new Map<string, Side>();
+  for (const [p, s] of opts.sides ?? []) sideOf.set(path.resolve(p), s);
+  const say = opts.onMessage ?? (() => {});
+  for (const input of opts.inputs) {
+    try {
+      await stat(input);
+    } catch {
+      result.errors.push(`${input}: no such file or directory`);
+      continue;
+    }
+    try {
+      for await (const member of openInputs([input], { signal: opts.signal })) {
+        if (opts.signal?.aborted) throw new IngestCancelled();
+        const t = await ingestMember(ws, member, opts, sideOf.get(path.resolve(member.path)) ?? null, say);
+        if ('skipped' in t) {
+          result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
+          say(`${label(member)}: ${t.skipped}`);
+        } else result.traces.push(t);
+      }
+    } catch (e) {
+      if (e instanceof IngestCancelled || opts.signal?.aborted) {
+        return { ...result, cancelled: true };
+      }
+      result.errors.push(oneLine(e, input));
+    }
+  }
+  return result;
+}
+
+function oneLine(e: unknown, input: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  const line = msg.replace(/\s*\n\s*/g, ' ');
+  return line.includes(input) ? line : `${input}: ${line}`;
+}
+
+async function ingestMember(
+  ws: Workspace,
+  member: InputMember,
+  opts: IngestOptions,
+  forcedSide: Side | null,
+  say: (line: string) => void,
+): Promise<IngestedTrace | { skipped: string }> {
+  const name = label(member);
+  const started = performance.now();
+  // A plain file the same size as a trace already here is hashed first: re-ingesting it is a no-op.
+  if (member.member === null && member.encodings.length === 0 && member.size !== null) {
+    const same = await ws.conn.runAndReadAll(`SELECT count(*) FROM traces WHERE bytes = ${member.size}`);
+    if (Number(same.getRows()[0][0]) > 0) {
+      const sha = await sha256File(member.path);
+      const id = await ws.traceWithSha(sha);
+      if (id !== null) {
+        for await (const _ of member.chunks) void _; // drain
+        return { skipped: `already in the workspace as trace ${id} (same sha256); nothing to do` };
+      }
+    }
+  }
+  const iter = member.chunks[Symbol.asyncIterator]();
+  const headParts: Uint8Array[] = [];
+  let headLen = 0;
+  let srcDone = false;
+  while (headLen < HEAD_BYTES) {
+    const r = await iter.next();
+    if (r.done) {
+      srcDone = true;
+      break;
+    }
+    headParts.push(r.value);
+    headLen += r.value.length;
+  }
+  const head = Buffer.concat(headParts);
+  const p = plan(head, name, opts.catalogues);
+  if (p.kind === 'none') {
+    if (!srcDone) while (!(await iter.next()).done) { /* drain the member so the next one can be read */ }
+    if (member.member === null) throw new Error(`${name}: offset 0: ${p.reason}`);
+    return { skipped: `not a QEMU trace (${p.reason})` };
+  }
+  const catalogue = chooseCatalogue(p, name, head, opts.catalogues);
+  const dec = makeDecoder(p, name, catalogue);
+  const writer = await TraceWriter.create(ws.conn);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let lastProgress = 0;
+  const t0 = performance.now();
+  const report = (final: boolean) => {
+    if (!opts.onProgress) return;
+    const now = performance.now();
+    if (!final && now - lastProgress < 200) return;
+    lastProgress = now;
+    const read = member.sourceBytesRead();
+    const total = member.sourceBytes;
+    const secs = (now - t0) / 1000;
+    const records = writer.counts.events + writer.counts.unparsed + writer.counts.droppedRecords + writer.earlyRecords;
+    const rate = secs > 0 ? records / secs : 0;
+    const bps = secs > 0 ? read / secs : 0;
+    opts.onProgress({
+      path: member.path,
+      member: member.member,
+      bytesRead: read,
+      bytesTotal: total,
+      records,
+      recordsPerSec: rate,
+      etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
+    });
+  };
+  let endInfo: { error: string | null; truncatedAt: number | null } = { error: null, truncatedAt: null };
+  let readError: string | null = null;
+  try {
+    const feed = async (chunk: Uint8Array) => {
+      hash.update(chunk);
+      bytes += chunk.length;
+      dec.push(chunk, writer);
+      await writer.sync();
+      report(false);
+      if (opts.signal?.aborted) throw new IngestCancelled();
+    };
+    for (const part of headParts) await feed(part);
+    if (!srcDone) {
+      try {
+        for (;;) {
+          const r = await iter.next();
+          if (r.done) break;
+          await feed(r.value);
+        }
+      } catch (e) {
+        if (e instanceof IngestCancelled) throw e;
+        // Keep every complete record decoded before a read error (truncated gzip, bad zip...).
+        readError = oneLine(e, name);
+      }
+    }
+    endInfo = dec.end(writer);
+    await writer.sync();
+    report(true);
+    const sha = hash.digest('hex');
+    const dup = await ws.traceWithSha(sha);
+    if (dup !== null) {
+      await writer.dispose();
+      return { skipped: `already in the workspace as trace ${dup} (same sha256); nothing to do` };
+    }
+    const counts = stagedCounts(writer);
+    const side = forcedSide ?? detectSide(counts);
+    const traceId = await ws.nextTraceId();
+    const error = [readError, endInfo.error].filter((x): x is string => x !== null).join('; ') || null;
+    await ws.conn.run('BEGIN TRANSACTION');
+    try {
+      await ws.storeCatalogue(catalogue);
+      await writer.commit(traceId, side);
+      const c = writer.counts;
+      const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
+      const pid = await tracePid(ws, traceId);
+      await ws.conn.run(
+        `INSERT INTO traces (trace_id, path, member, encodings, format, prefix_style, side, side_source, pid, clock, clock_offset_ns,
+          catalogue_id, catalogue_misfits, bytes, sha256, first_ts_ns, last_ts_ns, records, events, unparsed, dropped, dropped_records,
+          truncated_at, error, ingested_at, ingest_ms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now(), $24)`,
+        [
+          traceId,
+          member.path,
+          member.member,
+          member.encodings.join('+'),
+          dec.format,
+          dec.prefixStyle(),
+          side,
+          side === null ? null : forcedSide !== null ? 'option' : 'content',
+          pid,
+          dec.clock,
+          catalogue.id,
+          Number(misfits.getRows()[0][0]),
+          BigInt(bytes),
+          sha,
+          c.firstTs,
+          c.lastTs,
+          c.events + c.unparsed + c.droppedRecords,
+          c.events,
+          c.unparsed,
+          c.droppedEvents,
+          c.droppedRecords,
+          endInfo.truncatedAt === null ? null : BigInt(endInfo.truncatedAt),
+          error,
+          performance.now() - started,
+        ],
+      );
+      await ws.conn.run('COMMIT');
+    } catch (e) {
+      await ws.conn.run('ROLLBACK');
+      throw e;
+    }
+    await writer.dispose();
+    if (error) say(error);
+    const c = writer.counts;
+    return {
+      traceId,
+      path: member.path,
+      member: member.member,
+      format: dec.format,
+      side,
+      catalogueId: catalogue.id,
+      records: c.events + c.unparsed + c.droppedRecords,
+      events: c.events,
+      unparsed: c.unparsed,
+      dropped: c.droppedEvents,
+      error,
+    };
+  } catch (e) {
+    await writer.dispose().catch(() => {});
+    throw e;
+  }
+}
+
+function stagedCounts(w: TraceWriter): Map<string, number> {
+  return w.stagedEventCounts();
+}
+
+/** The process id of a trace when its records carry one (simpletrace, stap, syslog, journal). */
+async function tracePid(ws: Workspace, traceId: number): Promise<number | null> {
+  const r = await ws.conn.runAndReadAll(
+    `SELECT pid FROM events WHERE trace_id = ${traceId} AND pid IS NOT NULL AND pid <> 0 GROUP BY pid ORDER BY count(*) DESC LIMIT 1`,
+  );
+  return r.currentRowCount > 0 ? Number(r.getRows()[0][0]) : null;
+}

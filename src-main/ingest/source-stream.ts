@@ -1,0 +1,147 @@
+// Running a Node transform stream (zlib, lzma-native) as a pull-based async generator.
+import type { Duplex } from 'node:stream';
+import { SourceFailure, errorText } from './source-bytes.ts';
+
+/** Output chunk size asked of zlib. */
+export const DECODE_CHUNK = 128 << 10;
+// Pause the decoder once this much decoded output waits for the consumer.
+const QUEUE_LIMIT = 2 << 20;
+
+function isTruncation(e: unknown): boolean {
+  const err = e as { code?: unknown; name?: unknown } | null;
+  // zlib and liblzma both report input that ends mid-stream as a "buffer error".
+  return err?.code === 'Z_BUF_ERROR' || err?.name === 'LZMA_BUF_ERROR' || errorText(e).toLowerCase().includes('unexpected end');
+}
+
+/** Tags a decoder's own error with the encoding; failures from further down pass through. */
+export function decodeFailure(encoding: string, e: unknown): SourceFailure {
+  if (e instanceof SourceFailure) return e;
+  return isTruncation(e)
+    ? new SourceFailure('truncated', `${encoding} data truncated (${errorText(e)})`)
+    : new SourceFailure('corrupt', `${encoding} data corrupt (${errorText(e)})`);
+}
+
+/** Resolves once the stream accepts writes again, or will never need to (ended, closed, failed). */
+export function drained(t: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      t.off('drain', done);
+      t.off('close', done);
+      t.off('error', done);
+      t.off('end', done);
+      resolve();
+    };
+    t.on('drain', done);
+    t.on('close', done);
+    t.on('error', done);
+    t.on('end', done);
+  });
+}
+
+export interface FeedControl {
+  /** True once the transform's output ended, it failed, or the consumer went away: stop writing. */
+  stop(): boolean;
+}
+
+/**
+ * Yields t's output while `feed` writes its input. Driven by hand rather than async-iterating t:
+ * a Readable's iterator drops output still buffered when the stream errors, and the caller must
+ * receive every byte that decoded before a failure. (zlib itself still discards the output of
+ * the one call that fails, at most DECODE_CHUNK bytes, on corrupt data; truncation loses nothing.)
+ */
+export async function* pump(
+  t: Duplex,
+  feed: (ctl: FeedControl) => Promise<void>,
+  encoding: string,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const queue: Uint8Array[] = [];
+  let queued = 0;
+  let failure: unknown = null;
+  let failed = false;
+  let ended = false;
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const notify = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (e: unknown): void => {
+    if (!failed) {
+      failed = true;
+      failure = e;
+    }
+    notify();
+  };
+  t.on('data', (c: Uint8Array) => {
+    queue.push(c);
+    queued += c.byteLength;
+    if (queued >= QUEUE_LIMIT) t.pause();
+    notify();
+  });
+  t.on('end', () => {
+    ended = true;
+    notify();
+  });
+  t.on('error', fail);
+
+  const feeding = feed({ stop: () => stopped || failed || ended }).catch((e: unknown) => {
+    fail(e);
+    t.destroy();
+  });
+
+  try {
+    for (;;) {
+      const c = queue.shift();
+      if (c !== undefined) {
+        queued -= c.byteLength;
+        if (queued === 0 && t.isPaused()) t.resume();
+        yield c;
+        continue;
+      }
+      if (failed) throw decodeFailure(encoding, failure);
+      if (ended) break;
+      if (t.isPaused()) t.resume();
+      await new Promise<void>((r) => {
+        wake = r;
+      });
+    }
+    // The feeder may be between reads; let it put back what it holds before anyone reads on.
+    await feeding;
+  } finally {
+    stopped = true;
+    t.destroy();
+    await feeding;
+  }
+}
+
+/** Decodes src through a fresh transform made by `make`. */
+export async function* throughStream(
+  src: AsyncIterable<Uint8Array>,
+  make: () => Duplex,
+  encoding: string,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const t = make();
+  const it = src[Symbol.asyncIterator]();
+  try {
+    yield* pump(
+      t,
+      async (ctl) => {
+        for (;;) {
+          const r = await it.next();
+          if (ctl.stop()) return;
+          if (r.done === true) break;
+          if (!t.write(r.value)) await drained(t);
+        }
+        if (!ctl.stop()) t.end();
+      },
+      encoding,
+    );
+  } finally {
+    try {
+      await it.return?.();
+    } catch {
+      // Already failed or closed; nothing further to report.
+    }
+  }
+}

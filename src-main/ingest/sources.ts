@@ -1,0 +1,441 @@
+// Input sources: turns the paths a user gives (files, archives, directories) into a sequence of
+// trace members, each a stream of decompressed bytes. Formats are recognised by content (magic
+// bytes), never by file name. Nothing is extracted to disk and no file or member is held in
+// memory whole.
+//
+// Reading and skipping. openInputs yields one member at a time. Read a member by iterating its
+// `chunks` (once); skip it, or the rest of it, by simply asking for the next member: the source
+// then discards the remainder (for a tar member this still decompresses through it, for a zip
+// member or a plain file nothing more is read). A member's chunks cannot be read after the next
+// member has been requested.
+//
+// Errors are thrown by whichever iterator the caller is pulling when they happen, always as a
+// one-line InputError naming the file, the member and what failed:
+// - from `member.chunks`: after every byte that decoded before the failure has been yielded
+//   (truncated or corrupt compressed data, a member cut short, an unsupported or nested
+//   archive member). Iteration of openInputs may then go on: with the next zip entry or tar
+//   member when only that member's own data was bad, otherwise with the next path, since the
+//   rest of a broken stream cannot be found.
+// - from openInputs itself: a path that is missing or unreadable (all given paths are checked
+//   before anything is yielded), a zip whose directory is unreadable, a tar header that is
+//   corrupt or a failure while skipping a member nobody read. Iteration then ends; call
+//   openInputs once per path to isolate such failures.
+// - cancellation through `signal` throws InputError with kind 'aborted' from either iterator.
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import * as nodePath from 'node:path';
+import { ByteReader, OuterFailure, SourceFailure, errorText, fileChunks, throwIfAborted } from './source-bytes.ts';
+import type { ReadCounter } from './source-bytes.ts';
+import { SNIFF_BYTES, decompress, sniffArchive, sniffCompression } from './source-codecs.ts';
+import type { ArchiveKind, Compression } from './source-codecs.ts';
+import { TarReader } from './source-tar.ts';
+import type { TarMember } from './source-tar.ts';
+import { ZipReader } from './source-zip.ts';
+
+export interface InputMember {
+  /** The path the user gave (file, archive or directory entry path). */
+  readonly path: string;
+  /** Member name inside an archive (normalized, '/' separators), or null for a plain/compressed file. For directories: null with path = the file path. */
+  readonly member: string | null;
+  /**
+   * Decodings applied, innermost first as in a file name: 'x.tar.gz' gives ['tar', 'gzip'],
+   * a gzip file inside it ['gzip', 'tar', 'gzip'], a plain file [].
+   */
+  readonly encodings: readonly string[];
+  /** Uncompressed size when known up front (plain files, tar/zip members), else null. Used for progress. */
+  readonly size: number | null;
+  /** Size in bytes of the outer file on disk (for progress over compressed input). */
+  readonly sourceBytes: number;
+  /** The decompressed bytes, as an async iterable of chunks (each chunk may be consumed once). */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  /** Bytes of the outer file read so far (for progress on compressed input). */
+  sourceBytesRead(): number;
+}
+
+export type InputErrorKind =
+  | 'missing'
+  | 'unreadable'
+  | 'corrupt'
+  | 'truncated'
+  | 'unsupported'
+  | 'aborted'
+  /** A member's chunks iterated twice, or after the next member was requested. */
+  | 'misuse';
+
+export class InputError extends Error {
+  constructor(
+    readonly kind: InputErrorKind,
+    /** The file as the user named it (or as found in a directory they named). */
+    readonly file: string,
+    /** Archive member name, or null. */
+    readonly member: string | null,
+    readonly reason: string,
+    /** Decoded bytes of the member delivered before the failure, when that is what failed. */
+    readonly offset: number | null = null,
+  ) {
+    super(`${file}${member === null ? '' : ` (member ${member})`}: ${reason}`);
+    this.name = 'InputError';
+  }
+}
+
+export interface OpenInputsOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** Opens paths (files, archives, directories recursively in sorted order) and yields trace members one after another. See the file comment for skipping and errors. */
+export function openInputs(paths: readonly string[], opts: OpenInputsOptions = {}): AsyncIterable<InputMember> {
+  const list = [...paths];
+  return { [Symbol.asyncIterator]: () => walk(list, opts.signal) };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const MAX_COMPRESSION_LAYERS = 3;
+const MEMBER_SLICE = 1 << 20;
+
+function toInputError(e: unknown, file: string, member: string | null, decoded: number | null): InputError {
+  if (e instanceof InputError) return e;
+  if (e instanceof SourceFailure) {
+    const f = e instanceof OuterFailure ? e.inner : e;
+    if (f.kind === 'aborted') return new InputError('aborted', file, member, 'cancelled');
+    const where = decoded !== null && (f.kind === 'corrupt' || f.kind === 'truncated') ? ` (${decoded} bytes delivered before the failure)` : '';
+    return new InputError(f.kind, file, member, `${f.message}${where}`, decoded);
+  }
+  return new InputError('unreadable', file, member, errorText(e));
+}
+
+function fsError(e: unknown, file: string, what: string): InputError {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('missing', file, null, 'no such file or directory');
+  return new InputError('unreadable', file, null, `cannot ${what} (${errorText(e)})`);
+}
+
+/** Archive member names as reported: '/' separated, no empty or '.' segments; '..' and a leading '/' are kept. */
+export function normalizeMemberName(name: string, backslashes: boolean): string {
+  const s = backslashes ? name.replace(/\\/g, '/') : name;
+  const parts = s.split('/').filter((p) => p !== '' && p !== '.');
+  return (s.startsWith('/') ? '/' : '') + parts.join('/');
+}
+
+class Member implements InputMember {
+  readonly chunks: AsyncIterable<Uint8Array>;
+  private state: 'fresh' | 'reading' | 'retired' = 'fresh';
+  private gen: AsyncGenerator<Uint8Array, void, undefined> | null = null;
+  /** The member's data failed and the caller has been told. */
+  failed = false;
+  /** ...and the failure lies beneath the member (file, outer decompression, tar framing). */
+  failedOuter = false;
+
+  constructor(
+    readonly path: string,
+    readonly member: string | null,
+    readonly encodings: readonly string[],
+    readonly size: number | null,
+    readonly sourceBytes: number,
+    private readonly counter: ReadCounter,
+    private readonly source: AsyncIterable<Uint8Array>,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.chunks = {
+      [Symbol.asyncIterator]: () => {
+        const g = this.iterate();
+        this.gen ??= g;
+        return g;
+      },
+    };
+  }
+
+  sourceBytesRead(): number {
+    return this.counter.bytes;
+  }
+
+  private async *iterate(): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.state !== 'fresh') {
+      throw new InputError('misuse', this.path, this.member, 'member data can be read only once, before the next member is requested');
+    }
+    this.state = 'reading';
+    let decoded = 0;
+    const it = this.source[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        throwIfAborted(this.signal);
+        const r = await it.next();
+        if (r.done === true) return;
+        decoded += r.value.byteLength;
+        yield r.value;
+      }
+    } catch (e) {
+      this.failed = true;
+      this.failedOuter = e instanceof OuterFailure || (e instanceof SourceFailure && e.kind === 'aborted');
+      throw toInputError(e, this.path, this.member, decoded);
+    } finally {
+      await it.return?.();
+    }
+  }
+
+  /** Called when the caller asks for the next member: this one can no longer be read. */
+  async retire(): Promise<void> {
+    this.state = 'retired';
+    if (this.gen !== null) {
+      try {
+        await this.gen.return(undefined);
+      } catch {
+        // Already reported through the iterator.
+      }
+    }
+  }
+}
+
+async function* failing(f: SourceFailure): AsyncGenerator<Uint8Array, void, undefined> {
+  throw f;
+}
+
+interface Layers {
+  /** Every reader of the chain, outermost first; closing them all releases the decoders. */
+  readonly readers: ByteReader[];
+  readonly top: ByteReader;
+  /** Innermost first. */
+  readonly encodings: Compression[];
+  readonly archive: ArchiveKind | null;
+}
+
+/** Peels compression layers off by magic bytes, then says whether what is left is an archive. */
+async function peel(base: ByteReader): Promise<Layers> {
+  const readers = [base];
+  const encodings: Compression[] = [];
+  let top = base;
+  for (;;) {
+    const head = await top.peekAvailable(SNIFF_BYTES);
+    const comp = encodings.length < MAX_COMPRESSION_LAYERS ? sniffCompression(head) : null;
+    if (comp === null) return { readers, top, encodings, archive: sniffArchive(head) };
+    top = new ByteReader(decompress(comp, top.rest()));
+    readers.push(top);
+    encodings.unshift(comp);
+  }
+}
+
+async function closeAll(readers: readonly ByteReader[]): Promise<void> {
+  for (let i = readers.length - 1; i >= 0; i--) await readers[i].close();
+}
+
+async function* walk(paths: readonly string[], signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+  // Check every path first: a typo in the last one should not surface after hours of ingest.
+  const tops: { path: string; st: Stats }[] = [];
+  for (const p of paths) {
+    if (signal?.aborted) throw new InputError('aborted', p, null, 'cancelled');
+    try {
+      tops.push({ path: p, st: await stat(p) });
+    } catch (e) {
+      throw fsError(e, p, 'stat');
+    }
+  }
+  const visited = new Set<string>();
+  for (const { path, st } of tops) {
+    if (st.isDirectory()) {
+      visited.add(`${st.dev}:${st.ino}`);
+      yield* walkDir(path, signal, visited);
+    } else if (st.isFile()) {
+      yield* openFile(path, signal);
+    } else {
+      throw new InputError('unsupported', path, null, 'not a regular file or directory');
+    }
+  }
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+async function* walkDir(dir: string, signal: AbortSignal | undefined, visited: Set<string>): AsyncGenerator<InputMember, void, undefined> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).sort(byName);
+  } catch (e) {
+    throw fsError(e, dir, 'list directory');
+  }
+  for (const name of names) {
+    const full = nodePath.join(dir, name);
+    if (signal?.aborted) throw new InputError('aborted', full, null, 'cancelled');
+    let st: Stats;
+    try {
+      st = await stat(full); // follows symlinks
+    } catch (e) {
+      // A dangling symlink is not a regular file; anything else unreadable is an error.
+      const isLink = await lstat(full).then((l) => l.isSymbolicLink(), () => false);
+      if (isLink) continue;
+      throw fsError(e, full, 'stat');
+    }
+    if (st.isDirectory()) {
+      // Directory identities already walked: breaks symlink loops and double visits.
+      const key = `${st.dev}:${st.ino}`;
+      if (visited.has(key)) continue;
+      visited.add(key);
+      yield* walkDir(full, signal, visited);
+    } else if (st.isFile()) {
+      yield* openFile(full, signal);
+    }
+  }
+}
+
+async function* openFile(path: string, signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+  throwIfAbortedFor(signal, path, null);
+  let fh: FileHandle;
+  let size: number;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw fsError(e, path, 'open');
+  }
+  const counter: ReadCounter = { bytes: 0 };
+  let readers: ByteReader[] = [];
+  let current: Member | null = null;
+  try {
+    try {
+      size = (await fh.stat()).size;
+    } catch (e) {
+      throw fsError(e, path, 'stat');
+    }
+    const base = new ByteReader(fileChunks(fh, size, counter, signal));
+    readers = [base];
+    let layers: Layers;
+    try {
+      layers = await peel(base);
+    } catch (e) {
+      throw toInputError(e, path, null, null);
+    }
+    readers = layers.readers;
+    throwIfAbortedFor(signal, path, null);
+
+    if (layers.archive === 'zip' && layers.encodings.length === 0) {
+      await closeAll(readers);
+      readers = [];
+      yield* zipMembers(path, size, signal);
+      return;
+    }
+    if (layers.archive === 'zip') {
+      current = new Member(path, null, layers.encodings, null, size, counter, failing(
+        new SourceFailure('unsupported', `zip archive inside ${layers.encodings.join('+')} is not supported (zip needs random access); decompress it first`),
+      ), signal);
+      yield current;
+      return;
+    }
+    if (layers.archive === 'tar') {
+      yield* tarMembers(path, size, layers, counter, signal);
+      return;
+    }
+    current = new Member(path, null, layers.encodings, layers.encodings.length === 0 ? size : null, size, counter, layers.top.rest(), signal);
+    yield current;
+  } finally {
+    await current?.retire();
+    await closeAll(readers);
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function throwIfAbortedFor(signal: AbortSignal | undefined, file: string, member: string | null): void {
+  if (signal?.aborted) throw new InputError('aborted', file, member, 'cancelled');
+}
+
+function nestedFailure(inner: ArchiveKind, outer: ArchiveKind): SourceFailure {
+  return new SourceFailure('unsupported', `nested archive (${inner} inside ${outer}) is not supported; unpack the outer archive first`);
+}
+
+/** A tar member's data bytes; failures of the tar stream are tagged as lying beneath the member. */
+async function* tarData(tar: TarReader, m: TarMember): AsyncGenerator<Uint8Array, void, undefined> {
+  try {
+    for (;;) {
+      const c = await tar.read(MEMBER_SLICE, m);
+      if (c === null) return;
+      yield c;
+    }
+  } catch (e) {
+    throw e instanceof SourceFailure && !(e instanceof OuterFailure) ? new OuterFailure(e) : e;
+  }
+}
+
+async function* tarMembers(
+  path: string,
+  sourceBytes: number,
+  outer: Layers,
+  counter: ReadCounter,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<InputMember, void, undefined> {
+  const tar = new TarReader(outer.top);
+  const outerEnc = ['tar', ...outer.encodings];
+  for (;;) {
+    throwIfAbortedFor(signal, path, null);
+    let m: TarMember | null;
+    try {
+      m = await tar.next();
+    } catch (e) {
+      throw toInputError(e, path, null, null);
+    }
+    if (m === null) return;
+    const name = normalizeMemberName(m.name, false);
+    let member: Member | null = null;
+    let readers: ByteReader[] = [];
+    try {
+      if (m.unsupported !== null) {
+        member = new Member(path, name, outerEnc, null, sourceBytes, counter, failing(new SourceFailure('unsupported', m.unsupported)), signal);
+      } else {
+        const inner = await peel(new ByteReader(tarData(tar, m)));
+        readers = inner.readers;
+        const source = inner.archive !== null ? failing(nestedFailure(inner.archive, 'tar')) : inner.top.rest();
+        const size = inner.encodings.length === 0 && inner.archive === null ? m.size : null;
+        member = new Member(path, name, [...inner.encodings, ...outerEnc], size, sourceBytes, counter, source, signal);
+      }
+      yield member;
+    } finally {
+      await member?.retire();
+      await closeAll(readers);
+    }
+    // The caller saw the failure; a broken tar stream has no further members to find.
+    if (member.failedOuter) return;
+  }
+}
+
+async function* zipMembers(path: string, sourceBytes: number, signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+  let zip: ZipReader;
+  try {
+    zip = await ZipReader.open(path);
+  } catch (e) {
+    throw toInputError(e, path, null, null);
+  }
+  try {
+    for (;;) {
+      throwIfAbortedFor(signal, path, null);
+      let z;
+      try {
+        z = await zip.next();
+      } catch (e) {
+        throw toInputError(e, path, null, null);
+      }
+      if (z === null) return;
+      const name = normalizeMemberName(z.name, true);
+      // Progress within a zip: where this entry's data lies in the file, plus what was read of it.
+      const counter: ReadCounter = { bytes: z.localHeaderOffset };
+      let readers: ByteReader[] = [];
+      let member: Member | null = null;
+      try {
+        if (z.unsupported !== null) {
+          member = new Member(path, name, ['zip'], null, sourceBytes, counter, failing(new SourceFailure('unsupported', z.unsupported)), signal);
+        } else {
+          const inner = await peel(new ByteReader(zip.data(z, counter, signal)));
+          readers = inner.readers;
+          const source = inner.archive !== null ? failing(nestedFailure(inner.archive, 'zip')) : inner.top.rest();
+          const size = inner.encodings.length === 0 && inner.archive === null ? z.size : null;
+          member = new Member(path, name, [...inner.encodings, 'zip'], size, sourceBytes, counter, source, signal);
+        }
+        yield member;
+      } finally {
+        await member?.retire();
+        await closeAll(readers);
+      }
+      // Zip entries are independent: a bad one does not stop the rest, except a cancel.
+      if (member.failedOuter) throwIfAbortedFor(signal, path, name);
+    }
+  } finally {
+    zip.close();
+  }
+}

@@ -1,0 +1,94 @@
+// The one implementation of the engine API. Hosts (CLI, server, Electron utility process) only
+// translate their transport to calls on Engine.
+import path from 'node:path';
+import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts';
+import { resolveCatalogues } from '../catalogue/index.ts';
+import { ingest, type IngestProgress } from '../ingest/ingest.ts';
+import type { Side } from '../ingest/side.ts';
+import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
+import { Workspace, type WorkspaceOptions } from '../workspace/workspace.ts';
+
+export class Engine {
+  readonly runner: QueryRunner;
+
+  private constructor(readonly ws: Workspace) {
+    this.runner = new QueryRunner(ws.conn);
+  }
+
+  static async open(workspacePath: string, opts: WorkspaceOptions = {}): Promise<Engine> {
+    return new Engine(await Workspace.open(workspacePath, opts));
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  async openInputs(
+    inputs: readonly string[],
+    options: OpenInputsOptions,
+    hooks: { onProgress?: (p: IngestProgress) => void; onMessage?: (line: string) => void; signal?: AbortSignal } = {},
+  ): Promise<IngestSummary> {
+    const catalogues = await resolveCatalogues(options.catalogues && options.catalogues.length ? [...options.catalogues] : undefined);
+    for (const c of catalogues) for (const e of c.errors.slice(0, 20)) hooks.onMessage?.(`${e.file}: line ${e.line}: ${e.reason}`);
+    const sides = new Map<string, Side>();
+    for (const p of options.src ?? []) sides.set(p, 'src');
+    for (const p of options.dst ?? []) sides.set(p, 'dst');
+    const all = [...inputs, ...(options.src ?? []), ...(options.dst ?? [])];
+    const seen = new Set<string>();
+    const unique = all.filter((p) => {
+      const k = path.resolve(p);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const r = await ingest(this.ws, {
+      inputs: unique,
+      catalogues,
+      sides,
+      signal: hooks.signal,
+      onProgress: hooks.onProgress,
+      onMessage: hooks.onMessage,
+    });
+    const traces = await this.listTraces();
+    const ids = new Set(r.traces.map((t) => t.traceId));
+    return { traces: traces.filter((t) => ids.has(t.traceId)), skipped: r.skipped, errors: r.errors, cancelled: r.cancelled };
+  }
+
+  async listTraces(): Promise<TraceInfo[]> {
+    const r = await this.ws.conn.runAndReadAll(
+      `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
+              records, events, unparsed, dropped, error FROM traces ORDER BY trace_id`,
+    );
+    return r.getRowsJS().map((row) => {
+      const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+      return {
+        traceId: Number(row[0]),
+        path: String(row[1]),
+        member: s(row[2]),
+        format: String(row[3]),
+        prefixStyle: s(row[4]),
+        side: s(row[5]) as TraceInfo['side'],
+        clock: String(row[6]),
+        catalogueId: String(row[7]),
+        bytes: String(row[8]),
+        sha256: String(row[9]),
+        firstTsNs: s(row[10]),
+        lastTsNs: s(row[11]),
+        records: Number(row[12]),
+        events: Number(row[13]),
+        unparsed: Number(row[14]),
+        dropped: Number(row[15]),
+        error: s(row[16]),
+      };
+    });
+  }
+
+  /** Stream the result of the last statement in `sql` (bounded memory). */
+  streamQuery(sql: string, handlers: StreamHandlers): Promise<number> {
+    return streamQuery(this.ws.conn, sql, handlers);
+  }
+
+  cancelQuery(): void {
+    this.runner.cancel();
+  }
+}

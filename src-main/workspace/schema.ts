@@ -1,0 +1,106 @@
+// The workspace schema of ARCHITECTURE.md, and the naming rules that turn catalogue events into
+// per-event tables. Column names are the catalogue's argument names; where one collides with a
+// fixed column (an argument called `pid`, say) or repeats, it gets a suffix, and
+// catalogue_events.columns records the names actually used.
+import type { ArgSpec, DuckType, EventSpec } from '../catalogue/types.ts';
+
+export const SCHEMA_VERSION = '1';
+
+/** Columns every event table starts with, in order. */
+export const FIXED_EVENT_COLUMNS = [
+  ['trace_id', 'INTEGER'],
+  ['side', 'VARCHAR'],
+  ['seq', 'BIGINT'],
+  ['ts_ns', 'BIGINT'],
+  ['tid', 'INTEGER'],
+  ['pid', 'INTEGER'],
+] as const;
+
+export const CREATE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS qtw_meta(key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS catalogues(
+  catalogue_id VARCHAR PRIMARY KEY, name VARCHAR, source VARCHAR, sha256 VARCHAR, events INTEGER);
+CREATE TABLE IF NOT EXISTS catalogue_events(
+  catalogue_id VARCHAR, name VARCHAR, source_file VARCHAR, properties VARCHAR[], args VARCHAR,
+  arg_names VARCHAR[], arg_types VARCHAR[], columns VARCHAR[], column_types VARCHAR[],
+  format VARCHAR, raw_format VARCHAR, position INTEGER, line INTEGER, disabled BOOLEAN,
+  ambiguous BOOLEAN, ambiguity VARCHAR);
+CREATE TABLE IF NOT EXISTS traces(
+  trace_id INTEGER PRIMARY KEY, path VARCHAR, member VARCHAR, encodings VARCHAR, format VARCHAR,
+  prefix_style VARCHAR, side VARCHAR, side_source VARCHAR, pid INTEGER, clock VARCHAR,
+  clock_offset_ns BIGINT, catalogue_id VARCHAR, catalogue_misfits BIGINT, bytes UBIGINT,
+  sha256 VARCHAR, first_ts_ns BIGINT, last_ts_ns BIGINT, records BIGINT, events BIGINT,
+  unparsed BIGINT, dropped BIGINT, dropped_records BIGINT, truncated_at UBIGINT, error VARCHAR,
+  ingested_at TIMESTAMP, ingest_ms DOUBLE);
+CREATE TABLE IF NOT EXISTS events(
+  trace_id INTEGER, side VARCHAR, seq BIGINT, ts_ns BIGINT, tid INTEGER, pid INTEGER, name VARCHAR);
+CREATE TABLE IF NOT EXISTS unparsed(
+  trace_id INTEGER, seq BIGINT, line_no BIGINT, "offset" UBIGINT, ts_ns BIGINT, tid INTEGER,
+  pid INTEGER, name VARCHAR, reason VARCHAR, raw VARCHAR);
+CREATE TABLE IF NOT EXISTS dropped(
+  trace_id INTEGER, seq BIGINT, ts_ns BIGINT, pid INTEGER, count UBIGINT);
+CREATE TABLE IF NOT EXISTS inputs(sha256 VARCHAR PRIMARY KEY, path VARCHAR, bytes UBIGINT, traces INTEGER);
+`;
+
+/** Quote an SQL identifier for DuckDB. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quote an SQL string literal. */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export interface EventColumn {
+  readonly name: string;
+  readonly type: DuckType;
+  readonly arg: ArgSpec;
+}
+
+const RESERVED = new Set(FIXED_EVENT_COLUMNS.map(([n]) => n));
+
+/** Argument columns of an event's table, with collisions resolved deterministically. */
+export function eventColumns(event: EventSpec): EventColumn[] {
+  const used = new Set<string>(RESERVED);
+  return event.args.map((arg) => {
+    let name = arg.name;
+    if (used.has(name.toLowerCase())) {
+      name = `${arg.name}_arg`;
+      for (let i = 2; used.has(name.toLowerCase()); i++) name = `${arg.name}_arg${i}`;
+    }
+    used.add(name.toLowerCase());
+    return { name, type: arg.duckType, arg };
+  });
+}
+
+const INT_RANK: Partial<Record<DuckType, { signed: boolean; bits: number }>> = {
+  TINYINT: { signed: true, bits: 8 },
+  SMALLINT: { signed: true, bits: 16 },
+  INTEGER: { signed: true, bits: 32 },
+  BIGINT: { signed: true, bits: 64 },
+  UTINYINT: { signed: false, bits: 8 },
+  USMALLINT: { signed: false, bits: 16 },
+  UINTEGER: { signed: false, bits: 32 },
+  UBIGINT: { signed: false, bits: 64 },
+};
+
+/**
+ * The type a column must have to hold both an existing column's values and a new trace's
+ * (the same event with a different signature in another QEMU version).
+ */
+export function widenType(a: string, b: string): string {
+  if (a === b) return a;
+  const ra = INT_RANK[a as DuckType];
+  const rb = INT_RANK[b as DuckType];
+  if (ra && rb) {
+    if (ra.signed === rb.signed) return ra.bits >= rb.bits ? a : b;
+    const s = ra.signed ? ra : rb;
+    const u = ra.signed ? rb : ra;
+    if (s.bits > u.bits) return ra.signed ? a : b;
+    const need = u.bits * 2;
+    return need <= 16 ? 'SMALLINT' : need <= 32 ? 'INTEGER' : need <= 64 ? 'BIGINT' : 'HUGEINT';
+  }
+  if ((a === 'BOOLEAN' && rb) || (b === 'BOOLEAN' && ra)) return a === 'BOOLEAN' ? b : a;
+  return 'VARCHAR';
+}

@@ -1,0 +1,99 @@
+// A workspace is one DuckDB file. Opening it again needs no re-parse: everything the engine
+// knows about a trace lives in its tables.
+import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import type { Catalogue } from '../catalogue/types.ts';
+import { compileFormatCached } from '../catalogue/index.ts';
+import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, literal } from './schema.ts';
+
+export interface WorkspaceOptions {
+  /** Open read-only (queries only). */
+  readonly readOnly?: boolean;
+  /**
+   * Forbid SQL from reading or writing files outside the workspace (DuckDB
+   * enable_external_access=false), for sessions served to a browser.
+   */
+  readonly lockDown?: boolean;
+  /** DuckDB memory limit, e.g. '1GB'. Keeps ingest memory bounded. */
+  readonly memoryLimit?: string;
+}
+
+export class Workspace {
+  private constructor(
+    readonly path: string,
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, opts: WorkspaceOptions = {}): Promise<Workspace> {
+    const config: Record<string, string> = {
+      memory_limit: opts.memoryLimit ?? '1GB',
+      // Per-event tables are written in file order and read back in it; keep that order.
+      preserve_insertion_order: 'true',
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    };
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    const instance = await DuckDBInstance.create(path, config);
+    const conn = await instance.connect();
+    const ws = new Workspace(path, instance, conn);
+    if (!opts.readOnly) {
+      await conn.run(CREATE_SCHEMA);
+      await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES ('schema_version', ${literal(SCHEMA_VERSION)})`);
+    }
+    if (opts.lockDown) await conn.run(`SET enable_external_access = false; SET lock_configuration = true`);
+    return ws;
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  /** Store a catalogue and its events once (keyed by catalogue_id). */
+  async storeCatalogue(cat: Catalogue): Promise<void> {
+    const have = await this.conn.runAndReadAll(`SELECT 1 FROM catalogues WHERE catalogue_id = ${literal(cat.id)}`);
+    if (have.currentRowCount > 0) return;
+    await this.conn.run(`INSERT INTO catalogues VALUES ($1, $2, $3, $4, $5)`, [cat.id, cat.name, cat.source, cat.sha256, cat.events.length]);
+    const app = await this.conn.createAppender('catalogue_events');
+    for (const ev of cat.events) {
+      const cols = eventColumns(ev);
+      const compiled = compileFormatCached(ev);
+      app.appendVarchar(cat.id);
+      app.appendVarchar(ev.name);
+      if (ev.sourceFile === null) app.appendNull();
+      else app.appendVarchar(ev.sourceFile);
+      app.appendValue(listValue(ev.properties));
+      app.appendVarchar(ev.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void');
+      app.appendValue(listValue(ev.args.map((a) => a.name)));
+      app.appendValue(listValue(ev.args.map((a) => a.ctype)));
+      app.appendValue(listValue(cols.map((c) => c.name)));
+      app.appendValue(listValue(cols.map((c) => c.type)));
+      app.appendVarchar(ev.format);
+      app.appendVarchar(ev.rawFormat);
+      app.appendInteger(ev.position);
+      app.appendInteger(ev.line);
+      app.appendBoolean(ev.disabled);
+      app.appendBoolean(compiled.ambiguous);
+      if (compiled.ambiguity === undefined) app.appendNull();
+      else app.appendVarchar(compiled.ambiguity);
+      app.endRow();
+    }
+    app.flushSync();
+    app.closeSync();
+  }
+
+  async nextTraceId(): Promise<number> {
+    const r = await this.conn.runAndReadAll('SELECT coalesce(max(trace_id), 0) + 1 FROM traces');
+    return Number(r.getRows()[0][0]);
+  }
+
+  async hasInput(sha256: string): Promise<boolean> {
+    const r = await this.conn.runAndReadAll(`SELECT 1 FROM inputs WHERE sha256 = ${literal(sha256)}`);
+    return r.currentRowCount > 0;
+  }
+
+  async traceWithSha(sha256: string): Promise<number | null> {
+    const r = await this.conn.runAndReadAll(`SELECT trace_id FROM traces WHERE sha256 = ${literal(sha256)} LIMIT 1`);
+    return r.currentRowCount > 0 ? Number(r.getRows()[0][0]) : null;
+  }
+}

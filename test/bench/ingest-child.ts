@@ -1,0 +1,21 @@
+// One ingest in its own process, so that the bench can report its peak RSS honestly.
+// argv: WORKSPACE CATALOGUE INPUT...   prints one JSON line on stdout.
+import { Engine } from '../../src-main/service/engine.ts';
+
+const [ws, catalogue, ...inputs] = process.argv.slice(2);
+const t0 = performance.now();
+const engine = await Engine.open(ws);
+const r = await engine.openInputs(inputs, { catalogues: [catalogue] });
+const ms = performance.now() - t0;
+engine.close();
+const t = r.traces[0];
+process.stdout.write(
+  JSON.stringify({
+    ms,
+    records: t?.records ?? 0,
+    events: t?.events ?? 0,
+    unparsed: t?.unparsed ?? 0,
+    errors: r.errors,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);

@@ -1,0 +1,90 @@
+// `npm run bench`: throughput figures on generated multi-GB inputs. Prints numbers; asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { REPO } from '../helpers/paths.ts';
+import { DEBIAN_72 } from '../helpers/paths.ts';
+import { generateLog, generateSimple, SIMPLE_CATALOGUE } from './generate.ts';
+import { Engine } from '../../src-main/service/engine.ts';
+
+const DIR = path.join(REPO, '.bench');
+const GB = 1e9;
+const SIMPLETRACE_PY_RECORDS_PER_SEC = 0.14e6; // measured on this machine class (issue 2)
+
+function child(ws: string, catalogue: string, input: string) {
+  rmSync(ws, { force: true });
+  rmSync(`${ws}.wal`, { force: true });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/bench/ingest-child.ts'), ws, catalogue, input], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.trim().split('\n').pop()}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; records: number; events: number; unparsed: number; maxRssMB: number };
+}
+
+function line(label: string, value: string) {
+  process.stdout.write(`${label.padEnd(58)} ${value}\n`);
+}
+
+async function readCsvBaseline(file: string): Promise<number> {
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const c = await db.connect();
+  const t0 = performance.now();
+  await c.run(`CREATE TABLE split AS
+    SELECT CAST(split_part(line, '@', 1) AS INTEGER) AS tid,
+           CAST(regexp_extract(line, '@([0-9]+\\.[0-9]+):', 1) AS DOUBLE) AS time,
+           regexp_extract(line, ':([A-Za-z0-9_]+)', 1) AS name,
+           regexp_extract(line, ':[A-Za-z0-9_]+ (.*)$', 1) AS message
+    FROM read_csv('${file}', columns = {'line': 'VARCHAR'}, header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false)`);
+  const ms = performance.now() - t0;
+  c.closeSync();
+  db.closeSync();
+  return ms;
+}
+
+async function main() {
+  const quick = process.argv.includes('--quick');
+  const logBytes = quick ? 0.1 * GB : 1 * GB;
+  process.stdout.write(`QEMU Trace Workbench bench (${quick ? 'quick' : 'full'}), node ${process.version}\n\n`);
+
+  const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
+  const logSize = statSync(log1).size;
+  const r1 = child(path.join(DIR, 'log.duckdb'), DEBIAN_72, log1);
+  const mbps = logSize / 1e6 / (r1.ms / 1000);
+  line(`log text -> typed tables (${(logSize / 1e6).toFixed(0)} MB, ${r1.records} records)`, `${mbps.toFixed(1)} MB/s, ${(r1.records / (r1.ms / 1000) / 1e6).toFixed(2)} M records/s, ${r1.unparsed} unparsed`);
+  const baseMs = await readCsvBaseline(log1);
+  const baseMbps = logSize / 1e6 / (baseMs / 1000);
+  line('DuckDB read_csv split (tid, time, name, message)', `${baseMbps.toFixed(1)} MB/s`);
+  line('ratio typed / read_csv split', `${(mbps / baseMbps).toFixed(2)}`);
+  line('peak RSS ingesting that log', `${r1.maxRssMB.toFixed(0)} MB`);
+
+  const simpleRecords = quick ? 2e6 : 20e6;
+  const s1 = generateSimple(path.join(DIR, `simple-${simpleRecords}.bin`), simpleRecords);
+  const rs = child(path.join(DIR, 'simple.duckdb'), SIMPLE_CATALOGUE, s1);
+  const rps = rs.records / (rs.ms / 1000);
+  line(`simpletrace -> typed tables (${(statSync(s1).size / 1e6).toFixed(0)} MB, ${rs.records} records)`, `${(rps / 1e6).toFixed(2)} M records/s, ${rs.unparsed} unparsed`);
+  line('ratio to simpletrace.py (0.14 M records/s)', `${(rps / SIMPLETRACE_PY_RECORDS_PER_SEC).toFixed(1)}x`);
+  line('peak RSS ingesting that simpletrace file', `${rs.maxRssMB.toFixed(0)} MB`);
+
+  for (const size of quick ? [0.05 * GB, 0.2 * GB] : [0.5 * GB, 2 * GB]) {
+    const f = generateLog(path.join(DIR, `log-${size}.log`), size);
+    const r = child(path.join(DIR, 'rss.duckdb'), DEBIAN_72, f);
+    line(`peak RSS ingesting ${(statSync(f).size / 1e9).toFixed(2)} GB log`, `${r.maxRssMB.toFixed(0)} MB (${(statSync(f).size / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s)`);
+  }
+
+  const t0 = performance.now();
+  const engine = await Engine.open(path.join(DIR, 'log.duckdb'), { readOnly: true });
+  let n = 0n;
+  await engine.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (n = r[0][0] as bigint) });
+  line('reopen 1 GB-log workspace + SELECT count(*) FROM events', `${(performance.now() - t0).toFixed(0)} ms (${n} events)`);
+  const t1 = performance.now();
+  await engine.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
+  line(`SELECT name, count(*) FROM events GROUP BY name`, `${(performance.now() - t1).toFixed(0)} ms`);
+  engine.close();
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 1;
+});

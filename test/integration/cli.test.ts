@@ -1,0 +1,141 @@
+// The `qtw` command line as a user runs it: exit codes, stdout/stderr split, output formats,
+// and one-line errors (never a stack trace) on bad input.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import path from 'node:path';
+import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+function qtw(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'src-main/hosts/cli/main.ts'), ...args], {
+    encoding: 'utf8',
+    cwd: tmp.dir,
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function expectOneLineError(stderr: string) {
+  expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
+  expect(stderr).not.toMatch(/Error:|TypeError|RangeError/);
+}
+
+const B = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4');
+const ws = path.join(tmp.dir, 'cli.duckdb');
+
+describe('qtw', () => {
+  it('ingest reports traces on stderr and nothing on stdout', () => {
+    const r = qtw('ingest', '-o', ws, '--catalogue', DEBIAN_72, path.join(B, 'src.log'), path.join(B, 'dst.log.gz'));
+    expect(r.err).toMatch(/trace 1: .*src\.log: log \(tid@sec\.usec\), side src/);
+    expect(r.err).toMatch(/trace 2: .*dst\.log\.gz: log .*side dst/);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('ingest of the same file again is a no-op with a message', () => {
+    const r = qtw('ingest', '-o', ws, '--catalogue', DEBIAN_72, path.join(B, 'src.log'));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/already in the workspace as trace 1/);
+  });
+
+  it('query --format json gives row objects with exact 64-bit integers', () => {
+    const r = qtw('query', ws, `SELECT ts_ns, new_state, 18446744073709551615::UBIGINT AS big, 42::UBIGINT AS small FROM migrate_set_state WHERE side = 'src' ORDER BY seq`, '--format', 'json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.out);
+    expect(rows.map((x: { new_state: string }) => x.new_state)).toEqual(['setup', 'active', 'completed']);
+    // ts_ns (~1.8e18) exceeds 2^53: a string, exact; small values are numbers.
+    expect(typeof rows[0].ts_ns).toBe('string');
+    const first = readFileSync(path.join(B, 'src.log'), 'utf8').split('\n').find((l) => l.includes(':migrate_set_state '))!;
+    const [, sec, usec] = /@(\d+)\.(\d{6}):/.exec(first)!;
+    expect(rows[0].ts_ns).toBe(`${sec}${usec}000`);
+    expect(rows[0].big).toBe('18446744073709551615');
+    expect(rows[0].small).toBe(42);
+  });
+
+  it('query --format csv, markdown and table', () => {
+    const sql = `SELECT id, count(*) AS packets FROM multifd_send GROUP BY id ORDER BY id`;
+    const csv = qtw('query', ws, sql, '--format', 'csv');
+    expect(csv.out.trim().split('\n')).toEqual(['id,packets', '0,112', '1,116', '2,129', '3,116']);
+    const md = qtw('query', ws, sql, '--format', 'markdown');
+    expect(md.out.split('\n').slice(0, 3)).toEqual(['| id | packets |', '| ---: | ---: |', '| 0 | 112 |']);
+    const table = qtw('query', ws, sql);
+    expect(table.out).toMatch(/packets/);
+    expect(table.out).toMatch(/\(4 rows\)/);
+  });
+
+  it('bad SQL: exit 1, one line naming the problem', () => {
+    const r = qtw('query', ws, 'SELECT * FROM no_such_table');
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/no_such_table/);
+    expectOneLineError(r.err);
+  });
+
+  it('usage errors exit 2', () => {
+    expect(qtw('query', ws).code).toBe(2);
+    expect(qtw('frobnicate').code).toBe(2);
+    expect(qtw('ingest', 'x.log').code).toBe(2);
+    expect(qtw('query', ws, 'select 1', '--format', 'xml').code).toBe(2);
+  });
+
+  it('bad input files: one-line errors with file and offset, exit 1, no crash', () => {
+    const rnd = path.join(tmp.dir, 'random.bin');
+    writeFileSync(rnd, randomBytes(10000));
+    const empty = path.join(tmp.dir, 'empty.log');
+    writeFileSync(empty, '');
+    for (const f of [rnd, empty, path.join(tmp.dir, 'missing.log')]) {
+      const r = qtw('ingest', '-o', path.join(tmp.dir, 'bad.duckdb'), '--catalogue', DEBIAN_72, f);
+      expect(r.code, f).toBe(1);
+      expect(r.err).toContain(path.basename(f));
+      expectOneLineError(r.err);
+    }
+  });
+
+  it('a log with garbage lines keeps every record and counts the garbage', () => {
+    const lines = readFileSync(path.join(B, 'src.log'), 'utf8').split('\n').filter(Boolean);
+    const mixed = [...lines.slice(0, 100), 'garbage line \x01\x02', '\xff\xfe not utf8', ...lines.slice(100)].join('\n') + '\n';
+    const f = path.join(tmp.dir, 'mixed.log');
+    writeFileSync(f, Buffer.from(mixed, 'latin1'));
+    const w = path.join(tmp.dir, 'mixed.duckdb');
+    const r = qtw('ingest', '-o', w, '--catalogue', DEBIAN_72, f);
+    expect(r.code).toBe(0);
+    const q = qtw('query', w, `SELECT events, unparsed, records FROM traces`, '--format', 'json');
+    const [t] = JSON.parse(q.out);
+    expect(t.unparsed).toBe(2);
+    expect(t.events).toBe(lines.length);
+    expect(t.records).toBe(lines.length + 2);
+  });
+
+  it('a QEMU 10.x log against the 7.2 catalogue: no crash, misfits kept in unparsed', () => {
+    const log10 = path.join(tmp.dir, 'src10.log');
+    writeFileSync(log10, gunzipSync(readFileSync(path.join(SAMPLES, 'qemu-10.2.50/a-precopy/src.log.gz'))));
+    const w = path.join(tmp.dir, 'skew.duckdb');
+    const r = qtw('ingest', '-o', w, '--catalogue', DEBIAN_72, log10);
+    expect(r.code).toBe(0);
+    expectOneLineError(r.err);
+    const q = qtw('query', w, `SELECT events, unparsed, records, catalogue_misfits FROM traces`, '--format', 'json');
+    const [t] = JSON.parse(q.out);
+    const lines = readFileSync(log10, 'utf8').split('\n').filter(Boolean).length;
+    expect(t.records).toBe(lines);
+    expect(t.events + t.unparsed).toBe(lines);
+    expect(t.unparsed).toBeGreaterThan(0);
+    const u = qtw('query', w, `SELECT DISTINCT name FROM unparsed WHERE name LIKE 'migrate_pending%'`, '--format', 'csv');
+    expect(u.out).toMatch(/migrate_pending_estimate/);
+  });
+
+  it('catalogue lists events and diffs versions', () => {
+    const r = qtw('catalogue', DEBIAN_72);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^migrate_set_state\(const char \*new_state\) "new state %s"$/m);
+    expect(r.err).toMatch(/5078 events, 0 errors/);
+    const d = qtw('catalogue', DEBIAN_72, '--diff', path.join(SAMPLES, 'qemu-10.2.50/a-precopy/trace-events-all'));
+    expect(d.code).toBe(0);
+    expect(d.out).toMatch(/multifd_send_fill/);
+    expect(d.out).toMatch(/multifd_send_thread_end/);
+  });
+});

@@ -1,0 +1,208 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { LineSplitter } from '../../../src-main/formats/lines.ts';
+
+const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+
+interface Got {
+  text: string;
+  lineNo: number;
+  offset: number;
+  bad: boolean;
+  more: boolean;
+}
+
+function split(chunks: Uint8Array[], opts?: ConstructorParameters<typeof LineSplitter>[0]): Got[] {
+  const out: Got[] = [];
+  const sp = new LineSplitter(opts);
+  const cb = (text: string, lineNo: number, offset: number, bad: boolean, more: boolean): void => {
+    out.push({ text, lineNo, offset, bad, more });
+  };
+  for (const c of chunks) sp.push(c, cb);
+  sp.end(cb);
+  return out;
+}
+
+/** Reference splitting, written the slow obvious way over the whole buffer. */
+function reference(buf: Buffer): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let start = 0;
+  while (start < buf.length) {
+    let nl = start;
+    while (nl < buf.length && buf[nl] !== 10) nl++;
+    let end = nl;
+    if (nl < buf.length && end > start && buf[end - 1] === 13) end--;
+    out.push({ text: buf.subarray(start, end).toString('utf8'), offset: start });
+    start = nl + 1;
+  }
+  return out;
+}
+
+/** Deterministic pseudo-random chunk sizes (xorshift), so a failure can be replayed. */
+function chunksOf(buf: Buffer, maxSize: number, seed: number): Buffer[] {
+  const out: Buffer[] = [];
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < buf.length; ) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    const n = 1 + (x % maxSize);
+    out.push(buf.subarray(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+describe('LineSplitter on a real QEMU 7.2 log', () => {
+  const log = gunzipSync(readFileSync(`${SHARED}samples/qemu-7.2.22-log/a-precopy/src.log.gz`));
+  const expected = reference(log);
+
+  it('has the line count wc -l would give (file ends with a newline)', () => {
+    let newlines = 0;
+    for (let i = log.indexOf(10); i >= 0; i = log.indexOf(10, i + 1)) newlines++;
+    expect(log[log.length - 1]).toBe(10);
+    expect(expected.length).toBe(newlines);
+  });
+
+  it('gives identical lines and offsets for one chunk and for random chunkings', () => {
+    const whole = split([log]);
+    expect(whole.map((g) => g.text)).toEqual(expected.map((e) => e.text));
+    expect(whole.map((g) => g.offset)).toEqual(expected.map((e) => e.offset));
+    expect(whole.map((g) => g.lineNo)).toEqual(expected.map((_, i) => i + 1));
+    for (const [max, seed] of [
+      [65536, 1],
+      [4096, 7],
+      [97, 42],
+    ] as const) {
+      const got = split(chunksOf(log, max, seed));
+      expect(got.length).toBe(expected.length);
+      for (let i = 0; i < got.length; i++) {
+        if (got[i].text !== expected[i].text || got[i].offset !== expected[i].offset || got[i].lineNo !== i + 1) {
+          throw new Error(`chunking ${max}/${seed}: line ${i + 1} differs`);
+        }
+      }
+    }
+  });
+
+  it('handles one-byte chunks', () => {
+    const part = log.subarray(0, 20000);
+    const got = split(chunksOf(part, 1, 3));
+    const ref = reference(part);
+    expect(got.map((g) => [g.text, g.offset])).toEqual(ref.map((r) => [r.text, r.offset]));
+  });
+
+  it('accepts plain Uint8Array chunks that are views into a larger buffer', () => {
+    const ab = new Uint8Array(log.length + 10);
+    ab.set(log, 5);
+    const view = new Uint8Array(ab.buffer, 5, log.length);
+    const got = split([view]);
+    expect(got.length).toBe(expected.length);
+    expect(got[got.length - 1].text).toBe(expected[expected.length - 1].text);
+  });
+});
+
+describe('LineSplitter edge cases', () => {
+  it('emits nothing for empty input and one empty line for "\\n"', () => {
+    expect(split([])).toEqual([]);
+    expect(split([Buffer.alloc(0)])).toEqual([]);
+    expect(split([enc('\n')]).map((g) => g.text)).toEqual(['']);
+    expect(split([enc('\n\n')]).map((g) => [g.text, g.lineNo, g.offset])).toEqual([
+      ['', 1, 0],
+      ['', 2, 1],
+    ]);
+  });
+
+  it('emits a final line that has no newline', () => {
+    const got = split([enc('a\nbc')]);
+    expect(got.map((g) => [g.text, g.lineNo, g.offset])).toEqual([
+      ['a', 1, 0],
+      ['bc', 2, 2],
+    ]);
+    expect(split([enc('ab'), enc('c')]).map((g) => g.text)).toEqual(['abc']);
+  });
+
+  it('strips the \\r of CRLF, also across chunks, but keeps other \\r', () => {
+    expect(split([enc('a\r\nb\r\n')]).map((g) => [g.text, g.offset])).toEqual([
+      ['a', 0],
+      ['b', 3],
+    ]);
+    expect(split([enc('x\ra\r'), enc('\nb')]).map((g) => [g.text, g.offset])).toEqual([
+      ['x\ra', 0],
+      ['b', 5],
+    ]);
+    expect(split([enc('a\r')]).map((g) => g.text)).toEqual(['a\r']);
+    expect(split([enc('a\r\n')], { keepCr: true }).map((g) => g.text)).toEqual(['a\r']);
+  });
+
+  it('decodes UTF-8 lossily and flags only real invalid bytes', () => {
+    const bad = Buffer.from([0x61, 0xff, 0x62, 0x0a, 0x63, 0x0a]);
+    const got = split([bad]);
+    expect(got.map((g) => [g.text, g.bad])).toEqual([
+      ['a\uFFFDb', true],
+      ['c', false],
+    ]);
+    // A genuine U+FFFD in the input is not an invalid byte.
+    expect(split([enc('x\uFFFDy\n')]).map((g) => [g.text, g.bad])).toEqual([['x\uFFFDy', false]]);
+    // A character split between chunks is reassembled.
+    const e = enc('caf\u00e9 ok\nnext\n');
+    const cut = e.indexOf(0xa9);
+    expect(split([e.subarray(0, cut), e.subarray(cut)]).map((g) => [g.text, g.bad])).toEqual([
+      ['caf\u00e9 ok', false],
+      ['next', false],
+    ]);
+    // Offsets stay byte offsets after multi-byte characters.
+    expect(split([enc('\u00e9\u00e9\nz\n')]).map((g) => g.offset)).toEqual([0, 5]);
+  });
+
+  it('keeps NUL bytes', () => {
+    const got = split([Buffer.from([0x61, 0x00, 0x62, 0x0a])]);
+    expect(got.map((g) => [g.text, g.bad])).toEqual([['a\u0000b', false]]);
+  });
+
+  it('emits an over-long line in pieces with the same line number and bounded size', () => {
+    const line = 'x'.repeat(25);
+    const got = split([enc(`${line}\nshort\n`)], { maxLineBytes: 10 });
+    expect(got.map((g) => [g.text.length, g.lineNo, g.offset, g.more])).toEqual([
+      [10, 1, 0, true],
+      [10, 1, 10, true],
+      [5, 1, 20, false],
+      [5, 2, 26, false],
+    ]);
+    // Fed byte by byte, pieces come out as soon as the cap is passed, never larger than it.
+    const got1 = split(chunksOf(enc(`${line}\nshort\n`), 1, 9), { maxLineBytes: 10 });
+    expect(got1.map((g) => [g.text, g.lineNo, g.offset, g.more])).toEqual(
+      got.map((g) => [g.text, g.lineNo, g.offset, g.more]),
+    );
+  });
+
+  it('never cuts a piece inside a UTF-8 character', () => {
+    const text = 'ab\u00e9\u20ac\u{1f600}'.repeat(20);
+    for (const chunk of [1, 7, 1000]) {
+      const got = split(chunksOf(enc(`${text}\n`), chunk, 5), { maxLineBytes: 9 });
+      expect(got.every((g) => !g.bad && !g.text.includes('\uFFFD'))).toBe(true);
+      expect(got.map((g) => g.text).join('')).toBe(text);
+      expect(got.every((g) => Buffer.byteLength(g.text) <= 9)).toBe(true);
+      // Each piece's offset is the byte count of what came before it.
+      let off = 0;
+      for (const g of got) {
+        expect(g.offset).toBe(off);
+        off += Buffer.byteLength(g.text);
+      }
+    }
+  });
+
+  it('tracks bytes and complete lines', () => {
+    const sp = new LineSplitter();
+    const noop = (): void => {};
+    sp.push(enc('a\nb'), noop);
+    expect([sp.bytes, sp.lines]).toEqual([3, 1]);
+    sp.end(noop);
+    expect(sp.lines).toBe(2);
+  });
+});

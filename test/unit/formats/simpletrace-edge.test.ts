@@ -1,0 +1,291 @@
+// Edge cases of qemu-trace-formats.md §6 (simpletrace items 2–14, 17, 18) on streams written by
+// the test writer from the documented layouts.
+import { describe, it, expect } from 'vitest';
+import { buildCatalogue } from '../../../src-main/catalogue/index.ts';
+import type { ArgSpec, ArgValue, Catalogue, EventSpec } from '../../../src-main/catalogue/types.ts';
+import { sniffSimpletrace } from '../../../src-main/formats/simpletrace.ts';
+import { decode } from './simpletrace-collect.ts';
+import { encodeArgs, SimpletraceWriter } from './simpletrace-writer.ts';
+
+const CATALOGUE = `# test catalogue
+# savevm.c
+savevm_section_start(const char *id, unsigned int section_id) "%s, section_id %u"
+migration_bitmap_sync_start(void) ""
+disable hidden_event(int x) "x %d"
+ints_signed(int8_t a, int16_t b, int c, int32_t d, int64_t e, long f, ssize_t g) "%d %d %d %d %" PRId64 " %ld %zd"
+ints_unsigned(uint8_t a, uint16_t b, uint32_t c, unsigned d, uint64_t e, size_t f, unsigned long g) "%u %u %u %u %" PRIu64 " %zu %lu"
+misc(bool b, char c, void *p, const char *s, char *t) "%d %c %p %s %s"
+`;
+
+const cat: Catalogue = buildCatalogue({ name: 'edge', source: 'edge', text: CATALOGUE, file: 'edge.trace-events' });
+
+function spec(name: string): EventSpec {
+  const e = cat.get(name);
+  if (!e) throw new Error(`catalogue lacks ${name}`);
+  return e;
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
+
+function u64s(le: boolean, ...vals: bigint[]): Uint8Array {
+  const b = new Uint8Array(8 * vals.length);
+  const dv = new DataView(b.buffer);
+  vals.forEach((v, i) => dv.setBigUint64(8 * i, BigInt.asUintN(64, v), le));
+  return b;
+}
+
+describe('catalogue used by these tests', () => {
+  it('has the events in file order, with the disabled one', () => {
+    expect(cat.events.map((e) => e.name)).toEqual(['savevm_section_start', 'migration_bitmap_sync_start', 'hidden_event', 'ints_signed', 'ints_unsigned', 'misc']);
+    expect(spec('hidden_event').disabled).toBe(true);
+  });
+});
+
+describe('typed values', () => {
+  for (const le of [true, false]) {
+    it(`every integer width at its limits, bool, char, pointer, strings (${le ? 'LE' : 'BE'})`, () => {
+      const w = new SimpletraceWriter({ littleEndian: le, version: 4 });
+      w.mapping(10, 'ints_signed').mapping(11, 'ints_unsigned').mapping(12, 'misc');
+      const rows: Array<[number, EventSpec, ArgValue[]]> = [
+        [10, spec('ints_signed'), [-128, -32768, -2147483648, -1, -(2n ** 63n), -1n, -5n]],
+        [10, spec('ints_signed'), [127, 32767, 2147483647, 0, 2n ** 63n - 1n, 0n, 7n]],
+        [11, spec('ints_unsigned'), [255, 65535, 4294967295, 0, 2n ** 64n - 1n, 2n ** 53n + 1n, 0n]],
+        [12, spec('misc'), [true, 0x80, 0xdeadbeefcafef00dn, 'caf\u00e9 \u2603', '']],
+        [12, spec('misc'), [false, 65, 0n, 'x'.repeat(512), 'nul\u0000inside']],
+      ];
+      for (const [id, e, v] of rows) w.event(id, 1000n, 77, e.args, v);
+      const d = decode(w.bytes(), cat, 5);
+      expect(d.summary).toMatchObject({ version: 4, littleEndian: le, error: null, mappings: 3, records: 5 });
+      expect(d.unparsed).toEqual([]);
+      expect(d.events.map((r) => r.args)).toEqual(rows.map((r) => r[2]));
+    });
+  }
+
+  it('values that do not fit the declared type are signature mismatches with the raw payload kept', () => {
+    const le = true;
+    const good = (vals: bigint[]) => u64s(le, ...vals);
+    const cases: Array<[string, Uint8Array]> = [
+      // int8_t 0x80 not sign-extended
+      ['ints_signed', good([0x80n, 0n, 0n, 0n, 0n, 0n, 0n])],
+      // int (32-bit) zero-extended negative: 0x00000000ffffffff
+      ['ints_signed', good([0n, 0n, 0xffffffffn, 0n, 0n, 0n, 0n])],
+      // uint32_t above 2^32
+      ['ints_unsigned', good([0n, 0n, 0x100000000n, 0n, 0n, 0n, 0n])],
+      // uint16_t 0x10000
+      ['ints_unsigned', good([0n, 0x10000n, 0n, 0n, 0n, 0n, 0n])],
+      // payload one u64 short
+      ['ints_unsigned', good([0n, 0n, 0n, 0n, 0n, 0n])],
+      // payload one byte long
+      ['ints_unsigned', new Uint8Array([...good([0n, 0n, 0n, 0n, 0n, 0n, 0n]), 0])],
+    ];
+    const w = new SimpletraceWriter({ littleEndian: le, version: 4 });
+    w.mapping(1, 'ints_signed').mapping(2, 'ints_unsigned').mapping(3, 'misc');
+    for (const [name, payload] of cases) w.rawEvent(name === 'ints_signed' ? 1 : 2, 5n, 1, payload);
+    // bool 2, char 0x180, string longer than the payload
+    const misc = spec('misc');
+    const boolBad = encodeArgs(misc.args, [true, 65, 0n, 'a', 'b'], le);
+    boolBad[0] = 2;
+    const charBad = encodeArgs(misc.args, [true, 65, 0n, 'a', 'b'], le);
+    charBad[9] = 1;
+    const strBad = encodeArgs(misc.args, [true, 65, 0n, 'a', 'b'], le);
+    strBad[24] = 200;
+    for (const p of [boolBad, charBad, strBad]) w.rawEvent(3, 6n, 1, p);
+    const d = decode(w.bytes(), cat);
+    const payloads = [...cases.map((c) => c[1]), boolBad, charBad, strBad];
+    expect(d.events).toEqual([]);
+    expect(d.unparsed.map((u) => u.name)).toEqual([...cases.map((c) => c[0]), 'misc', 'misc', 'misc']);
+    expect(d.unparsed.map((u) => u.raw)).toEqual(payloads.map(hex));
+    for (const u of d.unparsed) expect(u.reason).toMatch(/^signature mismatch/);
+    expect(d.summary.error).toBeNull();
+  });
+
+  it('a sign-extended or zero-extended plain char both give the byte', () => {
+    const misc = spec('misc');
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4 }).mapping(0, 'misc');
+    const p = encodeArgs(misc.args, [false, 0, 0n, '', ''], true);
+    new DataView(p.buffer).setBigUint64(8, 0xffffffffffffffe9n, true);
+    w.rawEvent(0, 1n, 1, p);
+    new DataView(p.buffer).setBigUint64(8, 0xe9n, true);
+    w.rawEvent(0, 1n, 1, p);
+    expect(decode(w.bytes(), cat).events.map((e) => e.args[1])).toEqual([0xe9, 0xe9]);
+  });
+
+  it('non-UTF-8 string bytes decode lossily', () => {
+    const e = spec('savevm_section_start');
+    const payload = new Uint8Array([4, 0, 0, 0, 0x72, 0xff, 0xfe, 0x6d, ...u64s(true, 3n)]);
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4 }).mapping(0, e.name).rawEvent(0, 1n, 1, payload);
+    expect(decode(w.bytes(), cat).events[0].args).toEqual(['r\ufffd\ufffdm', 3]);
+  });
+});
+
+describe('ids and names', () => {
+  it('unknown id, name missing from the catalogue, later mapping wins, zero-arg events', () => {
+    const sss = spec('savevm_section_start');
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4 });
+    w.mapping(5, 'savevm_section_start');
+    w.event(5, 100n, 9, sss.args, ['ram', 1]); // seq 0
+    w.rawEvent(6, 200n, 9, u64s(true, 42n)); // seq 1: no mapping for 6
+    w.mapping(6, 'not_in_catalogue');
+    w.rawEvent(6, 300n, 9, u64s(true, 43n)); // seq 2: mapped, unknown to the catalogue
+    w.mapping(5, 'migration_bitmap_sync_start');
+    w.event(5, 400n, 9, [], []); // seq 3: remapped, zero args
+    w.rawEvent(2n ** 40n, 500n, 9, new Uint8Array(0)); // seq 4: huge unknown id
+    w.dropped(600n, 9, 12n); // seq 5
+    const d = decode(w.bytes(), cat, 3);
+    expect(d.summary).toMatchObject({ mappings: 3, records: 6, error: null });
+    expect(d.records.map((r) => [r.kind, r.r.seq])).toEqual([
+      ['event', 0],
+      ['unparsed', 1],
+      ['unparsed', 2],
+      ['event', 3],
+      ['unparsed', 4],
+      ['dropped', 5],
+    ]);
+    const [u1, u2, u4] = d.unparsed;
+    expect([u1.name, u1.raw, u1.tsNs, u1.pid]).toEqual([null, hex(u64s(true, 42n)), 200n, 9]);
+    expect(u1.reason).toMatch(/unknown event id 6/);
+    expect([u2.name, u2.raw]).toEqual(['not_in_catalogue', hex(u64s(true, 43n))]);
+    expect(u2.reason).toMatch(/not_in_catalogue.*not in catalogue/);
+    expect([u4.name, u4.raw]).toEqual([null, '']);
+    expect(u4.reason).toMatch(/0x10000000000/);
+    expect(d.events[1].event.name).toBe('migration_bitmap_sync_start');
+    expect(d.events[1].args).toEqual([]);
+    expect(d.dropped[0].count).toBe(12n);
+  });
+
+  it('a dropped record with a payload other than one u64 is kept as unparsed', () => {
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4 });
+    w.rawEvent(0xfffffffffffffffen, 1n, 2, new Uint8Array(4));
+    const d = decode(w.bytes(), cat);
+    expect(d.unparsed).toHaveLength(1);
+    expect(d.unparsed[0].raw).toBe('00000000');
+  });
+});
+
+describe('legacy and headerless layouts (positional ids)', () => {
+  const sss = spec('savevm_section_start');
+  const misc = spec('misc');
+
+  for (const le of [true, false]) {
+    it(`headerless v4 (${le ? 'LE' : 'BE'}): ids are positions counting disabled events`, () => {
+      const w = new SimpletraceWriter({ littleEndian: le, version: 4, headerless: true });
+      w.event(0, 1n, 3, sss.args, ['a', 1]);
+      w.event(5, 2n, 3, misc.args, [true, 66, 1n, 's', 't']);
+      w.event(2, 3n, 3, spec('hidden_event').args, [-4]);
+      const d = decode(w.bytes(), cat, 7);
+      expect(d.summary).toMatchObject({ version: 4, littleEndian: le, headerless: true, error: null, records: 3 });
+      expect(d.events.map((e) => [e.event.name, e.args])).toEqual([
+        ['savevm_section_start', ['a', 1]],
+        ['misc', [true, 66, 1n, 's', 't']],
+        ['hidden_event', [-4]],
+      ]);
+      expect(sniffSimpletrace(w.bytes())).toEqual({ version: 4, littleEndian: le, headerless: true });
+    });
+  }
+
+  it('v3: positions count disabled events; pid kept even when 0', () => {
+    const w = new SimpletraceWriter({ littleEndian: true, version: 3 });
+    w.event(3, 10n, 0, spec('ints_signed').args, [1, 2, 3, 4, 5n, 6n, 7n]);
+    w.dropped(11n, 0, 2n);
+    w.event(99, 12n, 1, [], []);
+    const d = decode(w.bytes(), cat, 1);
+    expect(d.summary).toMatchObject({ version: 3, headerless: false, error: null, records: 3 });
+    expect(d.events[0].event.name).toBe('ints_signed');
+    expect(d.events[0].pid).toBe(0);
+    expect(d.dropped[0]).toMatchObject({ count: 2n, pid: 0, offset: 24 + 24 + 7 * 8 });
+    expect(d.unparsed[0].reason).toMatch(/beyond the 6 positional events/);
+  });
+
+  it('v2: positions skip disabled events; the reserved pid field reads as null', () => {
+    const w = new SimpletraceWriter({ littleEndian: false, version: 2 });
+    w.event(2, 10n, 0, spec('ints_signed').args, [1, 2, 3, 4, 5n, 6n, 7n]);
+    w.event(4, 11n, 0, misc.args, [false, 1, 2n, '', 'z']);
+    const d = decode(w.bytes(), cat);
+    expect(d.summary).toMatchObject({ version: 2, littleEndian: false, error: null, records: 2 });
+    expect(d.events.map((e) => [e.event.name, e.pid])).toEqual([
+      ['ints_signed', null],
+      ['misc', null],
+    ]);
+  });
+});
+
+describe('corrupt streams stop with the offset', () => {
+  function stream(): SimpletraceWriter {
+    return new SimpletraceWriter({ littleEndian: true, version: 4 }).mapping(1, 'migration_bitmap_sync_start').event(1, 1n, 1, [], []);
+  }
+  const goodEnd = 24 + 20 + 27 + 32;
+
+  it('length below 24 / above 16 MiB / unknown type word / absurd mapping name length', () => {
+    const bad: Array<[Uint8Array, RegExp]> = [
+      [u64s(true, 1n, 1n, 1n, 23n), /corrupt event record: length 23/],
+      [u64s(true, 1n, 1n, 1n, 16n * 1024n * 1024n + 1n), /corrupt event record: length 16777217/],
+      [u64s(true, 2n, 0n, 0n, 0n), /type word 0x2/],
+      [u64s(true, 0n, 1n, 0xffffffn), /corrupt mapping record: name length 16777215/],
+    ];
+    for (const [tail, re] of bad) {
+      const b = stream().raw(tail).event(1, 2n, 1, [], []).bytes();
+      for (const chunk of [b.length, 1, 9]) {
+        const d = decode(b, cat, chunk, 'c.bin');
+        expect(d.events).toHaveLength(1);
+        expect(d.summary.records).toBe(1);
+        expect(d.summary.truncatedAt).toBeNull();
+        expect(d.summary.error).toMatch(new RegExp(`^c\\.bin: offset ${goodEnd}: `));
+        expect(d.summary.error).toMatch(re);
+      }
+    }
+  });
+
+  it('bad headers: v0, unknown version, wrong magic, headerless stream not starting with an event', () => {
+    const v0 = u64s(true, 2n ** 64n - 1n, 0xf2b177cb0aa429b4n, 0n, 0n, 0n, 0n, 0n, 0n);
+    const v5 = u64s(false, 2n ** 64n - 1n, 0xf2b177cb0aa429b4n, 5n);
+    const magic = u64s(true, 2n ** 64n - 1n, 0x1234n, 4n);
+    const notEvent = u64s(true, 7n, 1n, 1n);
+    const expectations: Array<[Uint8Array, RegExp]> = [
+      [v0, /^h\.bin: offset 0: simpletrace v0 .* not supported/],
+      [v5, /^h\.bin: offset 0: unknown simpletrace version/],
+      [magic, /^h\.bin: offset 0: not a simpletrace file: header magic/],
+      [notEvent, /^h\.bin: offset 0: not a simpletrace file/],
+    ];
+    for (const [b, re] of expectations) {
+      const d = decode(b, cat, undefined, 'h.bin');
+      expect(d.records).toEqual([]);
+      expect(d.summary.error).toMatch(re);
+    }
+    expect(decode(v0, cat).summary.version).toBe(0);
+    expect(sniffSimpletrace(v0)).toEqual({ version: 0, littleEndian: true, headerless: false });
+    expect(sniffSimpletrace(v5)).toBeNull();
+    expect(sniffSimpletrace(magic)).toBeNull();
+    expect(sniffSimpletrace(notEvent)).toBeNull();
+    expect(sniffSimpletrace(new TextEncoder().encode('2026-11-25T20:01:13.378446Z migrate_set_state new state setup'))).toBeNull();
+  });
+
+  it('a restarted file (trace-file on) is a new header: not a record type', () => {
+    const b = stream().raw(u64s(true, 2n ** 64n - 1n, 0xf2b177cb0aa429b4n, 4n)).bytes();
+    const d = decode(b, cat, undefined, 'r.bin');
+    expect(d.summary.records).toBe(1);
+    expect(d.summary.error).toMatch(new RegExp(`^r\\.bin: offset ${goodEnd}: corrupt stream`));
+  });
+});
+
+describe('sniffSimpletrace', () => {
+  it('recognizes both byte orders and the version', () => {
+    for (const le of [true, false]) {
+      for (const version of [2, 3, 4] as const) {
+        const b = new SimpletraceWriter({ littleEndian: le, version }).bytes();
+        expect(sniffSimpletrace(b)).toEqual({ version, littleEndian: le, headerless: false });
+      }
+    }
+  });
+
+  it('needs a plausible first record for a headerless stream', () => {
+    const args: ArgSpec[] = [];
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4, headerless: true }).event(0, 1n, 1, args, []);
+    expect(sniffSimpletrace(w.bytes())).not.toBeNull();
+    const b = w.bytes();
+    b[24] = 3; // length 3
+    expect(sniffSimpletrace(b)).toBeNull();
+    expect(sniffSimpletrace(b.subarray(0, 8))).toBeNull();
+  });
+});

@@ -1,0 +1,137 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { sniffText, SNIFF_BYTES } from '../../../src-main/formats/text-sniff.ts';
+import type { SniffResult } from '../../../src-main/formats/text-sniff.ts';
+
+const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+
+function catalogueNames(file: string): Set<string> {
+  const names = new Set<string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (/^\s*#/.test(line)) continue;
+    const m = /^\s*(?:[a-z]+\s+)*([A-Za-z0-9_]+)\(/.exec(line);
+    if (m) names.add(m[1]);
+  }
+  return names;
+}
+
+const known = catalogueNames(`${SHARED}catalogues/qemu-7.2.22-debian/trace-events-all`);
+const isKnown = (n: string): boolean => known.has(n);
+const none = (): boolean => false;
+
+const gz = (rel: string): Buffer => gunzipSync(readFileSync(`${SHARED}${rel}`));
+
+function formatOf(r: SniffResult): string {
+  if ('error' in r) throw new Error(r.error);
+  return r.dialect.format;
+}
+
+function errorOf(r: SniffResult): string {
+  if (!('error' in r)) throw new Error(`accepted as ${r.dialect.format}`);
+  expect(r.error).not.toContain('\n');
+  return r.error;
+}
+
+/** Real 7.2 lines rewritten in another backend's layout, as a file head would hold them. */
+function converted(layout: (tid: number, sec: string, usec: string, rest: string) => string): Buffer {
+  const lines = gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz').toString('utf8').split('\n', 300);
+  const out: string[] = [];
+  for (const line of lines) {
+    const m = /^(\d+)@(\d+)\.(\d{6}):(.*)$/s.exec(line);
+    if (m) out.push(layout(Number(m[1]), m[2], m[3], m[4]));
+  }
+  return Buffer.from(`${out.join('\n')}\n`);
+}
+
+describe('sniffText picks the dialect from content', () => {
+  it('recognises real log-backend traces of every prefix era', () => {
+    expect(formatOf(sniffText(gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz'), none))).toBe('log');
+    expect(formatOf(sniffText(gz('samples/qemu-10.2.50/a-precopy/dst.log.gz'), none))).toBe('log');
+    const nots = readFileSync(`${SHARED}samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-src.log`);
+    const r = sniffText(nots, isKnown);
+    expect(formatOf(r)).toBe('log');
+    expect('accepted' in r && r.accepted === r.examined).toBe(true);
+  });
+
+  it('looks only at the head it is given (or the first 64 KiB of it)', () => {
+    const big = gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz');
+    expect(big.length).toBeGreaterThan(SNIFF_BYTES);
+    const r = sniffText(big, none);
+    expect('examined' in r && r.examined).toBe(200);
+  });
+
+  it('recognises stap, ftrace, syslog, journal and babeltrace text', () => {
+    const stap = converted((tid, sec, usec, rest) => `${tid}@${sec}${usec}000 ${rest}`);
+    expect(formatOf(sniffText(stap, isKnown))).toBe('stap');
+
+    const header = '# tracer: nop\n#\n#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n#              | |         |   |||||     |         |\n';
+    const ftrace = converted(
+      (tid, sec, usec, rest) => `${`qemu-system-x86-${tid}`.padStart(22)} [001] .....  ${Number(sec) % 10000}.${usec}: tracing_mark_write: ${rest}`,
+    );
+    expect(formatOf(sniffText(Buffer.concat([Buffer.from(header), ftrace]), isKnown))).toBe('ftrace');
+
+    const syslog = converted((tid, _s, usec, rest) => `2025-11-25T19:23:05.${usec}+00:00 host qemu-system-x86_64[${tid}]: ${rest}`);
+    expect(formatOf(sniffText(syslog, isKnown))).toBe('syslog');
+    const trad = converted((tid, _s, _u, rest) => `Nov 25 19:23:05 host qemu-system-x86_64[${tid}]: ${rest}`);
+    expect(formatOf(sniffText(trad, isKnown))).toBe('syslog');
+
+    const journal = converted((tid, sec, usec, rest) =>
+      JSON.stringify({ __REALTIME_TIMESTAMP: `${sec}${usec}`, _PID: String(tid), SYSLOG_IDENTIFIER: 'qemu-system-x86_64', MESSAGE: rest }),
+    );
+    expect(formatOf(sniffText(journal, isKnown))).toBe('journal');
+
+    const bt = converted((tid, _s, usec, rest) => {
+      const name = /^\w+/.exec(rest)![0];
+      return `[19:23:25.${usec}000] (+0.000001000) myhost qemu:${name}: { cpu_id = 0 }, { vtid = ${tid} }, { }`;
+    });
+    expect(formatOf(sniffText(bt, isKnown))).toBe('babeltrace');
+  });
+
+  it('prefers the log dialect for mixed input where it accepts most lines', () => {
+    const lines = gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz').toString('utf8').split('\n', 50);
+    const mixed = ['char device redirected to /dev/pts/3 (label charserial0)', ...lines, 'qemu-system-x86_64: terminating on signal 15'];
+    expect(formatOf(sniffText(Buffer.from(mixed.join('\n')), none))).toBe('log');
+  });
+});
+
+describe('sniffText refuses what is not a text trace, in one line', () => {
+  it('rejects simpletrace binaries', () => {
+    const dir = `${SHARED}samples/simpletrace/`;
+    const bins = readdirSync(dir).filter((f) => f.endsWith('.bin'));
+    expect(bins.length).toBeGreaterThan(0);
+    for (const f of bins) {
+      expect(errorOf(sniffText(readFileSync(dir + f), isKnown))).toBe('binary data where a text trace was expected');
+    }
+    const real = gz('samples/qemu-10.2.50/a-precopy/src.simple.gz');
+    expect(errorOf(sniffText(real, isKnown))).toBe('binary data where a text trace was expected');
+  });
+
+  it('rejects compressed bytes and random bytes', () => {
+    const raw = readFileSync(`${SHARED}samples/qemu-7.2.22-log/a-precopy/src.log.gz`);
+    expect(errorOf(sniffText(raw, isKnown))).toBe('binary data where a text trace was expected');
+    let x = 12345;
+    const rnd = Buffer.alloc(4096, 0).map(() => {
+      x = (x * 1103515245 + 12345) >>> 0;
+      return x >>> 24;
+    });
+    expect(errorOf(sniffText(rnd, isKnown))).toBe('binary data where a text trace was expected');
+  });
+
+  it('rejects text without QEMU records, naming how many lines it looked at', () => {
+    const catalogue = readFileSync(`${SHARED}catalogues/qemu-7.2.22-debian/trace-events-all`);
+    expect(errorOf(sniffText(catalogue, isKnown))).toBe('no QEMU trace records recognised in the first 200 lines');
+    const nots = readFileSync(`${SHARED}samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-dst.log`);
+    expect(errorOf(sniffText(nots, none))).toBe('no QEMU trace records recognised in the first 200 lines');
+    expect(errorOf(sniffText(Buffer.from('hello\nworld\n'), isKnown))).toBe('no QEMU trace records recognised in the first 2 lines');
+    expect(errorOf(sniffText(Buffer.alloc(0), isKnown))).toMatch(/^empty input/);
+  });
+
+  it('tolerates a stray NUL from a %c argument in a text log', () => {
+    const text = gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz').subarray(0, 8000);
+    const withNul = Buffer.from(text);
+    withNul[withNul.indexOf(10) - 1] = 0;
+    expect(formatOf(sniffText(withNul, none))).toBe('log');
+  });
+});
