@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'src-main/hosts/cli/main.ts'), ...process.argv.slice(2)], {
+const loader = import.meta.resolve('tsx');
+const r = spawnSync(process.execPath, ['--import', loader, path.join(root, 'src-main/hosts/cli/main.ts'), ...process.argv.slice(2)], {
   stdio: 'inherit',
-  cwd: process.cwd(),
 });
 process.exit(r.status ?? 1);

@@ -360,7 +360,7 @@ async function ingestMember(
           side,
           side === null ? null : forcedSide !== null ? 'option' : 'content',
           pid,
-          dec.clock,
+          writer.counts.firstTs === null ? 'none' : dec.clock,
           catalogue.id,
           Number(misfits.getRows()[0][0]),
           BigInt(bytes),

@@ -125,13 +125,13 @@ export class TraceWriter implements RecordSink {
     const w = new TraceWriter(conn);
     w.unparsedStage = await w.stage(
       'unparsed',
-      ['seq BIGINT', 'line_no BIGINT', '"offset" UBIGINT', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', 'name VARCHAR', 'reason VARCHAR', 'raw VARCHAR'],
-      [BIGINT, BIGINT, UBIGINT, BIGINT, INTEGER, INTEGER, VARCHAR, VARCHAR, VARCHAR],
+      ['seq UINTEGER', 'line_no UINTEGER', '"offset" UBIGINT', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', 'name VARCHAR', 'reason VARCHAR', 'raw VARCHAR'],
+      [UINTEGER, UINTEGER, UBIGINT, BIGINT, INTEGER, INTEGER, VARCHAR, VARCHAR, VARCHAR],
     );
     w.droppedStage = await w.stage(
       'dropped',
-      ['seq BIGINT', 'ts_ns BIGINT', 'pid INTEGER', 'count UBIGINT'],
-      [BIGINT, BIGINT, INTEGER, UBIGINT],
+      ['seq UINTEGER', 'ts_ns BIGINT', 'pid INTEGER', 'count UBIGINT'],
+      [UINTEGER, BIGINT, INTEGER, UBIGINT],
     );
     return w;
   }
@@ -217,8 +217,9 @@ export class TraceWriter implements RecordSink {
     this.pendingStages = [];
     for (const ev of pending) {
       const columns = eventColumns(ev);
-      const defs = ['seq BIGINT', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', ...columns.map((c) => `${ident(c.name)} ${c.type}`)];
-      const types = [BIGINT, BIGINT, INTEGER, INTEGER, ...columns.map((c) => DUCK_TYPES[c.type])];
+      // seq and line numbers are JS numbers: 32-bit staging columns take them without BigInt.
+      const defs = ['seq UINTEGER', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', ...columns.map((c) => `${ident(c.name)} ${c.type}`)];
+      const types = [UINTEGER, BIGINT, INTEGER, INTEGER, ...columns.map((c) => DUCK_TYPES[c.type])];
       const table = await this.stage(`e${this.stages.size}`, defs, types);
       const st: EventStage = { event: ev, columns, table };
       this.stages.set(ev, st);

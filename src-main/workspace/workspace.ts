@@ -1,6 +1,8 @@
 // A workspace is one DuckDB file. Opening it again needs no re-parse: everything the engine
 // knows about a trace lives in its tables.
-import { DuckDBConnection, DuckDBInstance, listValue } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance, LIST, VARCHAR } from '@duckdb/node-api';
+
+const VARCHAR_LIST = LIST(VARCHAR);
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
 import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, literal } from './schema.ts';
@@ -62,12 +64,12 @@ export class Workspace {
       app.appendVarchar(ev.name);
       if (ev.sourceFile === null) app.appendNull();
       else app.appendVarchar(ev.sourceFile);
-      app.appendValue(listValue(ev.properties));
+      app.appendList(ev.properties, VARCHAR_LIST);
       app.appendVarchar(ev.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void');
-      app.appendValue(listValue(ev.args.map((a) => a.name)));
-      app.appendValue(listValue(ev.args.map((a) => a.ctype)));
-      app.appendValue(listValue(cols.map((c) => c.name)));
-      app.appendValue(listValue(cols.map((c) => c.type)));
+      app.appendList(ev.args.map((a) => a.name), VARCHAR_LIST);
+      app.appendList(ev.args.map((a) => a.ctype), VARCHAR_LIST);
+      app.appendList(cols.map((c) => c.name), VARCHAR_LIST);
+      app.appendList(cols.map((c) => c.type), VARCHAR_LIST);
       app.appendVarchar(ev.format);
       app.appendVarchar(ev.rawFormat);
       app.appendInteger(ev.position);

@@ -15,7 +15,7 @@ const SIMPLETRACE_PY_RECORDS_PER_SEC = 0.14e6; // measured on this machine class
 function child(ws: string, catalogue: string, input: string) {
   rmSync(ws, { force: true });
   rmSync(`${ws}.wal`, { force: true });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/bench/ingest-child.ts'), ws, catalogue, input], {
+  const r = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO, 'test/bench/ingest-child.ts'), ws, catalogue, input], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });

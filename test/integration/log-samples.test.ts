@@ -115,7 +115,7 @@ describe.each(['a-precopy', 'b-multifd4'])('QEMU 7.2.22 log sample %s', (scenari
       expect(src.map((r) => Number(r[0]))).toEqual([0, 1, 2, 3]);
       expect(dst.map((r) => Number(r[0]))).toEqual([0, 1, 2, 3]);
       const m = manifest(scenario).facts_from_traces.src;
-      const ends = await rows(engine, `SELECT id, packets, pages FROM multifd_send_thread_end ORDER BY id`);
+      const ends = await rows(engine, `SELECT id, packets, normal_pages FROM multifd_send_thread_end ORDER BY id`);
       expect(ends.map(([id, packets, pages]) => ({ channel: Number(id), packets: Number(packets), pages: Number(pages) }))).toEqual(
         m.multifd_send_thread_end.map((x: { channel: number; packets: number; pages: number }) => ({ channel: x.channel, packets: x.packets, pages: x.pages })),
       );

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
+import { tokenizeFormat } from '../../src-main/catalogue/index.ts';
 import { SAMPLES, scratch } from '../helpers/paths.ts';
 
 const DIR = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
@@ -80,6 +81,7 @@ describe('QEMU 10.2.50 a-precopy, log and simple backends', () => {
       // Compare per-event tables column by column, in record order, excluding timestamps/ids.
       const names = (await rows(engine, `SELECT DISTINCT name FROM events WHERE trace_id IN (${log}, ${simple}) ORDER BY 1`)).map((r) => String(r[0]));
       let compared = 0;
+      const ambiguousSeen = new Set<string>();
       for (const name of names) {
         const cols = (await rows(engine, `SELECT column_name FROM information_schema.columns WHERE table_name = '${name}' ORDER BY ordinal_position`))
           .map((r) => String(r[0]))
@@ -90,11 +92,24 @@ describe('QEMU 10.2.50 a-precopy, log and simple backends', () => {
         const b = await rows(engine, `SELECT ${sel} FROM "${name}" WHERE trace_id = ${simple}${skipPid0} ORDER BY seq`);
         // A NULL `%s` prints as (null) in a log but is stored as an empty string by simpletrace.
         const norm = (rs: unknown[][]) => rs.map((r) => r.map((v) => (v === null ? '' : v)));
-        expect(norm(a), `${side} ${name}`).toEqual(norm(b));
+        const [[ambiguous, format]] = await rows(engine, `SELECT ambiguous, format FROM catalogue_events WHERE name = '${name}' LIMIT 1`);
+        if (ambiguous) {
+          // The split between adjacent strings is a guess (flagged): the text must still agree.
+          const render = (r: unknown[]) => {
+            let i = 0;
+            return tokenizeFormat(String(format)).map((t) => (t.kind === 'lit' ? t.text : String(r[i++]))).join('');
+          };
+          ambiguousSeen.add(name);
+          expect(norm(a).map(render), `${side} ${name}`).toEqual(norm(b).map(render));
+        } else {
+          expect(norm(a), `${side} ${name}`).toEqual(norm(b));
+        }
         compared += a.length;
       }
       const [[n]] = await rows(engine, `SELECT events FROM traces WHERE trace_id = ${log}`);
       expect(compared).toBe(Number(n));
+      // Only the vmstate name/field pairs are ambiguous in this trace.
+      expect([...ambiguousSeen].every((e) => e.startsWith('vmstate_'))).toBe(true);
     }
     const extra = await rows(engine, `SELECT pid, current_state_str, new_state_str FROM runstate_set WHERE trace_id = ${id['dst.simple.gz']} ORDER BY seq LIMIT 1`);
     expect(extra).toEqual([[0, 'prelaunch', 'inmigrate']]);

@@ -1,0 +1,5 @@
+import { Engine } from '../src-main/service/engine.ts';
+const e = await Engine.open('/tmp/qtw/x.duckdb');
+const r = await e.openInputs(['../shared/samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-src.log'], { catalogues: ['../shared/catalogues/qemu-7.2.22-debian/trace-events-all'] }, {onMessage: console.log});
+console.log(r);
+e.close();
