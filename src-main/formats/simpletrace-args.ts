@@ -29,7 +29,8 @@ export interface DecodePlan {
   readonly reason: string;
 }
 
-const PLAIN_CHAR = /^(const )?(signed )?char$/;
+// Only plain char has host-dependent signedness; `signed char` is an ordinary int8.
+const PLAIN_CHAR = /^(const )?char$/;
 
 export function argCode(a: ArgSpec): number {
   switch (a.kind) {

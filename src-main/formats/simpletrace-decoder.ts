@@ -113,6 +113,11 @@ export class SimpletraceDecoder {
     if (this.phase !== PHASE_STOPPED && stop < chunk.length) this.appendCarry(chunk, stop, chunk.length - stop);
   }
 
+  /** The bytes of an incomplete final record (after `end`), to keep them in `unparsed`. */
+  tailBytes(): Uint8Array {
+    return this.carry.bytes.slice(0, this.carryLen);
+  }
+
   end(sink: RecordSink): SimpletraceSummary {
     void sink;
     if (this.phase !== PHASE_STOPPED) {

@@ -124,6 +124,21 @@ class SimpleDecoderAdapter implements Decoder {
   }
   end(sink: RecordSink) {
     const s = this.dec.end(sink);
+    if (s.truncatedAt !== null && s.error !== null) {
+      // The incomplete last record is kept (its bytes) and counted, like any untypable record.
+      const tail = this.dec.tailBytes();
+      sink.unparsed({
+        seq: s.records,
+        offset: s.truncatedAt,
+        line: null,
+        tsNs: null,
+        tid: null,
+        pid: null,
+        name: null,
+        reason: s.error,
+        raw: Buffer.from(tail.subarray(0, 1 << 16)).toString('hex'),
+      });
+    }
     return { error: s.error, truncatedAt: s.truncatedAt };
   }
   prefixStyle(): PrefixStyle | null {
@@ -274,7 +289,8 @@ async function ingestMember(
   }
   const catalogue = chooseCatalogue(p, name, head, opts.catalogues);
   const dec = makeDecoder(p, name, catalogue);
-  const writer = await TraceWriter.create(ws.conn);
+  const traceId = await ws.nextTraceId();
+  const writer = await TraceWriter.begin(ws.conn, traceId);
   const hash = createHash('sha256');
   let bytes = 0;
   let lastProgress = 0;
@@ -287,7 +303,8 @@ async function ingestMember(
     const read = member.sourceBytesRead();
     const total = member.sourceBytes;
     const secs = (now - t0) / 1000;
-    const records = writer.counts.events + writer.counts.unparsed + writer.counts.droppedRecords + writer.earlyRecords;
+    const c = writer.counts;
+    const records = c.events + c.unparsed + c.droppedRecords + writer.earlyRecords;
     const rate = secs > 0 ? records / secs : 0;
     const bps = secs > 0 ? read / secs : 0;
     opts.onProgress({
@@ -300,7 +317,6 @@ async function ingestMember(
       etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
     });
   };
-  let endInfo: { error: string | null; truncatedAt: number | null } = { error: null, truncatedAt: null };
   let readError: string | null = null;
   try {
     const feed = async (chunk: Uint8Array) => {
@@ -321,28 +337,26 @@ async function ingestMember(
         }
       } catch (e) {
         if (e instanceof IngestCancelled) throw e;
+        if (opts.signal?.aborted) throw new IngestCancelled();
         // Keep every complete record decoded before a read error (truncated gzip, bad zip...).
         readError = oneLine(e, name);
       }
     }
-    endInfo = dec.end(writer);
+    const endInfo = dec.end(writer);
     await writer.sync();
     report(true);
     const sha = hash.digest('hex');
     const dup = await ws.traceWithSha(sha);
     if (dup !== null) {
-      await writer.dispose();
+      await writer.rollback();
       return { skipped: `already in the workspace as trace ${dup} (same sha256); nothing to do` };
     }
-    const counts = stagedCounts(writer);
-    const side = forcedSide ?? detectSide(counts);
-    const traceId = await ws.nextTraceId();
+    const side = forcedSide ?? detectSide(writer.eventCounts());
     const error = [readError, endInfo.error].filter((x): x is string => x !== null).join('; ') || null;
-    await ws.conn.run('BEGIN TRANSACTION');
-    try {
+    const c = writer.counts;
+    await writer.commit(side, async () => {
       await ws.storeCatalogue(catalogue);
-      await writer.commit(traceId, side);
-      const c = writer.counts;
+      await ws.registerEventTables(writer.tables());
       const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
       const pid = await tracePid(ws, traceId);
       await ws.conn.run(
@@ -360,7 +374,7 @@ async function ingestMember(
           side,
           side === null ? null : forcedSide !== null ? 'option' : 'content',
           pid,
-          writer.counts.firstTs === null ? 'none' : dec.clock,
+          c.firstTs === null ? 'none' : dec.clock,
           catalogue.id,
           Number(misfits.getRows()[0][0]),
           BigInt(bytes),
@@ -377,14 +391,8 @@ async function ingestMember(
           performance.now() - started,
         ],
       );
-      await ws.conn.run('COMMIT');
-    } catch (e) {
-      await ws.conn.run('ROLLBACK');
-      throw e;
-    }
-    await writer.dispose();
+    });
     if (error) say(error);
-    const c = writer.counts;
     return {
       traceId,
       path: member.path,
@@ -399,19 +407,15 @@ async function ingestMember(
       error,
     };
   } catch (e) {
-    await writer.dispose().catch(() => {});
+    await writer.rollback();
     throw e;
   }
-}
-
-function stagedCounts(w: TraceWriter): Map<string, number> {
-  return w.stagedEventCounts();
 }
 
 /** The process id of a trace when its records carry one (simpletrace, stap, syslog, journal). */
 async function tracePid(ws: Workspace, traceId: number): Promise<number | null> {
   const r = await ws.conn.runAndReadAll(
-    `SELECT pid FROM events WHERE trace_id = ${traceId} AND pid IS NOT NULL AND pid <> 0 GROUP BY pid ORDER BY count(*) DESC LIMIT 1`,
+    `SELECT pid FROM events WHERE trace_id = ${traceId} AND pid IS NOT NULL AND pid <> 0 GROUP BY pid ORDER BY count(*) DESC, pid LIMIT 1`,
   );
   return r.currentRowCount > 0 ? Number(r.getRows()[0][0]) : null;
 }

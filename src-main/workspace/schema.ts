@@ -32,8 +32,7 @@ CREATE TABLE IF NOT EXISTS traces(
   sha256 VARCHAR, first_ts_ns BIGINT, last_ts_ns BIGINT, records BIGINT, events BIGINT,
   unparsed BIGINT, dropped BIGINT, dropped_records BIGINT, truncated_at UBIGINT, error VARCHAR,
   ingested_at TIMESTAMP, ingest_ms DOUBLE);
-CREATE TABLE IF NOT EXISTS events(
-  trace_id INTEGER, side VARCHAR, seq BIGINT, ts_ns BIGINT, tid INTEGER, pid INTEGER, name VARCHAR);
+CREATE TABLE IF NOT EXISTS qtw_event_tables(name VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS unparsed(
   trace_id INTEGER, seq BIGINT, line_no BIGINT, "offset" UBIGINT, ts_ns BIGINT, tid INTEGER,
   pid INTEGER, name VARCHAR, reason VARCHAR, raw VARCHAR);
@@ -99,8 +98,21 @@ export function widenType(a: string, b: string): string {
     const u = ra.signed ? rb : ra;
     if (s.bits > u.bits) return ra.signed ? a : b;
     const need = u.bits * 2;
-    return need <= 16 ? 'SMALLINT' : need <= 32 ? 'INTEGER' : need <= 64 ? 'BIGINT' : 'HUGEINT';
+    // 64-bit signed vs unsigned has no lossless integer type we append to: keep the text.
+    return need <= 16 ? 'SMALLINT' : need <= 32 ? 'INTEGER' : need <= 64 ? 'BIGINT' : 'VARCHAR';
   }
   if ((a === 'BOOLEAN' && rb) || (b === 'BOOLEAN' && ra)) return a === 'BOOLEAN' ? b : a;
   return 'VARCHAR';
+}
+
+const EMPTY_EVENTS = `SELECT NULL::INTEGER AS trace_id, NULL::VARCHAR AS side, NULL::BIGINT AS seq, NULL::BIGINT AS ts_ns,
+  NULL::INTEGER AS tid, NULL::INTEGER AS pid, NULL::VARCHAR AS name WHERE false`;
+
+/**
+ * `events` is a view over every event table's fixed columns: one row per typed record of every
+ * trace, without storing each record twice.
+ */
+export function eventsViewSql(tables: readonly string[]): string {
+  const parts = tables.map((t) => `SELECT trace_id, side, seq, ts_ns, tid, pid, ${literal(t)} AS name FROM ${ident(t)}`);
+  return `CREATE OR REPLACE VIEW events AS ${parts.length ? parts.join('\nUNION ALL ') : EMPTY_EVENTS}`;
 }

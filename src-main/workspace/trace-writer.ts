@@ -1,327 +1,273 @@
-// Writes one trace's records into the workspace. Records are appended in DuckDB data chunks
-// (not the per-value row Appender, which tops out near 0.7 M rows/s) into TEMP staging tables;
-// `commit` then moves them into the per-event tables, `events`, `unparsed` and `dropped` in one
-// transaction, once the side is known. An interrupted ingest therefore leaves the workspace as it
-// was: staging tables vanish with the connection.
-import {
-  BIGINT,
-  BOOLEAN,
-  DuckDBAppender,
-  DuckDBConnection,
-  DuckDBDataChunk,
-  HUGEINT,
-  INTEGER,
-  SMALLINT,
-  TINYINT,
-  UBIGINT,
-  UINTEGER,
-  USMALLINT,
-  UTINYINT,
-  VARCHAR,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
-import type { DuckType, EventSpec } from '../catalogue/types.ts';
+// Writes one trace's records into the workspace, inside one transaction: per-event tables,
+// `unparsed` and `dropped` are appended in column batches as records arrive; `commit` sets the
+// side (known only once the whole trace has been seen), records the trace and commits. An
+// interrupted or failed ingest rolls back, leaving the workspace exactly as it was.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { EventSpec } from '../catalogue/types.ts';
 import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../formats/types.ts';
+import { ColumnBatch, isColumnType, type Column, type ColumnType } from './column-batch.ts';
 import { eventColumns, FIXED_EVENT_COLUMNS, ident, literal, widenType, type EventColumn } from './schema.ts';
 
-const CHUNK_ROWS = 2048;
+/** Where a table column's values come from for one event signature. */
+type Source = { kind: 'fixed'; index: number } | { kind: 'arg'; index: number } | { kind: 'null' };
 
-const DUCK_TYPES: Record<string, DuckDBType> = {
-  BOOLEAN,
-  TINYINT,
-  SMALLINT,
-  INTEGER,
-  BIGINT,
-  HUGEINT,
-  UTINYINT,
-  USMALLINT,
-  UINTEGER,
-  UBIGINT,
-  VARCHAR,
-};
-
-/** Column-oriented buffer feeding one staging table through data chunks. */
-class StagedTable {
-  private readonly cols: DuckDBValue[][];
-  private n = 0;
-  rows = 0;
-
-  constructor(
-    readonly table: string,
-    private readonly types: DuckDBType[],
-    private readonly appender: DuckDBAppender,
-  ) {
-    this.cols = types.map(() => new Array<DuckDBValue>(CHUNK_ROWS));
-  }
-
-  /** Row values are written straight into the column buffers by the caller via `col`. */
-  get cursor(): number {
-    return this.n;
-  }
-
-  col(i: number): DuckDBValue[] {
-    return this.cols[i];
-  }
-
-  advance(): void {
-    this.rows++;
-    if (++this.n === CHUNK_ROWS) this.flush();
-  }
-
-  flush(): void {
-    if (this.n === 0) return;
-    const chunk = DuckDBDataChunk.create(this.types, this.n);
-    chunk.setColumns(this.n === CHUNK_ROWS ? this.cols : this.cols.map((c) => c.slice(0, this.n)));
-    this.appender.appendDataChunk(chunk);
-    this.n = 0;
-  }
-
-  close(): void {
-    this.flush();
-    this.appender.flushSync();
-    this.appender.closeSync();
-  }
-}
-
-interface EventStage {
+interface EventTarget {
   readonly event: EventSpec;
-  readonly columns: EventColumn[];
-  readonly table: StagedTable;
+  readonly table: string;
+  readonly batch: ColumnBatch;
+  /** Per table column (after the fixed ones): argument index or -1 for NULL. */
+  readonly argMap: Int32Array;
 }
 
-export interface TraceSummaryCounts {
+export interface TraceCounts {
   events: number;
   unparsed: number;
   droppedRecords: number;
   droppedEvents: bigint;
   firstTs: bigint | null;
   lastTs: bigint | null;
-  eventCounts: Map<string, number>;
 }
 
-let stagingSerial = 0;
-
 export class TraceWriter implements RecordSink {
-  private readonly stages = new Map<EventSpec, EventStage>();
-  private readonly byName = new Map<string, EventStage[]>();
-  private unparsedStage!: StagedTable;
-  private droppedStage!: StagedTable;
-  private readonly prefix = `qtw_stage_${process.pid}_${++stagingSerial}`;
-  private pendingStages: EventSpec[] = [];
-  readonly counts: TraceSummaryCounts = {
+  private readonly targets = new Map<EventSpec, EventTarget>();
+  private readonly early = new Map<EventSpec, EventRecord[]>();
+  private unparsedBatch!: ColumnBatch;
+  private droppedBatch!: ColumnBatch;
+  private open = true;
+  readonly counts: TraceCounts = {
     events: 0,
     unparsed: 0,
     droppedRecords: 0,
     droppedEvents: 0n,
     firstTs: null,
     lastTs: null,
-    eventCounts: new Map(),
   };
 
-  private constructor(private readonly conn: DuckDBConnection) {}
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    readonly traceId: number,
+  ) {}
 
-  static async create(conn: DuckDBConnection): Promise<TraceWriter> {
-    const w = new TraceWriter(conn);
-    w.unparsedStage = await w.stage(
-      'unparsed',
-      ['seq UINTEGER', 'line_no UINTEGER', '"offset" UBIGINT', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', 'name VARCHAR', 'reason VARCHAR', 'raw VARCHAR'],
-      [UINTEGER, UINTEGER, UBIGINT, BIGINT, INTEGER, INTEGER, VARCHAR, VARCHAR, VARCHAR],
-    );
-    w.droppedStage = await w.stage(
-      'dropped',
-      ['seq UINTEGER', 'ts_ns BIGINT', 'pid INTEGER', 'count UBIGINT'],
-      [UINTEGER, BIGINT, INTEGER, UBIGINT],
-    );
+  /** Begin a transaction and prepare appenders for `unparsed` and `dropped`. */
+  static async begin(conn: DuckDBConnection, traceId: number): Promise<TraceWriter> {
+    const w = new TraceWriter(conn, traceId);
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      w.unparsedBatch = new ColumnBatch(
+        ['INTEGER', 'BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
+        await conn.createAppender('unparsed'),
+      );
+      w.droppedBatch = new ColumnBatch(['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'], await conn.createAppender('dropped'));
+    } catch (e) {
+      await conn.run('ROLLBACK');
+      throw e;
+    }
     return w;
   }
 
-  private async stage(suffix: string, defs: string[], types: DuckDBType[]): Promise<StagedTable> {
-    const table = `${this.prefix}_${suffix}`;
-    await this.conn.run(`CREATE TEMP TABLE ${ident(table)}(${defs.join(', ')})`);
-    const appender = await this.conn.createAppender(table, null, 'temp');
-    return new StagedTable(table, types, appender);
-  }
-
-  /**
-   * Staging tables need an async CREATE; events arrive synchronously. New event types are
-   * therefore buffered in memory until `sync()` (called by ingest between chunks) creates them.
-   */
-  private readonly early = new Map<EventSpec, EventRecord[]>();
-
   event(r: EventRecord): void {
-    const st = this.stages.get(r.event);
-    if (st === undefined) {
+    const t = this.targets.get(r.event);
+    if (t === undefined) {
+      // Creating a table is async; hold the few records of a new event until `sync()`.
       let list = this.early.get(r.event);
-      if (list === undefined) {
-        list = [];
-        this.early.set(r.event, list);
-        this.pendingStages.push(r.event);
-      }
+      if (list === undefined) this.early.set(r.event, (list = []));
       list.push(r);
       return;
     }
-    this.write(st, r);
+    this.write(t, r);
   }
 
-  private write(st: EventStage, r: EventRecord): void {
-    const t = st.table;
-    const i = t.cursor;
-    t.col(0)[i] = r.seq;
-    t.col(1)[i] = r.tsNs;
-    t.col(2)[i] = r.tid;
-    t.col(3)[i] = r.pid;
+  private write(t: EventTarget, r: EventRecord): void {
+    const b = t.batch;
+    const i = b.n;
+    const cols = b.columns;
+    cols[0].setSafeInt(i, this.traceId);
+    cols[1].setNull(i); // side: set at commit
+    cols[2].setSafeInt(i, r.seq);
+    setTs(cols[3], i, r.tsNs);
+    setInt(cols[4], i, r.tid);
+    setInt(cols[5], i, r.pid);
+    const map = t.argMap;
     const args = r.args;
-    for (let k = 0; k < args.length; k++) t.col(4 + k)[i] = args[k];
-    t.advance();
+    for (let k = 0; k < map.length; k++) {
+      const a = map[k];
+      cols[6 + k].set(i, a < 0 ? null : args[a]);
+    }
+    b.commitRow();
     const c = this.counts;
     c.events++;
-    if (r.tsNs !== null) {
-      if (c.firstTs === null || r.tsNs < c.firstTs) c.firstTs = r.tsNs;
-      if (c.lastTs === null || r.tsNs > c.lastTs) c.lastTs = r.tsNs;
+    const ts = r.tsNs;
+    if (ts !== null) {
+      if (c.firstTs === null || ts < c.firstTs) c.firstTs = ts;
+      if (c.lastTs === null || ts > c.lastTs) c.lastTs = ts;
     }
   }
 
   unparsed(r: UnparsedRecord): void {
-    const t = this.unparsedStage;
-    const i = t.cursor;
-    t.col(0)[i] = r.seq;
-    t.col(1)[i] = r.line;
-    t.col(2)[i] = BigInt(r.offset);
-    t.col(3)[i] = r.tsNs;
-    t.col(4)[i] = r.tid;
-    t.col(5)[i] = r.pid;
-    t.col(6)[i] = r.name;
-    t.col(7)[i] = r.reason;
-    t.col(8)[i] = r.raw;
-    t.advance();
+    const b = this.unparsedBatch;
+    const i = b.n;
+    const c = b.columns;
+    c[0].setSafeInt(i, this.traceId);
+    c[1].setSafeInt(i, r.seq);
+    if (r.line === null) c[2].setNull(i);
+    else c[2].setSafeInt(i, r.line);
+    c[3].setSafeInt(i, r.offset);
+    setTs(c[4], i, r.tsNs);
+    setInt(c[5], i, r.tid);
+    setInt(c[6], i, r.pid);
+    c[7].set(i, r.name);
+    c[8].set(i, r.reason);
+    c[9].set(i, r.raw);
+    b.commitRow();
     this.counts.unparsed++;
   }
 
   dropped(r: DroppedRecord): void {
-    const t = this.droppedStage;
-    const i = t.cursor;
-    t.col(0)[i] = r.seq;
-    t.col(1)[i] = r.tsNs;
-    t.col(2)[i] = r.pid;
-    t.col(3)[i] = r.count;
-    t.advance();
+    const b = this.droppedBatch;
+    const i = b.n;
+    const c = b.columns;
+    c[0].setSafeInt(i, this.traceId);
+    c[1].setSafeInt(i, r.seq);
+    setTs(c[2], i, r.tsNs);
+    setInt(c[3], i, r.pid);
+    c[4].set(i, r.count);
+    b.commitRow();
     this.counts.droppedRecords++;
     this.counts.droppedEvents += r.count;
   }
 
-  /** Create staging tables for event types seen since the last call and flush their records. */
-  async sync(): Promise<void> {
-    if (this.pendingStages.length === 0) return;
-    const pending = this.pendingStages;
-    this.pendingStages = [];
-    for (const ev of pending) {
-      const columns = eventColumns(ev);
-      // seq and line numbers are JS numbers: 32-bit staging columns take them without BigInt.
-      const defs = ['seq UINTEGER', 'ts_ns BIGINT', 'tid INTEGER', 'pid INTEGER', ...columns.map((c) => `${ident(c.name)} ${c.type}`)];
-      const types = [UINTEGER, BIGINT, INTEGER, INTEGER, ...columns.map((c) => DUCK_TYPES[c.type])];
-      const table = await this.stage(`e${this.stages.size}`, defs, types);
-      const st: EventStage = { event: ev, columns, table };
-      this.stages.set(ev, st);
-      const same = this.byName.get(ev.name);
-      if (same) same.push(st);
-      else this.byName.set(ev.name, [st]);
-      for (const r of this.early.get(ev) ?? []) this.write(st, r);
-      this.early.delete(ev);
-    }
-  }
-
-  /** Records staged so far per event name (before commit), for side detection. */
-  stagedEventCounts(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (const st of this.stages.values()) m.set(st.event.name, (m.get(st.event.name) ?? 0) + st.table.rows);
-    for (const [ev, l] of this.early) m.set(ev.name, (m.get(ev.name) ?? 0) + l.length);
-    return m;
-  }
-
-  /** Count of records buffered for event types that still need `sync()`. */
+  /** Records of event types whose table does not exist yet (waiting for `sync()`). */
   get earlyRecords(): number {
     let n = 0;
     for (const l of this.early.values()) n += l.length;
     return n;
   }
 
-  private closeStages(): void {
-    for (const st of this.stages.values()) st.table.close();
-    this.unparsedStage.close();
-    this.droppedStage.close();
+  /** Create or adapt the tables of event types seen since the last call, then write their records. */
+  async sync(): Promise<void> {
+    if (this.early.size === 0) return;
+    const pending = [...this.early];
+    this.early.clear();
+    for (const [ev, records] of pending) {
+      const t = await this.target(ev);
+      for (const r of records) this.write(t, r);
+    }
+  }
+
+  private async target(ev: EventSpec): Promise<EventTarget> {
+    const wanted = eventColumns(ev);
+    const tableCols = await ensureEventTable(this.conn, ev.name, wanted);
+    const argCols = tableCols.slice(FIXED_EVENT_COLUMNS.length);
+    const byName = new Map(wanted.map((c, i) => [c.name, i]));
+    const argMap = Int32Array.from(argCols, (c) => byName.get(c.name) ?? -1);
+    const types = tableCols.map((c) => (isColumnType(c.type) ? c.type : 'VARCHAR')) as ColumnType[];
+    if (tableCols.some((c) => !isColumnType(c.type))) {
+      throw new Error(`table ${ev.name} has a column type this version cannot append to (${tableCols.map((c) => c.type).join(', ')})`);
+    }
+    const batch = new ColumnBatch(types, await this.conn.createAppender(ev.name));
+    const t: EventTarget = { event: ev, table: ev.name, batch, argMap };
+    this.targets.set(ev, t);
+    return t;
+  }
+
+  /** Record counts per event name so far (for side detection before commit). */
+  eventCounts(): Map<string, number> {
+    const m = new Map<string, number>();
+    for (const t of this.targets.values()) m.set(t.table, (m.get(t.table) ?? 0) + t.batch.rows);
+    for (const [ev, l] of this.early) m.set(ev.name, (m.get(ev.name) ?? 0) + l.length);
+    return m;
+  }
+
+  private closeAll(): void {
+    for (const t of this.targets.values()) t.batch.close();
+    this.unparsedBatch.close();
+    this.droppedBatch.close();
   }
 
   /**
-   * Move staged rows into the workspace tables under `traceId`/`side`, inside the caller's
-   * transaction. Returns the per-event row counts.
+   * Flush everything, set the side, run `finish` (which records the trace) and commit.
+   * On any failure the transaction is rolled back.
    */
-  async commit(traceId: number, side: string | null): Promise<void> {
-    await this.sync();
-    this.closeStages();
-    const sideSql = side === null ? 'NULL::VARCHAR' : literal(side);
-    const conn = this.conn;
-    for (const [name, stages] of this.byName) {
-      await ensureEventTable(conn, name, stages.map((s) => s.columns));
-      for (const st of stages) {
-        if (st.table.rows === 0) continue;
-        const argCols = st.columns.map((c) => ident(c.name));
-        const cols = ['trace_id', 'side', 'seq', 'ts_ns', 'tid', 'pid', ...argCols].join(', ');
-        await conn.run(
-          `INSERT INTO ${ident(name)} (${cols}) SELECT ${traceId}, ${sideSql}, seq, ts_ns, tid, pid${argCols.length ? ', ' + argCols.join(', ') : ''} FROM temp.${ident(st.table.table)} ORDER BY seq`,
-        );
-        await conn.run(
-          `INSERT INTO events SELECT ${traceId}, ${sideSql}, seq, ts_ns, tid, pid, ${literal(name)} FROM temp.${ident(st.table.table)}`,
-        );
-        this.counts.eventCounts.set(name, (this.counts.eventCounts.get(name) ?? 0) + st.table.rows);
+  async commit(side: string | null, finish: () => Promise<void>): Promise<void> {
+    try {
+      await this.sync();
+      this.closeAll();
+      this.open = false;
+      if (side !== null) {
+        for (const t of this.targets.values()) {
+          await this.conn.run(`UPDATE ${ident(t.table)} SET side = ${literal(side)} WHERE trace_id = ${this.traceId}`);
+        }
+      }
+      await finish();
+      await this.conn.run('COMMIT');
+    } catch (e) {
+      await this.rollback();
+      throw e;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.open) {
+      try {
+        this.closeAll();
+      } catch {
+        // the transaction is abandoned anyway
+      }
+      this.open = false;
+    }
+    try {
+      await this.conn.run('ROLLBACK');
+    } catch {
+      // no transaction left to roll back
+    }
+  }
+
+  /** Names of the event tables this trace wrote to. */
+  tables(): string[] {
+    return [...new Set([...this.targets.values()].map((t) => t.table))];
+  }
+}
+
+function setInt(c: Column, i: number, v: number | null): void {
+  if (v === null) c.setNull(i);
+  else (c.data as Int32Array)[i] = v;
+}
+
+function setTs(c: Column, i: number, v: bigint | null): void {
+  if (v === null) c.setNull(i);
+  else (c.data as BigInt64Array)[i] = v;
+}
+
+/** Create the event table, or add/widen columns so that this signature fits. Returns its columns. */
+async function ensureEventTable(conn: DuckDBConnection, name: string, want: EventColumn[]): Promise<{ name: string; type: string }[]> {
+  const describe = async () => {
+    const r = await conn.runAndReadAll(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ${literal(name)} ORDER BY ordinal_position`,
+    );
+    return (r.getRows() as [string, string][]).map(([n, t]) => ({ name: n, type: t }));
+  };
+  const have = await describe();
+  if (have.length === 0) {
+    const defs = [...FIXED_EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`), ...want.map((c) => `${ident(c.name)} ${c.type}`)];
+    await conn.run(`CREATE TABLE ${ident(name)}(${defs.join(', ')})`);
+    return describe();
+  }
+  const types = new Map(have.map((c) => [c.name, c.type]));
+  let changed = false;
+  for (const c of want) {
+    const cur = types.get(c.name);
+    if (cur === undefined) {
+      await conn.run(`ALTER TABLE ${ident(name)} ADD COLUMN ${ident(c.name)} ${c.type}`);
+      changed = true;
+    } else if (cur !== c.type) {
+      const wide = widenType(cur, c.type);
+      if (wide !== cur) {
+        await conn.run(`ALTER TABLE ${ident(name)} ALTER COLUMN ${ident(c.name)} TYPE ${wide}`);
+        changed = true;
       }
     }
-    await conn.run(`INSERT INTO unparsed SELECT ${traceId}, * FROM temp.${ident(this.unparsedStage.table)} ORDER BY seq`);
-    await conn.run(`INSERT INTO dropped SELECT ${traceId}, * FROM temp.${ident(this.droppedStage.table)} ORDER BY seq`);
   }
-
-  /** Drop the staging tables (after commit or on abort). */
-  async dispose(): Promise<void> {
-    try {
-      this.closeStages();
-    } catch {
-      // already closed by commit
-    }
-    const tables = [...[...this.stages.values()].map((s) => s.table.table), this.unparsedStage.table, this.droppedStage.table];
-    for (const t of tables) await this.conn.run(`DROP TABLE IF EXISTS temp.${ident(t)}`);
-  }
+  return changed ? describe() : have;
 }
 
-/** Create the event table, or add/widen columns so that every staged signature fits. */
-async function ensureEventTable(conn: DuckDBConnection, name: string, signatures: EventColumn[][]): Promise<void> {
-  const want = new Map<string, string>();
-  for (const sig of signatures) {
-    for (const c of sig) {
-      const prev = want.get(c.name);
-      want.set(c.name, prev === undefined ? c.type : widenType(prev, c.type));
-    }
-  }
-  const existing = await conn.runAndReadAll(
-    `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ${literal(name)} ORDER BY ordinal_position`,
-  );
-  const rows = existing.getRows() as [string, string][];
-  if (rows.length === 0) {
-    const defs = [...FIXED_EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`), ...[...want].map(([n, t]) => `${ident(n)} ${t}`)];
-    await conn.run(`CREATE TABLE ${ident(name)}(${defs.join(', ')})`);
-    return;
-  }
-  const have = new Map(rows.map(([n, t]) => [n, t]));
-  for (const [col, type] of want) {
-    const cur = have.get(col);
-    if (cur === undefined) {
-      await conn.run(`ALTER TABLE ${ident(name)} ADD COLUMN ${ident(col)} ${type}`);
-    } else if (cur !== type) {
-      const wide = widenType(cur, type);
-      if (wide !== cur) await conn.run(`ALTER TABLE ${ident(name)} ALTER COLUMN ${ident(col)} TYPE ${wide}`);
-    }
-  }
-}
-
-export function duckTypeOf(t: DuckType): DuckDBType {
-  return DUCK_TYPES[t];
-}
+export type { Source };

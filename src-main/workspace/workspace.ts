@@ -5,7 +5,7 @@ import { DuckDBConnection, DuckDBInstance, LIST, VARCHAR } from '@duckdb/node-ap
 const VARCHAR_LIST = LIST(VARCHAR);
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
-import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, literal } from './schema.ts';
+import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, eventsViewSql, literal } from './schema.ts';
 
 export interface WorkspaceOptions {
   /** Open read-only (queries only). */
@@ -41,6 +41,7 @@ export class Workspace {
     if (!opts.readOnly) {
       await conn.run(CREATE_SCHEMA);
       await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES ('schema_version', ${literal(SCHEMA_VERSION)})`);
+      await ws.refreshEventsView();
     }
     if (opts.lockDown) await conn.run(`SET enable_external_access = false; SET lock_configuration = true`);
     return ws;
@@ -82,6 +83,17 @@ export class Workspace {
     }
     app.flushSync();
     app.closeSync();
+  }
+
+  /** Register event tables (inside the ingest transaction) and rebuild the `events` view. */
+  async registerEventTables(names: readonly string[]): Promise<void> {
+    for (const n of names) await this.conn.run(`INSERT OR IGNORE INTO qtw_event_tables VALUES (${literal(n)})`);
+    await this.refreshEventsView();
+  }
+
+  async refreshEventsView(): Promise<void> {
+    const r = await this.conn.runAndReadAll('SELECT name FROM qtw_event_tables ORDER BY name');
+    await this.conn.run(eventsViewSql(r.getRows().map((x) => String(x[0]))));
   }
 
   async nextTraceId(): Promise<number> {
