@@ -6,20 +6,22 @@ import { argSpecFor } from './ctypes.ts';
 import { parseTraceEvents } from './grammar.ts';
 import type { ArgSpec, Catalogue, CatalogueError, EventSpec } from './types.ts';
 
-const QMP_ENTER: ArgSpec[] = [argSpecFor('const char *', 'json') as ArgSpec];
-const QMP_EXIT: ArgSpec[] = [argSpecFor('const char *', 'result') as ArgSpec, argSpecFor('bool', 'succeeded') as ArgSpec];
+const QMP_ENTER: readonly ArgSpec[] = [argSpecFor('const char *', 'json') as ArgSpec];
+const QMP_EXIT: readonly ArgSpec[] = [argSpecFor('const char *', 'result') as ArgSpec, argSpecFor('bool', 'succeeded') as ArgSpec];
+const QMP_NAME = /^qmp_(enter|exit)_\w+$/;
 
-function synthesizeQmp(name: string): EventSpec | undefined {
-  const enter = name.startsWith('qmp_enter_');
-  if (!enter && !name.startsWith('qmp_exit_')) return undefined;
-  if (!/^qmp_(enter|exit)_\w+$/.test(name)) return undefined;
+/** The event QAPI's generator would have written for this name, if it is a QMP trace name. */
+export function synthesizeQmpEvent(name: string): EventSpec | undefined {
+  const m = QMP_NAME.exec(name);
+  if (m === null) return undefined;
+  const enter = m[1] === 'enter';
   return {
     name,
     args: enter ? QMP_ENTER : QMP_EXIT,
     format: enter ? '%s' : '%s %d',
     rawFormat: enter ? '"%s"' : '"%s %d"',
     properties: [],
-    sourceFile: 'qapi (generated)',
+    sourceFile: null,
     line: 0,
     position: -1,
     disabled: false,
@@ -39,7 +41,7 @@ class CatalogueImpl implements Catalogue {
     readonly events: readonly EventSpec[],
     readonly errors: readonly CatalogueError[],
   ) {
-    // The first definition of a name wins, as it would in a build that links one of them.
+    // The first definition of a duplicated name wins (bsd-user repeats linux-user's names).
     for (const e of events) if (!this.byName.has(e.name)) this.byName.set(e.name, e);
   }
 
@@ -48,27 +50,54 @@ class CatalogueImpl implements Catalogue {
     if (e !== undefined) return e;
     let s = this.synthesized.get(name);
     if (s === undefined) {
-      s = synthesizeQmp(name);
+      s = synthesizeQmpEvent(name);
       if (s !== undefined) this.synthesized.set(name, s);
     }
     return s;
   }
 }
 
+/** One trace-events file of a concatenated catalogue (a source tree's subdirectory). */
+export interface CataloguePart {
+  /** File name used in error messages. */
+  readonly file: string;
+  readonly text: string;
+  /** Directory of the file relative to the tree, to resolve its `# file.c` hints. */
+  readonly dir?: string;
+}
+
 export interface CatalogueInput {
+  /** Human name, e.g. `qemu-7.2.22-debian/trace-events-all`. */
   readonly name: string;
+  /** Where it came from: a path, `embedded`, `installed:/usr/share/qemu/trace-events-all`. */
   readonly source: string;
   readonly text: string;
   /** File name used in error messages. */
   readonly file: string;
-  /** Adjust each parsed event (e.g. to restore source-file directories of a source tree). */
-  readonly fixEvent?: (e: EventSpec) => EventSpec;
+  /**
+   * The files `text` concatenates, in order (byte for byte, as the build does): each is parsed
+   * on its own so errors name the real file and line and hints keep their directory.
+   */
+  readonly parts?: readonly CataloguePart[];
 }
 
 export function buildCatalogue(input: CatalogueInput): Catalogue {
-  const sha256 = createHash('sha256').update(input.text).digest('hex');
-  const parsed = parseTraceEvents(input.text, input.file);
-  const events = input.fixEvent ? parsed.events.map(input.fixEvent) : parsed.events;
-  const errors = parsed.errors;
+  const sha256 = createHash('sha256').update(input.text, 'utf8').digest('hex');
+  const parts: readonly CataloguePart[] = input.parts ?? [{ file: input.file, text: input.text }];
+  const events: EventSpec[] = [];
+  const errors: CatalogueError[] = [];
+  let lineOffset = 0;
+  for (const p of parts) {
+    const r = parseTraceEvents(p.text, p.file, { firstPosition: events.length, lineOffset, sourceDir: p.dir });
+    for (const e of r.events) events.push(e);
+    for (const e of r.errors) errors.push(e);
+    lineOffset += countLines(p.text);
+  }
   return new CatalogueImpl(`${input.name}@${sha256.slice(0, 12)}`, input.name, input.source, sha256, events, errors);
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

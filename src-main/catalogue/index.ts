@@ -1,9 +1,13 @@
 // The catalogue module's public surface.
 export type * from './types.ts';
+export type { ParseOptions, ParseResult } from './grammar.ts';
+export type { CatalogueInput, CataloguePart } from './catalogue.ts';
+export type { CatalogueChange, CatalogueDiff } from './diff.ts';
+export type { ConversionToken, FormatToken, LiteralToken } from './printf.ts';
 export { parseTraceEvents, parseFormatPart, expandPriMacro } from './grammar.ts';
 export { argSpecFor, normalizeCType, isStringType, typedFromBits } from './ctypes.ts';
-export { tokenizeFormat, compileFormat, compileFormatCached, conversionBits } from './printf.ts';
-export { buildCatalogue } from './catalogue.ts';
+export { tokenizeFormat, conversionBits, compileFormat, compileFormatCached, compiledFormats } from './printf.ts';
+export { buildCatalogue, synthesizeQmpEvent } from './catalogue.ts';
 export {
   loadCatalogueFile,
   loadCatalogueFromTree,
@@ -11,8 +15,9 @@ export {
   loadInstalledCatalogue,
   loadEmbeddedCatalogue,
   resolveCatalogues,
+  mesonTraceSubdirs,
   CatalogueSourceError,
   INSTALLED_CATALOGUE,
   EMBEDDED_CATALOGUE,
 } from './sources.ts';
-export { diffCatalogues, formatCatalogueDiff, signature } from './diff.ts';
+export { diffCatalogues, formatCatalogueDiff, signature, argumentList } from './diff.ts';

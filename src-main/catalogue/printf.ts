@@ -1,141 +1,102 @@
-// printf inversion (qemu-trace-formats.md §3.5): a real C printf tokenizer, and a compiler that
-// turns an event's format into one anchored regex with a capture per conversion plus a typed
-// converter per argument. Integers are read in the conversion's radix and width, then their
-// bits are reinterpreted as the declared C type (`%d` printing -5 for a uint32_t → 4294967291).
-import { typedFromBits } from './ctypes.ts';
-import type { ArgSpec, ArgValue, CompiledFormat, EventSpec } from './types.ts';
+// printf inversion (qemu-trace-formats.md §3.5): an event's C format becomes one anchored regex
+// with a capture per conversion, plus a typed converter per argument. Integers are read in the
+// conversion's radix and width, then their bits are reinterpreted as the declared C type
+// (`%d` printing -5 for a uint32_t → 4294967291; `%x` printing ffffffff for an int → -1).
+import { ambiguityReasons } from './ambiguity.ts';
+import { typedFromBits, typedFromBits32 } from './ctypes.ts';
+import {
+  conversionBits,
+  conversionRadix,
+  isIntegerConversion,
+  maxDigits,
+  minDigits,
+  tokenizeFormat,
+} from './printf-tokens.ts';
+import type { ConversionToken } from './printf-tokens.ts';
+import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from './types.ts';
 
-export interface ConversionToken {
-  readonly kind: 'conv';
-  readonly flags: string;
-  readonly width: number | '*' | null;
-  readonly precision: number | '*' | null;
-  readonly length: string;
-  readonly conv: string;
-  /** The conversion as written, e.g. `%08lx`. */
-  readonly text: string;
-}
-export interface LiteralToken {
-  readonly kind: 'lit';
-  readonly text: string;
-}
-export type FormatToken = ConversionToken | LiteralToken;
+export { conversionBits, tokenizeFormat } from './printf-tokens.ts';
+export type { ConversionToken, FormatToken, LiteralToken } from './printf-tokens.ts';
 
-const CONV_RE = /%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|j|z|t|L|q)?([diouxXcspfFeEgGaAn%])/y;
-
-/** Split a C format into literal text and conversions with printf's own grammar. */
-export function tokenizeFormat(format: string): FormatToken[] {
-  const out: FormatToken[] = [];
-  let lit = '';
-  let i = 0;
-  while (i < format.length) {
-    const pct = format.indexOf('%', i);
-    if (pct < 0) {
-      lit += format.slice(i);
-      break;
-    }
-    lit += format.slice(i, pct);
-    CONV_RE.lastIndex = pct;
-    const m = CONV_RE.exec(format);
-    if (m === null) {
-      // Not a valid conversion: glibc prints it literally.
-      lit += '%';
-      i = pct + 1;
-      continue;
-    }
-    i = CONV_RE.lastIndex;
-    if (m[5] === '%') {
-      lit += '%';
-      continue;
-    }
-    if (lit) out.push({ kind: 'lit', text: lit });
-    lit = '';
-    const w = m[2] === undefined ? null : m[2] === '*' ? '*' : Number(m[2]);
-    const p = m[3] === undefined ? null : m[3] === '*' ? '*' : Number(m[3] || '0');
-    out.push({ kind: 'conv', flags: m[1], width: w, precision: p, length: m[4] ?? '', conv: m[5], text: m[0] });
-  }
-  if (lit) out.push({ kind: 'lit', text: lit });
-  return out;
-}
-
-/** Bits a conversion reads from its argument (x86_64 glibc). */
-export function conversionBits(t: ConversionToken): 8 | 16 | 32 | 64 {
-  if (t.conv === 'p') return 64;
-  switch (t.length) {
-    case 'hh':
-      return 8;
-    case 'h':
-      return 16;
-    case '':
-      return 32;
-    default:
-      return 64;
-  }
-}
-
-const DEC_DIGITS = { 8: 3, 16: 5, 32: 10, 64: 20 } as const;
-const OCT_DIGITS = { 8: 3, 16: 6, 32: 11, 64: 22 } as const;
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-}
-
-type Converter = (text: string) => ArgValue | undefined;
-
-function intConverter(a: ArgSpec | null, t: ConversionToken): Converter {
-  const bits = conversionBits(t);
-  const radix = t.conv === 'x' || t.conv === 'X' ? 16 : t.conv === 'o' ? 8 : 10;
-  return (text) => {
-    if (a === null) return null;
-    let s = text.trim();
-    let neg = false;
-    if (s[0] === '-' || s[0] === '+') {
-      neg = s[0] === '-';
-      s = s.slice(1).trimStart();
-    }
-    if (radix === 16 && (s.startsWith('0x') || s.startsWith('0X'))) s = s.slice(2);
-    if (s === '') s = '0'; // `%.0d` of 0 prints nothing
-    let v = radix === 16 ? BigInt('0x' + s) : radix === 8 ? BigInt('0o' + s) : BigInt(s);
-    if (neg) v = -v;
-    const r = typedFromBits(a, BigInt.asUintN(bits, v), bits);
-    return r;
-  };
-}
-
-function stringConverter(a: ArgSpec | null): Converter {
-  return (text) => {
-    if (a === null) return null;
-    if (text === '(null)') return null;
-    if (a.kind === 'string') return text;
-    return undefined;
-  };
-}
-
-function pointerConverter(a: ArgSpec | null): Converter {
-  return (text) => {
-    if (a === null) return null;
-    const v = text === '(nil)' ? 0n : BigInt(text);
-    return typedFromBits(a, v, 64);
-  };
-}
-
-function charConverter(a: ArgSpec | null): Converter {
-  return (text) => {
-    if (a === null) return null;
-    const code = text.charCodeAt(0);
-    if (code > 0xff) return null;
-    return typedFromBits(a, BigInt(code), 8);
-  };
-}
+// Capture kinds. Value null: no argument, an unsupported conversion, or a conversion/type mismatch.
+const K_NONE = 0;
+// An integer conversion of ≤ 32 bits into a declared type of ≤ 32 bits (plain numbers).
+const K_INT32 = 1;
+// Any other integer conversion (BigInt).
+const K_INTBIG = 2;
+const K_POINTER = 3;
+const K_CHAR = 4;
+const K_TEXT = 5;
 
 interface Capture {
-  /** Index of the argument this capture fills. */
+  readonly kind: number;
+  /** Index into the result; args.length for a conversion bound to no argument. */
   readonly arg: number;
-  readonly convert: Converter;
+  readonly spec: ArgSpec | null;
+  readonly bits: 8 | 16 | 32 | 64;
+  readonly radix: 8 | 10 | 16;
+  /** `%Ns` / `%-Ns`: the capture includes the padding, stripped when the text is exactly N long. */
+  readonly padWidth: number;
+  readonly padLeft: boolean;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+/** Integer text (sign, optional 0x, digits; maybe empty for `%.0d` of 0) → value, or undefined. */
+function int32Value(c: Capture, text: string): ArgValue | undefined {
+  let n = text === '' ? 0 : parseInt(text, c.radix);
+  if (n !== n) return undefined;
+  const bits = c.bits as 8 | 16 | 32;
+  if (n < -(2 ** (bits - 1)) || n >= 2 ** bits) return undefined;
+  if (n < 0) n += 2 ** bits;
+  return typedFromBits32(c.spec as ArgSpec, n, bits);
+}
+
+function bigValue(c: Capture, text: string): ArgValue | undefined {
+  let v: bigint;
+  if (text === '') v = 0n;
+  else if (c.radix === 10) v = BigInt(text);
+  else {
+    const digits = text[0] === '0' && (text[1] === 'x' || text[1] === 'X') ? text.slice(2) : text;
+    v = BigInt((c.radix === 16 ? '0x' : '0o') + (digits === '' ? '0' : digits));
+  }
+  const bits = BigInt(c.bits);
+  if (v < -(1n << (bits - 1n)) || v >= 1n << bits) return undefined;
+  return typedFromBits(c.spec as ArgSpec, BigInt.asUintN(c.bits, v), c.bits);
+}
+
+function convert(c: Capture, text: string): ArgValue | undefined {
+  switch (c.kind) {
+    case K_INT32:
+      return int32Value(c, text);
+    case K_INTBIG:
+      return bigValue(c, text);
+    case K_POINTER:
+      if (text === '(nil)') return typedFromBits(c.spec as ArgSpec, 0n, 64);
+      return typedFromBits(c.spec as ArgSpec, BigInt(text), 64);
+    case K_CHAR: {
+      const code = text.charCodeAt(0);
+      // A code above 0xff is a byte lost to lossy decoding of the log: unknown, not a value.
+      if (code > 0xff) return null;
+      const a = c.spec as ArgSpec;
+      // `%c` prints an unsigned char; a wider signed argument held that non-negative code.
+      return a.kind === 'integer' && a.signed && a.bits > 8 ? code : typedFromBits32(a, code, 8);
+    }
+    case K_TEXT: {
+      let s = text;
+      if (c.padWidth > 0 && s.length === c.padWidth) s = c.padLeft ? s.replace(/ +$/, '') : s.replace(/^ +/, '');
+      return s === '(null)' ? null : s;
+    }
+    default:
+      return null;
+  }
 }
 
 class Compiled implements CompiledFormat {
   private re: RegExp | null = null;
+
   constructor(
     readonly event: EventSpec,
     private readonly source: string,
@@ -143,8 +104,14 @@ class Compiled implements CompiledFormat {
     readonly ambiguous: boolean,
     readonly ambiguity: string | undefined,
     readonly unrecoverable: readonly number[],
+    /** The whole message when the format has no conversions. */
     private readonly literalOnly: string | null,
   ) {}
+
+  /** The regex source (for diagnostics and tests). */
+  get pattern(): string {
+    return this.source;
+  }
 
   decode(msg: string): ArgValue[] | null {
     const n = this.event.args.length;
@@ -152,19 +119,16 @@ class Compiled implements CompiledFormat {
       if (msg !== this.literalOnly) return null;
       return n === 0 ? [] : new Array<ArgValue>(n).fill(null);
     }
-    if (this.re === null) this.re = new RegExp(this.source, 's');
-    const m = this.re.exec(msg);
+    let re = this.re;
+    if (re === null) re = this.re = new RegExp(this.source, 's');
+    const m = re.exec(msg);
     if (m === null) return null;
     const out = new Array<ArgValue>(n).fill(null);
     const caps = this.captures;
     for (let i = 0; i < caps.length; i++) {
       const c = caps[i];
-      let v: ArgValue | undefined;
-      try {
-        v = c.convert(m[i + 1]);
-      } catch {
-        return null;
-      }
+      if (c.arg >= n) continue;
+      const v = convert(c, m[i + 1]);
       if (v === undefined) return null;
       out[c.arg] = v;
     }
@@ -172,7 +136,64 @@ class Compiled implements CompiledFormat {
   }
 }
 
-/** Compile an event's format into a decoder for its log messages. */
+/** The regex fragment for one conversion: padding outside the capture, the text inside it. */
+function fragment(t: ConversionToken, a: ArgSpec | null): string {
+  const left = t.flags.includes('-');
+  const star = t.width === '*';
+  const w = typeof t.width === 'number' ? t.width : 0;
+  const zeroPadded = t.flags.includes('0') && !left && t.precision === null && isIntegerConversion(t.conv);
+  let before = '';
+  let after = '';
+  if (star) {
+    // A negative `*` width left-justifies, so the padding may be on either side.
+    before = ' *';
+    after = ' *';
+  } else if (w > 1 && !zeroPadded && t.conv !== 's') {
+    if (left) after = ` {0,${w - 1}}`;
+    else before = ` {0,${w - 1}}`;
+  }
+  let body: string;
+  switch (t.conv) {
+    case 'd':
+    case 'i':
+    case 'u':
+    case 'x':
+    case 'X':
+    case 'o': {
+      const radix = conversionRadix(t.conv);
+      const bits = conversionBits(t);
+      const cls = radix === 16 ? (t.conv === 'X' ? '[0-9A-F]' : '[0-9a-f]') : radix === 8 ? '[0-7]' : '\\d';
+      const declaredBits = a === null ? 0 : a.bits;
+      // Bounding the digit run splits adjacent fields (`0x%02x0x%02x`); it is only sound when
+      // the argument is no wider than what the conversion prints.
+      const bounded = declaredBits <= bits && t.width !== '*' && t.precision !== '*';
+      const min = minDigits(t) === 0 ? 0 : 1;
+      const max = Math.max(maxDigits(bits, radix), typeof t.width === 'number' ? t.width : 0, typeof t.precision === 'number' ? t.precision : 0);
+      const run = bounded ? `${cls}{${min},${max}}` : `${cls}${min === 0 ? '*' : '+'}`;
+      const sign = t.conv === 'd' || t.conv === 'i' ? '[-+ ]?' : '';
+      const prefix = t.flags.includes('#') && radix === 16 ? `(?:0${t.conv})?` : '';
+      body = `${sign}${prefix}${run}`;
+      break;
+    }
+    case 'c':
+      body = '[\\s\\S]';
+      break;
+    case 'p':
+      body = '0x[0-9a-f]{1,16}|\\(nil\\)';
+      break;
+    case 's': {
+      const p = typeof t.precision === 'number' ? t.precision : null;
+      if (star || w === 0) body = p === null ? '[\\s\\S]*?' : `[\\s\\S]{0,${p}}?`;
+      else body = `[\\s\\S]{${w},${p === null ? '' : Math.max(w, p)}}?`;
+      break;
+    }
+    default:
+      body = '[\\s\\S]*?';
+  }
+  return `${before}(${body})${after}`;
+}
+
+/** Compile an event's format into a decoder for its log messages (no RegExp built until used). */
 export function compileFormat(event: EventSpec): CompiledFormat {
   const tokens = tokenizeFormat(event.format);
   const args = event.args;
@@ -181,14 +202,15 @@ export function compileFormat(event: EventSpec): CompiledFormat {
   const captures: Capture[] = [];
   const unrecoverable: number[] = [];
   const reasons: string[] = [];
+  const argOf = new Map<ConversionToken, ArgSpec | null>();
   const take = (): number | null => (next < args.length ? next++ : null);
 
-  for (let k = 0; k < tokens.length; k++) {
-    const t = tokens[k];
+  for (const t of tokens) {
     if (t.kind === 'lit') {
       src += escapeRegex(t.text);
       continue;
     }
+    // `*` width and precision each consume an int argument that is never printed on its own.
     if (t.width === '*') {
       const w = take();
       if (w !== null) unrecoverable.push(w);
@@ -199,115 +221,55 @@ export function compileFormat(event: EventSpec): CompiledFormat {
     }
     const ai = take();
     const a = ai === null ? null : args[ai];
-    const left = t.flags.includes('-');
-    const zero = t.flags.includes('0') && !left;
-    const padBefore = t.width !== null && !left && !(zero && 'diouxX'.includes(t.conv)) ? ' *' : '';
-    const padAfter = t.width !== null && left ? ' *' : '';
-    let frag: string;
-    let convert: Converter;
-    const bits = conversionBits(t);
-    const minDigits = Math.max(typeof t.width === 'number' && zero ? t.width : 0, typeof t.precision === 'number' ? t.precision : 0);
-    const unbounded = (t.width === '*' && zero) || t.precision === '*';
-    const bound = (max: number) => (unbounded ? '+' : `{1,${Math.max(max, minDigits)}}`);
-    switch (t.conv) {
-      case 'd':
-      case 'i':
-        frag = `([-+ ]?\\d${bound(DEC_DIGITS[bits])})`;
-        convert = intConverter(a, t);
-        break;
-      case 'u':
-        frag = `(\\d${bound(DEC_DIGITS[bits])})`;
-        convert = intConverter(a, t);
-        break;
-      case 'x':
-        frag = `(${t.flags.includes('#') ? '(?:0x)?' : ''}[0-9a-f]${bound(bits / 4)})`;
-        convert = intConverter(a, t);
-        break;
-      case 'X':
-        frag = `(${t.flags.includes('#') ? '(?:0X)?' : ''}[0-9A-F]${bound(bits / 4)})`;
-        convert = intConverter(a, t);
-        break;
-      case 'o':
-        frag = `([0-7]${bound(OCT_DIGITS[bits])})`;
-        convert = intConverter(a, t);
-        break;
-      case 'c':
-        frag = '([\\s\\S])';
-        convert = charConverter(a);
-        break;
-      case 's': {
-        // Before a short punctuation separator and another %s ("%s/%s", "%s:%s"), the first
-        // string is the hierarchical one (vmstate "cpu/msr", PCI "0000:00:02.0/vfio"): take
-        // the longest first string. Elsewhere the shortest, so that literals after it anchor.
-        const greedy = sepBeforeString(tokens, k) !== null;
-        const q = greedy ? '' : '?';
-        frag = typeof t.precision === 'number' ? `([\\s\\S]{0,${t.precision}}${q})` : `([\\s\\S]*${q})`;
-        convert = stringConverter(a);
-        break;
-      }
-      case 'p':
-        frag = '(0x[0-9a-f]+|\\(nil\\))';
-        convert = pointerConverter(a);
-        break;
-      default:
-        // Floating point and %n never occur in QEMU catalogues (forbidden since 3.0).
-        frag = '([\\s\\S]*?)';
-        convert = () => null;
-        if (ai !== null) unrecoverable.push(ai);
-        reasons.push(`unsupported conversion ${t.text}`);
+    argOf.set(t, a);
+    src += fragment(t, a);
+    let kind: number;
+    if (a === null) {
+      kind = K_NONE;
+      reasons.push(`more conversions than arguments (${t.text})`);
+    } else if (t.conv === 's') {
+      kind = a.kind === 'string' ? K_TEXT : K_NONE;
+    } else if (a.kind === 'string') {
+      kind = K_NONE;
+    } else if (isIntegerConversion(t.conv)) {
+      kind = conversionBits(t) <= 32 && a.bits <= 32 ? K_INT32 : K_INTBIG;
+    } else if (t.conv === 'p') {
+      kind = K_POINTER;
+    } else if (t.conv === 'c') {
+      kind = a.kind === 'pointer' ? K_NONE : K_CHAR;
+    } else {
+      kind = K_NONE;
+      reasons.push(`unsupported conversion ${t.text}`);
     }
-    src += padBefore + frag + padAfter;
-    captures.push({ arg: ai ?? -1, convert: ai === null ? () => null : convert });
-    if (ai === null) reasons.push(`more conversions than arguments (${t.text})`);
-    if (a !== null && t.conv === 's' && a.kind !== 'string') reasons.push(`%s for non-string argument ${a.name}`);
-    // Two variable-length fields with nothing but spaces between them: the split is a guess.
-    if (t.conv === 's') {
-      const n1 = tokens[k + 1];
-      const n2 = tokens[k + 2];
-      if (n1 !== undefined && n1.kind === 'conv' && (n1.conv === 's' || n1.conv === 'c')) {
-        reasons.push(`${t.text} directly followed by ${n1.text}`);
-      } else {
-        const sep = sepBeforeString(tokens, k);
-        if (sep !== null) reasons.push(`${t.text} and the next %s separated only by ${JSON.stringify(sep)}, which the strings may contain`);
-      }
-      void n2;
+    if (a !== null && ai !== null && kind === K_NONE) {
+      unrecoverable.push(ai);
+      if (isIntegerConversion(t.conv) || 'csp'.includes(t.conv)) reasons.push(`${t.text} cannot print the ${a.ctype} argument ${a.name}`);
     }
+    const padWidth = t.conv === 's' && typeof t.width === 'number' ? t.width : 0;
+    captures.push({
+      kind,
+      arg: ai ?? args.length,
+      spec: a,
+      bits: conversionBits(t),
+      radix: conversionRadix(t.conv),
+      padWidth,
+      padLeft: t.flags.includes('-'),
+    });
   }
   src += '$';
   if (next < args.length) {
     for (let i = next; i < args.length; i++) unrecoverable.push(i);
     reasons.push(`${args.length - next} argument(s) not printed by the format`);
   }
-  // Captures bound to no argument still occupy a group; keep them but write nowhere.
-  const realCaptures = captures.map((c) => (c.arg < 0 ? { arg: args.length, convert: () => null } : c));
-  const literalOnly = captures.length === 0 ? tokens.map((t) => (t.kind === 'lit' ? t.text : '')).join('') : null;
+  reasons.push(...ambiguityReasons(tokens, argOf));
+  const literalOnly = captures.length === 0 ? tokens.map((t) => t.text).join('') : null;
   const ambiguous = reasons.length > 0;
-  return new CompiledWithSpill(event, src, realCaptures, ambiguous, ambiguous ? reasons.join('; ') : undefined, unrecoverable, literalOnly);
-}
-
-/** Like Compiled, but tolerates captures that have no argument (written past the end, dropped). */
-class CompiledWithSpill extends Compiled {
-  override decode(msg: string): ArgValue[] | null {
-    const r = super.decode(msg);
-    if (r !== null && r.length > this.event.args.length) r.length = this.event.args.length;
-    return r;
-  }
-}
-
-/**
- * The literal between the %s at `k` and a following %s when it is short punctuation or
- * whitespace (characters that strings often contain), else null.
- */
-function sepBeforeString(tokens: readonly FormatToken[], k: number): string | null {
-  const n1 = tokens[k + 1];
-  const n2 = tokens[k + 2];
-  if (n1 === undefined || n1.kind !== 'lit' || n2 === undefined || n2.kind !== 'conv' || n2.conv !== 's') return null;
-  return /^[\s\p{P}\p{S}]{1,3}$/u.test(n1.text) ? n1.text : null;
+  return new Compiled(event, src, captures, ambiguous, ambiguous ? reasons.join('; ') : undefined, unrecoverable, literalOnly);
 }
 
 const cache = new WeakMap<EventSpec, CompiledFormat>();
 
-/** compileFormat, once per EventSpec. */
+/** compileFormat, once per EventSpec (the regex itself is built on the first decode). */
 export function compileFormatCached(event: EventSpec): CompiledFormat {
   let c = cache.get(event);
   if (c === undefined) {
@@ -315,4 +277,12 @@ export function compileFormatCached(event: EventSpec): CompiledFormat {
     cache.set(event, c);
   }
   return c;
+}
+
+/** A catalogue's compiled formats by event name, compiled on first use. */
+export function compiledFormats(catalogue: Catalogue): (name: string) => CompiledFormat | undefined {
+  return (name) => {
+    const e = catalogue.get(name);
+    return e === undefined ? undefined : compileFormatCached(e);
+  };
 }

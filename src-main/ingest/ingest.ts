@@ -168,6 +168,27 @@ function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decoder {
   throw new Error('no decoder');
 }
 
+/** Event counts of the first bytes of a trace. */
+class NameCountSink implements RecordSink {
+  readonly counts = new Map<string, number>();
+  event(r: EventRecord): void {
+    this.counts.set(r.event.name, (this.counts.get(r.event.name) ?? 0) + 1);
+  }
+  unparsed(_r: UnparsedRecord): void {}
+  dropped(_r: DroppedRecord): void {}
+}
+
+/** The side as the head of the trace shows it; the whole trace confirms or corrects it later. */
+function guessSide(p: Plan, file: string, head: Uint8Array, catalogue: Catalogue): Side | null {
+  const sink = new NameCountSink();
+  try {
+    makeDecoder(p, file, catalogue).push(head, sink);
+  } catch {
+    return null;
+  }
+  return detectSide(sink.counts);
+}
+
 /** Counts what a trial decode types, to pick the best catalogue for a trace. */
 class TrialSink implements RecordSink {
   typed = 0;
@@ -290,7 +311,7 @@ async function ingestMember(
   const catalogue = chooseCatalogue(p, name, head, opts.catalogues);
   const dec = makeDecoder(p, name, catalogue);
   const traceId = await ws.nextTraceId();
-  const writer = await TraceWriter.begin(ws.conn, traceId);
+  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? guessSide(p, name, head, catalogue));
   const hash = createHash('sha256');
   let bytes = 0;
   let lastProgress = 0;

@@ -17,6 +17,7 @@ import {
   USMALLINT,
   UTINYINT,
   VARCHAR,
+  ENUM,
   type DuckDBType,
 } from '@duckdb/node-api';
 
@@ -33,7 +34,12 @@ export type ColumnType =
   | 'USMALLINT'
   | 'UINTEGER'
   | 'UBIGINT'
-  | 'VARCHAR';
+  | 'VARCHAR'
+  | 'SIDE';
+
+/** The migration side as a 1-byte ENUM: written by memcpy, compared like text in SQL. */
+export const SIDE_VALUES = ['src', 'dst'] as const;
+export const SIDE_SQL_TYPE = `ENUM(${SIDE_VALUES.map((v) => `'${v}'`).join(', ')})`;
 
 const DUCK: Record<ColumnType, DuckDBType> = {
   BOOLEAN,
@@ -46,6 +52,7 @@ const DUCK: Record<ColumnType, DuckDBType> = {
   UINTEGER,
   UBIGINT,
   VARCHAR,
+  SIDE: ENUM([...SIDE_VALUES]),
 };
 
 export function isColumnType(t: string): t is ColumnType {
@@ -68,6 +75,7 @@ function makeArray(t: ColumnType): Numeric | null {
       return new BigInt64Array(CHUNK_ROWS);
     case 'UTINYINT':
     case 'BOOLEAN':
+    case 'SIDE':
       return new Uint8Array(CHUNK_ROWS);
     case 'USMALLINT':
       return new Uint16Array(CHUNK_ROWS);

@@ -3,13 +3,14 @@
 // fixed column (an argument called `pid`, say) or repeats, it gets a suffix, and
 // catalogue_events.columns records the names actually used.
 import type { ArgSpec, DuckType, EventSpec } from '../catalogue/types.ts';
+import { SIDE_SQL_TYPE } from './column-batch.ts';
 
 export const SCHEMA_VERSION = '1';
 
 /** Columns every event table starts with, in order. */
 export const FIXED_EVENT_COLUMNS = [
   ['trace_id', 'INTEGER'],
-  ['side', 'VARCHAR'],
+  ['side', SIDE_SQL_TYPE],
   ['seq', 'BIGINT'],
   ['ts_ns', 'BIGINT'],
   ['tid', 'INTEGER'],
@@ -105,7 +106,7 @@ export function widenType(a: string, b: string): string {
   return 'VARCHAR';
 }
 
-const EMPTY_EVENTS = `SELECT NULL::INTEGER AS trace_id, NULL::VARCHAR AS side, NULL::BIGINT AS seq, NULL::BIGINT AS ts_ns,
+const EMPTY_EVENTS = () => `SELECT NULL::INTEGER AS trace_id, NULL::${SIDE_SQL_TYPE} AS side, NULL::BIGINT AS seq, NULL::BIGINT AS ts_ns,
   NULL::INTEGER AS tid, NULL::INTEGER AS pid, NULL::VARCHAR AS name WHERE false`;
 
 /**
@@ -114,5 +115,5 @@ const EMPTY_EVENTS = `SELECT NULL::INTEGER AS trace_id, NULL::VARCHAR AS side, N
  */
 export function eventsViewSql(tables: readonly string[]): string {
   const parts = tables.map((t) => `SELECT trace_id, side, seq, ts_ns, tid, pid, ${literal(t)} AS name FROM ${ident(t)}`);
-  return `CREATE OR REPLACE VIEW events AS ${parts.length ? parts.join('\nUNION ALL ') : EMPTY_EVENTS}`;
+  return `CREATE OR REPLACE VIEW events AS ${parts.length ? parts.join('\nUNION ALL ') : EMPTY_EVENTS()}`;
 }

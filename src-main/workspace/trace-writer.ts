@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EventSpec } from '../catalogue/types.ts';
 import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../formats/types.ts';
-import { ColumnBatch, isColumnType, type Column, type ColumnType } from './column-batch.ts';
+import { ColumnBatch, isColumnType, SIDE_VALUES, type Column, type ColumnType } from './column-batch.ts';
 import { eventColumns, FIXED_EVENT_COLUMNS, ident, literal, widenType, type EventColumn } from './schema.ts';
 
 /** Where a table column's values come from for one event signature. */
@@ -43,14 +43,21 @@ export class TraceWriter implements RecordSink {
     lastTs: null,
   };
 
+  /** ENUM index of the side rows are written with, or -1 for NULL. */
+  private readonly sideCode: number;
+
   private constructor(
     private readonly conn: DuckDBConnection,
     readonly traceId: number,
-  ) {}
+    /** The side guessed before the trace was read; `commit` corrects it if the whole trace disagrees. */
+    readonly initialSide: string | null,
+  ) {
+    this.sideCode = initialSide === null ? -1 : SIDE_VALUES.indexOf(initialSide as (typeof SIDE_VALUES)[number]);
+  }
 
   /** Begin a transaction and prepare appenders for `unparsed` and `dropped`. */
-  static async begin(conn: DuckDBConnection, traceId: number): Promise<TraceWriter> {
-    const w = new TraceWriter(conn, traceId);
+  static async begin(conn: DuckDBConnection, traceId: number, initialSide: string | null): Promise<TraceWriter> {
+    const w = new TraceWriter(conn, traceId, initialSide);
     await conn.run('BEGIN TRANSACTION');
     try {
       w.unparsedBatch = new ColumnBatch(
@@ -82,7 +89,8 @@ export class TraceWriter implements RecordSink {
     const i = b.n;
     const cols = b.columns;
     cols[0].setSafeInt(i, this.traceId);
-    cols[1].setNull(i); // side: set at commit
+    if (this.sideCode < 0) cols[1].setNull(i);
+    else (cols[1].data as Uint8Array)[i] = this.sideCode;
     cols[2].setSafeInt(i, r.seq);
     setTs(cols[3], i, r.tsNs);
     setInt(cols[4], i, r.tid);
@@ -160,9 +168,10 @@ export class TraceWriter implements RecordSink {
     const argCols = tableCols.slice(FIXED_EVENT_COLUMNS.length);
     const byName = new Map(wanted.map((c, i) => [c.name, i]));
     const argMap = Int32Array.from(argCols, (c) => byName.get(c.name) ?? -1);
-    const types = tableCols.map((c) => (isColumnType(c.type) ? c.type : 'VARCHAR')) as ColumnType[];
-    if (tableCols.some((c) => !isColumnType(c.type))) {
-      throw new Error(`table ${ev.name} has a column type this version cannot append to (${tableCols.map((c) => c.type).join(', ')})`);
+    const types: ColumnType[] = ['INTEGER', 'SIDE', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
+    for (const c of argCols) {
+      if (!isColumnType(c.type)) throw new Error(`table ${ev.name}: column ${c.name} has type ${c.type}, which ingest cannot append to`);
+      types.push(c.type);
     }
     const batch = new ColumnBatch(types, await this.conn.createAppender(ev.name));
     const t: EventTarget = { event: ev, table: ev.name, batch, argMap };
@@ -193,9 +202,11 @@ export class TraceWriter implements RecordSink {
       await this.sync();
       this.closeAll();
       this.open = false;
-      if (side !== null) {
+      // Rewriting a column is costly: only when the early guess turned out wrong.
+      if (side !== this.initialSide) {
+        const v = side === null ? 'NULL' : literal(side);
         for (const t of this.targets.values()) {
-          await this.conn.run(`UPDATE ${ident(t.table)} SET side = ${literal(side)} WHERE trace_id = ${this.traceId}`);
+          await this.conn.run(`UPDATE ${ident(t.table)} SET side = ${v} WHERE trace_id = ${this.traceId}`);
         }
       }
       await finish();

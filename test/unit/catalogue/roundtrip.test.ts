@@ -1,0 +1,210 @@
+// Every event of every catalogue: random typed arguments → C printf (cprintf.ts, written from
+// glibc's rules) → compileFormat().decode → the same typed values. Non-ambiguous events must
+// decode exactly; ambiguous ones must at least decode to values that print the same text.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileFormat, loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
+import type { ArgSpec, ArgValue, EventSpec } from '../../../src-main/catalogue/index.ts';
+import { CATALOGUES, SHARED } from '../../helpers/paths.ts';
+import { conversions, cprintf, lengthBits } from './cprintf.ts';
+import type { CArg, CSpec } from './cprintf.ts';
+
+const SAMPLES_PER_EVENT = 5;
+
+/** mulberry32: small, fast, and the same sequence on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALPHABET = 'abcdefxyzABCFXZ0123456789 ,:/[]()-._=';
+
+function randomString(rnd: () => number): string {
+  const len = Math.floor(rnd() * 14);
+  let s = '';
+  for (let i = 0; i < len; i++) s += ALPHABET[Math.floor(rnd() * ALPHABET.length)];
+  return s;
+}
+
+function randomBits(rnd: () => number, bits: number): bigint {
+  let v = 0n;
+  for (let b = 0; b < bits; b += 16) v = (v << 16n) | BigInt(Math.floor(rnd() * 65536));
+  return BigInt.asUintN(bits, v);
+}
+
+/** A value of the declared integer type: 0, the extremes, small numbers, or random bits. */
+function randomInteger(rnd: () => number, a: ArgSpec): bigint {
+  const bits = a.bits;
+  const max = a.signed ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
+  const min = a.signed ? -(1n << BigInt(bits - 1)) : 0n;
+  const pick = Math.floor(rnd() * 6);
+  if (pick === 0) return 0n;
+  if (pick === 1) return max;
+  if (pick === 2) return min;
+  if (pick === 3) return BigInt(Math.floor(rnd() * 300)) * (a.signed && rnd() < 0.5 ? -1n : 1n);
+  const r = randomBits(rnd, bits);
+  return a.signed ? BigInt.asIntN(bits, r) : r;
+}
+
+type Role = { kind: 'star' } | { kind: 'conv'; spec: CSpec } | { kind: 'unused' };
+
+/** Which conversion reads each argument, bound the way printf consumes its varargs. */
+function bind(e: EventSpec): Role[] | null {
+  const roles: Role[] = e.args.map(() => ({ kind: 'unused' }));
+  let next = 0;
+  for (const spec of conversions(e.format)) {
+    if (spec.width === '*') roles[next++] = { kind: 'star' };
+    if (spec.precision === '*') roles[next++] = { kind: 'star' };
+    if (next >= e.args.length) return null;
+    roles[next++] = { kind: 'conv', spec };
+  }
+  return next > e.args.length ? null : roles;
+}
+
+function randomArg(rnd: () => number, a: ArgSpec, role: Role, sample: number): CArg {
+  if (role.kind === 'star') return BigInt(Math.floor(rnd() * 24));
+  switch (a.kind) {
+    case 'string':
+      if (sample === 0) return '';
+      if (rnd() < 0.1) return null;
+      return randomString(rnd);
+    case 'bool':
+      return rnd() < 0.5 ? 0n : 1n;
+    case 'pointer': {
+      const pick = Math.floor(rnd() * 4);
+      if (sample === 0 || pick === 0) return 0n;
+      if (pick === 1) return 0x7f0000000000n + randomBits(rnd, 32);
+      return randomBits(rnd, 64);
+    }
+    case 'integer':
+      return sample === 0 ? 0n : randomInteger(rnd, a);
+  }
+}
+
+/**
+ * What the decoder must give back: printf shows only the conversion's width of the register,
+ * and that pattern is read back as the declared type (sign-extended for signed types).
+ */
+function expected(a: ArgSpec, role: Role, v: CArg): ArgValue {
+  if (role.kind !== 'conv') return null;
+  const spec = role.spec;
+  if (spec.conv === 's') {
+    if (v === null) return spec.precision !== null && spec.precision !== '*' && spec.precision < 6 ? '' : null;
+    const s = v as string;
+    return typeof spec.precision === 'number' ? s.slice(0, spec.precision) : s;
+  }
+  const n = v as bigint;
+  if (a.kind === 'bool') return n !== 0n;
+  const convBits = lengthBits(spec.length, spec.conv);
+  let r: bigint;
+  if (convBits >= a.bits) r = n;
+  else r = a.signed ? BigInt.asIntN(convBits, n) : BigInt.asUintN(convBits, n);
+  if (a.kind === 'pointer') return BigInt.asUintN(64, r);
+  return a.bits === 64 ? r : Number(r);
+}
+
+function toCArg(v: ArgValue): CArg {
+  if (typeof v === 'number') return BigInt(v);
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  return v;
+}
+
+interface Tally {
+  events: number;
+  ambiguous: number;
+  samples: number;
+  unbindable: number;
+  failures: string[];
+}
+
+function catalogueFiles(): { name: string; file: string }[] {
+  const out: { name: string; file: string }[] = [];
+  for (const d of readdirSync(CATALOGUES).sort()) {
+    const f = path.join(CATALOGUES, d, 'trace-events-all');
+    if (existsSync(f)) out.push({ name: d, file: f });
+  }
+  out.push({ name: 'seed', file: path.join(SHARED, 'seed/migration.trace-events') });
+  return out;
+}
+
+function roundTrip(events: readonly EventSpec[], seed: number, tally: Tally): void {
+  const rnd = prng(seed);
+  for (const e of events) {
+    const cf = compileFormat(e);
+    tally.events++;
+    if (cf.ambiguous) tally.ambiguous++;
+    const roles = bind(e);
+    if (roles === null) {
+      // printf would read past its arguments: undefined behaviour, nothing to compare with.
+      tally.unbindable++;
+      if (!cf.ambiguous) tally.failures.push(`${e.name}: conversions do not match arguments but not flagged`);
+      continue;
+    }
+    for (let s = 0; s < SAMPLES_PER_EVENT; s++) {
+      const args = e.args.map((a, i) => randomArg(rnd, a, roles[i], s));
+      const text = cprintf(e.format, args);
+      const want = e.args.map((a, i) => expected(a, roles[i], args[i]));
+      const got = cf.decode(text);
+      tally.samples++;
+      const exact = got !== null && got.length === want.length && got.every((g, i) => g === want[i]);
+      if (exact) continue;
+      if (cf.ambiguous && got !== null) {
+        // Another reading of the same text is acceptable for a flagged event, if it is one.
+        const again = got.map((g, i) => (roles[i].kind === 'star' ? args[i] : toCArg(g)));
+        let same = false;
+        try {
+          same = cprintf(e.format, again) === text;
+        } catch {
+          same = false;
+        }
+        if (same) continue;
+      }
+      tally.failures.push(
+        `${e.name}${cf.ambiguous ? ' (ambiguous)' : ''} ${JSON.stringify(e.format)} text=${JSON.stringify(text)} ` +
+          `want=${show(want)} got=${got === null ? 'null' : show(got)}`,
+      );
+    }
+  }
+}
+
+function show(v: readonly ArgValue[]): string {
+  return `[${v.map((x) => (typeof x === 'bigint' ? `${x}n` : JSON.stringify(x))).join(', ')}]`;
+}
+
+describe('printf round trip over every catalogue event', () => {
+  const tallies = new Map<string, Tally>();
+  for (const [ci, c] of catalogueFiles().entries()) {
+    it(`${c.name}: every event decodes what printf printed`, () => {
+      const cat = loadCatalogueFile(c.file);
+      expect(cat.errors).toEqual([]);
+      const tally: Tally = { events: 0, ambiguous: 0, samples: 0, unbindable: 0, failures: [] };
+      roundTrip(cat.events, 0x5eed + ci, tally);
+      tallies.set(c.name, tally);
+      expect(tally.events).toBe(cat.events.length);
+      expect(tally.samples).toBeGreaterThan(cat.events.length * (SAMPLES_PER_EVENT - 1));
+      expect(tally.failures.slice(0, 20)).toEqual([]);
+    });
+  }
+  it('reports the totals', () => {
+    let events = 0;
+    let ambiguous = 0;
+    let failures = 0;
+    let samples = 0;
+    for (const t of tallies.values()) {
+      events += t.events;
+      ambiguous += t.ambiguous;
+      failures += t.failures.length;
+      samples += t.samples;
+    }
+    console.log(`round trip: ${events} events, ${ambiguous} ambiguous, ${samples} samples, ${failures} failures`);
+    expect(events).toBeGreaterThan(50_000);
+    expect(failures).toBe(0);
+  });
+});
