@@ -24,7 +24,7 @@ import type { ConversionToken, FormatToken } from './printf-tokens.ts';
 
 const WORD = /[A-Za-z_]{2,}/;
 
-function isText(t: FormatToken): t is ConversionToken {
+function isText(t: FormatToken): boolean {
   return t.kind === 'conv' && t.conv === 's';
 }
 

@@ -72,6 +72,8 @@ export interface CatalogueInput {
   /** Where it came from: a path, `embedded`, `installed:/usr/share/qemu/trace-events-all`. */
   readonly source: string;
   readonly text: string;
+  /** The bytes `text` was decoded from, when known: the sha256 is theirs (invalid UTF-8 included). */
+  readonly bytes?: Uint8Array;
   /** File name used in error messages. */
   readonly file: string;
   /**
@@ -82,7 +84,10 @@ export interface CatalogueInput {
 }
 
 export function buildCatalogue(input: CatalogueInput): Catalogue {
-  const sha256 = createHash('sha256').update(input.text, 'utf8').digest('hex');
+  const hash = createHash('sha256');
+  if (input.bytes !== undefined) hash.update(input.bytes);
+  else hash.update(input.text, 'utf8');
+  const sha256 = hash.digest('hex');
   const parts: readonly CataloguePart[] = input.parts ?? [{ file: input.file, text: input.text }];
   const events: EventSpec[] = [];
   const errors: CatalogueError[] = [];

@@ -40,6 +40,9 @@ interface Capture {
   readonly padLeft: boolean;
 }
 
+// Plain char is signed on x86, so it reaches printf sign-extended although it is stored as a byte.
+const PLAIN_CHAR = /^(const )?char$/;
+
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
@@ -56,16 +59,27 @@ function int32Value(c: Capture, text: string): ArgValue | undefined {
 
 function bigValue(c: Capture, text: string): ArgValue | undefined {
   let v: bigint;
-  if (text === '') v = 0n;
-  else if (c.radix === 10) v = BigInt(text);
+  // Up to 13 hex or 15 decimal digits fit a double exactly, and BigInt(number) is the fast path.
+  if (text.length <= (c.radix === 10 ? 15 : 13) && !(c.radix !== 10 && text[1] === 'x') && !(c.radix !== 10 && text[1] === 'X')) {
+    const n = text === '' ? 0 : parseInt(text, c.radix);
+    if (n !== n) return undefined;
+    v = BigInt(n);
+  } else if (c.radix === 10) v = BigInt(text);
   else {
     const digits = text[0] === '0' && (text[1] === 'x' || text[1] === 'X') ? text.slice(2) : text;
     v = BigInt((c.radix === 16 ? '0x' : '0o') + (digits === '' ? '0' : digits));
   }
-  const bits = BigInt(c.bits);
-  if (v < -(1n << (bits - 1n)) || v >= 1n << bits) return undefined;
+  if (c.bits === 64) {
+    if (v < MIN_I64 || v > MAX_U64) return undefined;
+  } else {
+    const bits = BigInt(c.bits);
+    if (v < -(1n << (bits - 1n)) || v >= 1n << bits) return undefined;
+  }
   return typedFromBits(c.spec as ArgSpec, BigInt.asUintN(c.bits, v), c.bits);
 }
+
+const MIN_I64 = -(1n << 63n);
+const MAX_U64 = (1n << 64n) - 1n;
 
 function convert(c: Capture, text: string): ArgValue | undefined {
   switch (c.kind) {
@@ -136,6 +150,78 @@ class Compiled implements CompiledFormat {
   }
 }
 
+/**
+ * The text of an integer conversion. printf writes exactly `max(digits, M)` digits, where M is
+ * the precision or the zero-padded width (1 otherwise), so a longer run never starts with a 0;
+ * that and the digit bound keep adjacent fields apart (`0x%lx%s`, `0x%02x0x%02x`).
+ */
+function integerPattern(t: ConversionToken, a: ArgSpec | null): string {
+  const radix = conversionRadix(t.conv);
+  const bits = conversionBits(t);
+  const cls = radix === 16 ? (t.conv === 'X' ? '[0-9A-F]' : '[0-9a-f]') : radix === 8 ? '[0-7]' : '\\d';
+  const nonZero = radix === 16 ? (t.conv === 'X' ? '[1-9A-F]' : '[1-9a-f]') : radix === 8 ? '[1-7]' : '[1-9]';
+  const signed = t.conv === 'd' || t.conv === 'i';
+  let sign = !signed ? '' : t.flags.includes('+') ? '[-+]?' : t.flags.includes(' ') ? '[- ]?' : '-?';
+  // The digit bound is only sound when the argument is no wider than what the conversion prints.
+  const bounded = (a === null ? 0 : a.bits) <= bits && t.width !== '*' && t.precision !== '*';
+  let upper = bounded ? maxDigits(bits, radix) : Infinity;
+  if (bounded && a !== null && a.bits < bits) {
+    // A narrower argument is promoted, so it prints within its own range: a uint8_t under %d
+    // has at most 3 digits and no sign; an int8_t (or x86's signed char) under %d at most 3
+    // digits, but under %x its sign-extended 8.
+    if (a.kind === 'bool') {
+      upper = 1;
+      sign = '';
+    } else if (!a.signed && !PLAIN_CHAR.test(a.ctype)) {
+      upper = maxDigits(a.bits, radix);
+      if (a.bits < 32) sign = '';
+    } else if (signed) upper = maxDigits(a.bits, radix);
+  }
+  const zeroPad = t.flags.includes('0') && !t.flags.includes('-') && t.precision === null && typeof t.width === 'number';
+  const plainDecimal = radix === 10 && t.precision === null && !zeroPad && !/[-+ #]/.test(t.flags.replace('-', ''));
+  if (bounded && plainDecimal && a !== null && a.kind === 'integer' && a.bits < bits && a.bits <= 16) {
+    // The exact decimal range of a promoted narrow argument: `%d%s` of a uint8_t 31 and "57"
+    // prints 3157, which must read as 31 + "57", not 315.
+    const isChar = PLAIN_CHAR.test(a.ctype);
+    const posMax = a.signed && !isChar ? 2 ** (a.bits - 1) - 1 : 2 ** a.bits - 1;
+    const negMax = a.signed || isChar ? 2 ** (a.bits - 1) : 0;
+    if (!signed || negMax === 0) return `(?:${decimalUpTo(posMax)})`;
+    return `(?:-(?:${decimalUpTo(negMax)})|${decimalUpTo(posMax)})`;
+  }
+  if (t.flags.includes('#') || t.width === '*' || t.precision === '*' || (signed && zeroPad)) {
+    // Rare shapes (never in QEMU's catalogues): any run of digits, the sign counted in the width.
+    const prefix = t.flags.includes('#') && radix === 16 ? `(?:0${t.conv})?` : '';
+    const max = Math.max(upper, typeof t.width === 'number' ? t.width : 0);
+    const min = t.precision === '*' || t.precision === 0 ? 0 : 1;
+    return `${sign}${prefix}${cls}${max === Infinity ? (min === 0 ? '*' : '+') : `{${min},${max}}`}`;
+  }
+  const m = typeof t.precision === 'number' ? t.precision : zeroPad ? (t.width as number) : 1;
+  if (m >= upper) return `${sign}${cls}{${m}}`;
+  const longer = `${nonZero}${cls}{${m},${upper === Infinity ? '' : upper - 1}}`;
+  return m === 0 ? `${sign}(?:${longer})?` : `${sign}(?:${longer}|${cls}{${m}})`;
+}
+
+/** An alternation matching the decimal numbers 0..max as printf writes them (no leading zeros). */
+export function decimalUpTo(max: number): string {
+  const s = String(max);
+  const d = s.length;
+  if (d === 1) return `[0-${s}]`;
+  const parts: string[] = ['\\d'];
+  if (d > 2) parts.push(`[1-9]\\d{1,${d - 2}}`);
+  for (let i = 0; i < d; i++) {
+    const lowest = i === 0 ? 1 : 0;
+    const digit = Number(s[i]);
+    if (digit > lowest) {
+      const range = digit - 1 === lowest ? String(lowest) : `[${lowest}-${digit - 1}]`;
+      const rest = d - 1 - i;
+      parts.push(`${s.slice(0, i)}${range}${rest > 0 ? `\\d{${rest}}` : ''}`);
+    }
+  }
+  parts.push(s);
+  // Longest first: a number directly followed by more digits takes all it can, like \\d{1,N}.
+  return parts.reverse().join('|');
+}
+
 /** The regex fragment for one conversion: padding outside the capture, the text inside it. */
 function fragment(t: ConversionToken, a: ArgSpec | null): string {
   const left = t.flags.includes('-');
@@ -159,27 +245,14 @@ function fragment(t: ConversionToken, a: ArgSpec | null): string {
     case 'u':
     case 'x':
     case 'X':
-    case 'o': {
-      const radix = conversionRadix(t.conv);
-      const bits = conversionBits(t);
-      const cls = radix === 16 ? (t.conv === 'X' ? '[0-9A-F]' : '[0-9a-f]') : radix === 8 ? '[0-7]' : '\\d';
-      const declaredBits = a === null ? 0 : a.bits;
-      // Bounding the digit run splits adjacent fields (`0x%02x0x%02x`); it is only sound when
-      // the argument is no wider than what the conversion prints.
-      const bounded = declaredBits <= bits && t.width !== '*' && t.precision !== '*';
-      const min = minDigits(t) === 0 ? 0 : 1;
-      const max = Math.max(maxDigits(bits, radix), typeof t.width === 'number' ? t.width : 0, typeof t.precision === 'number' ? t.precision : 0);
-      const run = bounded ? `${cls}{${min},${max}}` : `${cls}${min === 0 ? '*' : '+'}`;
-      const sign = t.conv === 'd' || t.conv === 'i' ? '[-+ ]?' : '';
-      const prefix = t.flags.includes('#') && radix === 16 ? `(?:0${t.conv})?` : '';
-      body = `${sign}${prefix}${run}`;
+    case 'o':
+      body = integerPattern(t, a);
       break;
-    }
     case 'c':
       body = '[\\s\\S]';
       break;
     case 'p':
-      body = '0x[0-9a-f]{1,16}|\\(nil\\)';
+      body = '0x[1-9a-f][0-9a-f]{0,15}|\\(nil\\)';
       break;
     case 's': {
       const p = typeof t.precision === 'number' ? t.precision : null;

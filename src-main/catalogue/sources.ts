@@ -23,17 +23,17 @@ function reason(e: unknown): string {
   return err.code ?? err.message ?? String(e);
 }
 
-function readText(file: string): string {
+function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (e) {
     throw new CatalogueSourceError(`${file}: cannot read catalogue (${reason(e)})`);
   }
 }
 
-async function readTextAsync(file: string): Promise<string> {
+async function readBytesAsync(file: string): Promise<Buffer> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (e) {
     throw new CatalogueSourceError(`${file}: cannot read catalogue (${reason(e)})`);
   }
@@ -47,7 +47,8 @@ function displayName(file: string): string {
 
 /** A trace-events or trace-events-all file. */
 export function loadCatalogueFile(file: string, name = displayName(file)): Catalogue {
-  return buildCatalogue({ name, source: path.resolve(file), text: readText(file), file });
+  const bytes = readBytes(file);
+  return buildCatalogue({ name, source: path.resolve(file), text: bytes.toString('utf8'), bytes, file });
 }
 
 /**
@@ -87,7 +88,12 @@ function findTraceEventDirs(root: string): string[] {
     }
   };
   walk(root, '');
-  return out.sort();
+  // Sorted by the files' paths, as `find | sort` would list them (`hw/i2c-x/…` before `hw/i2c/…`).
+  return out.sort((a, b) => {
+    const fa = `${a}/trace-events`;
+    const fb = `${b}/trace-events`;
+    return fa < fb ? -1 : fa > fb ? 1 : 0;
+  });
 }
 
 /**
@@ -98,18 +104,25 @@ function findTraceEventDirs(root: string): string[] {
  */
 export function loadCatalogueFromTree(root: string): Catalogue {
   const meson = path.join(root, 'meson.build');
-  const listed = existsSync(meson) ? mesonTraceSubdirs(readText(meson)) : null;
+  const listed = existsSync(meson) ? mesonTraceSubdirs(readBytes(meson).toString('utf8')) : null;
   const dirs = (listed ?? findTraceEventDirs(root)).filter((d) => !NEVER_ON_LINUX.has(d));
   const parts: CataloguePart[] = [];
+  const chunks: Buffer[] = [];
+  const add = (file: string, dir: string) => {
+    const b = readBytes(file);
+    chunks.push(b);
+    parts.push({ file, text: b.toString('utf8'), dir });
+  };
   const top = path.join(root, 'trace-events');
-  if (existsSync(top)) parts.push({ file: top, text: readText(top), dir: '' });
+  if (existsSync(top)) add(top, '');
   for (const d of dirs) {
     const f = path.join(root, d, 'trace-events');
-    if (existsSync(f)) parts.push({ file: f, text: readText(f), dir: d });
+    if (existsSync(f)) add(f, d);
   }
   if (parts.length === 0) throw new CatalogueSourceError(`${root}: no trace-events files in this directory`);
   const abs = path.resolve(root);
-  return buildCatalogue({ name: `tree:${path.basename(abs)}`, source: abs, text: parts.map((p) => p.text).join(''), file: root, parts });
+  const text = parts.map((p) => p.text).join('');
+  return buildCatalogue({ name: `tree:${path.basename(abs)}`, source: abs, text, bytes: Buffer.concat(chunks), file: root, parts });
 }
 
 /** A file or a source tree, whichever the path is. */
@@ -126,8 +139,8 @@ export function loadCatalogueSource(p: string): Catalogue {
 /** The installed QEMU's trace-events-all, or null when there is none. */
 export async function loadInstalledCatalogue(file = INSTALLED_CATALOGUE): Promise<Catalogue | null> {
   if (!existsSync(file)) return null;
-  const text = await readTextAsync(file);
-  return buildCatalogue({ name: 'installed:trace-events-all', source: `installed:${file}`, text, file });
+  const bytes = await readBytesAsync(file);
+  return buildCatalogue({ name: 'installed:trace-events-all', source: `installed:${file}`, text: bytes.toString('utf8'), bytes, file });
 }
 
 let embedded: Promise<Catalogue> | null = null;
@@ -135,8 +148,8 @@ let embedded: Promise<Catalogue> | null = null;
 /** The QEMU migration catalogue shipped in resources/ (parsed once per process). */
 export function loadEmbeddedCatalogue(): Promise<Catalogue> {
   if (embedded === null) {
-    embedded = readTextAsync(EMBEDDED_CATALOGUE).then((text) =>
-      buildCatalogue({ name: 'embedded:migration', source: 'embedded', text, file: EMBEDDED_CATALOGUE }),
+    embedded = readBytesAsync(EMBEDDED_CATALOGUE).then((bytes) =>
+      buildCatalogue({ name: 'embedded:migration', source: 'embedded', text: bytes.toString('utf8'), bytes, file: EMBEDDED_CATALOGUE }),
     );
     embedded.catch(() => {
       embedded = null;

@@ -4,12 +4,19 @@
 // way nothing is dropped: what cannot be typed goes to `unparsed` with the reason.
 import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
+import { mayContinue } from './dialects/index.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import type { PrefixStyle, RecordSink } from './types.ts';
 
 /** Continuation lines kept for one event before the rest are treated as foreign. */
 const MAX_CONTINUATION_LINES = 4096;
 const MAX_CONTINUATION_CHARS = 1 << 20;
+/**
+ * Shorter runs of continuation lines tried when the whole run does not fit the format, and the
+ * size up to which they are tried (each try is a regex match over the joined text).
+ */
+const MAX_SHORTER_TRIES = 64;
+const MAX_SHORTER_CHARS = 64 * 1024;
 
 interface Pending {
   header: TextHeader;
@@ -57,7 +64,14 @@ export class TextTraceDecoder {
       return;
     }
     const p = this.pending;
-    if (p !== null && p.event !== undefined && canSpanLines(p.event) && p.more.length < MAX_CONTINUATION_LINES && p.chars < MAX_CONTINUATION_CHARS) {
+    if (
+      p !== null &&
+      p.event !== undefined &&
+      canSpanLines(p.event) &&
+      p.more.length < MAX_CONTINUATION_LINES &&
+      p.chars < MAX_CONTINUATION_CHARS &&
+      mayContinue(this.dialect.format, text)
+    ) {
       p.lines.push(text);
       p.chars += text.length + 1;
       p.more.push({ lineNo, offset });
@@ -99,11 +113,15 @@ export class TextTraceDecoder {
       return;
     }
     const compiled = compileFormatCached(p.event);
-    if (p.lines.length > 1) {
-      const full = joinedMessage(p);
-      const args = this.decode(compiled, h, full);
+    // The longest run of continuation lines that completes the message wins; lines after it
+    // (output that merely followed a multi-line event) are foreign.
+    const n = p.lines.length;
+    const shortest = p.chars <= MAX_SHORTER_CHARS ? Math.max(2, n - MAX_SHORTER_TRIES) : n;
+    for (let k = n; k >= shortest && k > 1; k--) {
+      const args = this.decode(compiled, h, joinedMessage(p, k));
       if (args !== null) {
         this.emitEvent(p, args, sink);
+        this.orphans(p, k, sink);
         return;
       }
     }
@@ -152,9 +170,11 @@ function canSpanLines(ev: EventSpec): boolean {
   return ev.format.includes('\n') || ev.args.some((a) => a.kind === 'string');
 }
 
-/** The message of a multi-line event: first line's message plus the continuation lines. */
-function joinedMessage(p: Pending): string {
-  return [p.header.msg, ...p.lines.slice(1)].join('\n');
+/** The message of a multi-line event: first line's message plus `lines - 1` continuation lines. */
+function joinedMessage(p: Pending, lines: number): string {
+  let s = p.header.msg;
+  for (let i = 1; i < lines; i++) s += '\n' + p.lines[i];
+  return s;
 }
 
 /** babeltrace payloads carry named fields: no printf inversion, only typing. */
@@ -174,7 +194,9 @@ function decodeFields(ev: EventSpec, fields: ReadonlyArray<readonly [string, str
 
 /** Type a decimal or 0x-hex field value as the declared C type; undefined when it cannot be. */
 export function valueFromText(a: ArgSpec, text: string): ArgValue | undefined {
-  if (a.kind === 'string') return text;
+  // LTTng-UST records a NULL `char *` as the text "(null)", just as glibc's printf prints it in a
+  // log; map it to NULL like the printf inverter does, so every format gives the same tables.
+  if (a.kind === 'string') return text === '(null)' ? null : text;
   const t = text.trim();
   if (a.kind === 'bool') {
     if (t === '0' || t === 'false') return false;

@@ -5,12 +5,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
-import { SimpletraceDecoder, sniffSimpletrace } from '../formats/simpletrace.ts';
-import { LineSplitter } from '../formats/lines.ts';
-import { sniffText } from '../formats/text-sniff.ts';
-import { TextTraceDecoder } from '../formats/text-decoder.ts';
-import type { TextDialect } from '../formats/text-types.ts';
-import type { ClockKind, DroppedRecord, EventRecord, PrefixStyle, RecordSink, TraceFormat, UnparsedRecord } from '../formats/types.ts';
+import type { DroppedRecord, EventRecord, RecordSink, TraceFormat, UnparsedRecord } from '../formats/types.ts';
+import { makeDecoder, planFor, type Plan } from './decoders.ts';
+import { startParsePipeline, type ParsePipeline } from './parse-pipeline.ts';
 import { openInputs, type InputMember } from './sources.ts';
 import { detectSide, type Side } from './side.ts';
 import { TraceWriter } from '../workspace/trace-writer.ts';
@@ -73,99 +70,6 @@ export class IngestCancelled extends Error {
 
 function label(m: { path: string; member: string | null }): string {
   return m.member === null ? m.path : `${m.path}:${m.member}`;
-}
-
-/** A decoder behind one interface, whatever the format. */
-interface Decoder {
-  push(chunk: Uint8Array, sink: RecordSink): void;
-  end(sink: RecordSink): { error: string | null; truncatedAt: number | null };
-  readonly format: TraceFormat;
-  readonly clock: ClockKind;
-  prefixStyle(): PrefixStyle | null;
-}
-
-class TextDecoderAdapter implements Decoder {
-  private readonly lines = new LineSplitter();
-  private readonly dec: TextTraceDecoder;
-  readonly format: TraceFormat;
-  readonly clock: ClockKind;
-  constructor(dialect: TextDialect, catalogue: Catalogue) {
-    this.dec = new TextTraceDecoder(dialect, catalogue);
-    this.format = dialect.format;
-    this.clock = dialect.clock;
-  }
-  push(chunk: Uint8Array, sink: RecordSink): void {
-    this.lines.push(chunk, (text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
-  }
-  end(sink: RecordSink) {
-    this.lines.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
-    this.dec.end(sink);
-    return { error: null, truncatedAt: null };
-  }
-  prefixStyle(): PrefixStyle | null {
-    let best: PrefixStyle | null = null;
-    let n = -1;
-    for (const [s, c] of this.dec.stats.prefixStyles) if (c > n) [best, n] = [s, c];
-    return best;
-  }
-}
-
-class SimpleDecoderAdapter implements Decoder {
-  private readonly dec: SimpletraceDecoder;
-  readonly format: TraceFormat = 'simpletrace';
-  readonly clock: ClockKind;
-  constructor(file: string, catalogue: Catalogue, headerless: boolean) {
-    this.dec = new SimpletraceDecoder({ file, catalogue });
-    // SystemTap's headerless streams carry gettimeofday() ns; QEMU's files CLOCK_MONOTONIC.
-    this.clock = headerless ? 'epoch' : 'monotonic';
-  }
-  push(chunk: Uint8Array, sink: RecordSink): void {
-    this.dec.push(chunk, sink);
-  }
-  end(sink: RecordSink) {
-    const s = this.dec.end(sink);
-    if (s.truncatedAt !== null && s.error !== null) {
-      // The incomplete last record is kept (its bytes) and counted, like any untypable record.
-      const tail = this.dec.tailBytes();
-      sink.unparsed({
-        seq: s.records,
-        offset: s.truncatedAt,
-        line: null,
-        tsNs: null,
-        tid: null,
-        pid: null,
-        name: null,
-        reason: s.error,
-        raw: Buffer.from(tail.subarray(0, 1 << 16)).toString('hex'),
-      });
-    }
-    return { error: s.error, truncatedAt: s.truncatedAt };
-  }
-  prefixStyle(): PrefixStyle | null {
-    return 'simpletrace';
-  }
-}
-
-type Plan =
-  | { kind: 'simple'; headerless: boolean }
-  | { kind: 'text'; dialect: TextDialect }
-  | { kind: 'none'; reason: string };
-
-function plan(head: Uint8Array, file: string, catalogues: readonly Catalogue[]): Plan {
-  if (head.length === 0) return { kind: 'none', reason: 'empty file' };
-  const st = sniffSimpletrace(head);
-  if (st !== null) return { kind: 'simple', headerless: st.headerless };
-  const isKnown = (name: string) => catalogues.some((c) => c.get(name) !== undefined);
-  const t = sniffText(head, isKnown);
-  if ('error' in t) return { kind: 'none', reason: t.error };
-  void file;
-  return { kind: 'text', dialect: t.dialect };
-}
-
-function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decoder {
-  if (p.kind === 'simple') return new SimpleDecoderAdapter(file, catalogue, p.headerless);
-  if (p.kind === 'text') return new TextDecoderAdapter(p.dialect, catalogue);
-  throw new Error('no decoder');
 }
 
 /** Event counts of the first bytes of a trace. */
@@ -283,7 +187,6 @@ async function ingestMember(
       const sha = await sha256File(member.path);
       const id = await ws.traceWithSha(sha);
       if (id !== null) {
-        for await (const _ of member.chunks) void _; // drain
         return { skipped: `already in the workspace as trace ${id} (same sha256); nothing to do` };
       }
     }
@@ -302,52 +205,55 @@ async function ingestMember(
     headLen += r.value.length;
   }
   const head = Buffer.concat(headParts);
-  const p = plan(head, name, opts.catalogues);
+  const p = planFor(head, opts.catalogues);
   if (p.kind === 'none') {
-    if (!srcDone) while (!(await iter.next()).done) { /* drain the member so the next one can be read */ }
     if (member.member === null) throw new Error(`${name}: offset 0: ${p.reason}`);
     return { skipped: `not a QEMU trace (${p.reason})` };
   }
   const catalogue = chooseCatalogue(p, name, head, opts.catalogues);
-  const dec = makeDecoder(p, name, catalogue);
   const traceId = await ws.nextTraceId();
-  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? guessSide(p, name, head, catalogue));
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let lastProgress = 0;
-  const t0 = performance.now();
-  const report = (final: boolean) => {
-    if (!opts.onProgress) return;
-    const now = performance.now();
-    if (!final && now - lastProgress < 200) return;
-    lastProgress = now;
-    const read = member.sourceBytesRead();
-    const total = member.sourceBytes;
-    const secs = (now - t0) / 1000;
-    const c = writer.counts;
-    const records = c.events + c.unparsed + c.droppedRecords + writer.earlyRecords;
-    const rate = secs > 0 ? records / secs : 0;
-    const bps = secs > 0 ? read / secs : 0;
-    opts.onProgress({
-      path: member.path,
-      member: member.member,
-      bytesRead: read,
-      bytesTotal: total,
-      records,
-      recordsPerSec: rate,
-      etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
-    });
-  };
-  let readError: string | null = null;
+  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? guessSide(p, name, head, catalogue), catalogue);
+  let pipeline: ParsePipeline | null = null;
   try {
+    pipeline = await startParsePipeline(
+      { plan: p, file: name, catalogue: { source: catalogue.source, name: catalogue.name, id: catalogue.id } },
+      catalogue,
+      (b) => writer.append(b),
+    );
+    const pipe = pipeline;
+    const hash = createHash('sha256');
+    let bytes = 0;
+    let lastProgress = 0;
+    const t0 = performance.now();
+    const report = (final: boolean) => {
+      if (!opts.onProgress) return;
+      const now = performance.now();
+      if (!final && now - lastProgress < 200) return;
+      lastProgress = now;
+      const read = member.sourceBytesRead();
+      const total = member.sourceBytes;
+      const secs = (now - t0) / 1000;
+      const c = pipe.counts();
+      const records = c.events + c.unparsed + c.droppedRecords;
+      const bps = secs > 0 ? read / secs : 0;
+      opts.onProgress({
+        path: member.path,
+        member: member.member,
+        bytesRead: read,
+        bytesTotal: total,
+        records,
+        recordsPerSec: secs > 0 ? records / secs : 0,
+        etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
+      });
+    };
     const feed = async (chunk: Uint8Array) => {
       hash.update(chunk);
       bytes += chunk.length;
-      dec.push(chunk, writer);
-      await writer.sync();
+      await pipe.push(chunk);
       report(false);
       if (opts.signal?.aborted) throw new IngestCancelled();
     };
+    let readError: string | null = null;
     for (const part of headParts) await feed(part);
     if (!srcDone) {
       try {
@@ -357,14 +263,12 @@ async function ingestMember(
           await feed(r.value);
         }
       } catch (e) {
-        if (e instanceof IngestCancelled) throw e;
-        if (opts.signal?.aborted) throw new IngestCancelled();
+        if (e instanceof IngestCancelled || opts.signal?.aborted) throw new IngestCancelled();
         // Keep every complete record decoded before a read error (truncated gzip, bad zip...).
         readError = oneLine(e, name);
       }
     }
-    const endInfo = dec.end(writer);
-    await writer.sync();
+    const done = await pipe.end();
     report(true);
     const sha = hash.digest('hex');
     const dup = await ws.traceWithSha(sha);
@@ -372,9 +276,12 @@ async function ingestMember(
       await writer.rollback();
       return { skipped: `already in the workspace as trace ${dup} (same sha256); nothing to do` };
     }
-    const side = forcedSide ?? detectSide(writer.eventCounts());
-    const error = [readError, endInfo.error].filter((x): x is string => x !== null).join('; ') || null;
-    const c = writer.counts;
+    const side = forcedSide ?? detectSide(new Map(done.eventCounts));
+    const error = [readError, done.error].filter((x): x is string => x !== null).join('; ') || null;
+    const c = done.counts;
+    const firstTs = c.firstTs === null ? null : BigInt(c.firstTs);
+    const lastTs = c.lastTs === null ? null : BigInt(c.lastTs);
+    const records = c.events + c.unparsed + c.droppedRecords;
     await writer.commit(side, async () => {
       await ws.storeCatalogue(catalogue);
       await ws.registerEventTables(writer.tables());
@@ -390,24 +297,24 @@ async function ingestMember(
           member.path,
           member.member,
           member.encodings.join('+'),
-          dec.format,
-          dec.prefixStyle(),
+          done.format,
+          done.prefixStyle,
           side,
           side === null ? null : forcedSide !== null ? 'option' : 'content',
           pid,
-          c.firstTs === null ? 'none' : dec.clock,
+          firstTs === null ? 'none' : done.clock,
           catalogue.id,
           Number(misfits.getRows()[0][0]),
           BigInt(bytes),
           sha,
-          c.firstTs,
-          c.lastTs,
-          c.events + c.unparsed + c.droppedRecords,
+          firstTs,
+          lastTs,
+          records,
           c.events,
           c.unparsed,
-          c.droppedEvents,
+          BigInt(c.droppedEvents),
           c.droppedRecords,
-          endInfo.truncatedAt === null ? null : BigInt(endInfo.truncatedAt),
+          done.truncatedAt === null ? null : BigInt(done.truncatedAt),
           error,
           performance.now() - started,
         ],
@@ -418,16 +325,17 @@ async function ingestMember(
       traceId,
       path: member.path,
       member: member.member,
-      format: dec.format,
+      format: done.format,
       side,
       catalogueId: catalogue.id,
-      records: c.events + c.unparsed + c.droppedRecords,
+      records,
       events: c.events,
       unparsed: c.unparsed,
-      dropped: c.droppedEvents,
+      dropped: BigInt(c.droppedEvents),
       error,
     };
   } catch (e) {
+    pipeline?.close();
     await writer.rollback();
     throw e;
   }

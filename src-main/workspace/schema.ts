@@ -3,7 +3,7 @@
 // fixed column (an argument called `pid`, say) or repeats, it gets a suffix, and
 // catalogue_events.columns records the names actually used.
 import type { ArgSpec, DuckType, EventSpec } from '../catalogue/types.ts';
-import { SIDE_SQL_TYPE } from './column-batch.ts';
+import { SIDE_SQL_TYPE } from './column.ts';
 
 export const SCHEMA_VERSION = '1';
 

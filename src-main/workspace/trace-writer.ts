@@ -1,70 +1,72 @@
-// Writes one trace's records into the workspace, inside one transaction: per-event tables,
-// `unparsed` and `dropped` are appended in column batches as records arrive; `commit` sets the
-// side (known only once the whole trace has been seen), records the trace and commits. An
-// interrupted or failed ingest rolls back, leaving the workspace exactly as it was.
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { EventSpec } from '../catalogue/types.ts';
-import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../formats/types.ts';
-import { ColumnBatch, isColumnType, SIDE_VALUES, type Column, type ColumnType } from './column-batch.ts';
+// Writes one trace's record batches into the workspace, inside one transaction: per-event
+// tables, `unparsed` and `dropped` get each batch as one data chunk; `commit` corrects the side
+// if the early guess was wrong, records the trace and commits. An interrupted or failed ingest
+// rolls back, leaving the workspace exactly as it was.
+import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
+import type { Catalogue } from '../catalogue/types.ts';
+import type { RecordBatch } from '../ingest/record-batcher.ts';
+import { appendColumns, createChunk } from './column-batch.ts';
+import { CHUNK_ROWS, Column, isColumnType, SIDE_VALUES, type ColumnType } from './column.ts';
 import { eventColumns, FIXED_EVENT_COLUMNS, ident, literal, widenType, type EventColumn } from './schema.ts';
 
-/** Where a table column's values come from for one event signature. */
-type Source = { kind: 'fixed'; index: number } | { kind: 'arg'; index: number } | { kind: 'null' };
-
-interface EventTarget {
-  readonly event: EventSpec;
+interface Target {
   readonly table: string;
-  readonly batch: ColumnBatch;
-  /** Per table column (after the fixed ones): argument index or -1 for NULL. */
-  readonly argMap: Int32Array;
+  readonly appender: DuckDBAppender;
+  readonly chunk: DuckDBDataChunk;
+  readonly types: readonly ColumnType[];
+  /** For each table column after trace_id and side: the batch column index, or -1 for NULL. */
+  readonly sourceOf: Int32Array;
 }
 
-export interface TraceCounts {
-  events: number;
-  unparsed: number;
-  droppedRecords: number;
-  droppedEvents: bigint;
-  firstTs: bigint | null;
-  lastTs: bigint | null;
-}
-
-export class TraceWriter implements RecordSink {
-  private readonly targets = new Map<EventSpec, EventTarget>();
-  private readonly early = new Map<EventSpec, EventRecord[]>();
-  private unparsedBatch!: ColumnBatch;
-  private droppedBatch!: ColumnBatch;
+export class TraceWriter {
+  private readonly targets = new Map<string, Target>();
+  private unparsedT!: Target;
+  private droppedT!: Target;
   private open = true;
-  readonly counts: TraceCounts = {
-    events: 0,
-    unparsed: 0,
-    droppedRecords: 0,
-    droppedEvents: 0n,
-    firstTs: null,
-    lastTs: null,
-  };
-
-  /** ENUM index of the side rows are written with, or -1 for NULL. */
-  private readonly sideCode: number;
+  /** Constant columns: this trace's id, and its side (or all NULL). */
+  private readonly traceCol: Column;
+  private readonly sideCol: Column;
+  private readonly nullCols = new Map<ColumnType, Column>();
 
   private constructor(
     private readonly conn: DuckDBConnection,
     readonly traceId: number,
     /** The side guessed before the trace was read; `commit` corrects it if the whole trace disagrees. */
     readonly initialSide: string | null,
+    private readonly catalogue: Catalogue,
   ) {
-    this.sideCode = initialSide === null ? -1 : SIDE_VALUES.indexOf(initialSide as (typeof SIDE_VALUES)[number]);
+    this.traceCol = new Column('INTEGER');
+    (this.traceCol.data as Int32Array).fill(traceId);
+    this.sideCol = this.constantSide(initialSide);
+  }
+
+  private constantSide(side: string | null): Column {
+    const c = new Column('SIDE');
+    const code = side === null ? -1 : SIDE_VALUES.indexOf(side as (typeof SIDE_VALUES)[number]);
+    if (code < 0) for (let i = 0; i < CHUNK_ROWS; i++) c.setNull(i);
+    else (c.data as Uint8Array).fill(code);
+    return c;
+  }
+
+  private allNull(t: ColumnType): Column {
+    let c = this.nullCols.get(t);
+    if (c === undefined) {
+      c = new Column(t);
+      for (let i = 0; i < CHUNK_ROWS; i++) c.setNull(i);
+      this.nullCols.set(t, c);
+    }
+    return c;
   }
 
   /** Begin a transaction and prepare appenders for `unparsed` and `dropped`. */
-  static async begin(conn: DuckDBConnection, traceId: number, initialSide: string | null): Promise<TraceWriter> {
-    const w = new TraceWriter(conn, traceId, initialSide);
+  static async begin(conn: DuckDBConnection, traceId: number, initialSide: string | null, catalogue: Catalogue): Promise<TraceWriter> {
+    const w = new TraceWriter(conn, traceId, initialSide, catalogue);
     await conn.run('BEGIN TRANSACTION');
     try {
-      w.unparsedBatch = new ColumnBatch(
-        ['INTEGER', 'BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'],
-        await conn.createAppender('unparsed'),
-      );
-      w.droppedBatch = new ColumnBatch(['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'], await conn.createAppender('dropped'));
+      const uTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
+      w.unparsedT = { table: 'unparsed', appender: await conn.createAppender('unparsed'), chunk: createChunk(uTypes), types: uTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) };
+      const dTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
+      w.droppedT = { table: 'dropped', appender: await conn.createAppender('dropped'), chunk: createChunk(dTypes), types: dTypes, sourceOf: Int32Array.from([0, 1, 2, 3]) };
     } catch (e) {
       await conn.run('ROLLBACK');
       throw e;
@@ -72,134 +74,71 @@ export class TraceWriter implements RecordSink {
     return w;
   }
 
-  event(r: EventRecord): void {
-    const t = this.targets.get(r.event);
-    if (t === undefined) {
-      // Creating a table is async; hold the few records of a new event until `sync()`.
-      let list = this.early.get(r.event);
-      if (list === undefined) this.early.set(r.event, (list = []));
-      list.push(r);
-      return;
+  /** Append one batch; returns a promise only when a table must be created first. */
+  append(b: RecordBatch): void | Promise<void> {
+    if (b.kind === 'unparsed') return this.write(this.unparsedT, b, false);
+    if (b.kind === 'dropped') return this.write(this.droppedT, b, false);
+    const name = b.name as string;
+    const t = this.targets.get(name);
+    if (t !== undefined) return this.write(t, b, true);
+    return this.target(name).then((nt) => this.write(nt, b, true));
+  }
+
+  private write(t: Target, b: RecordBatch, event: boolean): void {
+    const n = b.n;
+    const cols: Column[] = [this.traceCol];
+    if (event) cols.push(this.sideCol);
+    const base = cols.length;
+    for (let k = 0; k < t.sourceOf.length; k++) {
+      const want = t.types[base + k];
+      const src = t.sourceOf[k];
+      if (src < 0) {
+        cols.push(this.allNull(want));
+        continue;
+      }
+      const p = b.columns[src];
+      const col = Column.wrap(p.type, p.data, p.validity, p.hasNull, p.strings);
+      cols.push(p.type === want ? col : convertColumn(col, want, n));
     }
-    this.write(t, r);
+    appendColumns(t.appender, t.chunk, cols, n);
   }
 
-  private write(t: EventTarget, r: EventRecord): void {
-    const b = t.batch;
-    const i = b.n;
-    const cols = b.columns;
-    cols[0].setSafeInt(i, this.traceId);
-    if (this.sideCode < 0) cols[1].setNull(i);
-    else (cols[1].data as Uint8Array)[i] = this.sideCode;
-    cols[2].setSafeInt(i, r.seq);
-    setTs(cols[3], i, r.tsNs);
-    setInt(cols[4], i, r.tid);
-    setInt(cols[5], i, r.pid);
-    const map = t.argMap;
-    const args = r.args;
-    for (let k = 0; k < map.length; k++) {
-      const a = map[k];
-      cols[6 + k].set(i, a < 0 ? null : args[a]);
-    }
-    b.commitRow();
-    const c = this.counts;
-    c.events++;
-    const ts = r.tsNs;
-    if (ts !== null) {
-      if (c.firstTs === null || ts < c.firstTs) c.firstTs = ts;
-      if (c.lastTs === null || ts > c.lastTs) c.lastTs = ts;
-    }
-  }
-
-  unparsed(r: UnparsedRecord): void {
-    const b = this.unparsedBatch;
-    const i = b.n;
-    const c = b.columns;
-    c[0].setSafeInt(i, this.traceId);
-    c[1].setSafeInt(i, r.seq);
-    if (r.line === null) c[2].setNull(i);
-    else c[2].setSafeInt(i, r.line);
-    c[3].setSafeInt(i, r.offset);
-    setTs(c[4], i, r.tsNs);
-    setInt(c[5], i, r.tid);
-    setInt(c[6], i, r.pid);
-    c[7].set(i, r.name);
-    c[8].set(i, r.reason);
-    c[9].set(i, r.raw);
-    b.commitRow();
-    this.counts.unparsed++;
-  }
-
-  dropped(r: DroppedRecord): void {
-    const b = this.droppedBatch;
-    const i = b.n;
-    const c = b.columns;
-    c[0].setSafeInt(i, this.traceId);
-    c[1].setSafeInt(i, r.seq);
-    setTs(c[2], i, r.tsNs);
-    setInt(c[3], i, r.pid);
-    c[4].set(i, r.count);
-    b.commitRow();
-    this.counts.droppedRecords++;
-    this.counts.droppedEvents += r.count;
-  }
-
-  /** Records of event types whose table does not exist yet (waiting for `sync()`). */
-  get earlyRecords(): number {
-    let n = 0;
-    for (const l of this.early.values()) n += l.length;
-    return n;
-  }
-
-  /** Create or adapt the tables of event types seen since the last call, then write their records. */
-  async sync(): Promise<void> {
-    if (this.early.size === 0) return;
-    const pending = [...this.early];
-    this.early.clear();
-    for (const [ev, records] of pending) {
-      const t = await this.target(ev);
-      for (const r of records) this.write(t, r);
-    }
-  }
-
-  private async target(ev: EventSpec): Promise<EventTarget> {
+  /** Create or adapt the table of an event, and map the batch layout onto it. */
+  private async target(name: string): Promise<Target> {
+    const ev = this.catalogue.get(name);
+    if (ev === undefined) throw new Error(`event ${name} is not in catalogue ${this.catalogue.name}`);
     const wanted = eventColumns(ev);
-    const tableCols = await ensureEventTable(this.conn, ev.name, wanted);
+    const tableCols = await ensureEventTable(this.conn, name, wanted);
     const argCols = tableCols.slice(FIXED_EVENT_COLUMNS.length);
     const byName = new Map(wanted.map((c, i) => [c.name, i]));
-    const argMap = Int32Array.from(argCols, (c) => byName.get(c.name) ?? -1);
     const types: ColumnType[] = ['INTEGER', 'SIDE', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
     for (const c of argCols) {
-      if (!isColumnType(c.type)) throw new Error(`table ${ev.name}: column ${c.name} has type ${c.type}, which ingest cannot append to`);
+      if (!isColumnType(c.type)) throw new Error(`table ${name}: column ${c.name} has type ${c.type}, which ingest cannot append to`);
       types.push(c.type);
     }
-    const batch = new ColumnBatch(types, await this.conn.createAppender(ev.name));
-    const t: EventTarget = { event: ev, table: ev.name, batch, argMap };
-    this.targets.set(ev, t);
+    // Batch layout: seq, ts_ns, tid, pid, then the event's arguments in catalogue order.
+    const sourceOf = Int32Array.from([0, 1, 2, 3, ...argCols.map((c) => {
+      const i = byName.get(c.name);
+      return i === undefined ? -1 : 4 + i;
+    })]);
+    const t: Target = { table: name, appender: await this.conn.createAppender(name), chunk: createChunk(types), types, sourceOf };
+    this.targets.set(name, t);
     return t;
   }
 
-  /** Record counts per event name so far (for side detection before commit). */
-  eventCounts(): Map<string, number> {
-    const m = new Map<string, number>();
-    for (const t of this.targets.values()) m.set(t.table, (m.get(t.table) ?? 0) + t.batch.rows);
-    for (const [ev, l] of this.early) m.set(ev.name, (m.get(ev.name) ?? 0) + l.length);
-    return m;
-  }
-
   private closeAll(): void {
-    for (const t of this.targets.values()) t.batch.close();
-    this.unparsedBatch.close();
-    this.droppedBatch.close();
+    for (const t of [...this.targets.values(), this.unparsedT, this.droppedT]) {
+      t.appender.flushSync();
+      t.appender.closeSync();
+    }
   }
 
   /**
-   * Flush everything, set the side, run `finish` (which records the trace) and commit.
-   * On any failure the transaction is rolled back.
+   * Flush everything, correct the side if needed, run `finish` (which records the trace) and
+   * commit. On any failure the transaction is rolled back.
    */
   async commit(side: string | null, finish: () => Promise<void>): Promise<void> {
     try {
-      await this.sync();
       this.closeAll();
       this.open = false;
       // Rewriting a column is costly: only when the early guess turned out wrong.
@@ -235,18 +174,15 @@ export class TraceWriter implements RecordSink {
 
   /** Names of the event tables this trace wrote to. */
   tables(): string[] {
-    return [...new Set([...this.targets.values()].map((t) => t.table))];
+    return [...this.targets.keys()];
   }
 }
 
-function setInt(c: Column, i: number, v: number | null): void {
-  if (v === null) c.setNull(i);
-  else (c.data as Int32Array)[i] = v;
-}
-
-function setTs(c: Column, i: number, v: bigint | null): void {
-  if (v === null) c.setNull(i);
-  else (c.data as BigInt64Array)[i] = v;
+/** Values of `col` re-typed for a widened table column (rare: version skew between traces). */
+function convertColumn(col: Column, to: ColumnType, n: number): Column {
+  const out = new Column(to);
+  for (let i = 0; i < n; i++) out.set(i, col.get(i));
+  return out;
 }
 
 /** Create the event table, or add/widen columns so that this signature fits. Returns its columns. */
@@ -280,5 +216,3 @@ async function ensureEventTable(conn: DuckDBConnection, name: string, want: Even
   }
   return changed ? describe() : have;
 }
-
-export type { Source };

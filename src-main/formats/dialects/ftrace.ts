@@ -107,6 +107,18 @@ export function parseFtraceLine(line: string): TextHeader | null | 'skip' {
   };
 }
 
+// Any event line of the trace file: `task-TID [CPU] flags TIMESTAMP: event:` (bounded so that a
+// huge foreign line cannot make it backtrack for long). Only asked about lines parse rejected.
+const KERNEL_RECORD_RE = /^ *.{1,16}?-\d{1,10} +(?:\( *(?:\d{1,10}|-{1,10})\) +)?\[\d{1,4}\] +(?:\S{1,8} +)?\d{1,15}(?:\.\d{1,9})?: +[\w:]{1,64}:/;
+
+/**
+ * True for a line with the kernel's record framing (another kernel event such as `kvm_exit`, or a
+ * marker that is not QEMU's): a record of its own, never the continuation of a QEMU message.
+ */
+export function isFtraceRecordLine(line: string): boolean {
+  return KERNEL_RECORD_RE.test(line);
+}
+
 export const ftrace: TextDialect = {
   format: 'ftrace',
   clock: 'kernel',

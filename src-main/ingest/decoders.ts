@@ -1,0 +1,108 @@
+// Every trace format behind one decoder interface, chosen by a serializable plan so that the
+// parse worker can build the same decoder as the main thread.
+import type { Catalogue } from '../catalogue/types.ts';
+import { dialects, type TextFormat } from '../formats/dialects/index.ts';
+import { LineSplitter } from '../formats/lines.ts';
+import { SimpletraceDecoder, sniffSimpletrace } from '../formats/simpletrace.ts';
+import { TextTraceDecoder } from '../formats/text-decoder.ts';
+import { sniffText } from '../formats/text-sniff.ts';
+import type { ClockKind, PrefixStyle, RecordSink, TraceFormat } from '../formats/types.ts';
+
+export interface DecodeEnd {
+  readonly error: string | null;
+  readonly truncatedAt: number | null;
+}
+
+export interface Decoder {
+  push(chunk: Uint8Array, sink: RecordSink): void;
+  end(sink: RecordSink): DecodeEnd;
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  prefixStyle(): PrefixStyle | null;
+}
+
+/** How to decode a trace, decided from its first bytes. Plain data: it crosses to the worker. */
+export type Plan =
+  | { readonly kind: 'simple'; readonly headerless: boolean }
+  | { readonly kind: 'text'; readonly format: TextFormat }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Plan {
+  if (head.length === 0) return { kind: 'none', reason: 'empty file' };
+  const st = sniffSimpletrace(head);
+  if (st !== null) return { kind: 'simple', headerless: st.headerless };
+  const isKnown = (name: string) => catalogues.some((c) => c.get(name) !== undefined);
+  const t = sniffText(head, isKnown);
+  if ('error' in t) return { kind: 'none', reason: t.error };
+  return { kind: 'text', format: t.dialect.format as TextFormat };
+}
+
+export function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decoder {
+  if (p.kind === 'simple') return new SimpleDecoderAdapter(file, catalogue, p.headerless);
+  if (p.kind === 'text') return new TextDecoderAdapter(p.format, catalogue);
+  throw new Error(`${file}: not a trace (${p.reason})`);
+}
+
+class TextDecoderAdapter implements Decoder {
+  private readonly lines = new LineSplitter();
+  private readonly dec: TextTraceDecoder;
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  constructor(format: TextFormat, catalogue: Catalogue) {
+    const dialect = dialects[format];
+    this.dec = new TextTraceDecoder(dialect, catalogue);
+    this.format = dialect.format;
+    this.clock = dialect.clock;
+  }
+  push(chunk: Uint8Array, sink: RecordSink): void {
+    this.lines.push(chunk, (text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+  }
+  end(sink: RecordSink) {
+    this.lines.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+    this.dec.end(sink);
+    return { error: null, truncatedAt: null };
+  }
+  prefixStyle(): PrefixStyle | null {
+    let best: PrefixStyle | null = null;
+    let n = -1;
+    for (const [s, c] of this.dec.stats.prefixStyles) if (c > n) [best, n] = [s, c];
+    return best;
+  }
+}
+
+class SimpleDecoderAdapter implements Decoder {
+  private readonly dec: SimpletraceDecoder;
+  readonly format: TraceFormat = 'simpletrace';
+  readonly clock: ClockKind;
+  constructor(file: string, catalogue: Catalogue, headerless: boolean) {
+    this.dec = new SimpletraceDecoder({ file, catalogue });
+    // SystemTap's headerless streams carry gettimeofday() ns; QEMU's files CLOCK_MONOTONIC.
+    this.clock = headerless ? 'epoch' : 'monotonic';
+  }
+  push(chunk: Uint8Array, sink: RecordSink): void {
+    this.dec.push(chunk, sink);
+  }
+  end(sink: RecordSink) {
+    const s = this.dec.end(sink);
+    if (s.truncatedAt !== null && s.error !== null) {
+      // The incomplete last record is kept (its bytes) and counted, like any untypable record.
+      const tail = this.dec.tailBytes();
+      sink.unparsed({
+        seq: s.records,
+        offset: s.truncatedAt,
+        line: null,
+        tsNs: null,
+        tid: null,
+        pid: null,
+        name: null,
+        reason: s.error,
+        raw: Buffer.from(tail.subarray(0, 1 << 16)).toString('hex'),
+      });
+    }
+    return { error: s.error, truncatedAt: s.truncatedAt };
+  }
+  prefixStyle(): PrefixStyle | null {
+    return 'simpletrace';
+  }
+}
+

@@ -1,0 +1,59 @@
+// Decoding one trace into record batches: the part of ingest that can run on another thread.
+// The same class serves the worker and the in-thread fallback.
+import { statSync } from 'node:fs';
+import type { Catalogue } from '../catalogue/types.ts';
+import { loadCatalogueFile, loadCatalogueFromTree } from '../catalogue/index.ts';
+import { makeDecoder, type Decoder, type Plan } from './decoders.ts';
+import type { CountsWire, DecodeDone } from './parse-protocol.ts';
+import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
+
+export class ParseCore {
+  private readonly decoder: Decoder;
+  private readonly batcher: RecordBatcher;
+
+  constructor(plan: Plan, file: string, catalogue: Catalogue, emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void) {
+    this.decoder = makeDecoder(plan, file, catalogue);
+    this.batcher = new RecordBatcher(emit);
+  }
+
+  push(chunk: Uint8Array): CountsWire {
+    this.decoder.push(chunk, this.batcher);
+    return this.counts();
+  }
+
+  end(): DecodeDone {
+    const e = this.decoder.end(this.batcher);
+    this.batcher.flushAll();
+    return {
+      counts: this.counts(),
+      eventCounts: [...this.batcher.counts.eventCounts],
+      error: e.error,
+      truncatedAt: e.truncatedAt,
+      format: this.decoder.format,
+      clock: this.decoder.clock,
+      prefixStyle: this.decoder.prefixStyle(),
+    };
+  }
+
+  counts(): CountsWire {
+    const c = this.batcher.counts;
+    return {
+      events: c.events,
+      unparsed: c.unparsed,
+      droppedRecords: c.droppedRecords,
+      droppedEvents: String(c.droppedEvents),
+      firstTs: c.firstTs === null ? null : String(c.firstTs),
+      lastTs: c.lastTs === null ? null : String(c.lastTs),
+    };
+  }
+}
+
+/** Rebuild a catalogue from where it was loaded (in the worker); null if it is not the same one. */
+export function reloadCatalogue(source: string, name: string, id: string): Catalogue | null {
+  try {
+    const cat = statSync(source).isDirectory() ? loadCatalogueFromTree(source) : loadCatalogueFile(source, name);
+    return cat.id === id ? cat : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,41 @@
+// Messages between the ingest driver and the parse worker. Plain data only (structured clone);
+// batch buffers are transferred, not copied.
+import type { PrefixStyle, TraceFormat, ClockKind } from '../formats/types.ts';
+import type { Plan } from './decoders.ts';
+import type { RecordBatch } from './record-batcher.ts';
+
+export interface WorkerInit {
+  readonly plan: Plan;
+  readonly file: string;
+  /** Catalogue to rebuild in the worker, and the id it must have (same text ⇒ same id). */
+  readonly catalogue: { readonly source: string; readonly name: string; readonly id: string };
+}
+
+/** Running totals, sent with each acknowledgement (bigints as decimal strings). */
+export interface CountsWire {
+  readonly events: number;
+  readonly unparsed: number;
+  readonly droppedRecords: number;
+  readonly droppedEvents: string;
+  readonly firstTs: string | null;
+  readonly lastTs: string | null;
+}
+
+export interface DecodeDone {
+  readonly counts: CountsWire;
+  readonly eventCounts: [string, number][];
+  readonly error: string | null;
+  readonly truncatedAt: number | null;
+  readonly format: TraceFormat;
+  readonly clock: ClockKind;
+  readonly prefixStyle: PrefixStyle | null;
+}
+
+export type ToWorker = { readonly type: 'chunk'; readonly id: number; readonly data: ArrayBuffer } | { readonly type: 'end' };
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'batch'; readonly batch: RecordBatch }
+  | { readonly type: 'pushed'; readonly id: number; readonly counts: CountsWire }
+  | { readonly type: 'done'; readonly done: DecodeDone }
+  | { readonly type: 'failed'; readonly message: string };

@@ -1,0 +1,38 @@
+// The parse worker: decodes a trace's bytes into record batches on the second core while the
+// main thread appends the previous batches to DuckDB.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ParseCore, reloadCatalogue } from './parse-core.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
+
+const port = parentPort;
+if (port === null) throw new Error('parse-worker must run in a worker thread');
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+const init = workerData as WorkerInit;
+const catalogue = reloadCatalogue(init.catalogue.source, init.catalogue.name, init.catalogue.id);
+if (catalogue === null) {
+  post({ type: 'failed', message: `catalogue ${init.catalogue.id} could not be reloaded in the parse worker` });
+} else {
+  let core: ParseCore | null = null;
+  try {
+    core = new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch }, transfer));
+    post({ type: 'ready' });
+  } catch (e) {
+    post({ type: 'failed', message: (e as Error).message });
+  }
+  port.on('message', (m: ToWorker) => {
+    if (core === null) return;
+    try {
+      if (m.type === 'chunk') {
+        const counts = core.push(new Uint8Array(m.data));
+        post({ type: 'pushed', id: m.id, counts });
+      } else {
+        post({ type: 'done', done: core.end() });
+        core = null;
+      }
+    } catch (e) {
+      core = null;
+      post({ type: 'failed', message: (e as Error).message });
+    }
+  });
+}

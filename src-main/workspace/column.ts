@@ -1,0 +1,171 @@
+// Columns of up to one DuckDB data chunk (2048 rows) in DuckDB's own memory layout: numbers in
+// typed arrays, a validity bitmap, strings as JS strings. Plain JS (no DuckDB import), so that a
+// parse worker can fill them and hand the buffers over without copying.
+
+/** DuckDB's standard vector size: one data chunk. */
+export const CHUNK_ROWS = 2048;
+
+export type ColumnType =
+  | 'BOOLEAN'
+  | 'TINYINT'
+  | 'SMALLINT'
+  | 'INTEGER'
+  | 'BIGINT'
+  | 'UTINYINT'
+  | 'USMALLINT'
+  | 'UINTEGER'
+  | 'UBIGINT'
+  | 'VARCHAR'
+  | 'SIDE';
+
+/** The migration side as a 1-byte ENUM: written by memcpy, compared like text in SQL. */
+export const SIDE_VALUES = ['src', 'dst'] as const;
+export const SIDE_SQL_TYPE = `ENUM(${SIDE_VALUES.map((v) => `'${v}'`).join(', ')})`;
+
+const COLUMN_TYPES = new Set<string>(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'VARCHAR', 'SIDE']);
+
+export function isColumnType(t: string): t is ColumnType {
+  return COLUMN_TYPES.has(t);
+}
+
+type Numeric = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
+
+function viewOf(t: ColumnType, buf: ArrayBuffer): Numeric | null {
+  switch (t) {
+    case 'TINYINT':
+      return new Int8Array(buf);
+    case 'SMALLINT':
+      return new Int16Array(buf);
+    case 'INTEGER':
+      return new Int32Array(buf);
+    case 'BIGINT':
+      return new BigInt64Array(buf);
+    case 'UTINYINT':
+    case 'BOOLEAN':
+    case 'SIDE':
+      return new Uint8Array(buf);
+    case 'USMALLINT':
+      return new Uint16Array(buf);
+    case 'UINTEGER':
+      return new Uint32Array(buf);
+    case 'UBIGINT':
+      return new BigUint64Array(buf);
+    case 'VARCHAR':
+      return null;
+  }
+}
+
+function makeArray(t: ColumnType): Numeric | null {
+  switch (t) {
+    case 'TINYINT':
+      return new Int8Array(CHUNK_ROWS);
+    case 'SMALLINT':
+      return new Int16Array(CHUNK_ROWS);
+    case 'INTEGER':
+      return new Int32Array(CHUNK_ROWS);
+    case 'BIGINT':
+      return new BigInt64Array(CHUNK_ROWS);
+    case 'UTINYINT':
+    case 'BOOLEAN':
+    case 'SIDE':
+      return new Uint8Array(CHUNK_ROWS);
+    case 'USMALLINT':
+      return new Uint16Array(CHUNK_ROWS);
+    case 'UINTEGER':
+      return new Uint32Array(CHUNK_ROWS);
+    case 'UBIGINT':
+      return new BigUint64Array(CHUNK_ROWS);
+    case 'VARCHAR':
+      return null;
+  }
+}
+
+/** One column of a batch. `set*` methods write row `i`; a null clears its validity bit. */
+export class Column {
+  static wrap(type: ColumnType, data: ArrayBuffer | null, validity: ArrayBuffer, hasNull: boolean, strings: (string | null)[] | null): Column {
+    const c = new Column(type, data, validity, strings);
+    c.hasNull = hasNull;
+    return c;
+  }
+
+  readonly data: Numeric | null;
+  readonly strings: (string | null)[] | null;
+  /** Validity bitmap in DuckDB's layout: bit i of 64-bit word i>>6; 1 = valid. */
+  readonly validity: Uint32Array;
+  hasNull = false;
+  /** 32-bit view for writing 64-bit integers from JS numbers without making BigInts. */
+  private readonly words: Uint32Array | null;
+
+  constructor(readonly type: ColumnType, data?: ArrayBuffer | null, validity?: ArrayBuffer, strings?: (string | null)[] | null) {
+    this.data = data ? viewOf(type, data) : makeArray(type);
+    this.strings = type === 'VARCHAR' ? (strings ?? new Array<string | null>(CHUNK_ROWS).fill(null)) : null;
+    this.words = this.data instanceof BigInt64Array || this.data instanceof BigUint64Array ? new Uint32Array(this.data.buffer) : null;
+    if (validity) this.validity = new Uint32Array(validity);
+    else {
+      this.validity = new Uint32Array(CHUNK_ROWS / 32);
+      this.validity.fill(0xffffffff);
+    }
+  }
+
+  isValid(i: number): boolean {
+    return (this.validity[i >>> 5] & (1 << (i & 31))) !== 0;
+  }
+
+  /** Row i as a JS value (for the rare conversions between column types). */
+  get(i: number): number | bigint | boolean | string | null {
+    if (!this.isValid(i)) return null;
+    if (this.strings !== null) return this.strings[i];
+    if (this.type === 'BOOLEAN') return (this.data as Uint8Array)[i] !== 0;
+    return (this.data as Int32Array)[i];
+  }
+
+  setNull(i: number): void {
+    this.validity[i >>> 5] &= ~(1 << (i & 31));
+    this.hasNull = true;
+    if (this.strings !== null) this.strings[i] = null;
+  }
+
+  /** Write a non-negative integer < 2^53 given as a JS number (64-bit columns). */
+  setSafeInt(i: number, v: number): void {
+    const w = this.words;
+    if (w !== null) {
+      w[i * 2] = v >>> 0;
+      w[i * 2 + 1] = Math.floor(v / 4294967296) >>> 0;
+    } else (this.data as Int32Array)[i] = v;
+  }
+
+  /** Write any value of the column's type (number, bigint, boolean, string or null). */
+  set(i: number, v: number | bigint | boolean | string | null): void {
+    if (v === null) {
+      this.setNull(i);
+      return;
+    }
+    const d = this.data;
+    if (d === null) {
+      (this.strings as (string | null)[])[i] = typeof v === 'string' ? v : String(v);
+      return;
+    }
+    if (typeof v === 'bigint') {
+      if (d instanceof BigInt64Array) d[i] = BigInt.asIntN(64, v);
+      else if (d instanceof BigUint64Array) d[i] = BigInt.asUintN(64, v);
+      else (d as Int32Array)[i] = Number(v);
+    } else if (typeof v === 'number') {
+      if (d instanceof BigInt64Array || d instanceof BigUint64Array) {
+        if (v >= 0 && Number.isSafeInteger(v)) this.setSafeInt(i, v);
+        else d[i] = BigInt(v) as never;
+      } else (d as Int32Array)[i] = v;
+    } else if (typeof v === 'boolean') {
+      (d as Uint8Array)[i] = v ? 1 : 0;
+    } else {
+      this.setNull(i);
+    }
+  }
+
+  reset(): void {
+    if (this.hasNull) {
+      this.validity.fill(0xffffffff);
+      this.hasNull = false;
+    }
+  }
+}
+
