@@ -70,6 +70,7 @@ export function cellText(v: CellValue): string {
 
 /** Split SQL text into statements with DuckDB's own parser. */
 async function prepareAll(conn: DuckDBConnection, sql: string) {
+  if (splitStatements(sql).length === 0) throw new QueryError('no SQL statement given');
   try {
     const extracted = await conn.extractStatements(sql);
     return extracted;
@@ -137,10 +138,23 @@ export interface ResultHandle {
 export class QueryRunner {
   private serial = 0;
   private readonly handles = new Map<number, ResultHandle>();
+  /** Set while `run` is executing; cancel keeps interrupting until it is cleared. */
+  private running = false;
+  private cancelled = false;
 
   constructor(private readonly conn: DuckDBConnection) {}
 
   async run(sql: string): Promise<ResultHandle> {
+    this.running = true;
+    this.cancelled = false;
+    try {
+      return await this.runStatements(sql);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runStatements(sql: string): Promise<ResultHandle> {
     const t0 = performance.now();
     const ex = await prepareAll(this.conn, sql);
     if (ex.count === 0) throw new QueryError('no SQL statement given');
@@ -151,6 +165,7 @@ export class QueryRunner {
     let inline: CellValue[][] | null = null;
     try {
       for (let i = 0; i < ex.count; i++) {
+        if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled');
         const prepared = await ex.prepare(i);
         const last = i === ex.count - 1;
         // statementType 1 is SELECT: only those are materialized for paging.
@@ -165,7 +180,18 @@ export class QueryRunner {
         }
         const body = ex.count === 1 ? sql : await statementText(this.conn, sql, i);
         table = `qtw_result_${id}`;
-        await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${body}`);
+        try {
+          await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${body}`);
+        } catch {
+          // DESCRIBE, SHOW, PIVOT ... report as SELECT but cannot feed CREATE TABLE AS: their
+          // results are small, keep them inline (a real error surfaces again here).
+          table = null;
+          const r = await prepared.runAndReadAll();
+          columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
+          inline = r.getRowsJS().map((row) => row.map(toCell));
+          rowCount = inline.length;
+          continue;
+        }
         const info = await this.conn.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`);
         rowCount = Number(info.getRows()[0][0]);
         const desc = await this.conn.runAndReadAll(`SELECT * FROM ${ident(table)} LIMIT 0`);
@@ -197,9 +223,19 @@ export class QueryRunner {
     if (h.table) await this.conn.run(`DROP TABLE IF EXISTS ${ident(h.table)}`);
   }
 
-  /** Interrupt whatever the connection is running (DuckDB interrupt). */
+  /**
+   * Interrupt the running query (DuckDB interrupt). An interrupt that lands between two steps
+   * of a run is lost, so keep interrupting until the run has ended.
+   */
   cancel(): void {
+    if (!this.running) return;
+    this.cancelled = true;
     this.conn.interrupt();
+    const again = setInterval(() => {
+      if (!this.running) clearInterval(again);
+      else this.conn.interrupt();
+    }, 50);
+    again.unref();
   }
 }
 

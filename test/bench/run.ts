@@ -69,7 +69,7 @@ async function main() {
 
   for (const size of quick ? [0.05 * GB, 0.2 * GB] : [0.5 * GB, 2 * GB]) {
     const f = generateLog(path.join(DIR, `log-${size}.log`), size);
-    const r = child(path.join(DIR, 'rss.duckdb'), DEBIAN_72, f);
+    const r = child(path.join(DIR, 'big.duckdb'), DEBIAN_72, f);
     line(`peak RSS ingesting ${(statSync(f).size / 1e9).toFixed(2)} GB log`, `${r.maxRssMB.toFixed(0)} MB (${(statSync(f).size / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s)`);
   }
 
@@ -78,10 +78,15 @@ async function main() {
   let n = 0n;
   await engine.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (n = r[0][0] as bigint) });
   line('reopen 1 GB-log workspace + SELECT count(*) FROM events', `${(performance.now() - t0).toFixed(0)} ms (${n} events)`);
-  const t1 = performance.now();
-  await engine.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
-  line(`SELECT name, count(*) FROM events GROUP BY name`, `${(performance.now() - t1).toFixed(0)} ms`);
   engine.close();
+  const big = await Engine.open(path.join(DIR, 'big.duckdb'), { readOnly: true });
+  let events = 0n;
+  await big.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (events = r[0][0] as bigint) });
+  await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} }); // warm
+  const t1 = performance.now();
+  await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
+  line(`SELECT name, count(*) FROM events GROUP BY name (${events} events)`, `${(performance.now() - t1).toFixed(0)} ms`);
+  big.close();
 }
 
 main().catch((e) => {
