@@ -134,7 +134,20 @@ async function sha256File(file: string): Promise<string> {
   return h.digest('hex');
 }
 
+/** DuckDB's buffer cache while ingesting: appended row groups need little of it. */
+const INGEST_MEMORY_LIMIT = '512MB';
+
 export async function ingest(ws: Workspace, opts: IngestOptions): Promise<IngestResult> {
+  const before = await ws.conn.runAndReadAll(`SELECT current_setting('memory_limit')`);
+  await ws.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
+  try {
+    return await ingestAll(ws, opts);
+  } finally {
+    await ws.conn.run(`SET memory_limit = '${String(before.getRows()[0][0]).replace(/'/g, '')}'`);
+  }
+}
+
+async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { traces: [], skipped: [], errors: [], cancelled: false };
   const sideOf = new Map<string, Side>();
   for (const [p, s] of opts.sides ?? []) sideOf.set(path.resolve(p), s);

@@ -205,7 +205,7 @@ export function workersEnabled(): boolean {
 export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue, onBatch: BatchHandler): Promise<ParsePipeline> {
   if (workersEnabled()) {
     try {
-      const worker = new Worker(workerUrl(), { workerData: init });
+      const worker = new Worker(workerUrl(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
       const ok = await new Promise<boolean>((resolve) => {
         const onMsg = (m: FromWorker) => {
           if (m.type === 'ready' || m.type === 'failed') {
