@@ -1,22 +1,13 @@
 // Columns of up to one DuckDB data chunk (2048 rows) in DuckDB's own memory layout: numbers in
 // typed arrays, a validity bitmap, strings as JS strings. Plain JS (no DuckDB import), so that a
 // parse worker can fill them and hand the buffers over without copying.
+import type { DuckType } from '../catalogue/types.ts';
 
 /** DuckDB's standard vector size: one data chunk. */
 export const CHUNK_ROWS = 2048;
 
-export type ColumnType =
-  | 'BOOLEAN'
-  | 'TINYINT'
-  | 'SMALLINT'
-  | 'INTEGER'
-  | 'BIGINT'
-  | 'UTINYINT'
-  | 'USMALLINT'
-  | 'UINTEGER'
-  | 'UBIGINT'
-  | 'VARCHAR'
-  | 'SIDE';
+/** A catalogue argument's type, or the 1-byte ENUM of the `side` column. */
+export type ColumnType = DuckType | 'SIDE';
 
 /** The migration side as a 1-byte ENUM: written by memcpy, compared like text in SQL. */
 export const SIDE_VALUES = ['src', 'dst'] as const;
@@ -30,54 +21,24 @@ export function isColumnType(t: string): t is ColumnType {
 
 type Numeric = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 
-function viewOf(t: ColumnType, buf: ArrayBuffer): Numeric | null {
-  switch (t) {
-    case 'TINYINT':
-      return new Int8Array(buf);
-    case 'SMALLINT':
-      return new Int16Array(buf);
-    case 'INTEGER':
-      return new Int32Array(buf);
-    case 'BIGINT':
-      return new BigInt64Array(buf);
-    case 'UTINYINT':
-    case 'BOOLEAN':
-    case 'SIDE':
-      return new Uint8Array(buf);
-    case 'USMALLINT':
-      return new Uint16Array(buf);
-    case 'UINTEGER':
-      return new Uint32Array(buf);
-    case 'UBIGINT':
-      return new BigUint64Array(buf);
-    case 'VARCHAR':
-      return null;
-  }
-}
+const ARRAY_OF: Record<Exclude<ColumnType, 'VARCHAR'>, new (b: ArrayBuffer) => Numeric> = {
+  TINYINT: Int8Array,
+  SMALLINT: Int16Array,
+  INTEGER: Int32Array,
+  BIGINT: BigInt64Array,
+  UTINYINT: Uint8Array,
+  BOOLEAN: Uint8Array,
+  SIDE: Uint8Array,
+  USMALLINT: Uint16Array,
+  UINTEGER: Uint32Array,
+  UBIGINT: BigUint64Array,
+};
 
-function makeArray(t: ColumnType): Numeric | null {
-  switch (t) {
-    case 'TINYINT':
-      return new Int8Array(CHUNK_ROWS);
-    case 'SMALLINT':
-      return new Int16Array(CHUNK_ROWS);
-    case 'INTEGER':
-      return new Int32Array(CHUNK_ROWS);
-    case 'BIGINT':
-      return new BigInt64Array(CHUNK_ROWS);
-    case 'UTINYINT':
-    case 'BOOLEAN':
-    case 'SIDE':
-      return new Uint8Array(CHUNK_ROWS);
-    case 'USMALLINT':
-      return new Uint16Array(CHUNK_ROWS);
-    case 'UINTEGER':
-      return new Uint32Array(CHUNK_ROWS);
-    case 'UBIGINT':
-      return new BigUint64Array(CHUNK_ROWS);
-    case 'VARCHAR':
-      return null;
-  }
+/** A typed-array view of `buf` (or of a fresh chunk-sized buffer) for a column type. */
+function viewOf(t: ColumnType, buf?: ArrayBuffer): Numeric | null {
+  if (t === 'VARCHAR') return null;
+  const A = ARRAY_OF[t] as unknown as { new (b: ArrayBuffer): Numeric; BYTES_PER_ELEMENT: number };
+  return new A(buf ?? new ArrayBuffer(CHUNK_ROWS * A.BYTES_PER_ELEMENT));
 }
 
 /** One column of a batch. `set*` methods write row `i`; a null clears its validity bit. */
@@ -97,7 +58,7 @@ export class Column {
   private readonly words: Uint32Array | null;
 
   constructor(readonly type: ColumnType, data?: ArrayBuffer | null, validity?: ArrayBuffer, strings?: (string | null)[] | null) {
-    this.data = data ? viewOf(type, data) : makeArray(type);
+    this.data = viewOf(type, data ?? undefined);
     this.strings = type === 'VARCHAR' ? (strings ?? new Array<string | null>(CHUNK_ROWS).fill(null)) : null;
     this.words = this.data instanceof BigInt64Array || this.data instanceof BigUint64Array ? new Uint32Array(this.data.buffer) : null;
     if (validity) this.validity = new Uint32Array(validity);
