@@ -1,7 +1,7 @@
 // The `qtw` command line as a user runs it: exit codes, stdout/stderr split, output formats,
 // and one-line errors (never a stack trace) on bad input.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -137,5 +137,38 @@ describe('qtw', () => {
     expect(d.code).toBe(0);
     expect(d.out).toMatch(/multifd_send_fill/);
     expect(d.out).toMatch(/multifd_send_thread_end/);
+  });
+
+  it('Ctrl+C during an ingest leaves a consistent workspace', async () => {
+    // A log big enough to take a few seconds: the real multifd log, repeated.
+    const one = readFileSync(path.join(B, 'src.log'));
+    const big = path.join(tmp.dir, 'big.log');
+    writeFileSync(big, Buffer.concat(Array.from({ length: 250 }, () => one)));
+    const w = path.join(tmp.dir, 'sigint.duckdb');
+    expect(qtw('ingest', '-o', w, '--catalogue', DEBIAN_72, path.join(B, 'dst.log.gz')).code).toBe(0);
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO, 'src-main/hosts/cli/main.ts'), 'ingest', '-o', w, '--catalogue', DEBIAN_72, big], { cwd: tmp.dir });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve) => {
+      // Interrupt once the ingest reports progress, i.e. rows are being written.
+      child.stderr.on('data', (d) => {
+        if (/ingest: |█|░/.test(String(d))) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+      setTimeout(() => {
+        child.kill('SIGINT');
+        resolve();
+      }, 8000);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(err).toMatch(/cancelled/);
+    expectOneLineError(err);
+    const q = qtw('query', w, `SELECT (SELECT count(*) FROM traces) AS traces, (SELECT count(*) FROM events) AS events, (SELECT records FROM traces) AS records`, '--format', 'json');
+    const [t] = JSON.parse(q.out);
+    expect(t.traces).toBe(1);
+    expect(t.events).toBe(t.records);
   });
 });
