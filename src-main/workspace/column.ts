@@ -41,6 +41,16 @@ function viewOf(t: ColumnType, buf?: ArrayBuffer): Numeric | null {
   return new A(buf ?? new ArrayBuffer(CHUNK_ROWS * A.BYTES_PER_ELEMENT));
 }
 
+/**
+ * A copy of `s` that does not keep its parent alive. Decoded strings are V8 slices of a whole
+ * input chunk (~1 MiB); a batch that waits for 2048 rows of a rare event would otherwise pin one
+ * chunk per row and make memory grow with the input. Prepending a character makes a cons string,
+ * which slicing flattens into a fresh string of the value's own length.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 /** One column of a batch. `set*` methods write row `i`; a null clears its validity bit. */
 export class Column {
   static wrap(type: ColumnType, data: ArrayBuffer | null, validity: ArrayBuffer, hasNull: boolean, strings: (string | null)[] | null): Column {
@@ -103,7 +113,7 @@ export class Column {
     }
     const d = this.data;
     if (d === null) {
-      (this.strings as (string | null)[])[i] = typeof v === 'string' ? v : String(v);
+      (this.strings as (string | null)[])[i] = typeof v === 'string' ? detach(v) : String(v);
       return;
     }
     if (typeof v === 'bigint') {
