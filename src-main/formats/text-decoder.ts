@@ -18,9 +18,16 @@ const MAX_CONTINUATION_CHARS = 1 << 20;
 const MAX_SHORTER_TRIES = 64;
 const MAX_SHORTER_CHARS = 64 * 1024;
 
+interface Known {
+  readonly event: EventSpec;
+  readonly compiled: CompiledFormat;
+  readonly canSpan: boolean;
+}
+
 interface Pending {
   header: TextHeader;
-  event: EventSpec | undefined;
+  known: Known | undefined;
+  /** The header line, then continuation lines (most events have none: kept allocation-free). */
   lines: string[];
   chars: number;
   lineNo: number;
@@ -28,6 +35,8 @@ interface Pending {
   /** Line numbers/offsets of continuation lines, to report them if they turn out to be foreign. */
   more: { lineNo: number; offset: number }[];
 }
+
+const NO_MORE: { lineNo: number; offset: number }[] = [];
 
 export interface TextDecodeStats {
   records: number;
@@ -40,11 +49,24 @@ export class TextTraceDecoder {
   private readonly isKnown: (name: string) => boolean;
   readonly stats: TextDecodeStats = { records: 0, prefixStyles: new Map() };
 
+  /** Per event name: its spec and compiled format (one map lookup per line). */
+  private readonly known = new Map<string, Known | null>();
+
   constructor(
     private readonly dialect: TextDialect,
     private readonly catalogue: Catalogue,
   ) {
-    this.isKnown = (name) => catalogue.get(name) !== undefined;
+    this.isKnown = (name) => this.lookup(name) !== undefined;
+  }
+
+  private lookup(name: string): Known | undefined {
+    let k = this.known.get(name);
+    if (k === undefined) {
+      const event = this.catalogue.get(name);
+      k = event === undefined ? null : { event, compiled: compileFormatCached(event), canSpan: canSpanLines(event) };
+      this.known.set(name, k);
+    }
+    return k ?? undefined;
   }
 
   line(text: string, lineNo: number, offset: number, sink: RecordSink): void {
@@ -54,26 +76,27 @@ export class TextTraceDecoder {
       this.flush(sink);
       this.pending = {
         header: h,
-        event: this.catalogue.get(h.name),
+        known: this.lookup(h.name),
         lines: [text],
         chars: text.length,
         lineNo,
         offset,
-        more: [],
+        more: NO_MORE,
       };
       return;
     }
     const p = this.pending;
     if (
       p !== null &&
-      p.event !== undefined &&
-      canSpanLines(p.event) &&
+      p.known !== undefined &&
+      p.known.canSpan &&
       p.more.length < MAX_CONTINUATION_LINES &&
       p.chars < MAX_CONTINUATION_CHARS &&
       mayContinue(this.dialect.format, text)
     ) {
       p.lines.push(text);
       p.chars += text.length + 1;
+      if (p.more === NO_MORE) p.more = [];
       p.more.push({ lineNo, offset });
       return;
     }
@@ -83,6 +106,16 @@ export class TextTraceDecoder {
 
   end(sink: RecordSink): void {
     this.flush(sink);
+    this.countStyle();
+  }
+
+  /** Prefix styles are counted in runs (they rarely change within a file). */
+  private lastStyle: PrefixStyle | null = null;
+  private styleRun = 0;
+  private countStyle(): void {
+    const styles = this.stats.prefixStyles;
+    if (this.lastStyle !== null && this.styleRun > 0) styles.set(this.lastStyle, (styles.get(this.lastStyle) ?? 0) + this.styleRun);
+    this.styleRun = 0;
   }
 
   private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink): void {
@@ -105,14 +138,17 @@ export class TextTraceDecoder {
     if (p === null) return;
     this.pending = null;
     const h = p.header;
-    const styles = this.stats.prefixStyles;
-    styles.set(h.prefixStyle, (styles.get(h.prefixStyle) ?? 0) + 1);
-    if (p.event === undefined) {
+    if (h.prefixStyle !== this.lastStyle) {
+      this.countStyle();
+      this.lastStyle = h.prefixStyle;
+    }
+    this.styleRun++;
+    if (p.known === undefined) {
       this.emitUnparsed(p, sink, `unknown event '${h.name}' (not in catalogue ${this.catalogue.name})`, 1);
       this.orphans(p, 1, sink);
       return;
     }
-    const compiled = compileFormatCached(p.event);
+    const compiled = p.known.compiled;
     // The longest run of continuation lines that completes the message wins; lines after it
     // (output that merely followed a multi-line event) are foreign.
     const n = p.lines.length;
@@ -146,7 +182,7 @@ export class TextTraceDecoder {
   private emitEvent(p: Pending, args: ArgValue[], sink: RecordSink): void {
     const h = p.header;
     this.stats.records++;
-    sink.event({ seq: this.seq++, offset: p.offset, line: p.lineNo, tsNs: h.tsNs, tid: h.tid, pid: h.pid, event: p.event as EventSpec, args });
+    sink.event({ seq: this.seq++, offset: p.offset, line: p.lineNo, tsNs: h.tsNs, tid: h.tid, pid: h.pid, event: (p.known as Known).event, args });
   }
 
   private emitUnparsed(p: Pending, sink: RecordSink, reason: string, lines: number): void {
