@@ -232,6 +232,8 @@ async function ingestMember(
       { plan: p, file: name, catalogue: { source: catalogue.source, name: catalogue.name, id: catalogue.id } },
       catalogue,
       (b) => writer.append(b),
+      // Decompressed size, known or guessed from a typical text compression ratio.
+      srcDone ? head.length : (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)),
     );
     const pipe = pipeline;
     const hash = createHash('sha256');

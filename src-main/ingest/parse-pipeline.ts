@@ -101,7 +101,7 @@ class InThreadPipeline implements ParsePipeline {
 }
 
 /** Chunks sent to the worker but not yet decoded. */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 8;
 /** Batches decoded but not yet appended. */
 const MAX_QUEUED = 256;
 
@@ -197,13 +197,19 @@ function workerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './parse-worker-boot.mjs' : './parse-worker.js', import.meta.url);
 }
 
-/** Whether ingest may use a worker thread (QTW_PARSE_WORKER=0 turns it off). */
-export function workersEnabled(): boolean {
-  return process.env.QTW_PARSE_WORKER !== '0';
+/** QTW_PARSE_WORKER: '0' never use a worker thread, '1' always, unset: for large traces. */
+function workerPolicy(): 'never' | 'always' | 'auto' {
+  const v = process.env.QTW_PARSE_WORKER;
+  return v === '0' ? 'never' : v === '1' ? 'always' : 'auto';
 }
 
-export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue, onBatch: BatchHandler): Promise<ParsePipeline> {
-  if (workersEnabled()) {
+/** Below this size a worker's start-up (~0.2 s) costs more than it saves. */
+const WORKER_MIN_BYTES = 16 << 20;
+
+/** `expectedBytes`: the trace's (estimated) size; null when there is no idea. */
+export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue, onBatch: BatchHandler, expectedBytes: number | null = null): Promise<ParsePipeline> {
+  const policy = workerPolicy();
+  if (policy === 'always' || (policy === 'auto' && (expectedBytes === null || expectedBytes >= WORKER_MIN_BYTES))) {
     try {
       const worker = new Worker(workerUrl(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
       const ok = await new Promise<boolean>((resolve) => {
@@ -219,8 +225,10 @@ export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue,
       });
       if (ok) return new WorkerPipeline(worker, onBatch);
       void worker.terminate();
-    } catch {
-      // fall through to in-thread decoding
+      if (policy === 'always') throw new Error('the parse worker could not be started');
+    } catch (e) {
+      // Fall back to in-thread decoding, unless a worker was explicitly required.
+      if (policy === 'always') throw e;
     }
   }
   return new InThreadPipeline(init, catalogue, onBatch);
