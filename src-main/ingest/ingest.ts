@@ -5,8 +5,9 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
-import type { DroppedRecord, EventRecord, RecordSink, TraceFormat, UnparsedRecord } from '../formats/types.ts';
-import { makeDecoder, planFor, type Plan } from './decoders.ts';
+import type { TraceFormat } from '../formats/types.ts';
+import { planFor } from './decoders.ts';
+import { chooseCatalogue } from './trial.ts';
 import { startParsePipeline, type ParsePipeline } from './parse-pipeline.ts';
 import { openInputs, type InputMember } from './sources.ts';
 import { detectSide, type Side } from './side.ts';
@@ -70,62 +71,6 @@ export class IngestCancelled extends Error {
 
 function label(m: { path: string; member: string | null }): string {
   return m.member === null ? m.path : `${m.path}:${m.member}`;
-}
-
-/** Event counts of the first bytes of a trace. */
-class NameCountSink implements RecordSink {
-  readonly counts = new Map<string, number>();
-  event(r: EventRecord): void {
-    this.counts.set(r.event.name, (this.counts.get(r.event.name) ?? 0) + 1);
-  }
-  unparsed(_r: UnparsedRecord): void {}
-  dropped(_r: DroppedRecord): void {}
-}
-
-/** The side as the head of the trace shows it; the whole trace confirms or corrects it later. */
-function guessSide(p: Plan, file: string, head: Uint8Array, catalogue: Catalogue): Side | null {
-  const sink = new NameCountSink();
-  try {
-    makeDecoder(p, file, catalogue).push(head, sink);
-  } catch {
-    return null;
-  }
-  return detectSide(sink.counts);
-}
-
-/** Counts what a trial decode types, to pick the best catalogue for a trace. */
-class TrialSink implements RecordSink {
-  typed = 0;
-  misfit = 0;
-  event(_r: EventRecord): void {
-    this.typed++;
-  }
-  unparsed(r: UnparsedRecord): void {
-    if (r.name !== null) this.misfit++;
-  }
-  dropped(_r: DroppedRecord): void {}
-}
-
-function chooseCatalogue(p: Plan, file: string, head: Uint8Array, catalogues: readonly Catalogue[]): Catalogue {
-  if (catalogues.length === 1) return catalogues[0];
-  let best = catalogues[0];
-  let bestScore = -Infinity;
-  for (const cat of catalogues) {
-    const sink = new TrialSink();
-    const dec = makeDecoder(p, file, cat);
-    try {
-      dec.push(head, sink);
-    } catch {
-      continue;
-    }
-    // Records typed minus records of known names that did not fit; ties keep the earlier catalogue.
-    const score = sink.typed - sink.misfit;
-    if (score > bestScore) {
-      best = cat;
-      bestScore = score;
-    }
-  }
-  return best;
 }
 
 async function sha256File(file: string): Promise<string> {
@@ -223,9 +168,9 @@ async function ingestMember(
     if (member.member === null) throw new Error(`${name}: offset 0: ${p.reason}`);
     return { skipped: `not a QEMU trace (${p.reason})` };
   }
-  const catalogue = chooseCatalogue(p, name, head, opts.catalogues);
+  const { catalogue, headCounts } = chooseCatalogue(p, name, head, opts.catalogues);
   const traceId = await ws.nextTraceId();
-  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? guessSide(p, name, head, catalogue), catalogue);
+  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? detectSide(headCounts), catalogue);
   let pipeline: ParsePipeline | null = null;
   try {
     pipeline = await startParsePipeline(
