@@ -64,7 +64,7 @@ async function cmdIngest(argv: string[]): Promise<number> {
     for (const t of r.traces) {
       const where = t.member ? `${t.path}:${t.member}` : t.path;
       err(
-        `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
+        `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle && t.prefixStyle !== t.format ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
           `catalogue ${t.catalogueId}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed, ${t.dropped} dropped`,
       );
     }
