@@ -181,8 +181,6 @@ async function ingestMember(
       srcDone ? head.length : (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)),
     );
     const pipe = pipeline;
-    const hash = createHash('sha256');
-    let bytes = 0;
     let lastProgress = 0;
     const t0 = performance.now();
     const report = (final: boolean) => {
@@ -207,8 +205,6 @@ async function ingestMember(
       });
     };
     const feed = async (chunk: Uint8Array) => {
-      hash.update(chunk);
-      bytes += chunk.length;
       await pipe.push(chunk);
       report(false);
       if (opts.signal?.aborted) throw new IngestCancelled();
@@ -230,7 +226,8 @@ async function ingestMember(
     }
     const done = await pipe.end();
     report(true);
-    const sha = hash.digest('hex');
+    const sha = done.sha256;
+    const bytes = done.bytes;
     const dup = await ws.traceWithSha(sha);
     if (dup !== null) {
       await writer.rollback();

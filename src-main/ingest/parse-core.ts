@@ -1,5 +1,6 @@
 // Decoding one trace into record batches: the part of ingest that can run on another thread.
 // The same class serves the worker and the in-thread fallback.
+import { createHash, type Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { Catalogue } from '../catalogue/types.ts';
 import { loadCatalogueFile, loadCatalogueFromTree } from '../catalogue/index.ts';
@@ -10,6 +11,9 @@ import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
 export class ParseCore {
   private readonly decoder: Decoder;
   private readonly batcher: RecordBatcher;
+  /** The trace's sha256 is computed here, off the thread that appends to DuckDB. */
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
 
   constructor(plan: Plan, file: string, catalogue: Catalogue, emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void) {
     this.decoder = makeDecoder(plan, file, catalogue);
@@ -17,6 +21,8 @@ export class ParseCore {
   }
 
   push(chunk: Uint8Array): CountsWire {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
     this.decoder.push(chunk, this.batcher);
     return this.counts();
   }
@@ -32,6 +38,8 @@ export class ParseCore {
       format: this.decoder.format,
       clock: this.decoder.clock,
       prefixStyle: this.decoder.prefixStyle(),
+      sha256: this.hash.digest('hex'),
+      bytes: this.bytes,
     };
   }
 

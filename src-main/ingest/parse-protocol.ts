@@ -29,6 +29,9 @@ export interface DecodeDone {
   readonly format: TraceFormat;
   readonly clock: ClockKind;
   readonly prefixStyle: PrefixStyle | null;
+  /** sha256 (hex) and length of the decompressed bytes decoded. */
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
 export type ToWorker = { readonly type: 'chunk'; readonly id: number; readonly data: ArrayBuffer } | { readonly type: 'end' };
