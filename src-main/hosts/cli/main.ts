@@ -179,7 +179,7 @@ async function cmdStart(argv: string[]): Promise<number> {
     const w2 = createResultWriter('table', out);
     out('\nMigration state changes:\n');
     await engine.streamQuery(
-      `SELECT side, ts_ns, new_state FROM migrate_set_state ORDER BY side DESC, ts_ns`,
+      `SELECT side, ts_ns, new_state FROM migrate_set_state ORDER BY ts_ns`,
       { columns: (c) => w2.columns(c), rows: (x) => w2.rows(x) },
     ).catch(() => out('(no migrate_set_state events)\n'));
     w2.end();
