@@ -9,20 +9,10 @@ import type { ArgSpec, ArgValue, EventSpec } from '../../../src-main/catalogue/i
 import { CATALOGUES, SHARED } from '../../helpers/paths.ts';
 import { conversions, cprintf, lengthBits } from './cprintf.ts';
 import type { CArg, CSpec } from './cprintf.ts';
+import { prng } from '../../helpers/prng.ts';
 
 const SAMPLES_PER_EVENT = 5;
 
-/** mulberry32: small, fast, and the same sequence on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = 'abcdefxyzABCFXZ0123456789 ,:/[]()-._=';
 

@@ -3,6 +3,7 @@ import { SimpletraceDecoder } from '../../../src-main/formats/simpletrace.ts';
 import type { SimpletraceSummary } from '../../../src-main/formats/simpletrace.ts';
 import type { Catalogue } from '../../../src-main/catalogue/types.ts';
 import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
+import { prng } from '../../helpers/prng.ts';
 
 export type AnyRecord =
   | { readonly kind: 'event'; readonly r: EventRecord }
@@ -52,13 +53,4 @@ export function decode(bytes: Uint8Array, catalogue: Catalogue, chunking: Chunki
 }
 
 /** A deterministic PRNG (mulberry32) so failures can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = prng;
