@@ -211,7 +211,9 @@ export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue,
   const policy = workerPolicy();
   if (policy === 'always' || (policy === 'auto' && (expectedBytes === null || expectedBytes >= WORKER_MIN_BYTES))) {
     try {
-      const worker = new Worker(workerUrl(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+      // Decoding allocates many short-lived objects: a larger young generation means fewer
+      // scavenges; the old generation is capped so a runaway input cannot take the machine.
+      const worker = new Worker(workerUrl(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64 } });
       const ok = await new Promise<boolean>((resolve) => {
         const onMsg = (m: FromWorker) => {
           if (m.type === 'ready' || m.type === 'failed') {
