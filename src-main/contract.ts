@@ -13,6 +13,8 @@ export interface TraceInfo {
   readonly side: SideName | null;
   readonly clock: string;
   readonly catalogueId: string;
+  /** Records whose event the catalogue lacks or types differently (version skew). */
+  readonly catalogueMisfits: number;
   readonly bytes: string;
   readonly sha256: string;
   readonly firstTsNs: string | null;

@@ -57,7 +57,7 @@ export class Engine {
   async listTraces(): Promise<TraceInfo[]> {
     const r = await this.ws.conn.runAndReadAll(
       `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
-              records, events, unparsed, dropped, error FROM traces ORDER BY trace_id`,
+              records, events, unparsed, dropped, error, catalogue_misfits FROM traces ORDER BY trace_id`,
     );
     return r.getRowsJS().map((row) => {
       const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -79,6 +79,7 @@ export class Engine {
         unparsed: Number(row[14]),
         dropped: Number(row[15]),
         error: s(row[16]),
+        catalogueMisfits: Number(row[17] ?? 0),
       };
     });
   }

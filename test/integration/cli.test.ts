@@ -120,6 +120,8 @@ describe('qtw', () => {
     expectOneLineError(r.err);
     const q = qtw('query', w, `SELECT events, unparsed, records, catalogue_misfits FROM traces`, '--format', 'json');
     const [t] = JSON.parse(q.out);
+    expect(r.err).toContain(`(${t.catalogue_misfits} did not fit the catalogue)`);
+    expect(t.catalogue_misfits).toBeGreaterThan(0);
     const lines = readFileSync(log10, 'utf8').split('\n').filter(Boolean).length;
     expect(t.records).toBe(lines);
     expect(t.events + t.unparsed).toBe(lines);

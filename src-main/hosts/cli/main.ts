@@ -65,7 +65,8 @@ async function cmdIngest(argv: string[]): Promise<number> {
       const where = t.member ? `${t.path}:${t.member}` : t.path;
       err(
         `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle && t.prefixStyle !== t.format ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
-          `catalogue ${t.catalogueId}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed, ${t.dropped} dropped`,
+          `catalogue ${t.catalogueId}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed` +
+          `${t.catalogueMisfits > 0 ? ` (${t.catalogueMisfits} did not fit the catalogue)` : ''}, ${t.dropped} dropped`,
       );
     }
     for (const e of r.errors) err(e);
