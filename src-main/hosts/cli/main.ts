@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Engine } from '../../service/engine.ts';
-import { loadCatalogueSource, diffCatalogues, formatCatalogueDiff } from '../../catalogue/index.ts';
+import { describeCatalogue, diffCatalogueFiles } from '../../service/catalogues.ts';
 import { createResultWriter, type OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
 
@@ -113,35 +113,16 @@ async function cmdCatalogue(argv: string[]): Promise<number> {
     options: { diff: { type: 'string' }, json: { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('catalogue needs one FILE (a trace-events file or a QEMU source tree)');
-  const cat = await loadCatalogueSource(positionals[0]);
-  for (const e of cat.errors) err(`${e.file}: line ${e.line}: ${e.reason}`);
   if (values.diff) {
-    const other = await loadCatalogueSource(values.diff);
-    for (const e of other.errors) err(`${e.file}: line ${e.line}: ${e.reason}`);
-    out(formatCatalogueDiff(diffCatalogues(cat, other)));
+    const d = diffCatalogueFiles(positionals[0], values.diff);
+    for (const e of d.errors) err(e);
+    out(d.text);
     return 0;
   }
-  if (values.json) {
-    out(
-      JSON.stringify(
-        cat.events.map((e) => ({
-          name: e.name,
-          args: e.args.map((a) => ({ name: a.name, type: a.ctype, duckdb: a.duckType })),
-          format: e.format,
-          properties: e.properties,
-          source_file: e.sourceFile,
-          line: e.line,
-        })),
-        null,
-        1,
-      ) + '\n',
-    );
-  } else {
-    for (const e of cat.events) {
-      const sig = e.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void';
-      out(`${e.properties.length ? e.properties.join(' ') + ' ' : ''}${e.name}(${sig}) ${JSON.stringify(e.format)}\n`);
-    }
-  }
+  const cat = describeCatalogue(positionals[0]);
+  for (const e of cat.errors) err(e);
+  if (values.json) out(JSON.stringify(cat.events, null, 1) + '\n');
+  else out(cat.listing.map((l) => l + '\n').join(''));
   err(`${cat.name}: ${cat.events.length} events, ${cat.errors.length} errors, sha256 ${cat.sha256}`);
   return 0;
 }
