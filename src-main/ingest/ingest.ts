@@ -107,7 +107,10 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
     try {
       for await (const member of openInputs([input], { signal: opts.signal })) {
         if (opts.signal?.aborted) throw new IngestCancelled();
-        const t = await ingestMember(ws, member, opts, sideOf.get(path.resolve(member.path)) ?? null, say);
+        // A file named on the command line must be a trace; files found in a directory or an
+        // archive may be companions (manifests, notes) and are skipped with a message.
+        const explicit = member.member === null && path.resolve(member.path) === path.resolve(input);
+        const t = await ingestMember(ws, member, opts, sideOf.get(path.resolve(member.path)) ?? null, say, explicit);
         if ('skipped' in t) {
           result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
           say(`${label(member)}: ${t.skipped}`);
@@ -135,6 +138,7 @@ async function ingestMember(
   opts: IngestOptions,
   forcedSide: Side | null,
   say: (line: string) => void,
+  explicit: boolean,
 ): Promise<IngestedTrace | { skipped: string }> {
   const name = label(member);
   const started = performance.now();
@@ -165,7 +169,7 @@ async function ingestMember(
   const head = Buffer.concat(headParts);
   const p = planFor(head, opts.catalogues);
   if (p.kind === 'none') {
-    if (member.member === null) throw new Error(`${name}: offset 0: ${p.reason}`);
+    if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
     return { skipped: `not a QEMU trace (${p.reason})` };
   }
   const { catalogue, headCounts } = chooseCatalogue(p, name, head, opts.catalogues);

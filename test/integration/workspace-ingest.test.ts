@@ -59,6 +59,8 @@ describe('the same traces in every container give identical tables', () => {
     mkdirSync(plainDir);
     writeFileSync(path.join(plainDir, 'src.log'), srcText);
     writeFileSync(path.join(plainDir, 'dst.log'), dstText);
+    // A companion file in a directory is skipped, not an error.
+    writeFileSync(path.join(plainDir, 'manifest.json'), JSON.stringify({ scenario: 'b-multifd4' }, null, 1));
     const gzSrc = path.join(tmp.dir, 'src.trace.gz');
     const gzDst = path.join(tmp.dir, 'dst.trace.gz');
     writeFileSync(gzSrc, gzipSync(srcText));
