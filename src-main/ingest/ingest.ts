@@ -282,6 +282,7 @@ async function ingestMember(
       );
     });
     if (error) say(error);
+    if (c.unparsed > 0) for (const line of await unparsedSummary(ws, traceId, name)) say(line);
     return {
       traceId,
       path: member.path,
@@ -300,6 +301,22 @@ async function ingestMember(
     await writer.rollback();
     throw e;
   }
+}
+
+/**
+ * One line per kind of untyped record (misfits of the catalogue, foreign lines), naming where
+ * the first one is, so that the user sees at once what was not typed and where to look.
+ */
+async function unparsedSummary(ws: Workspace, traceId: number, file: string): Promise<string[]> {
+  const r = await ws.conn.runAndReadAll(
+    `SELECT name IS NULL AS foreign, count(*), arg_min(line_no, seq), arg_min("offset", seq), arg_min(reason, seq)
+       FROM unparsed WHERE trace_id = ${traceId} GROUP BY 1 ORDER BY 1`,
+  );
+  return r.getRows().map(([foreign, n, line, offset, reason]) => {
+    const where = line !== null ? `line ${line}` : `offset ${offset}`;
+    const what = foreign ? 'records are not QEMU trace events' : 'records did not fit the catalogue';
+    return `${file}: ${where}: ${n} ${what} (kept in unparsed; first: ${reason})`;
+  });
 }
 
 /** The process id of a trace when its records carry one (simpletrace, stap, syslog, journal). */

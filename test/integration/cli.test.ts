@@ -121,6 +121,8 @@ describe('qtw', () => {
     const q = qtw('query', w, `SELECT events, unparsed, records, catalogue_misfits FROM traces`, '--format', 'json');
     const [t] = JSON.parse(q.out);
     expect(r.err).toContain(`(${t.catalogue_misfits} did not fit the catalogue)`);
+    // And where the first one is, in one line naming the file.
+    expect(r.err).toMatch(new RegExp(`src10\\.log: line \\d+: ${t.catalogue_misfits} records did not fit the catalogue \\(kept in unparsed; first: unknown event`));
     expect(t.catalogue_misfits).toBeGreaterThan(0);
     const lines = readFileSync(log10, 'utf8').split('\n').filter(Boolean).length;
     expect(t.records).toBe(lines);
