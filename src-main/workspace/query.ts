@@ -178,10 +178,12 @@ export class QueryRunner {
           }
           continue;
         }
-        const body = ex.count === 1 ? sql : await statementText(this.conn, sql, i);
+        // DuckDB does not hand back a statement's text; split it ourselves (quotes and comments aware).
+        const parts = ex.count === 1 ? [sql] : splitStatements(sql);
         table = `qtw_result_${id}`;
         try {
-          await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${body}`);
+          if (parts.length !== ex.count) throw new Error('statement text not found');
+          await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${parts[i]}`);
         } catch {
           // DESCRIBE, SHOW, PIVOT ... report as SELECT but cannot feed CREATE TABLE AS: their
           // results are small, keep them inline (a real error surfaces again here).
@@ -237,15 +239,6 @@ export class QueryRunner {
     }, 50);
     again.unref();
   }
-}
-
-/** Text of statement `i` of a multi-statement SQL string, re-split by DuckDB's tokenizer. */
-async function statementText(conn: DuckDBConnection, sql: string, i: number): Promise<string> {
-  // DuckDB does not hand back statement text; split on top-level semicolons ourselves.
-  const parts = splitStatements(sql);
-  if (parts.length <= i) throw new QueryError('could not split the SQL into statements');
-  void conn;
-  return parts[i];
 }
 
 /** Split on semicolons outside quotes and comments. */
