@@ -31,7 +31,11 @@ class BatchQueue {
   private running: Promise<void> = Promise.resolve();
   private failure: unknown = null;
 
-  constructor(private readonly handle: BatchHandler) {}
+  /** `progress` is called after each batch: a producer blocked on a long queue must hear of it. */
+  constructor(
+    private readonly handle: BatchHandler,
+    private readonly progress: () => void = () => {},
+  ) {}
 
   add(b: RecordBatch): void {
     this.items.push(b);
@@ -51,12 +55,14 @@ class BatchQueue {
         const b = this.items.shift() as RecordBatch;
         const r = this.handle(b);
         if (r !== undefined) await r;
+        this.progress();
       }
     } catch (e) {
       this.failure = e;
       this.items.length = 0;
     } finally {
       this.active = false;
+      this.progress();
     }
   }
 
@@ -118,7 +124,7 @@ class WorkerPipeline implements ParsePipeline {
     private readonly worker: Worker,
     onBatch: BatchHandler,
   ) {
-    this.queue = new BatchQueue(onBatch);
+    this.queue = new BatchQueue(onBatch, () => this.wake());
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'batch':
