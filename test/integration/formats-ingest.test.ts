@@ -465,21 +465,31 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
 describe('lines from other loggers never continue a QEMU message', () => {
   const stringEnding = (name: string) => name === 'handle_qmp_command'; // "mon %p req: %s"
 
+  /** `lines` with `foreignLine(i, line, n)` inserted after each event ending in %s. */
+  function interleave(lines: string[], foreignLine: (line: string, n: number) => string): { out: string[]; inserted: number } {
+    const out: string[] = [];
+    let inserted = 0;
+    lines.forEach((l, i) => {
+      out.push(l);
+      if (stringEnding(logLines[i].name)) out.push(foreignLine(l, inserted++));
+    });
+    return { out, inserted };
+  }
+
+  /** The %s values must be exactly the log's: no foreign line glued onto them. */
+  async function expectRequestsIntact(engine: Engine): Promise<void> {
+    const reqs = await rows(engine, `SELECT req FROM handle_qmp_command ORDER BY seq`);
+    const want = logLines.filter((l) => l.name === 'handle_qmp_command').map((l) => [/ req: ([\s\S]*)$/.exec(l.msg)?.[1]]);
+    expect(reqs).toEqual(want);
+  }
+
   it('log: stamped libvirt and error_report lines after an event ending in %s', async () => {
     const raw = logText.split('\n').filter((l) => l !== '');
     const foreign = [
       '2026-11-25 20:23:15.123+0000: 2841: info : virObjectUnref:378 : OBJECT_UNREF: obj=0x7f2a4c00a0b0',
       '2026-11-25T20:23:15.123456Z qemu-system-x86_64: warning: host doesn\'t support requested feature',
     ];
-    const out: string[] = [];
-    let inserted = 0;
-    raw.forEach((l, i) => {
-      out.push(l);
-      if (stringEnding(logLines[i].name)) {
-        out.push(foreign[inserted % 2]);
-        inserted++;
-      }
-    });
+    const { out, inserted } = interleave(raw, (_l, n) => foreign[n % 2]);
     expect(inserted).toBe(logCounts().get('handle_qmp_command'));
     const file = write('stamped.log', out.join('\n') + '\n');
     const { engine, summary } = await freshIngest('stamped-log', [file], [DEBIAN_72]);
@@ -487,9 +497,7 @@ describe('lines from other loggers never continue a QEMU message', () => {
       const t = summary.traces[0];
       expect(t.events).toBe(raw.length);
       expect(t.unparsed).toBe(inserted);
-      const reqs = await rows(engine, `SELECT req FROM handle_qmp_command ORDER BY seq`);
-      const want = logLines.filter((l) => l.name === 'handle_qmp_command').map((l) => [/ req: ([\s\S]*)$/.exec(l.msg)?.[1]]);
-      expect(reqs).toEqual(want);
+      await expectRequestsIntact(engine);
     } finally {
       engine.close();
     }
@@ -498,15 +506,9 @@ describe('lines from other loggers never continue a QEMU message', () => {
   it('syslog: other daemons\' lines and "message repeated" summaries are foreign', async () => {
     const sl = toSyslog();
     const lines = sl.text.split('\n').filter((l) => l !== '');
-    const out: string[] = [];
-    let inserted = 0;
-    lines.forEach((l, i) => {
-      out.push(l);
-      if (stringEnding(logLines[i].name)) {
-        const stamp = l.slice(0, l.indexOf(' '));
-        out.push(inserted % 2 === 0 ? `${stamp} myhost sshd[812]: Accepted publickey for root from 10.0.0.1 port 50522 ssh2` : `${stamp} myhost rsyslogd: message repeated 3 times: [ x ]`);
-        inserted++;
-      }
+    const { out, inserted } = interleave(lines, (l, n) => {
+      const stamp = l.slice(0, l.indexOf(' '));
+      return n % 2 === 0 ? `${stamp} myhost sshd[812]: Accepted publickey for root from 10.0.0.1 port 50522 ssh2` : `${stamp} myhost rsyslogd: message repeated 3 times: [ x ]`;
     });
     const file = write('mixed.syslog', out.join('\n') + '\n');
     const { engine, summary } = await freshIngest('mixed-syslog', [file], [DEBIAN_72]);
@@ -515,9 +517,7 @@ describe('lines from other loggers never continue a QEMU message', () => {
       expect(t.format).toBe('syslog');
       expect(t.events).toBe(lines.length);
       expect(t.unparsed).toBe(inserted);
-      const reqs = await rows(engine, `SELECT req FROM handle_qmp_command ORDER BY seq`);
-      const want = logLines.filter((l) => l.name === 'handle_qmp_command').map((l) => [/ req: ([\s\S]*)$/.exec(l.msg)?.[1]]);
-      expect(reqs).toEqual(want);
+      await expectRequestsIntact(engine);
     } finally {
       engine.close();
     }
