@@ -64,3 +64,255 @@ export interface QueryResultInfo {
   readonly rowCount: number;
   readonly elapsedMs: number;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Engine API as seen by a renderer. Every method is one RPC request/response; long work (ingest)
+// reports through events. Hosts validate every incoming message (service/rpc-validate.ts).
+
+/** A query failure. `position` is DuckDB's 0-based character offset into the SQL, when known. */
+export interface QueryFailure {
+  readonly message: string;
+  readonly position: number | null;
+}
+
+export interface RowsPage {
+  readonly handle: number;
+  readonly offset: number;
+  readonly rows: readonly (readonly WireCell[])[];
+}
+
+export interface SortSpec {
+  readonly column: string;
+  readonly desc: boolean;
+}
+
+export type ChartKind = 'line' | 'scatter' | 'bar' | 'histogram';
+
+export interface ChartSpec {
+  readonly kind: ChartKind;
+  /** Column for x (line/scatter/bar category); the value column for a histogram. */
+  readonly x: string;
+  /** Numeric columns for y (line/scatter/bar). Empty for a histogram. */
+  readonly y: readonly string[];
+  /** Optional column whose distinct values split y into series (line/scatter). */
+  readonly series: string | null;
+  /** Upper bound on points per series returned (LTTB for line, stride sampling for scatter). */
+  readonly maxPoints: number;
+  /** Histogram bins. */
+  readonly bins?: number;
+}
+
+/** Chart data ready for ECharts. Numbers only; x of time columns is ns since epoch as float ms. */
+export interface ChartSeries {
+  readonly name: string;
+  /** Parallel arrays; for bar charts x holds category labels. */
+  readonly x: readonly (number | string)[];
+  readonly y: readonly number[];
+}
+
+export interface ChartData {
+  readonly kind: ChartKind;
+  readonly xType: 'time' | 'value' | 'category';
+  readonly xName: string;
+  readonly yName: string;
+  readonly series: readonly ChartSeries[];
+  /** Rows in the result and points returned (after downsampling). */
+  readonly sourceRows: number;
+  readonly points: number;
+  readonly sampled: boolean;
+}
+
+/** What the engine suggests for a result's shape (time → line, category+number → bar, ...). */
+export interface ChartSuggestion {
+  readonly spec: ChartSpec | null;
+  readonly reason: string;
+}
+
+export interface SchemaColumn {
+  readonly name: string;
+  readonly type: string;
+  /** C type and argument name from the catalogue, for event argument columns. */
+  readonly ctype: string | null;
+}
+
+export interface SchemaTable {
+  readonly name: string;
+  readonly kind: 'event' | 'table' | 'view' | 'analysis';
+  readonly columns: readonly SchemaColumn[];
+  readonly rows: number | null;
+  /** Catalogue entry for event tables. */
+  readonly doc: EventDoc | null;
+}
+
+export interface EventDoc {
+  readonly name: string;
+  readonly signature: string;
+  readonly format: string;
+  readonly sourceFile: string | null;
+  readonly catalogueId: string;
+  readonly catalogueName: string;
+  readonly properties: readonly string[];
+}
+
+export interface SchemaInfo {
+  readonly tables: readonly SchemaTable[];
+  /** DuckDB function names (scalar, aggregate, table, macro) for completion. */
+  readonly functions: readonly string[];
+  /** SQL keywords for completion and quoting decisions. */
+  readonly keywords: readonly string[];
+}
+
+/** One catalogue event with per-trace occurrence counts (0 when it never occurred). */
+export interface CatalogueEventEntry {
+  readonly name: string;
+  readonly subsystem: string;
+  readonly sourceFile: string | null;
+  readonly signature: string;
+  readonly format: string;
+  /** trace_id (as string) → rows. */
+  readonly counts: Readonly<Record<string, number>>;
+  readonly total: number;
+  readonly hasTable: boolean;
+}
+
+export interface CatalogueTree {
+  readonly catalogueId: string;
+  readonly catalogueName: string;
+  readonly events: readonly CatalogueEventEntry[];
+}
+
+export interface TimelineRequest {
+  /** ts_ns window as decimal strings; null = whole span. */
+  readonly fromNs: string | null;
+  readonly toNs: string | null;
+  /** SQL LIKE-style glob on event names (`*` and `?`), null = all. */
+  readonly namePattern: string | null;
+  /** Most events returned; beyond that, events are bucketed per lane. */
+  readonly maxEvents: number;
+}
+
+export interface TimelineLane {
+  readonly laneId: number;
+  readonly traceId: number;
+  readonly side: SideName | null;
+  readonly tid: number | null;
+  readonly pid: number | null;
+  /** Thread name where known (e.g. from multifd/migration thread events), else null. */
+  readonly threadName: string | null;
+  readonly events: number;
+}
+
+export interface TimelineEvent {
+  readonly laneId: number;
+  /** ns relative to `originNs` (safe as a JS number for spans up to ~104 days). */
+  readonly t: number;
+  readonly name: string;
+  readonly traceId: number;
+  readonly seq: number;
+}
+
+export interface TimelineData {
+  readonly originNs: string;
+  readonly fromNs: string;
+  readonly toNs: string;
+  readonly lanes: readonly TimelineLane[];
+  readonly events: readonly TimelineEvent[];
+  /** True when the window held more than maxEvents and events were thinned. */
+  readonly truncated: boolean;
+  readonly totalInWindow: number;
+}
+
+export interface RowDetail {
+  readonly columns: readonly QueryColumn[];
+  readonly row: readonly WireCell[] | null;
+}
+
+export interface JobStarted {
+  readonly jobId: number;
+}
+
+export interface WorkspaceInfo {
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** Host kind, for small UI differences (file dialogs exist only under Electron). */
+  readonly host: 'electron' | 'server';
+  readonly version: string;
+}
+
+export type ExportFormat = 'csv' | 'parquet' | 'json';
+
+/** Request params and results of every engine method. */
+export interface EngineMethods {
+  workspaceInfo: { params: Record<string, never>; result: WorkspaceInfo };
+  listTraces: { params: Record<string, never>; result: TraceInfo[] };
+  schema: { params: Record<string, never>; result: SchemaInfo };
+  catalogueTree: { params: Record<string, never>; result: CatalogueTree[] };
+  /** Runs all statements; the last one's result becomes a handle. Fails with QueryFailure. */
+  runQuery: { params: { sql: string }; result: QueryResultInfo };
+  /** Interrupts the running query, if any. */
+  cancelQuery: { params: Record<string, never>; result: { cancelled: boolean } };
+  fetchRows: { params: { handle: number; offset: number; count: number; sort: SortSpec | null }; result: RowsPage };
+  releaseResult: { params: { handle: number }; result: Record<string, never> };
+  suggestChart: { params: { handle: number }; result: ChartSuggestion };
+  chartData: { params: { handle: number; spec: ChartSpec }; result: ChartData };
+  timeline: { params: TimelineRequest; result: TimelineData };
+  eventRow: { params: { name: string; traceId: number; seq: number }; result: RowDetail };
+  /** Starts an ingest job; progress and the end arrive as events. */
+  openInputs: { params: { paths: string[]; options: OpenInputsOptions }; result: JobStarted };
+  cancelJob: { params: { jobId: number }; result: { cancelled: boolean } };
+  exportResult: { params: { handle: number; format: ExportFormat; path: string }; result: { path: string; rows: number } };
+}
+
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M]['params'];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M]['result'];
+
+/** Events pushed by the engine to every connected renderer. */
+export type EngineEvent =
+  | { readonly type: 'ingestProgress'; readonly jobId: number; readonly progress: IngestProgressEvent }
+  | { readonly type: 'ingestMessage'; readonly jobId: number; readonly line: string }
+  | { readonly type: 'ingestDone'; readonly jobId: number; readonly summary: IngestSummary }
+  | { readonly type: 'ingestFailed'; readonly jobId: number; readonly error: string }
+  | { readonly type: 'tracesChanged' };
+
+/** Wire messages, renderer → engine. */
+export type ClientMessage = {
+  [M in EngineMethod]: { readonly kind: 'request'; readonly id: number; readonly method: M; readonly params: ParamsOf<M> };
+}[EngineMethod];
+
+/** Wire messages, engine → renderer. */
+export type ServerMessage =
+  | { readonly kind: 'response'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly kind: 'response'; readonly id: number; readonly ok: false; readonly error: QueryFailure }
+  | { readonly kind: 'event'; readonly event: EngineEvent };
+
+/** The API object a renderer programs against, whatever the transport. */
+export interface EngineClient {
+  call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  onEvent(listener: (e: EngineEvent) => void): () => void;
+}
+
+/**
+ * What a host adds beyond the engine API, exposed to the renderer as `window.qtwHost`.
+ * Electron's preload provides it through contextBridge (native dialogs, paths of dropped files);
+ * in a browser served by `qtw serve` it is absent and the renderer uploads dropped/picked files
+ * with `POST /upload?token=T&name=FILENAME` (body = file bytes; reply JSON `{ "path": string }`),
+ * then calls openInputs with the returned path.
+ */
+export interface HostBridge {
+  readonly kind: 'electron';
+  pickFiles(options: { directories: boolean }): Promise<string[]>;
+  /** Absolute path of a File from a drop or <input type=file>. */
+  pathForFile(file: File): string;
+  pickSavePath(defaultName: string): Promise<string | null>;
+}
+
+/**
+ * Transport bootstrap: under Electron the preload transfers a MessagePort to the page with
+ * `window.postMessage({ type: 'qtw-engine-port' }, '*', [port])`; the port carries ClientMessage /
+ * ServerMessage objects (structured clone). Under `qtw serve` the page opens
+ * `ws(s)://<host>/rpc?token=<token from the page URL>` and exchanges them as JSON text.
+ */
+export interface EnginePortMessage {
+  readonly type: 'qtw-engine-port';
+}

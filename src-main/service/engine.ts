@@ -6,6 +6,7 @@ import { resolveCatalogues } from '../catalogue/index.ts';
 import { ingest, type IngestProgress } from '../ingest/ingest.ts';
 import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
+import { readTraces } from './traces.ts';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace.ts';
 
 export class Engine {
@@ -55,33 +56,7 @@ export class Engine {
   }
 
   async listTraces(): Promise<TraceInfo[]> {
-    const r = await this.ws.conn.runAndReadAll(
-      `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
-              records, events, unparsed, dropped, error, catalogue_misfits FROM traces ORDER BY trace_id`,
-    );
-    return r.getRowsJS().map((row) => {
-      const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
-      return {
-        traceId: Number(row[0]),
-        path: String(row[1]),
-        member: s(row[2]),
-        format: String(row[3]),
-        prefixStyle: s(row[4]),
-        side: s(row[5]) as TraceInfo['side'],
-        clock: String(row[6]),
-        catalogueId: String(row[7]),
-        bytes: String(row[8]),
-        sha256: String(row[9]),
-        firstTsNs: s(row[10]),
-        lastTsNs: s(row[11]),
-        records: Number(row[12]),
-        events: Number(row[13]),
-        unparsed: Number(row[14]),
-        dropped: Number(row[15]),
-        error: s(row[16]),
-        catalogueMisfits: Number(row[17] ?? 0),
-      };
-    });
+    return readTraces(this.ws.conn);
   }
 
   /** Stream the result of the last statement in `sql` (bounded memory). */
@@ -89,7 +64,8 @@ export class Engine {
     return streamQuery(this.ws.conn, sql, handlers);
   }
 
+  /** Interrupt the running query: a paged run, else a streamQuery on the workspace connection. */
   cancelQuery(): void {
-    this.runner.cancel();
+    if (!this.runner.cancel()) this.ws.conn.interrupt();
   }
 }

@@ -1,7 +1,7 @@
 // The query runner: statements run in order, the last one's result is streamed in chunks or
 // kept as a handle that can be paged. 64-bit integers stay exact (BigInt); conversion to JSON
 // turns them into numbers only where that is lossless.
-import { JSDuckDBValueConverter, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { ident } from './schema.ts';
 
 export interface ColumnInfo {
@@ -13,10 +13,39 @@ export interface ColumnInfo {
 export type CellValue = null | boolean | number | bigint | string | CellValue[] | { [k: string]: CellValue };
 
 export class QueryError extends Error {
-  constructor(message: string) {
+  /** 0-based character offset into the submitted SQL, when DuckDB pointed at one. */
+  readonly position: number | null;
+  constructor(message: string, position: number | null = null) {
     super(oneLine(message));
     this.name = 'QueryError';
+    this.position = position;
   }
+}
+
+/**
+ * Where DuckDB's error points, as an offset into `text`: DuckDB appends `LINE n: <line>` and a
+ * caret line to parser and binder errors, shortening long lines to a window marked with `...`.
+ * The displayed window is located in line n of `text` so that the offset survives truncation.
+ */
+export function errorPosition(message: string, text: string): number | null {
+  const m = /LINE (\d+): ([^\n]*)\n( *)\^/.exec(message);
+  if (!m) return null;
+  const lineNo = Number(m[1]);
+  let shown = m[2];
+  let caret = m[3].length - `LINE ${m[1]}: `.length;
+  if (shown.startsWith('...')) {
+    shown = shown.slice(3);
+    caret -= 3;
+  }
+  if (shown.endsWith('...')) shown = shown.slice(0, -3);
+  const lines = text.split('\n');
+  if (lineNo < 1 || lineNo > lines.length || caret < 0) return null;
+  const line = lines[lineNo - 1];
+  const at = line.indexOf(shown);
+  if (at < 0 || caret > shown.length) return null;
+  let start = 0;
+  for (let i = 0; i < lineNo - 1; i++) start += lines[i].length + 1;
+  return start + at + caret;
 }
 
 function oneLine(s: string): string {
@@ -75,7 +104,8 @@ async function prepareAll(conn: DuckDBConnection, sql: string) {
     const extracted = await conn.extractStatements(sql);
     return extracted;
   } catch (e) {
-    throw new QueryError((e as Error).message);
+    const msg = (e as Error).message.replace(/^Failed to extract statements: /, '');
+    throw new QueryError(msg, errorPosition(msg, sql));
   }
 }
 
@@ -131,6 +161,30 @@ export interface ResultHandle {
   readonly inline: CellValue[][] | null;
 }
 
+export interface RunnerOptions {
+  /**
+   * Sessions served to a browser: refuse statements that change settings or reach outside the
+   * workspace (DuckDB's enable_external_access=false already stops file access; this also stops
+   * SET/PRAGMA of settings, LOAD/INSTALL and ATTACH, which that setting alone does not).
+   */
+  readonly lockedDown?: boolean;
+}
+
+/** A page is never bigger than this, whatever the caller asks for. */
+export const MAX_PAGE_ROWS = 5000;
+
+const REFUSED_WHEN_LOCKED = new Map<number, string>([
+  [StatementType.SET, 'changing settings'],
+  [StatementType.LOAD, 'loading or installing extensions'],
+  [StatementType.EXTENSION, 'loading or installing extensions'],
+  [StatementType.UPDATE_EXTENSIONS, 'updating extensions'],
+  [StatementType.ATTACH, 'attaching databases'],
+  [StatementType.DETACH, 'detaching databases'],
+  [StatementType.COPY, 'COPY (use Export instead)'],
+  [StatementType.COPY_DATABASE, 'COPY DATABASE'],
+  [StatementType.EXPORT, 'EXPORT DATABASE'],
+]);
+
 /**
  * Paged results: the last statement's rows are materialized into a TEMP table so that the UI
  * can fetch any page (and re-sort) without holding the result in memory.
@@ -138,13 +192,36 @@ export interface ResultHandle {
 export class QueryRunner {
   private serial = 0;
   private readonly handles = new Map<number, ResultHandle>();
+  /** One sorted copy per result (the grid's current sort), so paging a sorted view stays cheap. */
+  private readonly sorted = new Map<number, { key: string; table: string }>();
   /** Set while `run` is executing; cancel keeps interrupting until it is cleared. */
   private running = false;
   private cancelled = false;
+  /** Counts runs, so that a cancel's repeated interrupts never reach a later run. */
+  private generation = 0;
 
-  constructor(private readonly conn: DuckDBConnection) {}
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly options: RunnerOptions = {},
+  ) {}
+
+  /** The connection results live on (their temp tables are visible only there). */
+  get connection(): DuckDBConnection {
+    return this.conn;
+  }
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  handle(id: number): ResultHandle {
+    const h = this.handles.get(id);
+    if (!h) throw new QueryError(`unknown result handle ${id}`);
+    return h;
+  }
 
   async run(sql: string): Promise<ResultHandle> {
+    this.generation++;
     this.running = true;
     this.cancelled = false;
     try {
@@ -163,13 +240,17 @@ export class QueryRunner {
     let columns: ColumnInfo[] = [];
     let rowCount = 0;
     let inline: CellValue[][] | null = null;
+    let current = 0;
     try {
       for (let i = 0; i < ex.count; i++) {
+        current = i;
         if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled');
         const prepared = await ex.prepare(i);
+        const refused = this.options.lockedDown ? REFUSED_WHEN_LOCKED.get(prepared.statementType) : undefined;
+        if (refused !== undefined) throw new QueryError(`Permission Error: ${refused} is not allowed in this session`);
         const last = i === ex.count - 1;
         // statementType 1 is SELECT: only those are materialized for paging.
-        if (!last || prepared.statementType !== 1) {
+        if (!last || prepared.statementType !== StatementType.SELECT) {
           const r = await prepared.runAndReadAll();
           if (last) {
             columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
@@ -184,7 +265,8 @@ export class QueryRunner {
         try {
           if (parts.length !== ex.count) throw new Error('statement text not found');
           await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${parts[i]}`);
-        } catch {
+        } catch (e) {
+          if (this.cancelled) throw e;
           // DESCRIBE, SHOW, PIVOT ... report as SELECT but cannot feed CREATE TABLE AS: their
           // results are small, keep them inline (a real error surfaces again here).
           table = null;
@@ -200,45 +282,146 @@ export class QueryRunner {
         columns = desc.columnNames().map((name, k) => ({ name, type: desc.columnTypes()[k].toString() }));
       }
     } catch (e) {
-      throw new QueryError((e as Error).message);
+      if (table !== null) await this.conn.run(`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
+      if (e instanceof QueryError) throw e;
+      const msg = (e as Error).message;
+      throw new QueryError(msg, await this.locate(msg, sql, current, ex.count));
     }
     const h: ResultHandle = { id, columns, rowCount, elapsedMs: performance.now() - t0, table, inline };
     this.handles.set(id, h);
     return h;
   }
 
-  async fetchRows(id: number, offset: number, count: number, orderBy?: { column: string; desc: boolean }): Promise<CellValue[][]> {
-    const h = this.handles.get(id);
-    if (!h) throw new QueryError(`unknown result handle ${id}`);
-    if (h.table === null) return (h.inline ?? []).slice(offset, offset + count);
-    const order = orderBy ? ` ORDER BY ${ident(orderBy.column)} ${orderBy.desc ? 'DESC' : 'ASC'} NULLS LAST` : '';
-    const r = await this.conn.runAndReadAll(
-      `SELECT * FROM ${ident(h.table)}${order} LIMIT ${Math.max(0, Math.floor(count))} OFFSET ${Math.max(0, Math.floor(offset))}`,
-    );
+  /**
+   * The offset of an error in statement `index`. DuckDB reports a later statement's position
+   * against the whole text but prints it against the statement alone, so the caret cannot be
+   * trusted there: prepare that statement's text on its own (binding only, nothing runs) and
+   * read the position from that error instead.
+   */
+  private async locate(message: string, sql: string, index: number, count: number): Promise<number | null> {
+    if (count === 1 || index === 0) return errorPosition(message, sql);
+    const spans = statementSpans(sql);
+    if (spans.length !== count) return null;
+    const { start, end } = spans[index];
+    try {
+      await this.conn.prepare(sql.slice(start, end));
+      return null;
+    } catch (e) {
+      const at = errorPosition((e as Error).message, sql.slice(start, end));
+      return at === null ? null : start + at;
+    }
+  }
+
+  /** At most MAX_PAGE_ROWS rows from `offset`, optionally under a sort on one result column. */
+  async fetchRows(id: number, offset: number, count: number, orderBy?: { column: string; desc: boolean } | null): Promise<CellValue[][]> {
+    const h = this.handle(id);
+    const from = Math.max(0, Math.floor(offset));
+    const n = Math.min(MAX_PAGE_ROWS, Math.max(0, Math.floor(count)));
+    const col = orderBy ? h.columns.findIndex((c) => c.name === orderBy.column) : -1;
+    if (orderBy && col < 0) throw new QueryError(`no column ${JSON.stringify(orderBy.column)} in this result`);
+    if (h.table === null) {
+      const rows = h.inline ?? [];
+      if (!orderBy) return rows.slice(from, from + n);
+      const dir = orderBy.desc ? -1 : 1;
+      return [...rows].sort((a, b) => compareCells(a[col], b[col]) * dir).slice(from, from + n);
+    }
+    const source = orderBy ? await this.sortedTable(h, orderBy.column, orderBy.desc) : h.table;
+    const r = await this.conn.runAndReadAll(`SELECT * FROM ${ident(source)} LIMIT ${n} OFFSET ${from}`);
     return r.getRowsJS().map((row) => row.map(toCell));
+  }
+
+  private async sortedTable(h: ResultHandle, column: string, desc: boolean): Promise<string> {
+    const key = `${desc ? 'desc' : 'asc'}:${column}`;
+    const have = this.sorted.get(h.id);
+    if (have?.key === key) return have.table;
+    const table = `qtw_result_${h.id}_sorted`;
+    if (h.table === null) throw new QueryError('result has no table');
+    // rowid breaks ties by result order, so pages of equal keys do not shuffle between fetches.
+    await this.conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${ident(h.table)} ORDER BY ${ident(column)} ${desc ? 'DESC' : 'ASC'} NULLS LAST, rowid`,
+    );
+    this.sorted.set(h.id, { key, table });
+    return table;
   }
 
   async release(id: number): Promise<void> {
     const h = this.handles.get(id);
     if (!h) return;
     this.handles.delete(id);
+    const s = this.sorted.get(id);
+    this.sorted.delete(id);
+    if (s) await this.conn.run(`DROP TABLE IF EXISTS ${ident(s.table)}`);
     if (h.table) await this.conn.run(`DROP TABLE IF EXISTS ${ident(h.table)}`);
+  }
+
+  /** Every live handle, for hosts that release them all on disconnect. */
+  ids(): number[] {
+    return [...this.handles.keys()];
   }
 
   /**
    * Interrupt the running query (DuckDB interrupt). An interrupt that lands between two steps
    * of a run is lost, so keep interrupting until the run has ended.
    */
-  cancel(): void {
-    if (!this.running) return;
+  cancel(): boolean {
+    if (!this.running) return false;
     this.cancelled = true;
     this.conn.interrupt();
+    const gen = this.generation;
     const again = setInterval(() => {
-      if (!this.running) clearInterval(again);
+      if (!this.running || this.generation !== gen) clearInterval(again);
       else this.conn.interrupt();
     }, 50);
     again.unref();
+    return true;
   }
+}
+
+/** Order for in-memory rows: NULLs last, numbers and bigints by value, the rest as text. */
+function compareCells(a: CellValue, b: CellValue): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  const x = cellText(a);
+  const y = cellText(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Each statement's raw extent in `sql` (between semicolons outside quotes and comments),
+ * skipping empty ones, so that positions inside a statement map back to the whole text.
+ */
+export function statementSpans(sql: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let start = 0;
+  let q: string | null = null;
+  let content = false;
+  const close = (end: number) => {
+    if (content) out.push({ start, end });
+    start = end + 1;
+    content = false;
+  };
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i];
+    if (q) {
+      if (ch === q) q = null;
+      continue;
+    }
+    if (ch === "'" || ch === '"') {
+      q = ch;
+      content = true;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? sql.length : nl;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 1;
+    } else if (ch === ';') close(i);
+    else if (!/\s/.test(ch)) content = true;
+  }
+  close(sql.length);
+  return out;
 }
 
 /** Split on semicolons outside quotes and comments. */

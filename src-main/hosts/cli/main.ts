@@ -13,7 +13,8 @@ const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]
-  qtw start [INPUT...]          ingest the bundled sample (or INPUTs) and summarise it
+  qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--no-open]
+  qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
 `;
 
 class UsageError extends Error {}
@@ -133,43 +134,93 @@ function bundledSample(): { inputs: string[]; catalogue: string } {
   return { inputs: [path.join(res, 'src.log.gz'), path.join(res, 'dst.log.gz')], catalogue: path.join(res, 'trace-events-all') };
 }
 
-async function cmdStart(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { output: { type: 'string', short: 'o' } } });
-  const sample = bundledSample();
-  const inputs = positionals.length ? positionals : sample.inputs;
-  const wsPath = values.output ?? path.resolve('qtw-workspace.duckdb');
-  err('The workbench UI (Electron / `qtw serve`) is not built yet in this version; showing the engine on the command line.');
-  const engine = await Engine.open(wsPath);
-  try {
-    const progress = progressReporter(process.stderr);
-    const r = await engine.openInputs(inputs, { catalogues: positionals.length ? [] : [sample.catalogue] }, {
-      onProgress: (p) => progress.update(p),
-      onMessage: (l) => {
-        progress.done();
-        err(l);
-      },
-    });
-    progress.done();
-    for (const e of r.errors) err(e);
-    const w = createResultWriter('table', out);
-    out(`Workspace ${wsPath}\n\n`);
-    await engine.streamQuery(
-      `SELECT trace_id, side, format, prefix_style, records, events, unparsed, dropped, catalogue_id FROM traces ORDER BY trace_id`,
-      { columns: (c) => w.columns(c), rows: (x) => w.rows(x) },
-    );
-    w.end();
-    const w2 = createResultWriter('table', out);
-    out('\nMigration state changes:\n');
-    await engine.streamQuery(
-      `SELECT side, ts_ns, new_state FROM migrate_set_state ORDER BY ts_ns`,
-      { columns: (c) => w2.columns(c), rows: (x) => w2.rows(x) },
-    ).catch(() => out('(no migrate_set_state events)\n'));
-    w2.end();
-    out(`\nTry: npm run -s qtw -- query ${path.relative(process.cwd(), wsPath) || wsPath} "SELECT name, count(*) FROM events GROUP BY name ORDER BY 2 DESC"\n`);
-    return 0;
-  } finally {
-    engine.close();
+interface ServeArgs {
+  readonly workspace: string;
+  readonly inputs: string[];
+  readonly options: { catalogues?: string[]; src?: string[]; dst?: string[] };
+  readonly host?: string;
+  readonly port?: number;
+  readonly open: boolean;
+}
+
+function parseServeArgs(argv: string[], defaults: { sample: boolean }): ServeArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      catalogue: { type: 'string', multiple: true },
+      src: { type: 'string', multiple: true },
+      dst: { type: 'string', multiple: true },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean' },
+    },
+  });
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: not a port number`);
   }
+  let workspace = values.output;
+  let inputs = positionals;
+  const openWorkspace = positionals.length === 1 && positionals[0].endsWith('.duckdb') && !values.output;
+  if (openWorkspace) {
+    workspace = positionals[0];
+    inputs = [];
+  }
+  let catalogues = values.catalogue;
+  if (defaults.sample && inputs.length === 0 && !values.src?.length && !values.dst?.length && !openWorkspace) {
+    const sample = bundledSample();
+    inputs = sample.inputs;
+    catalogues = [sample.catalogue];
+  }
+  return {
+    workspace: workspace ?? path.resolve('qtw-workspace.duckdb'),
+    inputs,
+    options: { catalogues, src: values.src, dst: values.dst },
+    host: values.host,
+    port,
+    open: !values['no-open'],
+  };
+}
+
+async function runServe(a: ServeArgs): Promise<number> {
+  const { serve } = await import('../server/serve.ts');
+  const { canOpenBrowser, openBrowser } = await import('../server/open-browser.ts');
+  const session = await serve({ workspace: a.workspace, inputs: a.inputs, options: a.options, host: a.host, port: a.port, log: err });
+  err(`workspace ${a.workspace}`);
+  out(`${session.server.url}\n`);
+  if (a.open && canOpenBrowser()) openBrowser(session.server.url);
+  else err('open the URL above in a browser (Ctrl+C stops the server)');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  err('stopping: cancelling ingest jobs and closing the workspace');
+  await session.stop();
+  return 0;
+}
+
+async function cmdServe(argv: string[]): Promise<number> {
+  return runServe(parseServeArgs(argv, { sample: false }));
+}
+
+/** `npm start`: the desktop app where Electron's runtime is installed, else the UI in a browser. */
+async function cmdStart(argv: string[]): Promise<number> {
+  const a = parseServeArgs(argv, { sample: true });
+  const { findElectronRuntime, electronLaunchArgs, ELECTRON_MAIN_ENTRY } = await import('../electron/runtime.ts');
+  const rt = findElectronRuntime();
+  if ('path' in rt && existsSync(ELECTRON_MAIN_ENTRY)) {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(rt.path, electronLaunchArgs(a.workspace === path.resolve('qtw-workspace.duckdb') ? a.inputs : [a.workspace, ...a.inputs]), { stdio: 'inherit' });
+    return await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  }
+  const why = 'path' in rt ? `the desktop shell is not built (${path.relative(process.cwd(), ELECTRON_MAIN_ENTRY)} is missing; run \`npx electron-vite build\`)` : rt.missing;
+  err(`qtw: ${why}; serving the UI in your browser instead (\`qtw serve\`).`);
+  err('To use the desktop app, install Electron\'s runtime with `node node_modules/electron/install.js` (needs internet) and run `npx electron-vite build`.');
+  return runServe(a);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -182,6 +233,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdQuery(rest);
       case 'catalogue':
         return await cmdCatalogue(rest);
+      case 'serve':
+        return await cmdServe(rest);
       case 'start':
         return await cmdStart(rest);
       case undefined:

@@ -1,0 +1,250 @@
+// EngineService: the one implementation of the engine API (contract.ts EngineMethods) that every
+// host serves. Three DuckDB connections keep the kinds of work apart:
+//   - the workspace's own connection: ingest (one long transaction per trace);
+//   - the query connection: user SQL, its result temp tables, paging, charts, export
+//     (cancelQuery interrupts only this one);
+//   - the metadata connection: schema, catalogue tree, timeline, event rows, trace list —
+//     answered while a slow user query or an ingest is under way.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type {
+  ChartData,
+  ChartSpec,
+  EngineEvent,
+  EngineMethod,
+  ExportFormat,
+  ParamsOf,
+  QueryResultInfo,
+  ResultOf,
+  RowsPage,
+  SortSpec,
+  TimelineData,
+  TimelineRequest,
+} from '../contract.ts';
+import { QueryRunner } from '../workspace/query.ts';
+import { readCatalogueTree } from './catalogue-tree.ts';
+import { chartData } from './chart-data.ts';
+import { suggestChartFor } from './chart-suggest.ts';
+import { Engine } from './engine.ts';
+import { readEventRow } from './event-row.ts';
+import { copyExport, relayExport } from './export-result.ts';
+import { ServiceError, toQueryFailure } from './failure.ts';
+import { JobQueue } from './jobs.ts';
+import { readSchema } from './schema-info.ts';
+import { readLanes, readTimeline } from './timeline.ts';
+import { readTraces } from './traces.ts';
+import { toWireRow } from './wire.ts';
+
+export interface ServiceOptions {
+  readonly host: 'electron' | 'server';
+  readonly readOnly?: boolean;
+  /**
+   * Sessions served to a browser: user SQL may not read or write files, attach databases,
+   * load extensions or change settings. Ingest and exportResult keep working.
+   */
+  readonly lockDown?: boolean;
+  /**
+   * Whether exportResult may write this path (e.g. the path the user picked in a save dialog).
+   * Asked once per export. Without it, exports are allowed unless the session is locked down.
+   */
+  readonly allowExport?: (path: string) => boolean;
+}
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+
+function packageVersion(): string {
+  try {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const pkg: unknown = JSON.parse(readFileSync(path.resolve(here, '../../package.json'), 'utf8'));
+    const v = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
+    return typeof v === 'string' ? v : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Runs tasks one after another: a DuckDB connection runs one statement at a time, and a new
+ * statement would invalidate a result still being streamed. */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(task, task);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+export class EngineService {
+  private readonly listeners = new Set<(e: EngineEvent) => void>();
+  private readonly jobs: JobQueue;
+  private readonly querySerial = new Serial();
+  private readonly metaSerial = new Serial();
+  private lanes: ReturnType<typeof readLanes> | null = null;
+  private closed = false;
+  private readonly handlers: Handlers;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly queryConn: DuckDBConnection,
+    private readonly metaConn: DuckDBConnection,
+    private readonly runner: QueryRunner,
+    private readonly workspacePath: string,
+    private readonly options: ServiceOptions,
+    private readonly version: string,
+  ) {
+    this.jobs = new JobQueue(
+      (paths, opts, hooks) => this.engine.openInputs(paths, opts, hooks),
+      (e) => this.emit(e),
+      () => {
+        this.lanes = null;
+      },
+    );
+    this.handlers = this.makeHandlers();
+  }
+
+  static async open(workspacePath: string, options: ServiceOptions): Promise<EngineService> {
+    // Not Workspace's lockDown: its lock_configuration would also stop ingest's own settings.
+    const engine = await Engine.open(workspacePath, { readOnly: options.readOnly });
+    try {
+      const queryConn = await engine.ws.instance.connect();
+      const metaConn = await engine.ws.instance.connect();
+      // Instance-wide and irreversible while the database is open: a user cannot SET it back.
+      if (options.lockDown) await metaConn.run('SET enable_external_access = false');
+      const runner = new QueryRunner(queryConn, { lockedDown: options.lockDown === true });
+      return new EngineService(engine, queryConn, metaConn, runner, workspacePath, options, packageVersion());
+    } catch (e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** One engine method by name; rejects with a QueryFailure. */
+  async call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    try {
+      if (this.closed) throw new ServiceError('the workspace is closed');
+      if (!Object.prototype.hasOwnProperty.call(this.handlers, method)) throw new ServiceError(`unknown method ${String(method)}`);
+      const h = this.handlers[method] as (p: ParamsOf<M>) => Promise<ResultOf<M>>;
+      return await h(params);
+    } catch (e) {
+      throw toQueryFailure(e);
+    }
+  }
+
+  onEvent(listener: (e: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when no ingest job is queued or running. */
+  jobsIdle(): Promise<void> {
+    return this.jobs.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.jobs.cancelAll();
+    this.runner.cancel();
+    await this.jobs.idle();
+    await this.querySerial.run(async () => undefined);
+    await this.metaSerial.run(async () => undefined);
+    this.queryConn.closeSync();
+    this.metaConn.closeSync();
+    this.engine.close();
+    this.listeners.clear();
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        // One broken listener (a closed socket) must not stop the others.
+      }
+    }
+  }
+
+  private meta<T>(task: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.metaSerial.run(() => task(this.metaConn));
+  }
+
+  private query<T>(task: () => Promise<T>): Promise<T> {
+    return this.querySerial.run(task);
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      workspaceInfo: async () => ({
+        path: this.workspacePath,
+        readOnly: this.options.readOnly === true,
+        host: this.options.host,
+        version: this.version,
+      }),
+      listTraces: () => this.meta(readTraces),
+      schema: () => this.meta(readSchema),
+      catalogueTree: () => this.meta(readCatalogueTree),
+      runQuery: (p) => this.runQuery(p.sql),
+      cancelQuery: async () => ({ cancelled: this.runner.cancel() }),
+      fetchRows: (p) => this.fetchRows(p.handle, p.offset, p.count, p.sort),
+      releaseResult: (p) => this.query(async () => (await this.runner.release(p.handle), {})),
+      suggestChart: async (p) => {
+        const h = this.runner.handle(p.handle);
+        return suggestChartFor(h.columns, h.rowCount, h.table !== null);
+      },
+      chartData: (p) => this.chartData(p.handle, p.spec),
+      timeline: (p) => this.timeline(p),
+      eventRow: (p) => this.meta((c) => readEventRow(c, p.name, p.traceId, p.seq)),
+      openInputs: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added');
+        if (p.paths.length === 0 && !p.options.src?.length && !p.options.dst?.length) throw new ServiceError('no input given');
+        return { jobId: this.jobs.start(p.paths, p.options) };
+      },
+      cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
+      exportResult: (p) => this.exportResult(p.handle, p.format, p.path),
+    };
+  }
+
+  private async runQuery(sql: string): Promise<QueryResultInfo> {
+    const h = await this.query(() => this.runner.run(sql));
+    return { handle: h.id, columns: h.columns, rowCount: h.rowCount, elapsedMs: h.elapsedMs };
+  }
+
+  private async fetchRows(handle: number, offset: number, count: number, sort: SortSpec | null): Promise<RowsPage> {
+    const rows = await this.query(() => this.runner.fetchRows(handle, offset, count, sort));
+    return { handle, offset, rows: rows.map(toWireRow) };
+  }
+
+  private chartData(handle: number, spec: ChartSpec): Promise<ChartData> {
+    return this.query(async () => {
+      const h = this.runner.handle(handle);
+      if (h.table === null) throw new ServiceError('this result is not a table of rows and cannot be charted');
+      return chartData(this.runner.connection, h.table, h.columns, h.rowCount, spec);
+    });
+  }
+
+  private async timeline(req: TimelineRequest): Promise<TimelineData> {
+    return this.meta(async (conn) => {
+      if (this.lanes === null) {
+        this.lanes = readLanes(conn);
+        this.lanes.catch(() => {
+          this.lanes = null;
+        });
+      }
+      return readTimeline(conn, await this.lanes, req);
+    });
+  }
+
+  private async exportResult(handle: number, format: ExportFormat, file: string): Promise<{ path: string; rows: number }> {
+    if (!path.isAbsolute(file)) throw new ServiceError('export path must be absolute');
+    const allowed = this.options.allowExport ? this.options.allowExport(file) : this.options.lockDown !== true;
+    if (!allowed) throw new ServiceError(`exporting to ${file} is not allowed in this session`);
+    return this.query(async () => {
+      const h = this.runner.handle(handle);
+      if (h.table !== null && !this.options.lockDown) await copyExport(this.runner.connection, h.table, format, file);
+      else await relayExport(this.runner.connection, h, format, file);
+      return { path: file, rows: h.rowCount };
+    });
+  }
+}

@@ -1,0 +1,121 @@
+// Ingest jobs: openInputs returns at once with a job id; the ingest runs in the background and
+// reports through events. Jobs run one at a time (ingest writes on the workspace's own
+// connection, one transaction per trace); each has its own AbortController for cancelJob.
+import type { EngineEvent, IngestProgressEvent, IngestSummary, OpenInputsOptions } from '../contract.ts';
+import type { IngestProgress } from '../ingest/ingest.ts';
+
+export type IngestRunner = (
+  paths: readonly string[],
+  options: OpenInputsOptions,
+  hooks: { onProgress: (p: IngestProgress) => void; onMessage: (line: string) => void; signal: AbortSignal },
+) => Promise<IngestSummary>;
+
+/** At most this many progress events per job per second reach clients. */
+const PROGRESS_PER_SEC = 5;
+
+interface Job {
+  readonly id: number;
+  readonly paths: readonly string[];
+  readonly options: OpenInputsOptions;
+  readonly abort: AbortController;
+}
+
+export class JobQueue {
+  private serial = 0;
+  private readonly queue: Job[] = [];
+  private active: Job | null = null;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly run: IngestRunner,
+    private readonly emit: (e: EngineEvent) => void,
+    /** After a job that may have added traces (caches keyed on traces drop here). */
+    private readonly afterJob: () => void,
+  ) {}
+
+  start(paths: readonly string[], options: OpenInputsOptions): number {
+    const job: Job = { id: ++this.serial, paths: [...paths], options, abort: new AbortController() };
+    this.queue.push(job);
+    queueMicrotask(() => void this.pump());
+    return job.id;
+  }
+
+  cancel(jobId: number): boolean {
+    if (this.active?.id === jobId) {
+      if (this.active.abort.signal.aborted) return false;
+      this.active.abort.abort();
+      return true;
+    }
+    const i = this.queue.findIndex((j) => j.id === jobId);
+    if (i < 0) return false;
+    const [job] = this.queue.splice(i, 1);
+    this.emit({ type: 'ingestDone', jobId: job.id, summary: { traces: [], skipped: [], errors: [], cancelled: true } });
+    return true;
+  }
+
+  /** Abort everything (close): the running job stops at its next chunk. */
+  cancelAll(): void {
+    for (const j of this.queue.splice(0)) this.emit({ type: 'ingestDone', jobId: j.id, summary: { traces: [], skipped: [], errors: [], cancelled: true } });
+    this.active?.abort.abort();
+  }
+
+  /** Resolves when no job is queued or running. */
+  idle(): Promise<void> {
+    if (this.active === null && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.active !== null) return;
+    const job = this.queue.shift();
+    if (!job) {
+      for (const w of this.idleWaiters.splice(0)) w();
+      return;
+    }
+    this.active = job;
+    let last = 0;
+    let pending: IngestProgressEvent | null = null;
+    let timer: NodeJS.Timeout | null = null;
+    const gap = 1000 / PROGRESS_PER_SEC;
+    const flush = (final: boolean) => {
+      timer = null;
+      if (pending === null) return;
+      const early = gap - (performance.now() - last);
+      // libuv measures timeouts from the loop's cached clock, so a timer can fire early.
+      if (!final && early > 0) {
+        timer = setTimeout(() => flush(false), Math.ceil(early));
+        return;
+      }
+      last = performance.now();
+      this.emit({ type: 'ingestProgress', jobId: job.id, progress: pending });
+      pending = null;
+    };
+    const onProgress = (p: IngestProgress) => {
+      pending = { ...p };
+      const wait = gap - (performance.now() - last);
+      if (wait <= 0 && timer === null) flush(false);
+      else if (timer === null) timer = setTimeout(() => flush(false), Math.ceil(wait));
+    };
+    try {
+      const summary = await this.run(job.paths, job.options, {
+        onProgress,
+        onMessage: (line) => this.emit({ type: 'ingestMessage', jobId: job.id, line }),
+        signal: job.abort.signal,
+      });
+      if (timer !== null) clearTimeout(timer);
+      // The last figures (100 %) are worth one event beyond the rate limit.
+      flush(true);
+      this.emit({ type: 'ingestDone', jobId: job.id, summary: { ...summary, cancelled: summary.cancelled || job.abort.signal.aborted } });
+    } catch (e) {
+      if (timer !== null) clearTimeout(timer);
+      const msg = e instanceof Error ? e.message : String(e);
+      this.emit({ type: 'ingestFailed', jobId: job.id, error: msg.replace(/\s*\n\s*/g, ' ') });
+    } finally {
+      this.active = null;
+    }
+    // Even a failed or cancelled job may have committed whole traces before it stopped.
+    this.afterJob();
+    this.emit({ type: 'tracesChanged' });
+    await this.pump();
+  }
+}

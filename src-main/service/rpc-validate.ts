@@ -1,0 +1,195 @@
+// Validation of renderer → engine messages at the process boundary. A message must be exactly a
+// ClientMessage: known keys only, every value of the right type and within bounds. The result is
+// a fresh copy built from validated values, so nothing of the raw object (prototypes, extra
+// keys, getters) reaches the service.
+import type { ClientMessage, EngineMethod } from '../contract.ts';
+
+export const MAX_SQL_CHARS = 1 << 20;
+export const MAX_PATH_CHARS = 4096;
+export const MAX_NAME_CHARS = 1024;
+export const MAX_PATHS = 1000;
+export const MAX_Y_COLUMNS = 64;
+
+class Invalid extends Error {}
+
+type Check<T> = (v: unknown, at: string) => T;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function fail(at: string, what: string): never {
+  throw new Invalid(`${at}: ${what}`);
+}
+
+function plainObject(v: unknown, at: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(at, 'expected an object');
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) fail(at, 'expected a plain object');
+  return v as Record<string, unknown>;
+}
+
+/** An object with exactly these keys (optional ones may be absent). */
+function object<T>(fields: { [K in keyof T]-?: Check<T[K]> }, optional: readonly (keyof T)[] = []): Check<T> {
+  return (v, at) => {
+    const o = plainObject(v, at);
+    for (const k of Reflect.ownKeys(o)) {
+      if (typeof k !== 'string') fail(at, 'symbol keys are not allowed');
+      if (FORBIDDEN_KEYS.has(k)) fail(at, `key ${JSON.stringify(k)} is not allowed`);
+      if (!Object.prototype.hasOwnProperty.call(fields, k)) fail(at, `unknown key ${JSON.stringify(k)}`);
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      if (d && (d.get || d.set)) fail(`${at}.${k}`, 'accessors are not allowed');
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(fields) as (keyof T & string)[]) {
+      const has = Object.prototype.hasOwnProperty.call(o, k);
+      if (!has) {
+        if (optional.includes(k)) continue;
+        fail(at, `missing ${k}`);
+      }
+      out[k] = fields[k](o[k], `${at}.${k}`);
+    }
+    return out as T;
+  };
+}
+
+function string(min: number, max: number): Check<string> {
+  return (v, at) => {
+    if (typeof v !== 'string') fail(at, 'expected a string');
+    if (v.length < min || v.length > max) fail(at, `length must be ${min}..${max}`);
+    if (v.includes('\0')) fail(at, 'NUL characters are not allowed');
+    return v;
+  };
+}
+
+function int(min: number, max: number): Check<number> {
+  return (v, at) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v)) fail(at, 'expected an integer');
+    if (v < min || v > max) fail(at, `must be ${min}..${max}`);
+    return v;
+  };
+}
+
+function boolean(v: unknown, at: string): boolean {
+  if (typeof v !== 'boolean') fail(at, 'expected true or false');
+  return v;
+}
+
+function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (v, at) => {
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) fail(at, `expected one of ${values.join(', ')}`);
+    return v as T;
+  };
+}
+
+function nullable<T>(c: Check<T>): Check<T | null> {
+  return (v, at) => (v === null ? null : c(v, at));
+}
+
+function array<T>(item: Check<T>, max: number): Check<T[]> {
+  return (v, at) => {
+    if (!Array.isArray(v)) fail(at, 'expected an array');
+    if (Object.getPrototypeOf(v) !== Array.prototype) fail(at, 'expected a plain array');
+    if (v.length > max) fail(at, `at most ${max} items`);
+    const out: T[] = [];
+    for (let i = 0; i < v.length; i++) {
+      if (!Object.prototype.hasOwnProperty.call(v, i)) fail(`${at}[${i}]`, 'holes are not allowed');
+      out.push(item(v[i], `${at}[${i}]`));
+    }
+    return out;
+  };
+}
+
+const nsString: Check<string> = (v, at) => {
+  const s = string(1, 21)(v, at);
+  if (!/^-?\d{1,20}$/.test(s)) fail(at, 'expected a decimal integer string');
+  return s;
+};
+
+const empty = object<Record<string, never>>({});
+const handle = int(1, Number.MAX_SAFE_INTEGER);
+const path = string(1, MAX_PATH_CHARS);
+const name = string(1, MAX_NAME_CHARS);
+const paths = array(path, MAX_PATHS);
+
+const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
+  workspaceInfo: empty,
+  listTraces: empty,
+  schema: empty,
+  catalogueTree: empty,
+  runQuery: object<{ sql: string }>({ sql: string(0, MAX_SQL_CHARS) }),
+  cancelQuery: empty,
+  fetchRows: object<{ handle: number; offset: number; count: number; sort: { column: string; desc: boolean } | null }>({
+    handle,
+    offset: int(0, Number.MAX_SAFE_INTEGER),
+    count: int(0, 1_000_000),
+    sort: nullable(object<{ column: string; desc: boolean }>({ column: name, desc: boolean })),
+  }),
+  releaseResult: object<{ handle: number }>({ handle }),
+  suggestChart: object<{ handle: number }>({ handle }),
+  chartData: object<{ handle: number; spec: unknown }>({
+    handle,
+    spec: object<{ kind: string; x: string; y: string[]; series: string | null; maxPoints: number; bins: number }>(
+      {
+        kind: oneOf(['line', 'scatter', 'bar', 'histogram']),
+        x: name,
+        y: array(name, MAX_Y_COLUMNS),
+        series: nullable(name),
+        maxPoints: int(2, 100_000),
+        bins: int(1, 1000),
+      },
+      ['bins'],
+    ),
+  }),
+  timeline: object<{ fromNs: string | null; toNs: string | null; namePattern: string | null; maxEvents: number }>({
+    fromNs: nullable(nsString),
+    toNs: nullable(nsString),
+    namePattern: nullable(string(1, 256)),
+    maxEvents: int(0, 200_000),
+  }),
+  eventRow: object<{ name: string; traceId: number; seq: number }>({
+    name: string(1, 256),
+    traceId: int(0, 2 ** 31 - 1),
+    seq: int(0, Number.MAX_SAFE_INTEGER),
+  }),
+  openInputs: object<{ paths: string[]; options: unknown }>({
+    paths,
+    options: object<{ catalogues: string[]; src: string[]; dst: string[] }>({ catalogues: paths, src: paths, dst: paths }, [
+      'catalogues',
+      'src',
+      'dst',
+    ]),
+  }),
+  cancelJob: object<{ jobId: number }>({ jobId: int(1, Number.MAX_SAFE_INTEGER) }),
+  exportResult: object<{ handle: number; format: string; path: string }>({
+    handle,
+    format: oneOf(['csv', 'parquet', 'json']),
+    path,
+  }),
+};
+
+const METHODS = Object.keys(PARAMS) as EngineMethod[];
+
+function isMethod(v: unknown): v is EngineMethod {
+  return typeof v === 'string' && (METHODS as string[]).includes(v);
+}
+
+/** A decoded JSON value (or structured clone) as a ClientMessage, or why it is not one. */
+export function parseClientMessage(raw: unknown): ClientMessage | { error: string } {
+  try {
+    const msg = object<{ kind: string; id: number; method: string; params: unknown }>({
+      kind: oneOf(['request']),
+      // Any safe integer: hosts use negative ids for their own requests.
+      id: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
+      method: (v, at) => {
+        if (!isMethod(v)) fail(at, 'unknown method');
+        return v;
+      },
+      params: (v) => v,
+    })(raw, 'message');
+    const method = msg.method as EngineMethod;
+    const params = PARAMS[method](msg.params, 'params');
+    return { kind: 'request', id: msg.id, method, params } as ClientMessage;
+  } catch (e) {
+    if (e instanceof Invalid) return { error: e.message };
+    return { error: 'malformed message' };
+  }
+}

@@ -1,0 +1,107 @@
+// The traces in the workspace: side, format, catalogue, time span, record counts. Unparsed and
+// dropped counts are links to the rows behind them, since "why did N lines not parse" is the
+// first question after an import.
+import type { TraceInfo } from '../../src-main/contract.ts';
+import { clear, h } from '../util/dom.ts';
+import { formatBytes, formatCount, formatDurationNs, formatTimestampNs, parseNs } from '../util/time-format.ts';
+
+export interface TracesPanel {
+  update(traces: readonly TraceInfo[]): void;
+}
+
+export function unparsedQuery(traceId: number): string {
+  return `SELECT * FROM unparsed WHERE trace_id = ${traceId} ORDER BY seq LIMIT 1000`;
+}
+
+export function droppedQuery(traceId: number): string {
+  return `SELECT * FROM dropped WHERE trace_id = ${traceId} ORDER BY ts_ns`;
+}
+
+/** File name without its folder, and without the `<ms>-<n>-` prefix `qtw serve` gives uploads. */
+function baseName(p: string): string {
+  const base = p.split(/[\\/]/).pop() ?? p;
+  return /uploads[\\/][^\\/]+$/.test(p) ? base.replace(/^\d{12,}-\d+-/, '') : base;
+}
+
+export function createTracesPanel(
+  host: HTMLElement,
+  hooks: { openQuery(sql: string, run: boolean): void; openFiles(): void; openFolder(): void },
+): TracesPanel {
+  const list = h('div', { class: 'traces-list' });
+  host.append(list);
+
+  function emptyState(): HTMLElement {
+    const files = h('button', { class: 'btn primary' }, 'Open files…');
+    const folder = h('button', { class: 'btn' }, 'Open folder…');
+    files.addEventListener('click', hooks.openFiles);
+    folder.addEventListener('click', hooks.openFolder);
+    return h(
+      'div',
+      { class: 'empty-state' },
+      h('h3', {}, 'No traces yet'),
+      h('p', {}, 'Open the source and destination trace files of a migration — QEMU log backend text, simpletrace binaries, or a .tar.gz / .zip / .gz of them. Dropping files anywhere on this window works too.'),
+      h('div', { class: 'empty-actions' }, files, folder),
+      h('p', { class: 'hint' }, 'From a shell: ', h('code', {}, 'qtw serve src.log dst.log')),
+    );
+  }
+
+  function card(t: TraceInfo): HTMLElement {
+    const name = t.member ? `${baseName(t.path)} ▸ ${t.member}` : baseName(t.path);
+    const first = parseNs(t.firstTsNs);
+    const last = parseNs(t.lastTsNs);
+    const span =
+      first !== null && last !== null
+        ? h(
+            'div',
+            { class: 'trace-span', title: `first ${formatTimestampNs(first, t.clock)}\nlast  ${formatTimestampNs(last, t.clock)}` },
+            `${formatTimestampNs(first, t.clock).replace(/ UTC$/, '')} · ${formatDurationNs(last - first)}`,
+          )
+        : h('div', { class: 'trace-span muted' }, 'no timestamps');
+    const unparsed = h('a', { href: '#', class: t.unparsed > 0 ? 'warn' : 'muted', title: 'Show the records that could not be typed' }, `${formatCount(t.unparsed)} unparsed`);
+    unparsed.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      hooks.openQuery(unparsedQuery(t.traceId), true);
+    });
+    const dropped = h('a', { href: '#', class: t.dropped > 0 ? 'warn' : 'muted', title: 'simpletrace dropped-event records' }, `${formatCount(t.dropped)} dropped`);
+    dropped.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      hooks.openQuery(droppedQuery(t.traceId), true);
+    });
+    const side = h('span', { class: `side side-${t.side ?? 'none'}`, title: 'side (detected from content)' }, t.side ?? '—');
+    return h(
+      'div',
+      { class: 'trace-card', 'data-trace-id': t.traceId, title: t.path },
+      h('div', { class: 'trace-head' }, side, h('span', { class: 'trace-name' }, name), h('span', { class: 'trace-id' }, `#${t.traceId}`)),
+      h(
+        'div',
+        { class: 'trace-meta' },
+        h('span', { class: 'chip' }, t.format + (t.prefixStyle ? ` · ${t.prefixStyle}` : '')),
+        h('span', { class: 'chip', title: `catalogue ${t.catalogueId}` }, t.catalogueId.length > 28 ? `${t.catalogueId.slice(0, 27)}…` : t.catalogueId),
+        h('span', { class: 'chip', title: 'what ts_ns means for this trace' }, t.clock),
+      ),
+      span,
+      h(
+        'div',
+        { class: 'trace-counts' },
+        h('span', {}, `${formatCount(t.records)} records`),
+        h('span', { class: 'muted' }, formatBytes(Number(t.bytes))),
+        unparsed,
+        // Only simpletrace records drops; "0 dropped" on a text log would be noise.
+        t.dropped > 0 || /simple/i.test(t.format) ? dropped : null,
+      ),
+      t.catalogueMisfits > 0 ? h('div', { class: 'trace-warn' }, `${formatCount(t.catalogueMisfits)} records do not fit the catalogue (version skew?)`) : null,
+      t.error ? h('div', { class: 'trace-error' }, t.error) : null,
+    );
+  }
+
+  return {
+    update(traces) {
+      clear(list);
+      if (traces.length === 0) {
+        list.append(emptyState());
+        return;
+      }
+      for (const t of traces) list.append(card(t));
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// The workbench page: connects to the engine (Electron MessagePort or `qtw serve` WebSocket),
+// builds the shell, and wires the panels together. Knows nothing of which host it runs in
+// beyond what HostBridge and WorkspaceInfo say.
+import './styles/app.css';
+import type { SchemaInfo, TraceInfo } from '../src-main/contract.ts';
+import { connect } from './api/connect.ts';
+import { installErrorBanner } from './app/error-banner.ts';
+import { createHistoryPanel } from './app/history-panel.ts';
+import { createImportProgress } from './app/import-progress.ts';
+import { createFileOpener } from './app/open-files.ts';
+import { createQueryController } from './app/query-controller.ts';
+import { addSplitter } from './app/splitter.ts';
+import { createTracesPanel } from './app/traces-panel.ts';
+import { createCataloguePanel } from './catalogue/catalogue-panel.ts';
+import { createEditorPanel } from './editor/editor-panel.ts';
+import { setupMonaco } from './editor/monaco-setup.ts';
+import { registerSqlLanguage } from './editor/sql-language.ts';
+import { HistoryStore } from './history/history-store.ts';
+import { createResultsArea } from './results/results-area.ts';
+import { errorMessage, h } from './util/dom.ts';
+
+type SideTab = 'traces' | 'catalogue' | 'history';
+
+function buildShell() {
+  const openFiles = h('button', { class: 'btn', title: 'Open trace files (or archives)' }, 'Open files…');
+  const openFolder = h('button', { class: 'btn', title: 'Open every trace in a folder' }, 'Open folder…');
+  const workspace = h('span', { class: 'workspace-path' }, 'connecting…');
+  const topbar = h('header', { class: 'topbar' },
+    h('span', { class: 'brand', title: 'QEMU Trace Workbench' }, h('span', { class: 'brand-mark' }, 'QTW'), h('span', { class: 'brand-name' }, 'QEMU Trace Workbench')),
+    openFiles, openFolder, h('span', { class: 'spacer' }), workspace);
+  const notices = h('div', { class: 'notices' });
+  const sideTabs: Record<SideTab, HTMLButtonElement> = {
+    traces: h('button', { class: 'stab', role: 'tab', 'aria-selected': 'true' }, 'Traces'),
+    catalogue: h('button', { class: 'stab', role: 'tab', 'aria-selected': 'false' }, 'Catalogue'),
+    history: h('button', { class: 'stab', role: 'tab', 'aria-selected': 'false' }, 'History'),
+  };
+  const sidePanes: Record<SideTab, HTMLElement> = {
+    traces: h('div', { class: 'spane', role: 'tabpanel' }),
+    catalogue: h('div', { class: 'spane', role: 'tabpanel', hidden: true }),
+    history: h('div', { class: 'spane', role: 'tabpanel', hidden: true }),
+  };
+  const sidebar = h('aside', { class: 'sidebar' },
+    h('div', { class: 'stabs', role: 'tablist', 'aria-label': 'Sidebar' }, sideTabs.traces, sideTabs.catalogue, sideTabs.history),
+    sidePanes.traces, sidePanes.catalogue, sidePanes.history);
+  const editorArea = h('section', { class: 'editor-area' });
+  const resultsArea = h('section', { class: 'results-area' });
+  const center = h('main', { class: 'center' }, editorArea, resultsArea);
+  const workbench = h('div', { class: 'workbench' }, sidebar, center);
+  const app = h('div', { class: 'app' }, topbar, notices, workbench);
+  document.body.append(app);
+  return { openFiles, openFolder, workspace, notices, sideTabs, sidePanes, sidebar, editorArea, resultsArea, center, workbench };
+}
+
+async function start(): Promise<void> {
+  const ui = buildShell();
+  const banner = installErrorBanner(ui.notices);
+
+  let conn;
+  try {
+    conn = await connect();
+  } catch (e) {
+    ui.workspace.textContent = 'not connected';
+    banner.show(errorMessage(e));
+    return;
+  }
+  const client = conn.client;
+  conn.onClose((reason) => {
+    ui.workspace.textContent = 'disconnected';
+    banner.show(reason);
+  });
+
+  const monaco = setupMonaco();
+  let schema: SchemaInfo | null = null;
+  let schemaLoading: Promise<unknown> = Promise.resolve();
+  registerSqlLanguage(monaco, { ready: () => schemaLoading.then(() => schema, () => schema) });
+
+  const history = new HistoryStore(localStorage);
+  const progress = createImportProgress(ui.notices, client);
+
+  // Bound once editor and query controller exist; panels only call it on user action.
+  let openQuery: (sql: string, run: boolean) => void = () => undefined;
+  const hooks = { openQuery: (sql: string, run: boolean) => openQuery(sql, run) };
+
+  const results = createResultsArea(ui.resultsArea, client, hooks);
+  let query: ReturnType<typeof createQueryController> | null = null;
+  const editor = createEditorPanel(ui.editorArea, monaco, {
+    run: () => query?.runCurrent(),
+    cancel: () => query?.cancel(),
+  });
+  query = createQueryController(client, editor, results, history, () => schema);
+  const q = query;
+  openQuery = (sql, run) => {
+    editor.openQuery(sql);
+    if (run) q.runCurrent();
+  };
+
+  const opener = createFileOpener(client, progress, { openSqlText: (name, text) => editor.openFile(name, text) });
+  ui.openFiles.addEventListener('click', opener.openFiles);
+  ui.openFolder.addEventListener('click', opener.openFolder);
+
+  const traces = createTracesPanel(ui.sidePanes.traces, { ...hooks, openFiles: opener.openFiles, openFolder: opener.openFolder });
+  const catalogue = createCataloguePanel(ui.sidePanes.catalogue, client, hooks);
+  createHistoryPanel(ui.sidePanes.history, history, { load: (sql) => editor.openQuery(sql, 'History') });
+
+  let catalogueLoaded = false;
+  let activeSide: SideTab = 'traces';
+  const selectSide = (t: SideTab) => {
+    activeSide = t;
+    for (const k of Object.keys(ui.sideTabs) as SideTab[]) {
+      ui.sideTabs[k].setAttribute('aria-selected', String(k === t));
+      ui.sidePanes[k].hidden = k !== t;
+    }
+    if (t === 'catalogue' && !catalogueLoaded) {
+      catalogueLoaded = true;
+      catalogue.refresh().catch((e: unknown) => banner.show(`Catalogue: ${errorMessage(e)}`));
+    }
+  };
+  for (const k of Object.keys(ui.sideTabs) as SideTab[]) ui.sideTabs[k].addEventListener('click', () => selectSide(k));
+
+  const relayout = () => {
+    editor.layout();
+    results.resize();
+  };
+  ui.workbench.insertBefore(
+    addSplitter({ before: ui.sidebar, container: ui.workbench }, { axis: 'x', key: 'qtw.split.sidebar', initial: 300, min: 180, max: (c) => c.clientWidth - 400, onResize: relayout }),
+    ui.center,
+  );
+  ui.center.insertBefore(
+    addSplitter({ before: ui.editorArea, container: ui.center }, { axis: 'y', key: 'qtw.split.editor', initial: 300, min: 120, max: (c) => c.clientHeight - 120, onResize: relayout }),
+    ui.resultsArea,
+  );
+  window.addEventListener('resize', relayout);
+
+  window.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && q.running) q.cancel();
+    if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey) && !(ev.target instanceof HTMLElement && ev.target.closest('.monaco-editor'))) {
+      ev.preventDefault();
+      q.runCurrent();
+    }
+  });
+
+  async function loadTraces(): Promise<TraceInfo[]> {
+    const list = await client.call('listTraces', {});
+    traces.update(list);
+    return list;
+  }
+  function loadSchema(): Promise<void> {
+    const p = client.call('schema', {}).then((s) => {
+      schema = s;
+    });
+    schemaLoading = p;
+    return p;
+  }
+
+  client.onEvent((e) => {
+    if (e.type !== 'tracesChanged') return;
+    void loadTraces().catch((err: unknown) => banner.show(`Traces: ${errorMessage(err)}`));
+    void loadSchema().catch((err: unknown) => banner.show(`Schema: ${errorMessage(err)}`));
+    if (catalogueLoaded || activeSide === 'catalogue') catalogue.refresh().catch(() => undefined);
+    results.refreshTimeline();
+  });
+
+  let traceCount = 0;
+  try {
+    const [info, list] = await Promise.all([client.call('workspaceInfo', {}), loadTraces(), loadSchema()]);
+    traceCount = list.length;
+    ui.workspace.textContent = `${info.path}${info.readOnly ? ' (read-only)' : ''}`;
+    ui.workspace.title = `workspace ${info.path} · ${info.host} · qtw ${info.version}`;
+  } catch (e) {
+    banner.show(`Could not load the workspace: ${errorMessage(e)}`);
+  }
+  results.clear(traceCount ? 'Run a query (Ctrl+Enter) to see its rows here.' : 'No traces in this workspace yet: open trace files from the Traces panel, or drop them on the window.');
+  editor.focus();
+}
+
+void start();

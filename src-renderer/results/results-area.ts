@@ -1,0 +1,127 @@
+// Below the editor: Grid | Chart | Timeline. The grid follows every result; the chart is drawn
+// lazily when its tab is shown (charting a result nobody looks at is wasted engine time).
+import type { EngineClient, QueryResultInfo } from '../../src-main/contract.ts';
+import { createChartPanel } from '../charts/chart-panel.ts';
+import { createTimelinePanel } from '../timeline/timeline-panel.ts';
+import { errorMessage, h } from '../util/dom.ts';
+import { formatCount, formatElapsedMs } from '../util/time-format.ts';
+import { createResultsGrid } from './results-grid.ts';
+
+type View = 'grid' | 'chart' | 'timeline';
+
+export interface ResultsArea {
+  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): void;
+  clear(message?: string): void;
+  /** A failed query: its message in full where the rows would be. */
+  showError(message: string): void;
+  resize(): void;
+  refreshTimeline(): void;
+}
+
+export function createResultsArea(host: HTMLElement, client: EngineClient, hooks: { openQuery(sql: string, run: boolean): void }): ResultsArea {
+  const tabs: Record<View, HTMLButtonElement> = {
+    grid: h('button', { class: 'rtab', role: 'tab', 'aria-selected': 'true', id: 'rtab-grid' }, 'Grid'),
+    chart: h('button', { class: 'rtab', role: 'tab', 'aria-selected': 'false', id: 'rtab-chart' }, 'Chart'),
+    timeline: h('button', { class: 'rtab', role: 'tab', 'aria-selected': 'false', id: 'rtab-timeline' }, 'Timeline'),
+  };
+  const info = h('span', { class: 'results-info' });
+  const note = h('span', { class: 'results-note' });
+  const copyTsv = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as tab-separated text — Ctrl+C in the grid' }, 'Copy TSV');
+  const copyMd = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as a Markdown table, for bug reports' }, 'Copy Markdown');
+  const bar = h('div', { class: 'results-bar', role: 'tablist' }, tabs.grid, tabs.chart, tabs.timeline, h('span', { class: 'spacer' }), note, info, copyTsv, copyMd);
+  const panes: Record<View, HTMLElement> = {
+    grid: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-grid' }),
+    chart: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-chart', hidden: true }),
+    timeline: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-timeline', hidden: true }),
+  };
+  host.append(bar, panes.grid, panes.chart, panes.timeline);
+
+  let noteTimer = 0;
+  const setNote = (text: string) => {
+    note.textContent = text;
+    clearTimeout(noteTimer);
+    noteTimer = window.setTimeout(() => (note.textContent = ''), 4000);
+  };
+  const grid = createResultsGrid(panes.grid, client, setNote);
+  const chart = createChartPanel(panes.chart, client);
+  const timeline = createTimelinePanel(panes.timeline, client, hooks);
+
+  let view: View = 'grid';
+  let current: QueryResultInfo | null = null;
+  let charted: QueryResultInfo | null = null;
+  let timelineLoaded = false;
+
+  function drawChart(): void {
+    if (!current || charted === current) return;
+    charted = current;
+    chart.show(current).catch((e: unknown) => setNote(`chart: ${errorMessage(e)}`));
+  }
+
+  function select(v: View): void {
+    view = v;
+    for (const k of Object.keys(tabs) as View[]) {
+      tabs[k].setAttribute('aria-selected', String(k === v));
+      panes[k].hidden = k !== v;
+    }
+    if (v === 'chart') {
+      drawChart();
+      requestAnimationFrame(() => chart.resize());
+    }
+    if (v === 'timeline') {
+      if (!timelineLoaded) {
+        timelineLoaded = true;
+        timeline.refresh().catch((e: unknown) => setNote(`timeline: ${errorMessage(e)}`));
+      }
+      requestAnimationFrame(() => timeline.resize());
+    }
+    if (v === 'grid') grid.resize();
+    copyTsv.hidden = copyMd.hidden = v !== 'grid';
+  }
+  for (const k of Object.keys(tabs) as View[]) tabs[k].addEventListener('click', () => select(k));
+  bar.addEventListener('keydown', (ev) => {
+    const order: View[] = ['grid', 'chart', 'timeline'];
+    const i = order.indexOf(view);
+    if (ev.key === 'ArrowRight' || ev.key === 'ArrowLeft') {
+      const next = order[(i + (ev.key === 'ArrowRight' ? 1 : 2)) % 3];
+      select(next);
+      tabs[next].focus();
+    }
+  });
+  copyTsv.addEventListener('click', () => void grid.copySelection('tsv').catch((e: unknown) => setNote(errorMessage(e))));
+  copyMd.addEventListener('click', () => void grid.copySelection('markdown').catch((e: unknown) => setNote(errorMessage(e))));
+
+  return {
+    show(result, pointerColumns) {
+      const old = current;
+      current = result;
+      charted = null;
+      info.textContent = `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'} · ${result.columns.length} col${result.columns.length === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`;
+      grid.show(result, pointerColumns);
+      if (view === 'chart') drawChart();
+      else chart.clear();
+      // The engine keeps result tables until released; one live result per window is enough.
+      if (old && old.handle !== result.handle) void client.call('releaseResult', { handle: old.handle }).catch(() => undefined);
+    },
+    clear(message) {
+      info.textContent = '';
+      grid.clear(message);
+    },
+    showError(message) {
+      info.textContent = '';
+      chart.clear();
+      grid.clear(message, true);
+      if (current) void client.call('releaseResult', { handle: current.handle }).catch(() => undefined);
+      current = null;
+      charted = null;
+    },
+    resize() {
+      grid.resize();
+      if (view === 'chart') chart.resize();
+      if (view === 'timeline') timeline.resize();
+    },
+    refreshTimeline() {
+      timelineLoaded = false;
+      if (view === 'timeline') select('timeline');
+    },
+  };
+}
