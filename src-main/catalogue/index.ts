@@ -12,6 +12,7 @@ export {
   loadCatalogueFile,
   loadCatalogueFromTree,
   loadCatalogueSource,
+  loadCatalogueBySource,
   loadInstalledCatalogue,
   loadEmbeddedCatalogue,
   resolveCatalogues,

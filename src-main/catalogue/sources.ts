@@ -158,6 +158,23 @@ export function loadEmbeddedCatalogue(): Promise<Catalogue> {
   return embedded;
 }
 
+/**
+ * Rebuild a catalogue from the `source` it recorded (a parse worker does this instead of
+ * receiving the parsed catalogue): a file, a source tree, `installed:FILE` or `embedded`.
+ */
+export function loadCatalogueBySource(source: string, name: string): Catalogue {
+  if (source === 'embedded') {
+    const bytes = readBytes(EMBEDDED_CATALOGUE);
+    return buildCatalogue({ name, source, text: bytes.toString('utf8'), bytes, file: EMBEDDED_CATALOGUE });
+  }
+  if (source.startsWith('installed:')) {
+    const file = source.slice('installed:'.length);
+    const bytes = readBytes(file);
+    return buildCatalogue({ name, source, text: bytes.toString('utf8'), bytes, file });
+  }
+  return statSync(source).isDirectory() ? loadCatalogueFromTree(source) : loadCatalogueFile(source, name);
+}
+
 /** With explicit paths exactly those; otherwise the installed QEMU's (if any) and the embedded default. */
 export async function resolveCatalogues(paths?: readonly string[]): Promise<Catalogue[]> {
   if (paths !== undefined && paths.length > 0) return paths.map(loadCatalogueSource);
