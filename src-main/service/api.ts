@@ -50,6 +50,11 @@ export interface ServiceOptions {
    * Asked once per export. Without it, exports are allowed unless the session is locked down.
    */
   readonly allowExport?: (path: string) => boolean;
+  /**
+   * Catalogues for openInputs requests that name none (a browser upload cannot): those the host
+   * was started with. Empty = the installed QEMU's and the embedded default.
+   */
+  readonly defaultCatalogues?: readonly string[];
 }
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
@@ -199,7 +204,8 @@ export class EngineService {
       openInputs: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added');
         if (p.paths.length === 0 && !p.options.src?.length && !p.options.dst?.length) throw new ServiceError('no input given');
-        return { jobId: this.jobs.start(p.paths, p.options) };
+        const options = p.options.catalogues?.length ? p.options : { ...p.options, catalogues: [...(this.options.defaultCatalogues ?? [])] };
+        return { jobId: this.jobs.start(p.paths, options) };
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
       exportResult: (p) => this.exportResult(p.handle, p.format, p.path),

@@ -15,7 +15,10 @@ import { eventSignature } from './event-docs.ts';
 export function subsystemOf(name: string, sourceFile: string | null): string {
   const file = sourceFile?.trim().split(/\s+/)[0]?.replace(/\\/g, '/') ?? '';
   if (file) {
-    const parts = file.split('/');
+    // Hints are relative to their trace-events file (`../block.c`, `../../include/hw/xen/x.h`)
+    // or globs (`*/signal.c`): keep only real directory names.
+    const parts = file.split('/').filter((p) => p !== '' && p !== '.' && p !== '..' && !/[*?]/.test(p));
+    if (parts.length === 0) parts.push('');
     const dir = parts.slice(0, -1).join('/');
     if (dir) return dir;
     const stem = parts[parts.length - 1].replace(/\.[A-Za-z0-9]+$/, '');

@@ -48,10 +48,11 @@ export function createQueryController(
     try {
       const result = await client.call('runQuery', { sql: target.sql });
       const n = result.rowCount;
-      setStatus(`${formatCount(n)} row${n === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`, 'ok');
       history.add(target.sql, { rows: n, elapsedMs: result.elapsedMs });
       const tables = referencedTables(target.sql).map((r) => r.table);
-      results.show(result, pointerColumnNames(schema(), tables));
+      // "N rows" appears together with the rows (a slow first page must not hold it forever).
+      await Promise.race([results.show(result, pointerColumnNames(schema(), tables)), new Promise((r) => setTimeout(r, 3000))]);
+      setStatus(`${formatCount(n)} row${n === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`, 'ok');
     } catch (e) {
       const msg = errorMessage(e);
       const cancelled = cancelRequested || /interrupt/i.test(msg);

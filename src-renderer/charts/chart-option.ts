@@ -213,6 +213,10 @@ export function buildChartOption(data: ChartData): ChartOption {
     return `<div style="font-family:monospace">${title}</div>${lines.join('<br/>')}`;
   };
 
+  // 'filter' would let the y axis follow the zoom, but on float-ms time axes it drops the points
+  // at the very ends of the data (rounding at the extent), so a line lost its first and last
+  // segments. Categories are indices: filtering them is exact.
+  const zoomFilter = mode === 'category' ? 'filter' : 'none';
   return {
     animation: points <= ANIMATION_LIMIT,
     useUTC: true,
@@ -238,9 +242,9 @@ export function buildChartOption(data: ChartData): ChartOption {
       axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatNumber(v) },
     },
     dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: data.kind === 'scatter' ? 'none' : 'filter', throttle: 50 },
+      { type: 'inside', xAxisIndex: 0, filterMode: zoomFilter, throttle: 50 },
       {
-        type: 'slider', xAxisIndex: 0, height: 18, bottom: 10, filterMode: data.kind === 'scatter' ? 'none' : 'filter',
+        type: 'slider', xAxisIndex: 0, height: 18, bottom: 10, filterMode: zoomFilter,
         borderColor: THEME.line, backgroundColor: 'rgba(255,255,255,0.02)', fillerColor: 'rgba(61,139,253,0.18)',
         textStyle: { color: THEME.dim }, handleStyle: { color: THEME.dim, borderColor: THEME.line },
         dataBackground: { lineStyle: { color: THEME.faint }, areaStyle: { color: 'rgba(255,255,255,0.04)' } },

@@ -218,7 +218,7 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
     if (chart && option) exportPng(chart, fileName());
   });
   svgButton.addEventListener('click', () => {
-    if (option) exportSvg(option, chartEl.clientWidth || 900, chartEl.clientHeight || 500, fileName());
+    if (chart && option) exportSvg(chart, option, chartEl.clientWidth || 900, chartEl.clientHeight || 500, fileName());
   });
   // A click outside closes the y picker, as a select would.
   const closePicker = (ev: MouseEvent) => {
@@ -243,6 +243,7 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       status.textContent = '';
       syncControls();
       if (r.rowCount === 0) {
+        toolbar.hidden = true;
         say('The result has no rows to chart.');
         return;
       }
@@ -260,7 +261,10 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       status.title = suggestion.reason;
       if (!spec) {
         syncControls();
-        say(`No chart suggested: ${suggestion.reason}. Pick a kind above, or select a numeric column (and a time or category column for x).`);
+        const numeric = yCandidates(r.columns, null).length > 0;
+        say(numeric
+          ? `No chart suggested: ${suggestion.reason}. Pick a kind above.`
+          : `Nothing numeric to chart (${suggestion.reason}). Count or measure something, e.g. SELECT name, count(*) AS n FROM events GROUP BY name.`);
         return;
       }
       say(null);

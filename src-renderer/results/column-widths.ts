@@ -9,8 +9,10 @@ const MAX_PX = 420;
 
 export function columnWidths(columns: readonly QueryColumn[], sample: readonly (readonly string[])[] = [], maxPx = MAX_PX): number[] {
   return columns.map((c, i) => {
-    // 64-bit integers (ts_ns) are 19-20 digits; start there rather than jump when rows arrive.
-    const typical = sample.length ? Math.min(c.type.length, 12) : /BIGINT$/i.test(c.type) ? 19 : /INT/i.test(c.type) ? 8 : Math.min(c.type.length, 16);
+    // The first page is a poor guide for integers (row 9,999,999 has more digits than row 0):
+    // size them for their type's range. 64-bit values (ts_ns, u64 args) are 19-20 digits.
+    const integerChars = /(HUGEINT|BIGINT)$/i.test(c.type) ? 20 : /^U?INTEGER$/i.test(c.type) ? 11 : /^U?(SMALLINT|TINYINT)$/i.test(c.type) ? 6 : 0;
+    const typical = integerChars || (sample.length ? Math.min(c.type.length, 12) : Math.min(c.type.length, 16));
     let chars = Math.max(c.name.length + 2, typical);
     for (const row of sample) chars = Math.max(chars, (row[i] ?? '').length);
     return Math.round(Math.min(maxPx, Math.max(MIN_PX, chars * CHAR_PX + PAD_PX)));

@@ -10,7 +10,8 @@ import { createResultsGrid } from './results-grid.ts';
 type View = 'grid' | 'chart' | 'timeline';
 
 export interface ResultsArea {
-  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): void;
+  /** Resolves when the grid shows the first rows. */
+  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): Promise<void>;
   clear(message?: string): void;
   /** A failed query: its message in full where the rows would be. */
   showError(message: string): void;
@@ -96,11 +97,12 @@ export function createResultsArea(host: HTMLElement, client: EngineClient, hooks
       current = result;
       charted = null;
       info.textContent = `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'} · ${result.columns.length} col${result.columns.length === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`;
-      grid.show(result, pointerColumns);
+      const shown = grid.show(result, pointerColumns);
       if (view === 'chart') drawChart();
       else chart.clear();
       // The engine keeps result tables until released; one live result per window is enough.
       if (old && old.handle !== result.handle) void client.call('releaseResult', { handle: old.handle }).catch(() => undefined);
+      return shown;
     },
     clear(message) {
       info.textContent = '';

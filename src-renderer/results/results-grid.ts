@@ -19,7 +19,8 @@ const OVERSCAN_ROWS = 8;
 const MAX_COPY_ROWS = 100_000;
 
 export interface ResultsGrid {
-  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): void;
+  /** Resolves once the first page is shown (or failed to load). */
+  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): Promise<void>;
   clear(message?: string, isError?: boolean): void;
   resize(): void;
   copySelection(format: 'tsv' | 'markdown'): Promise<number>;
@@ -203,9 +204,10 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
       for (let r = lo; r <= hi; r++) {
         const row = m.cache.peek(r);
         if (!row) missing = true;
+        // Only rows with data carry data-row-index: whoever reads the grid never sees placeholders.
         const rowEl = h('div', {
           class: `grid-row${r % 2 ? ' odd' : ''}`,
-          'data-row-index': r,
+          [row ? 'data-row-index' : 'data-pending-row']: r,
           role: 'row',
           style: `transform:translateY(${r * ROW_H - top}px);width:${totalWidth()}px`,
         });
@@ -326,6 +328,8 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     const s = m.sort;
     m.sort = s?.column !== column ? { column, desc: false } : !s.desc ? { column, desc: true } : null;
     m.cache.reset(fetcher(m), m.result.rowCount);
+    // A new order starts at its top; fetching the old position's page would be wasted work.
+    scroller.scrollTop = 0;
     onStatus(m.sort ? `sorting by ${column} ${m.sort.desc ? 'descending' : 'ascending'}…` : 'original order');
     schedule();
   }
@@ -437,7 +441,20 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
       scroller.scrollTop = 0;
       scroller.scrollLeft = 0;
       setup(m);
-      render();
+      // The first page is fetched at once (no scroll debounce) and drawn in one go.
+      const firstRows = Math.ceil(Math.max(bodyViewH(), 600) / ROW_H) + OVERSCAN_ROWS;
+      return m.cache.ensure(0, firstRows).then(
+        () => {
+          if (model !== m) return;
+          refineWidths(m, 0, firstRows);
+          render();
+        },
+        (e: unknown) => {
+          if (model !== m) return;
+          render();
+          showMessage(`Could not fetch rows: ${errorMessage(e)}`);
+        },
+      );
     },
     clear(text = '', isError = false) {
       teardown();

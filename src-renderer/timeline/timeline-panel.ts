@@ -125,7 +125,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     const thinned = d.truncated;
     status.className = `tl-status ${thinned ? 'warn' : 'muted'}`;
     status.textContent = `${formatCount(d.events.length)} events${thinned ? ` (thinned from ${formatCount(d.totalInWindow)} — zoom in for all)` : ''}` +
-      ` · ${loaded.lanes.length} lanes · window ${formatDurationNs(spanOf(view))} at ${formatOffset(view.from - bounds.from, unitFor(spanOf(view) / 10n || 1n))}`;
+      ` · ${loaded.lanes.length} lanes · window ${formatDurationNs(spanOf(view))} at ${formatOffset(view.from - bounds.from, unitFor(1_000_000_000n))}`;
     status.title = `window ${formatTimestampNs(view.from)} … ${formatTimestampNs(view.to)}`;
   }
 
@@ -254,7 +254,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     const ctx = sizeCanvas(axis, width, AXIS_H);
     if (!ctx) return;
     ctx.clearRect(0, 0, width, AXIS_H);
-    if (!view || !bounds) return;
+    if (!view || !bounds || !loaded || loaded.lanes.length === 0) return;
     const style = getComputedStyle(root);
     const dim = style.getPropertyValue('--fg-dim').trim() || '#8b919c';
     const line = style.getPropertyValue('--line').trim() || '#30343b';

@@ -31,6 +31,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   const service = await EngineService.open(req.workspace, {
     host: 'server',
     lockDown: true,
+    defaultCatalogues: req.options.catalogues ?? [],
     // A browser session may only write exports beside its workspace.
     allowExport: (p) => {
       const dir = path.dirname(path.resolve(req.workspace));

@@ -12,6 +12,12 @@ describe('subsystemOf', () => {
     expect(subsystemOf('multifd_send', null)).toBe('multifd');
     expect(subsystemOf('runstate', null)).toBe('runstate');
   });
+  it('ignores relative and glob parts of source hints (as found in QEMU 7.2 trace-events-all)', () => {
+    expect(subsystemOf('bdrv_open_common', '../block.c')).toBe('block');
+    expect(subsystemOf('xen_domid_restrict', '../../include/hw/xen/xen_common.h')).toBe('include/hw/xen');
+    expect(subsystemOf('user_setup_frame', '*/signal.c')).toBe('signal');
+    expect(subsystemOf('x_y', '..')).toBe('x');
+  });
 });
 
 describe('globToLike', () => {
