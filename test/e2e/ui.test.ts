@@ -146,6 +146,22 @@ maybe('workbench UI over qtw serve (QEMU 7.2 a-precopy)', () => {
     await shot(page, '05-ten-million-rows');
   });
 
+  it('draws the timeline of both sides and filters lanes by event name', async () => {
+    await page.getByRole('tab', { name: /timeline/i }).click();
+    const chips = page.locator('.tl-legend .tl-chip');
+    await chips.first().waitFor({ timeout: 20_000 });
+    const names = await chips.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+    expect(names.length).toBeGreaterThan(3);
+    await shot(page, '05-timeline');
+    await page.fill('.tl-filter', 'migrate_set_state');
+    await page.waitForFunction(() => {
+      const n = Array.from(document.querySelectorAll('.tl-legend .tl-chip')).map((e) => e.getAttribute('data-name'));
+      return n.length === 1 && n[0] === 'migrate_set_state';
+    }, undefined, { timeout: 20_000 });
+    await shot(page, '05-timeline-filtered');
+    await page.getByRole('tab', { name: /grid/i }).click();
+  });
+
   it('cancels a slow query within a few seconds', async () => {
     await setSql(page, 'SELECT sum(a.range * b.range) FROM range(300000) a, range(300000) b');
     await page.click('[data-testid="run-query"]');
