@@ -31,6 +31,12 @@ export type OnLine = (
   more: boolean,
 ) => void;
 
+/**
+ * Receives one line of an all-ASCII run: the line is s[start, end), and also bytes[byteStart,
+ * byteStart + end - start), for callers that would rather read bytes than a sliced string.
+ */
+export type OnAsciiLine = (s: string, start: number, end: number, bytes: Buffer, byteStart: number, lineNo: number, offset: number) => void;
+
 export interface LineSplitterOptions {
   /** Longest line kept whole, in bytes; longer lines come in pieces. Default 16 MiB. */
   readonly maxLineBytes?: number;
@@ -79,7 +85,8 @@ export class LineSplitter {
     return this.nextLineNo - 1;
   }
 
-  push(chunk: Uint8Array, onLine: OnLine): void {
+  /** `onAscii`, when given, receives the lines of all-ASCII runs instead of `onLine`. */
+  push(chunk: Uint8Array, onLine: OnLine, onAscii?: OnAsciiLine): void {
     const buf = asBuffer(chunk);
     const n = buf.length;
     if (n === 0) return;
@@ -101,7 +108,7 @@ export class LineSplitter {
     if (lastNl >= pos) {
       // Complete lines occupy [pos, lastNl]; the final '\n' is left out of the decoded range.
       if (lastNl === pos || isAscii(buf.subarray(pos, lastNl))) {
-        this.emitAsciiRange(buf, pos, lastNl, base, onLine);
+        this.emitAsciiRange(buf, pos, lastNl, base, onLine, onAscii);
       } else {
         this.emitUtf8Range(buf, pos, lastNl, base, onLine);
       }
@@ -122,7 +129,7 @@ export class LineSplitter {
     this.emitBytes(line, 0, line.length, lineNo, this.carryStart, onLine);
   }
 
-  private emitAsciiRange(buf: Buffer, start: number, end: number, base: number, onLine: OnLine): void {
+  private emitAsciiRange(buf: Buffer, start: number, end: number, base: number, onLine: OnLine, onAscii: OnAsciiLine | undefined): void {
     const s = buf.toString('latin1', start, end);
     const len = s.length;
     const keepCr = this.keepCr;
@@ -135,6 +142,8 @@ export class LineSplitter {
       if (!keepCr && e > i && s.charCodeAt(e - 1) === CR) e--;
       if (e - i > max) {
         this.emitBytes(buf, start + i, start + e, this.nextLineNo++, base + start + i, onLine);
+      } else if (onAscii !== undefined) {
+        onAscii(s, i, e, buf, start + i, this.nextLineNo++, base + start + i);
       } else {
         onLine(s.slice(i, e), this.nextLineNo++, base + start + i, false, false);
       }

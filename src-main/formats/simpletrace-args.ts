@@ -3,6 +3,7 @@
 // Each event is compiled once into a plan (an array of small integer codes) so the per-record
 // loop is a switch over bytes, never a lookup by name or C type.
 import type { ArgSpec, ArgValue, EventSpec } from '../catalogue/types.ts';
+import type { EventRows, RecordSink } from './types.ts';
 
 export const K_STRING = 0;
 export const K_U8 = 1;
@@ -27,6 +28,9 @@ export interface DecodePlan {
   readonly fixedSize: number;
   /** Why the record cannot be typed (only when spec is null). */
   readonly reason: string;
+  /** Direct rows for this event in `rowsSink` (null: use records), resolved on first use. */
+  rows: EventRows | null;
+  rowsSink: RecordSink | null;
 }
 
 // Only plain char has host-dependent signedness; `signed char` is an ordinary int8.
@@ -56,11 +60,11 @@ export function planFor(spec: EventSpec): DecodePlan {
     codes[i] = argCode(spec.args[i]);
     if (codes[i] === K_STRING) hasString = true;
   }
-  return { spec, name: spec.name, codes, fixedSize: hasString ? -1 : codes.length * 8, reason: '' };
+  return { spec, name: spec.name, codes, fixedSize: hasString ? -1 : codes.length * 8, reason: '', rows: null, rowsSink: null };
 }
 
 export function untypedPlan(name: string | null, reason: string): DecodePlan {
-  return { spec: null, name, codes: new Uint8Array(0), fixedSize: -1, reason };
+  return { spec: null, name, codes: new Uint8Array(0), fixedSize: -1, reason, rows: null, rowsSink: null };
 }
 
 /** Node's Buffer has this fast path at run time; @types/node does not declare it. */
@@ -147,6 +151,62 @@ export class PayloadDecoder {
     return out;
   }
 
+  /**
+   * Like `decode`, but writes the values into `rows` (the row is left uncommitted). Returns false,
+   * with `failure` set, when the payload does not fit; the caller then abandons the row.
+   */
+  decodeInto(plan: DecodePlan, rows: EventRows, dv: DataView, bytes: Uint8Array, buf: Buffer, start: number, end: number): boolean {
+    const codes = plan.codes;
+    const n = codes.length;
+    if (plan.fixedSize >= 0 && plan.fixedSize !== end - start) {
+      this.failure = `signature mismatch: payload is ${end - start} bytes, the catalogue's ${n} non-string argument(s) take ${plan.fixedSize}`;
+      return false;
+    }
+    const le = this.le;
+    const loAt = this.loAt;
+    const hiAt = this.hiAt;
+    let p = start;
+    for (let i = 0; i < n; i++) {
+      const code = codes[i];
+      if (code === K_STRING) {
+        if (p + 4 > end) {
+          this.overrun(plan, i, end - start);
+          return false;
+        }
+        const len = dv.getUint32(p, le);
+        p += 4;
+        if (len > end - p) {
+          this.overrun(plan, i, end - start);
+          return false;
+        }
+        rows.setString(i, len === 0 ? '' : decodeString(bytes, buf, p, p + len));
+        p += len;
+        continue;
+      }
+      if (p + 8 > end) {
+        this.overrun(plan, i, end - start);
+        return false;
+      }
+      const lo = dv.getUint32(p + loAt, le);
+      const hi = dv.getUint32(p + hiAt, le);
+      if (code === K_U64 || code === K_POINTER || code === K_I64) rows.setWords(i, lo, hi);
+      else {
+        const v = smallNumber(code, hi, lo);
+        if (v !== v) {
+          this.unfit(plan, i, hi, lo);
+          return false;
+        }
+        rows.setSmall(i, v);
+      }
+      p += 8;
+    }
+    if (p !== end) {
+      this.failure = `signature mismatch: the catalogue's arguments take ${p - start} of the payload's ${end - start} bytes`;
+      return false;
+    }
+    return true;
+  }
+
   private overrun(plan: DecodePlan, i: number, size: number): null {
     const a = plan.spec?.args[i];
     this.failure = `signature mismatch: argument ${i + 1}${a ? ` ${a.name} (${a.ctype})` : ''} runs past the ${size}-byte payload`;
@@ -162,30 +222,37 @@ export class PayloadDecoder {
 
 /** Value of a ≤32-bit integer, bool or char from the u64's halves; undefined if it does not fit. */
 function smallValue(code: number, hi: number, lo: number): number | boolean | undefined {
+  const v = smallNumber(code, hi, lo);
+  if (v !== v) return undefined;
+  return code === K_BOOL ? v === 1 : v;
+}
+
+/** Like smallValue with bool as 0/1, and NaN (not a union) for a value that does not fit. */
+function smallNumber(code: number, hi: number, lo: number): number {
   switch (code) {
     case K_U32:
-      return hi === 0 ? lo : undefined;
+      return hi === 0 ? lo : NaN;
     case K_I32: {
       const s = lo | 0;
-      return hi === (s < 0 ? 0xffffffff : 0) ? s : undefined;
+      return hi === (s < 0 ? 0xffffffff : 0) ? s : NaN;
     }
     case K_BOOL:
-      return hi === 0 && lo <= 1 ? lo === 1 : undefined;
+      return hi === 0 && lo <= 1 ? lo : NaN;
     case K_U8:
-      return hi === 0 && lo <= 0xff ? lo : undefined;
+      return hi === 0 && lo <= 0xff ? lo : NaN;
     case K_U16:
-      return hi === 0 && lo <= 0xffff ? lo : undefined;
+      return hi === 0 && lo <= 0xffff ? lo : NaN;
     case K_I8: {
       const s = lo | 0;
-      return hi === (s < 0 ? 0xffffffff : 0) && s >= -0x80 && s < 0x80 ? s : undefined;
+      return hi === (s < 0 ? 0xffffffff : 0) && s >= -0x80 && s < 0x80 ? s : NaN;
     }
     case K_I16: {
       const s = lo | 0;
-      return hi === (s < 0 ? 0xffffffff : 0) && s >= -0x8000 && s < 0x8000 ? s : undefined;
+      return hi === (s < 0 ? 0xffffffff : 0) && s >= -0x8000 && s < 0x8000 ? s : NaN;
     }
     case K_CHAR:
-      return (hi === 0 && lo <= 0xff) || (hi === 0xffffffff && lo >= 0xffffff80) ? lo & 0xff : undefined;
+      return (hi === 0 && lo <= 0xff) || (hi === 0xffffffff && lo >= 0xffffff80) ? lo & 0xff : NaN;
     default:
-      return undefined;
+      return NaN;
   }
 }

@@ -3,7 +3,7 @@
 // buffer (only the partial tail is copied), everything else is parsed in place, so memory stays
 // bounded by the largest record whatever the file size.
 import type { Catalogue, EventSpec } from '../catalogue/types.ts';
-import { TraceFormatError } from './types.ts';
+import { isColumnarSink, TraceFormatError } from './types.ts';
 import type { RecordSink } from './types.ts';
 import { hexU64, PayloadDecoder, planFor, untypedPlan } from './simpletrace-args.ts';
 import type { DecodePlan } from './simpletrace-args.ts';
@@ -270,13 +270,13 @@ export class SimpletraceDecoder {
     const le = this.le;
     const idLo = dv.getUint32(hdr + (le ? 0 : 4), le);
     const idHi = dv.getUint32(hdr + (le ? 4 : 0), le);
-    const tsNs = dv.getBigUint64(hdr + 8, le);
     const rawPid = dv.getUint32(hdr + 20, le);
     // v2's field was reserved and always zero, so it tells nothing about the process.
     const pid = this.version === 2 && rawPid === 0 ? null : rawPid;
     const seq = this.seq++;
     const start = hdr + 24;
     if (idHi === DROPPED_HI && idLo === DROPPED_LO) {
+      const tsNs = dv.getBigUint64(hdr + 8, le);
       if (end - start === 8) {
         sink.dropped({ seq, offset, tsNs, pid, count: dv.getBigUint64(start, le) });
       } else {
@@ -287,15 +287,27 @@ export class SimpletraceDecoder {
     let plan = idHi === 0 && idLo < DENSE_IDS ? this.densePlans[idLo] : this.sparsePlans.get(idHi * 0x100000000 + idLo);
     if (plan === undefined) plan = this.resolve(idHi, idLo);
     if (plan.spec !== null) {
-      const args = this.args.decode(plan, dv, bytes, buf, start, end);
-      if (args !== null) {
-        sink.event({ seq, offset, line: null, tsNs, tid: null, pid, event: plan.spec, args });
-        return;
+      if (plan.rowsSink !== sink) {
+        plan.rowsSink = sink;
+        plan.rows = isColumnarSink(sink) ? sink.eventRows(plan.spec) : null;
       }
-      sink.unparsed({ seq, offset, line: null, tsNs, tid: null, pid, name: plan.name, reason: this.args.failure, raw: buf.toString('hex', start, end) });
+      const rows = plan.rows;
+      if (rows !== null) {
+        if (this.args.decodeInto(plan, rows, dv, bytes, buf, start, end)) {
+          rows.commit(seq, dv.getUint32(hdr + (le ? 8 : 12), le), dv.getUint32(hdr + (le ? 12 : 8), le), pid);
+          return;
+        }
+      } else {
+        const args = this.args.decode(plan, dv, bytes, buf, start, end);
+        if (args !== null) {
+          sink.event({ seq, offset, line: null, tsNs: dv.getBigUint64(hdr + 8, le), tid: null, pid, event: plan.spec, args });
+          return;
+        }
+      }
+      sink.unparsed({ seq, offset, line: null, tsNs: dv.getBigUint64(hdr + 8, le), tid: null, pid, name: plan.name, reason: this.args.failure, raw: buf.toString('hex', start, end) });
       return;
     }
-    sink.unparsed({ seq, offset, line: null, tsNs, tid: null, pid, name: plan.name, reason: plan.reason, raw: buf.toString('hex', start, end) });
+    sink.unparsed({ seq, offset, line: null, tsNs: dv.getBigUint64(hdr + 8, le), tid: null, pid, name: plan.name, reason: plan.reason, raw: buf.toString('hex', start, end) });
   }
 
   private resolve(idHi: number, idLo: number): DecodePlan {

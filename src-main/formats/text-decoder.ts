@@ -7,6 +7,7 @@ import { compileFormatCached } from '../catalogue/index.ts';
 import { mayContinue } from './dialects/index.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import type { PrefixStyle, RecordSink } from './types.ts';
+import { LogBytesParser } from './dialects/log-bytes.ts';
 
 /** Continuation lines kept for one event before the rest are treated as foreign. */
 const MAX_CONTINUATION_LINES = 4096;
@@ -51,12 +52,16 @@ export class TextTraceDecoder {
 
   /** Per event name: its spec and compiled format (one map lookup per line). */
   private readonly known = new Map<string, Known | null>();
+  /** The log dialect's byte-level prefix reader, and `known` by its name ids (null: unknown). */
+  private readonly logBytes: LogBytesParser | null;
+  private readonly knownById: (Known | null)[] = [];
 
   constructor(
     private readonly dialect: TextDialect,
     private readonly catalogue: Catalogue,
   ) {
     this.isKnown = (name) => this.lookup(name) !== undefined;
+    this.logBytes = dialect.format === 'log' ? new LogBytesParser() : null;
   }
 
   private lookup(name: string): Known | undefined {
@@ -69,20 +74,33 @@ export class TextTraceDecoder {
     return k ?? undefined;
   }
 
+  /**
+   * A line that is s[start, end) and the ASCII bytes[byteStart, …) (see OnAsciiLine). The log
+   * dialect's usual prefix is read from the bytes; every other line takes the string way.
+   */
+  asciiLine(s: string, start: number, end: number, bytes: Buffer, byteStart: number, lineNo: number, offset: number, sink: RecordSink): void {
+    const fast = this.logBytes;
+    if (fast !== null && fast.parse(bytes, byteStart, byteStart + (end - start))) {
+      const id = fast.nameId;
+      const name = fast.name(id);
+      let known = this.knownById[id];
+      if (known === undefined) {
+        known = this.lookup(name) ?? null;
+        this.knownById[id] = known;
+      }
+      const msg = s.slice(start + (fast.msgStart - byteStart), end);
+      const h: TextHeader = { tsNs: fast.tsNs, tid: fast.tid, pid: null, name, msg, prefixStyle: 'tid@sec.usec' };
+      this.begin(h, known ?? undefined, s.slice(start, end), lineNo, offset, sink);
+      return;
+    }
+    this.line(s.slice(start, end), lineNo, offset, sink);
+  }
+
   line(text: string, lineNo: number, offset: number, sink: RecordSink): void {
     const h = this.dialect.parse(text, this.isKnown);
     if (h === 'skip') return;
     if (h !== null) {
-      this.flush(sink);
-      this.pending = {
-        header: h,
-        known: this.lookup(h.name),
-        lines: [text],
-        chars: text.length,
-        lineNo,
-        offset,
-        more: NO_MORE,
-      };
+      this.begin(h, this.lookup(h.name), text, lineNo, offset, sink);
       return;
     }
     const p = this.pending;
@@ -102,6 +120,12 @@ export class TextTraceDecoder {
     }
     this.flush(sink);
     this.foreign(text, lineNo, offset, null, sink);
+  }
+
+  /** A record header line: the previous record is complete, this one may continue. */
+  private begin(h: TextHeader, known: Known | undefined, text: string, lineNo: number, offset: number, sink: RecordSink): void {
+    this.flush(sink);
+    this.pending = { header: h, known, lines: [text], chars: text.length, lineNo, offset, more: NO_MORE };
   }
 
   end(sink: RecordSink): void {

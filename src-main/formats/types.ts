@@ -60,6 +60,32 @@ export interface RecordSink {
   dropped(r: DroppedRecord): void;
 }
 
+/**
+ * Rows of one event written straight into column storage, for decoders whose values are already
+ * machine integers (simpletrace): no record object, argument array or BigInt per record, which
+ * is most of the cost of decoding tens of millions of records. Setters write the row being built;
+ * it becomes a record only at `commit`, so a decoder may abandon a row half written.
+ */
+export interface EventRows {
+  /** A 64-bit argument (integer or pointer) from its 32-bit halves: stored bit for bit. */
+  setWords(arg: number, lo: number, hi: number): void;
+  /** An argument of at most 32 bits: bool as 0/1, char as its byte. */
+  setSmall(arg: number, v: number): void;
+  setString(arg: number, v: string): void;
+  /** The row is complete: a record with this seq, timestamp (u64 halves) and pid. No tid. */
+  commit(seq: number, tsLo: number, tsHi: number, pid: number | null): void;
+}
+
+/** A sink that also takes rows directly (see EventRows). */
+export interface ColumnarSink extends RecordSink {
+  /** Direct rows for `event`, or null when its argument types need the record path. */
+  eventRows(event: EventSpec): EventRows | null;
+}
+
+export function isColumnarSink(s: RecordSink): s is ColumnarSink {
+  return typeof (s as Partial<ColumnarSink>).eventRows === 'function';
+}
+
 /** A one-line diagnostic with where it happened; never a stack trace. */
 export class TraceFormatError extends Error {
   constructor(

@@ -46,6 +46,8 @@ export function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decode
 class TextDecoderAdapter implements Decoder {
   private readonly lines = new LineSplitter();
   private readonly dec: TextTraceDecoder;
+  /** Log lines are read from their bytes when they can be (see TextTraceDecoder.asciiLine). */
+  private readonly bytesFirst: boolean;
   readonly format: TraceFormat;
   readonly clock: ClockKind;
   constructor(format: TextFormat, catalogue: Catalogue) {
@@ -53,9 +55,15 @@ class TextDecoderAdapter implements Decoder {
     this.dec = new TextTraceDecoder(dialect, catalogue);
     this.format = dialect.format;
     this.clock = dialect.clock;
+    this.bytesFirst = format === 'log';
   }
   push(chunk: Uint8Array, sink: RecordSink): void {
-    this.lines.push(chunk, (text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+    const dec = this.dec;
+    this.lines.push(
+      chunk,
+      (text, lineNo, offset) => dec.line(text, lineNo, offset, sink),
+      this.bytesFirst ? (s, start, end, bytes, byteStart, lineNo, offset) => dec.asciiLine(s, start, end, bytes, byteStart, lineNo, offset, sink) : undefined,
+    );
   }
   end(sink: RecordSink) {
     this.lines.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));

@@ -1,9 +1,8 @@
 // Decoding one trace into record batches: the part of ingest that can run on another thread.
 // The same class serves the worker and the in-thread fallback.
 import { createHash, type Hash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import type { Catalogue } from '../catalogue/types.ts';
-import { loadCatalogueFile, loadCatalogueFromTree } from '../catalogue/index.ts';
+import { loadCatalogueBySource } from '../catalogue/index.ts';
 import { makeDecoder, type Decoder, type Plan } from './decoders.ts';
 import type { CountsWire, DecodeDone } from './parse-protocol.ts';
 import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
@@ -11,17 +10,19 @@ import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
 export class ParseCore {
   private readonly decoder: Decoder;
   private readonly batcher: RecordBatcher;
-  /** The trace's sha256 is computed here, off the thread that appends to DuckDB. */
-  private readonly hash: Hash = createHash('sha256');
+  /** The trace's sha256, when this core computes it (a parse worker may leave it to its driver, see workerIsLighter). */
+  private readonly hash: Hash | null;
   private bytes = 0;
 
-  constructor(plan: Plan, file: string, catalogue: Catalogue, emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void) {
+  /** `hash`: compute the sha256 here; `packStrings`: see RecordBatcher. */
+  constructor(plan: Plan, file: string, catalogue: Catalogue, emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void, opts = { hash: true, packStrings: false }) {
     this.decoder = makeDecoder(plan, file, catalogue);
-    this.batcher = new RecordBatcher(emit);
+    this.batcher = new RecordBatcher(emit, opts.packStrings);
+    this.hash = opts.hash ? createHash('sha256') : null;
   }
 
   push(chunk: Uint8Array): CountsWire {
-    this.hash.update(chunk);
+    this.hash?.update(chunk);
     this.bytes += chunk.length;
     this.decoder.push(chunk, this.batcher);
     return this.counts();
@@ -38,7 +39,7 @@ export class ParseCore {
       format: this.decoder.format,
       clock: this.decoder.clock,
       prefixStyle: this.decoder.prefixStyle(),
-      sha256: this.hash.digest('hex'),
+      sha256: this.hash === null ? '' : this.hash.digest('hex'),
       bytes: this.bytes,
     };
   }
@@ -59,7 +60,7 @@ export class ParseCore {
 /** Rebuild a catalogue from where it was loaded (in the worker); null if it is not the same one. */
 export function reloadCatalogue(source: string, name: string, id: string): Catalogue | null {
   try {
-    const cat = statSync(source).isDirectory() ? loadCatalogueFromTree(source) : loadCatalogueFile(source, name);
+    const cat = loadCatalogueBySource(source, name);
     return cat.id === id ? cat : null;
   } catch {
     return null;

@@ -1,10 +1,12 @@
 // Drives the decoding of one trace: in a worker thread when one can be started (parsing on one
 // core, DuckDB appends on the other), else in this thread. Either way, batches reach `onBatch`
 // strictly in order, and at most a few chunks are in flight, so memory stays bounded.
+import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../catalogue/types.ts';
 import { ParseCore } from './parse-core.ts';
-import type { CountsWire, DecodeDone, FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
+import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
+import type { Plan } from './decoders.ts';
 import type { RecordBatch } from './record-batcher.ts';
 
 export interface ParsePipeline {
@@ -119,11 +121,15 @@ class WorkerPipeline implements ParsePipeline {
   private failure: Error | null = null;
   private waiters: (() => void)[] = [];
   private doneMsg: DecodeDone | null = null;
+  /** The sha256, when it is computed here rather than in the worker (see workerIsLighter). */
+  private readonly hash: Hash | null;
 
   constructor(
     private readonly worker: Worker,
     onBatch: BatchHandler,
+    plan: Plan,
   ) {
+    this.hash = workerIsLighter(plan) ? null : createHash('sha256');
     this.queue = new BatchQueue(onBatch, () => this.wake());
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
@@ -172,6 +178,7 @@ class WorkerPipeline implements ParsePipeline {
   }
 
   async push(chunk: Uint8Array): Promise<void> {
+    this.hash?.update(chunk);
     // A private copy: the source's buffer may be pooled, and transferring would detach it.
     const copy = new Uint8Array(chunk);
     const msg: ToWorker = { type: 'chunk', id: this.nextId++, data: copy.buffer };
@@ -184,7 +191,8 @@ class WorkerPipeline implements ParsePipeline {
     this.worker.postMessage(msg);
     await this.until(() => this.doneMsg !== null);
     await this.queue.drain();
-    const done = this.doneMsg as DecodeDone;
+    let done = this.doneMsg as DecodeDone;
+    if (this.hash !== null) done = { ...done, sha256: this.hash.digest('hex') };
     void this.worker.terminate();
     return done;
   }
@@ -231,7 +239,7 @@ export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue,
         worker.once('error', () => resolve(false));
         worker.once('exit', () => resolve(false));
       });
-      if (ok) return new WorkerPipeline(worker, onBatch);
+      if (ok) return new WorkerPipeline(worker, onBatch, init.plan);
       void worker.terminate();
       if (policy === 'always') throw new Error('the parse worker could not be started');
     } catch (e) {

@@ -29,7 +29,7 @@ export interface DecodeDone {
   readonly format: TraceFormat;
   readonly clock: ClockKind;
   readonly prefixStyle: PrefixStyle | null;
-  /** sha256 (hex) and length of the decompressed bytes decoded. */
+  /** sha256 (hex; '' when the driver hashes, see workerIsLighter) and length of the decompressed bytes decoded. */
   readonly sha256: string;
   readonly bytes: number;
 }
@@ -42,3 +42,12 @@ export type FromWorker =
   | { readonly type: 'pushed'; readonly id: number; readonly counts: CountsWire }
   | { readonly type: 'done'; readonly done: DecodeDone }
   | { readonly type: 'failed'; readonly message: string };
+
+/**
+ * Whether the parse worker is the less busy thread for this plan: then it also computes the
+ * sha256 and lays strings out for DuckDB, else the main thread does. Text decoding keeps the
+ * worker busier than DuckDB keeps the main thread; simpletrace decoding, the other way round.
+ */
+export function workerIsLighter(plan: Plan): boolean {
+  return plan.kind === 'simple';
+}

@@ -2,7 +2,7 @@
 // main thread appends the previous batches to DuckDB.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParseCore, reloadCatalogue } from './parse-core.ts';
-import type { FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
+import { workerIsLighter, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');
@@ -15,7 +15,10 @@ if (catalogue === null) {
 } else {
   let core: ParseCore | null = null;
   try {
-    core = new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch }, transfer));
+    core = new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch }, transfer), {
+      hash: workerIsLighter(init.plan),
+      packStrings: workerIsLighter(init.plan),
+    });
     post({ type: 'ready' });
   } catch (e) {
     post({ type: 'failed', message: (e as Error).message });

@@ -1,5 +1,6 @@
 // Column batches appended to DuckDB one data chunk at a time. Numeric columns reach the chunk's
-// vectors with one memcpy each; only strings cost a native call per value. This is what lets
+// vectors with one memcpy each, and so do short ASCII strings (laid out as DuckDB's inline
+// string_t, see packInline); only other strings cost a native call per value. This is what lets
 // ingest run at millions of rows per second where the per-value Appender and
 // DuckDBDataChunk.setColumns manage well under one.
 import duckdb from '@duckdb/node-bindings';
@@ -19,7 +20,7 @@ import {
   VARCHAR,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { CHUNK_ROWS, Column, SIDE_VALUES, type ColumnType } from './column.ts';
+import { CHUNK_ROWS, Column, INLINE_STRINGS, isInline, packInline, SIDE_VALUES, STRING_T_WORDS, type ColumnType } from './column.ts';
 
 const DUCK: Record<ColumnType, DuckDBType> = {
   BOOLEAN,
@@ -35,6 +36,9 @@ const DUCK: Record<ColumnType, DuckDBType> = {
   SIDE: ENUM([...SIDE_VALUES]),
 };
 
+/** Scratch string_t layout for columns that arrive unpacked. */
+const INLINE = new Uint32Array(CHUNK_ROWS * STRING_T_WORDS);
+
 /** Append `n` rows of `columns` (laid out as `chunk`'s types) to `appender`. */
 export function appendColumns(appender: DuckDBAppender, chunk: DuckDBDataChunk, columns: readonly Column[], n: number): void {
   const raw = chunk.chunk;
@@ -46,12 +50,22 @@ export function appendColumns(appender: DuckDBAppender, chunk: DuckDBDataChunk, 
       duckdb.copy_data_to_vector(vec, 0, col.data.buffer as ArrayBuffer, col.data.byteOffset, n * col.data.BYTES_PER_ELEMENT);
     } else {
       const s = col.strings as (string | null)[];
-      for (let i = 0; i < n; i++) {
-        const v = s[i];
-        if (v === null || v === undefined) continue;
-        // The plain call takes a C string, which would end at an embedded NUL.
-        if (v.includes('\0')) duckdb.vector_assign_string_element_len(vec, i, Buffer.from(v, 'utf8'));
-        else duckdb.vector_assign_string_element(vec, i, v);
+      let allInline = false;
+      if (col.packed !== null) {
+        duckdb.copy_data_to_vector(vec, 0, col.packed.buffer as ArrayBuffer, col.packed.byteOffset, n * STRING_T_WORDS * 4);
+        allInline = col.packedAll;
+      } else if (INLINE_STRINGS) {
+        allInline = packInline(s, n, INLINE);
+        duckdb.copy_data_to_vector(vec, 0, INLINE.buffer as ArrayBuffer, 0, n * STRING_T_WORDS * 4);
+      }
+      if (!allInline) {
+        for (let i = 0; i < n; i++) {
+          const v = s[i];
+          if (v === null || v === undefined || (INLINE_STRINGS && isInline(v))) continue;
+          // The plain call takes a C string, which would end at an embedded NUL.
+          if (v.includes('\0')) duckdb.vector_assign_string_element_len(vec, i, Buffer.from(v, 'utf8'));
+          else duckdb.vector_assign_string_element(vec, i, v);
+        }
       }
     }
     if (col.hasNull) {

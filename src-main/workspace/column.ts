@@ -1,6 +1,7 @@
 // Columns of up to one DuckDB data chunk (2048 rows) in DuckDB's own memory layout: numbers in
 // typed arrays, a validity bitmap, strings as JS strings. Plain JS (no DuckDB import), so that a
 // parse worker can fill them and hand the buffers over without copying.
+import os from 'node:os';
 import type { DuckType } from '../catalogue/types.ts';
 
 /** DuckDB's standard vector size: one data chunk. */
@@ -51,21 +52,82 @@ export function detach(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
+/**
+ * DuckDB's string_t is 16 bytes: a u32 length, then up to 12 bytes stored inline (zero-padded);
+ * longer strings point into the vector's heap. Short ASCII strings (names, states, RAMBlock ids:
+ * most of a trace's strings) can therefore be laid out in JS and reach a vector by one memcpy;
+ * only the others need a native call each. Words are written in native byte order, which is
+ * DuckDB's: `INLINE_STRINGS` is false on a big-endian host, where nothing is packed.
+ */
+export const STRING_T_WORDS = 4;
+const INLINE_MAX = 12;
+export const INLINE_STRINGS = os.endianness() === 'LE';
+
+export function isInline(v: string): boolean {
+  if (v.length > INLINE_MAX) return false;
+  for (let k = 0; k < v.length; k++) if (v.charCodeAt(k) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * Lays out rows [0, n) of `s` as string_t in `w` (4 words a row): inline strings in full, others
+ * and nulls as zeros. True when every non-null string was inline.
+ */
+export function packInline(s: readonly (string | null)[], n: number, w: Uint32Array): boolean {
+  let all = true;
+  for (let i = 0; i < n; i++) {
+    const o = i * STRING_T_WORDS;
+    const v = s[i];
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let len = 0;
+    if (v !== null && v !== undefined) {
+      if (isInline(v)) {
+        len = v.length;
+        for (let k = 0; k < len; k++) {
+          const byte = v.charCodeAt(k) << ((k & 3) * 8);
+          if (k < 4) a |= byte;
+          else if (k < 8) b |= byte;
+          else c |= byte;
+        }
+      } else all = false;
+    }
+    w[o] = len;
+    w[o + 1] = a;
+    w[o + 2] = b;
+    w[o + 3] = c;
+  }
+  return all;
+}
+
 /** One column of a batch. `set*` methods write row `i`; a null clears its validity bit. */
 export class Column {
-  static wrap(type: ColumnType, data: ArrayBuffer | null, validity: ArrayBuffer, hasNull: boolean, strings: (string | null)[] | null): Column {
+  /**
+   * `packed`: the rows as string_t (see packInline), laid out by the producer; then `strings`
+   * holds only the rows that are not inline, or is null when every row is.
+   */
+  static wrap(type: ColumnType, data: ArrayBuffer | null, validity: ArrayBuffer, hasNull: boolean, strings: (string | null)[] | null, packed: ArrayBuffer | null = null): Column {
     const c = new Column(type, data, validity, strings);
     c.hasNull = hasNull;
+    if (packed !== null) {
+      c.packed = new Uint32Array(packed);
+      c.packedAll = strings === null;
+    }
     return c;
   }
+
+  /** string_t layout of a VARCHAR column made by the producer, and whether it holds every row. */
+  packed: Uint32Array | null = null;
+  packedAll = false;
 
   readonly data: Numeric | null;
   readonly strings: (string | null)[] | null;
   /** Validity bitmap in DuckDB's layout: bit i of 64-bit word i>>6; 1 = valid. */
   readonly validity: Uint32Array;
   hasNull = false;
-  /** 32-bit view for writing 64-bit integers from JS numbers without making BigInts. */
-  private readonly words: Uint32Array | null;
+  /** 32-bit view of a 64-bit column, for writing its values without making BigInts. */
+  readonly words: Uint32Array | null;
 
   constructor(readonly type: ColumnType, data?: ArrayBuffer | null, validity?: ArrayBuffer, strings?: (string | null)[] | null) {
     this.data = viewOf(type, data ?? undefined);
@@ -85,9 +147,19 @@ export class Column {
   /** Row i as a JS value (for the rare conversions between column types). */
   get(i: number): number | bigint | boolean | string | null {
     if (!this.isValid(i)) return null;
-    if (this.strings !== null) return this.strings[i];
+    if (this.strings !== null) return this.strings[i] ?? this.unpack(i);
     if (this.type === 'BOOLEAN') return (this.data as Uint8Array)[i] !== 0;
     return (this.data as Int32Array)[i];
+  }
+
+  /** An inline string of `packed` back as text (for the rare re-typing of a column). */
+  private unpack(i: number): string | null {
+    const w = this.packed;
+    if (w === null) return null;
+    const o = i * STRING_T_WORDS;
+    let out = '';
+    for (let k = 0; k < w[o]; k++) out += String.fromCharCode((w[o + 1 + (k >> 2)] >>> ((k & 3) * 8)) & 0xff);
+    return out;
   }
 
   setNull(i: number): void {

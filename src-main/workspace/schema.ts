@@ -107,13 +107,20 @@ export function widenType(a: string, b: string): string {
 }
 
 const EMPTY_EVENTS = () => `SELECT NULL::INTEGER AS trace_id, NULL::${SIDE_SQL_TYPE} AS side, NULL::BIGINT AS seq, NULL::BIGINT AS ts_ns,
-  NULL::INTEGER AS tid, NULL::INTEGER AS pid, NULL::VARCHAR AS name WHERE false`;
+  NULL::INTEGER AS tid, NULL::INTEGER AS pid, NULL::VARCHAR AS name, NULL::BIGINT AS ts_aligned_ns WHERE false`;
+
+// Per-trace clock offsets as a list indexed by trace_id, computed once per query: unlike a join
+// with traces, an unused ts_aligned_ns column is pruned, so count(*) and GROUP BY name over
+// `events` cost what they did before alignment existed.
+const OFFSETS_BY_TRACE = `(SELECT list(t.clock_offset_ns ORDER BY g.i) FROM range(1, (SELECT coalesce(max(trace_id), 0) + 1 FROM traces)) g(i) LEFT JOIN traces t ON t.trace_id = g.i)`;
 
 /**
  * `events` is a view over every event table's fixed columns: one row per typed record of every
- * trace, without storing each record twice.
+ * trace, without storing each record twice, plus ts_aligned_ns.
  */
 export function eventsViewSql(tables: readonly string[]): string {
   const parts = tables.map((t) => `SELECT trace_id, side, seq, ts_ns, tid, pid, ${literal(t)} AS name FROM ${ident(t)}`);
-  return `CREATE OR REPLACE VIEW events AS ${parts.length ? parts.join('\nUNION ALL ') : EMPTY_EVENTS()}`;
+  if (!parts.length) return `CREATE OR REPLACE VIEW events AS ${EMPTY_EVENTS()}`;
+  // ts_aligned_ns: the record's time on its source's clock (traces.clock_offset_ns, analyses/clock-alignment.ts).
+  return `CREATE OR REPLACE VIEW events AS SELECT e.*, e.ts_ns + coalesce(${OFFSETS_BY_TRACE}[e.trace_id], 0) AS ts_aligned_ns FROM (${parts.join('\nUNION ALL ')}) e`;
 }

@@ -97,7 +97,7 @@ export class TraceWriter {
         continue;
       }
       const p = b.columns[src];
-      const col = Column.wrap(p.type, p.data, p.validity, p.hasNull, p.strings);
+      const col = Column.wrap(p.type, p.data, p.validity, p.hasNull, p.strings, p.packed);
       cols.push(p.type === want ? col : convertColumn(col, want, n));
     }
     appendColumns(t.appender, t.chunk, cols, n);

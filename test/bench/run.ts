@@ -87,6 +87,11 @@ async function main() {
   await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
   line(`SELECT name, count(*) FROM events GROUP BY name (${events} events)`, `${(performance.now() - t1).toFixed(0)} ms`);
   big.close();
+
+  // The UI figures run in their own process (browser automation, DOM-typed code).
+  const ui = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO, 'test/bench/ui-bench.ts')], { encoding: 'utf8' });
+  process.stdout.write(ui.stdout);
+  if (ui.status !== 0) line('UI figures', `failed: ${ui.stderr.trim().split('\n').pop()}`);
 }
 
 main().catch((e) => {
