@@ -1,0 +1,54 @@
+// Creates (or refreshes) the analysis views of a workspace. Views are rebuilt from their
+// templates after every ingest, because the set of event tables they may name changes.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ANALYSES, type AnalysisInfo } from './catalog.ts';
+import { renderTemplate, type TableColumns } from './template.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The sql/ folder in the source tree, or beside a bundled engine (dist/electron → ../../src-main). */
+function sqlDir(): string {
+  const candidates = [path.join(HERE, 'sql'), path.resolve(HERE, '../../src-main/analyses/sql'), path.resolve(HERE, '../../resources/analyses')];
+  return candidates.find((d) => existsSync(path.join(d, ANALYSES[0].sqlFile))) ?? candidates[0];
+}
+
+export function analysisTemplate(a: AnalysisInfo): string {
+  return readFileSync(path.join(sqlDir(), a.sqlFile), 'utf8');
+}
+
+/** Event tables and their columns, as the templates see them. */
+export async function readEventTables(conn: DuckDBConnection): Promise<TableColumns> {
+  const r = await conn.runAndReadAll(
+    `SELECT c.table_name, c.column_name FROM duckdb_columns() c
+     JOIN qtw_event_tables t ON t.name = c.table_name
+     WHERE c.schema_name = 'main' AND c.database_name = current_database()`,
+  );
+  const out = new Map<string, Set<string>>();
+  for (const [table, column] of r.getRowsJS()) {
+    const key = String(table).toLowerCase();
+    let cols = out.get(key);
+    if (!cols) out.set(key, (cols = new Set()));
+    cols.add(String(column).toLowerCase());
+  }
+  return out;
+}
+
+/** Each analysis's SQL for this workspace: runnable as is, comments kept. */
+export async function renderAnalyses(conn: DuckDBConnection): Promise<{ info: AnalysisInfo; sql: string }[]> {
+  const tables = await readEventTables(conn);
+  return ANALYSES.map((info) => ({ info, sql: renderTemplate(analysisTemplate(info), tables, info.sqlFile) }));
+}
+
+/** Create or replace every analysis view (and macro) in the workspace. */
+export async function installAnalyses(conn: DuckDBConnection): Promise<void> {
+  for (const { info, sql } of await renderAnalyses(conn)) {
+    try {
+      await conn.run(sql);
+    } catch (e) {
+      throw new Error(`analysis ${info.name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
