@@ -241,6 +241,37 @@ export interface WorkspaceInfo {
 
 export type ExportFormat = 'csv' | 'parquet' | 'json';
 
+/**
+ * A trace's clock offset relative to its source trace: ts_aligned_ns = ts_ns + offsetNs.
+ * Estimated from migration protocol landmarks: src → dst messages prove offset ≥ lowerNs,
+ * dst → src messages prove offset ≤ upperNs. `method`: 'bounds' (both; offset is the midpoint,
+ * uncertainty the half-width), 'lower-bound' / 'upper-bound' (one direction only: offset is
+ * the bound, uncertainty the spread of the tightest landmarks, not a guarantee),
+ * 'inconsistent' (bounds cross), 'none' (no landmarks: offset null, treated as 0).
+ */
+export interface ClockAlignmentEntry {
+  readonly srcTraceId: number | null;
+  readonly dstTraceId: number;
+  /** Effective offset (the override if set, else the estimate); decimal ns. */
+  readonly offsetNs: string | null;
+  /** Of the estimate; null when overridden or not estimated. */
+  readonly uncertaintyNs: string | null;
+  readonly estimateNs: string | null;
+  readonly lowerNs: string | null;
+  readonly upperNs: string | null;
+  readonly pairs: number;
+  readonly method: string;
+  readonly overridden: boolean;
+}
+
+/** One analysis of the library (src-main/analyses/sql): `sql` creates its view(s) in this workspace. */
+export interface AnalysisEntry {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly sql: string;
+}
+
 /** Request params and results of every engine method. */
 export interface EngineMethods {
   workspaceInfo: { params: Record<string, never>; result: WorkspaceInfo };
@@ -261,6 +292,12 @@ export interface EngineMethods {
   openInputs: { params: { paths: string[]; options: OpenInputsOptions }; result: JobStarted };
   cancelJob: { params: { jobId: number }; result: { cancelled: boolean } };
   exportResult: { params: { handle: number; format: ExportFormat; path: string }; result: { path: string; rows: number } };
+  /** Per destination trace (and any overridden trace): its clock offset to the source. */
+  clockAlignment: { params: Record<string, never>; result: ClockAlignmentEntry[] };
+  /** Pin a trace's offset (decimal ns); null returns it to the estimate. Emits tracesChanged. */
+  setClockOffset: { params: { traceId: number; offsetNs: string | null }; result: ClockAlignmentEntry[] };
+  /** The analysis library: each view's name, title, description and its SQL for this workspace. */
+  listAnalyses: { params: Record<string, never>; result: AnalysisEntry[] };
 }
 
 export type EngineMethod = keyof EngineMethods;

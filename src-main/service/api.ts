@@ -24,6 +24,8 @@ import type {
   TimelineRequest,
 } from '../contract.ts';
 import { QueryRunner } from '../workspace/query.ts';
+import { parseOffsetNs, readClockAlignment, setClockOffset, toAlignmentEntries } from '../analyses/clock-alignment.ts';
+import { renderAnalyses } from '../analyses/install.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
 import { chartData } from './chart-data.ts';
 import { suggestChartFor } from './chart-suggest.ts';
@@ -209,6 +211,23 @@ export class EngineService {
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
       exportResult: (p) => this.exportResult(p.handle, p.format, p.path),
+      listAnalyses: () =>
+        this.meta(async (c) =>
+          (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql })),
+        ),
+      clockAlignment: () => this.meta(async (c) => toAlignmentEntries(await readClockAlignment(c))),
+      setClockOffset: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; clock offsets cannot be changed');
+        let offset: bigint | null = null;
+        try {
+          offset = p.offsetNs === null ? null : parseOffsetNs(p.offsetNs);
+        } catch (e) {
+          throw new ServiceError((e as Error).message);
+        }
+        const rows = await this.meta((c) => setClockOffset(c, p.traceId, offset));
+        this.emit({ type: 'tracesChanged' });
+        return toAlignmentEntries(rows);
+      },
     };
   }
 

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts';
 import { resolveCatalogues } from '../catalogue/index.ts';
+import { estimateClockOffsets } from '../analyses/clock-alignment.ts';
+import { installAnalyses } from '../analyses/install.ts';
 import { ingest, type IngestProgress } from '../ingest/ingest.ts';
 import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
@@ -17,7 +19,9 @@ export class Engine {
   }
 
   static async open(workspacePath: string, opts: WorkspaceOptions = {}): Promise<Engine> {
-    return new Engine(await Workspace.open(workspacePath, opts));
+    const engine = new Engine(await Workspace.open(workspacePath, opts));
+    if (!opts.readOnly) await engine.refreshAnalyses();
+    return engine;
   }
 
   close(): void {
@@ -50,9 +54,29 @@ export class Engine {
       onProgress: hooks.onProgress,
       onMessage: hooks.onMessage,
     });
+    if (r.traces.length > 0) await this.alignClocks(hooks.onMessage);
+    if (r.traces.length > 0) await this.refreshAnalyses(hooks.onMessage);
     const traces = await this.listTraces();
     const ids = new Set(r.traces.map((t) => t.traceId));
     return { traces: traces.filter((t) => ids.has(t.traceId)), skipped: r.skipped, errors: r.errors, cancelled: r.cancelled };
+  }
+
+  /** Re-estimate source/destination clock offsets; a failure only costs the alignment. */
+  private async alignClocks(onMessage?: (line: string) => void): Promise<void> {
+    try {
+      await estimateClockOffsets(this.ws.conn);
+    } catch (e) {
+      onMessage?.(`clock alignment failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Recreate the analysis views for the event tables now present; a failure only costs the views. */
+  private async refreshAnalyses(onMessage?: (line: string) => void): Promise<void> {
+    try {
+      await installAnalyses(this.ws.conn);
+    } catch (e) {
+      onMessage?.(`analysis views not refreshed: ${(e as Error).message}`);
+    }
   }
 
   async listTraces(): Promise<TraceInfo[]> {

@@ -164,6 +164,12 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
     format: oneOf(['csv', 'parquet', 'json']),
     path,
   }),
+  clockAlignment: empty,
+  listAnalyses: empty,
+  setClockOffset: object<{ traceId: number; offsetNs: string | null }>({
+    traceId: int(0, 2 ** 31 - 1),
+    offsetNs: nullable(nsString),
+  }),
 };
 
 const METHODS = Object.keys(PARAMS) as EngineMethod[];

@@ -8,11 +8,14 @@ import { Engine } from '../../service/engine.ts';
 import { describeCatalogue, diffCatalogueFiles } from '../../service/catalogues.ts';
 import { createResultWriter, type OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
+import { estimateClockOffsets, parseOffsetNs, setClockOffset, toAlignmentEntries } from '../../analyses/clock-alignment.ts';
+import { formatAlignment } from '../../analyses/alignment/format.ts';
 
 const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]
+  qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
   qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--no-open]
   qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
 `;
@@ -128,6 +131,38 @@ async function cmdCatalogue(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function cmdAlign(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { set: { type: 'string' }, reset: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('align needs one WORKSPACE.duckdb');
+  if (values.set !== undefined && values.reset !== undefined) throw new UsageError('align takes --set or --reset, not both');
+  let pin: { traceId: number; offset: bigint | null } | null = null;
+  if (values.set !== undefined) {
+    const m = /^(\d+)=(-?\d+)$/.exec(values.set);
+    if (!m) throw new UsageError(`--set ${values.set}: expected TRACE_ID=OFFSET_NS`);
+    pin = { traceId: Number(m[1]), offset: parseOffsetNs(m[2]) };
+  } else if (values.reset !== undefined) {
+    if (!/^\d+$/.test(values.reset)) throw new UsageError(`--reset ${values.reset}: expected a TRACE_ID`);
+    pin = { traceId: Number(values.reset), offset: null };
+  }
+  const wsPath = positionals[0];
+  if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
+  const engine = await Engine.open(wsPath);
+  try {
+    let rows = await estimateClockOffsets(engine.ws.conn);
+    if (pin) rows = await setClockOffset(engine.ws.conn, pin.traceId, pin.offset);
+    const entries = toAlignmentEntries(rows);
+    if (values.json) out(JSON.stringify(entries, null, 1) + '\n');
+    else out(formatAlignment(entries).map((l) => l + '\n').join(''));
+    return 0;
+  } finally {
+    engine.close();
+  }
+}
+
 /** The bundled real sample: a QEMU 7.2 precopy migration, source and destination. */
 function bundledSample(): { inputs: string[]; catalogue: string } {
   const res = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/samples/qemu-7.2.22-precopy');
@@ -233,6 +268,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdQuery(rest);
       case 'catalogue':
         return await cmdCatalogue(rest);
+      case 'align':
+        return await cmdAlign(rest);
       case 'serve':
         return await cmdServe(rest);
       case 'start':

@@ -21,6 +21,9 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   openInputs: { paths: ['/tmp/a.log'], options: { catalogues: ['/tmp/trace-events-all'], src: ['/tmp/s.log'] } },
   cancelJob: { jobId: 1 },
   exportResult: { handle: 2, format: 'parquet', path: '/tmp/out.parquet' },
+  clockAlignment: {},
+  setClockOffset: { traceId: 2, offsetNs: '-3700000000' },
+  listAnalyses: {},
 };
 
 function req(method: string, params: unknown, id: unknown = 7): unknown {

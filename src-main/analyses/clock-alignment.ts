@@ -1,0 +1,145 @@
+// Source/destination clock alignment: estimate each destination trace's clock offset from the
+// migration protocol's landmarks, store it in traces.clock_offset_ns (ts_aligned_ns = ts_ns +
+// clock_offset_ns puts a record on its source's clock) and let the user override it.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ClockAlignmentEntry } from '../contract.ts';
+import { combineBounds, type LandmarkBounds, type OffsetEstimate } from './alignment/estimate.ts';
+import { LANDMARKS, landmarkBoundsSql, type Landmark } from './alignment/landmarks.ts';
+import { applyOffsets, ensureAlignmentTable, readAlignmentRows, storeEstimate, storeOverride, type AlignmentRow } from './alignment/store.ts';
+
+export type { AlignmentRow } from './alignment/store.ts';
+export type { OffsetEstimate } from './alignment/estimate.ts';
+
+interface TraceRow {
+  readonly traceId: number;
+  readonly side: string | null;
+  readonly clock: string | null;
+}
+
+async function readSides(conn: DuckDBConnection): Promise<TraceRow[]> {
+  const r = await conn.runAndReadAll(`SELECT trace_id, side, clock FROM traces WHERE error IS NULL ORDER BY trace_id`);
+  return r.getRows().map((x) => ({ traceId: Number(x[0]), side: x[1] === null ? null : String(x[1]), clock: x[2] === null ? null : String(x[2]) }));
+}
+
+/** Landmarks whose events (with the columns they key on) exist in this workspace. */
+async function availableLandmarks(conn: DuckDBConnection): Promise<Landmark[]> {
+  const r = await conn.runAndReadAll(`SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'`);
+  const cols = new Map<string, Set<string>>();
+  for (const [t, c] of r.getRows()) {
+    const set = cols.get(String(t)) ?? new Set<string>();
+    set.add(String(c));
+    cols.set(String(t), set);
+  }
+  const has = (needs: Readonly<Record<string, readonly string[]>>) =>
+    Object.entries(needs).every(([t, cs]) => cols.has(t) && cs.every((c) => cols.get(t)?.has(c)));
+  return LANDMARKS.filter((l) => has(l.sender.needs) && has(l.receiver.needs));
+}
+
+async function boundsFor(conn: DuckDBConnection, landmarks: readonly Landmark[], src: number, dst: number): Promise<LandmarkBounds[]> {
+  const out: LandmarkBounds[] = [];
+  for (const l of landmarks) {
+    const r = await conn.runAndReadAll(landmarkBoundsSql(l, src, dst));
+    const [pairs, best, top, coarse] = r.getRows()[0];
+    const list = (top as { items?: unknown[] } | null)?.items ?? [];
+    out.push({
+      kind: l.kind,
+      direction: l.direction,
+      pairs: Number(pairs),
+      best: best === null ? null : BigInt(best as bigint),
+      top: list.filter((v) => v !== null).map((v) => BigInt(v as bigint)),
+      coarse: coarse === true,
+    });
+  }
+  return out;
+}
+
+function compareRanks(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/** The estimate between two given traces (src, dst), without storing anything. */
+export async function estimatePair(conn: DuckDBConnection, srcTrace: number, dstTrace: number): Promise<OffsetEstimate> {
+  return combineBounds(await boundsFor(conn, await availableLandmarks(conn), srcTrace, dstTrace));
+}
+
+/** Prefer a pair with landmarks, then the same clock kind, then more landmark pairs. */
+function rank(c: { est: OffsetEstimate; sameClock: boolean }): number[] {
+  return [c.est.pairs > 0 ? 1 : 0, c.sameClock ? 1 : 0, c.est.pairs];
+}
+
+/**
+ * Estimate and store the offset of every destination trace. Each is paired with the source
+ * trace it shares most landmarks with, preferring one with the same clock kind: the same
+ * migration traced by both backends gives equally good landmarks across clocks, but a log
+ * destination is expected beside a log source, and its offset then reads as a clock error
+ * rather than as wall-minus-monotonic.
+ */
+export async function estimateClockOffsets(conn: DuckDBConnection): Promise<AlignmentRow[]> {
+  await ensureAlignmentTable(conn);
+  const traces = await readSides(conn);
+  const srcs = traces.filter((t) => t.side === 'src');
+  const dsts = traces.filter((t) => t.side === 'dst');
+  const landmarks = dsts.length && srcs.length ? await availableLandmarks(conn) : [];
+  const results: { dst: number; src: number | null; est: OffsetEstimate }[] = [];
+  for (const d of dsts) {
+    let chosen: { src: number; est: OffsetEstimate; sameClock: boolean } | null = null;
+    for (const s of srcs) {
+      const candidate = { src: s.traceId, est: combineBounds(await boundsFor(conn, landmarks, s.traceId, d.traceId)), sameClock: s.clock === d.clock };
+      if (chosen === null || compareRanks(rank(candidate), rank(chosen)) > 0) chosen = candidate;
+    }
+    const est = chosen?.est ?? combineBounds([]);
+    results.push({ dst: d.traceId, src: est.method === 'none' ? null : (chosen?.src ?? null), est });
+  }
+  // All estimates land together: a reader never sees half of them applied.
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    for (const r of results) await storeEstimate(conn, r.dst, r.src, r.est);
+    await applyOffsets(conn);
+    await conn.run('COMMIT');
+  } catch (e) {
+    await conn.run('ROLLBACK');
+    throw e;
+  }
+  return readAlignmentRows(conn);
+}
+
+export async function readClockAlignment(conn: DuckDBConnection): Promise<AlignmentRow[]> {
+  return readAlignmentRows(conn);
+}
+
+/** Pin a trace's offset (null: back to the estimate). Later estimates keep the pin. */
+export async function setClockOffset(conn: DuckDBConnection, traceId: number, offsetNs: bigint | null): Promise<AlignmentRow[]> {
+  await ensureAlignmentTable(conn);
+  const r = await conn.runAndReadAll(`SELECT 1 FROM traces WHERE trace_id = ${Math.trunc(traceId)}`);
+  if (r.currentRowCount === 0) throw new Error(`no trace ${traceId} in this workspace`);
+  await storeOverride(conn, traceId, offsetNs);
+  await applyOffsets(conn);
+  return readAlignmentRows(conn);
+}
+
+const str = (v: bigint | null): string | null => (v === null ? null : v.toString());
+
+/** Rows as they cross a process boundary (ns as decimal strings). */
+export function toAlignmentEntries(rows: readonly AlignmentRow[]): ClockAlignmentEntry[] {
+  return rows.map((r) => ({
+    srcTraceId: r.srcTraceId,
+    dstTraceId: r.traceId,
+    offsetNs: str(r.offsetNs),
+    uncertaintyNs: r.overrideNs !== null ? null : str(r.uncertaintyNs),
+    estimateNs: str(r.estimateNs),
+    lowerNs: str(r.lowerNs),
+    upperNs: str(r.upperNs),
+    pairs: r.pairs,
+    method: r.method,
+    overridden: r.overrideNs !== null,
+  }));
+}
+
+/** A decimal ns string as BigInt, or why not. */
+export function parseOffsetNs(s: string): bigint {
+  if (!/^-?\d{1,19}$/.test(s)) throw new Error(`not a nanosecond offset: ${s}`);
+  const v = BigInt(s);
+  if (v > 2n ** 63n - 1n || v < -(2n ** 63n) + 1n) throw new Error(`offset out of range: ${s}`);
+  return v;
+}
