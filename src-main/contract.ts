@@ -292,6 +292,11 @@ export interface EngineMethods {
   openInputs: { params: { paths: string[]; options: OpenInputsOptions }; result: JobStarted };
   cancelJob: { params: { jobId: number }; result: { cancelled: boolean } };
   exportResult: { params: { handle: number; format: ExportFormat; path: string }; result: { path: string; rows: number } };
+  /** The workspace's report (empty when none was saved yet). */
+  getReport: { params: Record<string, never>; result: ReportModel };
+  saveReport: { params: { report: ReportModel }; result: Record<string, never> };
+  /** path null = the engine's export folder (downloadable under `qtw serve`). */
+  exportReport: { params: { format: ReportFormat; redact: boolean; path: string | null }; result: ReportExportResult };
   /** Per destination trace (and any overridden trace): its clock offset to the source. */
   clockAlignment: { params: Record<string, never>; result: ClockAlignmentEntry[] };
   /** Pin a trace's offset (decimal ns); null returns it to the estimate. Emits tracesChanged. */
@@ -352,4 +357,36 @@ export interface HostBridge {
  */
 export interface EnginePortMessage {
   readonly type: 'qtw-engine-port';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reports (issue 5): a list of items saved in the workspace, exported for bug trackers.
+
+export type ReportItem =
+  | { readonly kind: 'note'; readonly id: string; readonly markdown: string }
+  | {
+      readonly kind: 'query';
+      readonly id: string;
+      readonly title: string;
+      readonly sql: string;
+      /** What to show: the table (top rows), the chart as shown, or both. */
+      readonly show: 'table' | 'chart' | 'both';
+      readonly chart: ChartSpec | null;
+      /** Rows of the table kept in the report (the data exports keep every row). */
+      readonly maxRows: number;
+    }
+  | { readonly kind: 'analysis'; readonly id: string; readonly name: string; readonly title: string };
+
+export interface ReportModel {
+  readonly title: string;
+  readonly items: readonly ReportItem[];
+}
+
+export type ReportFormat = 'markdown' | 'html' | 'text' | 'zip';
+
+export interface ReportExportResult {
+  /** Absolute path of the written file (a .md/.html/.txt, or the .zip). */
+  readonly path: string;
+  /** File name, for `GET /download?name=` under `qtw serve`. */
+  readonly name: string;
 }

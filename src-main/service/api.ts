@@ -211,6 +211,14 @@ export class EngineService {
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
       exportResult: (p) => this.exportResult(p.handle, p.format, p.path),
+      // Interim until the report service lands (issue 5).
+      getReport: async () => ({ title: '', items: [] }),
+      saveReport: async () => {
+        throw new ServiceError('reports are not implemented yet');
+      },
+      exportReport: async () => {
+        throw new ServiceError('reports are not implemented yet');
+      },
       listAnalyses: () =>
         this.meta(async (c) =>
           (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql })),

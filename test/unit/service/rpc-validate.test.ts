@@ -24,6 +24,9 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   clockAlignment: {},
   setClockOffset: { traceId: 2, offsetNs: '-3700000000' },
   listAnalyses: {},
+  getReport: {},
+  saveReport: { report: { title: 't', items: [] } },
+  exportReport: { format: 'markdown', redact: false, path: null },
 };
 
 function req(method: string, params: unknown, id: unknown = 7): unknown {
