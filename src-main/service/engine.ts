@@ -10,6 +10,7 @@ import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
 import { readTraces } from './traces.ts';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace.ts';
+import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
 
 export class Engine {
   readonly runner: QueryRunner;
@@ -89,6 +90,11 @@ export class Engine {
   }
 
   /** Interrupt the running query: a paged run, else a streamQuery on the workspace connection. */
+  /** The whole workspace as a Hive-partitioned Parquet dataset (see workspace/parquet-export.ts). */
+  exportParquet(dir: string, onTable?: (name: string, rows: number) => void): Promise<ParquetExportSummary> {
+    return exportWorkspaceParquet(this.ws.conn, dir, onTable);
+  }
+
   cancelQuery(): void {
     if (!this.runner.cancel()) this.ws.conn.interrupt();
   }

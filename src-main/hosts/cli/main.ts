@@ -15,6 +15,7 @@ const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]
+  qtw export WORKSPACE.duckdb --parquet DIR   the workspace as a Hive-partitioned Parquet dataset
   qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
   qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--no-open]
   qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
@@ -106,6 +107,21 @@ async function cmdQuery(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
+    engine.close();
+  }
+}
+
+async function cmdExport(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { parquet: { type: 'string' } } });
+  if (positionals.length !== 1 || !values.parquet) throw new UsageError('export needs WORKSPACE.duckdb and --parquet DIR');
+  if (!existsSync(positionals[0])) fail(`${positionals[0]}: no such workspace`);
+  const engine = await Engine.open(positionals[0], { readOnly: true });
+  try {
+    const r = await engine.exportParquet(values.parquet, (name, rows) => err(`${name}: ${rows} rows`));
+    err(`exported ${r.eventTables} event tables, ${r.rows} rows`);
+    out(`${r.dir}\n`);
+    return 0;
+  } finally {
     engine.close();
   }
 }
@@ -268,6 +284,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdQuery(rest);
       case 'catalogue':
         return await cmdCatalogue(rest);
+      case 'export':
+        return await cmdExport(rest);
       case 'align':
         return await cmdAlign(rest);
       case 'serve':

@@ -45,6 +45,8 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
       endpoint: { handle: (raw) => handleRaw(service, raw), onEvent: (l) => service.onEvent(l) },
       rendererDir,
       uploadDir: path.join(path.dirname(path.resolve(req.workspace)), 'qtw-uploads'),
+      // Where exportReport writes when given no path (see service/api.ts).
+      downloadDir: path.join(path.dirname(path.resolve(req.workspace)), 'qtw-exports'),
       host: req.host,
       port: req.port,
     });

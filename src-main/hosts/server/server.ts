@@ -21,6 +21,8 @@ export interface ServeOptions {
   readonly rendererDir: string;
   /** Where browser uploads (dropped files) are written before ingest. */
   readonly uploadDir: string;
+  /** Files the engine exported (reports) that the browser may download by name. */
+  readonly downloadDir?: string;
   readonly host?: string;
   readonly port?: number;
   /** Fixed token (tests); default random. */
@@ -78,6 +80,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    if (url.pathname === '/download') {
+      const name = url.searchParams.get('name') ?? '';
+      // A plain file name in the export folder: never a path.
+      const file = opts.downloadDir && safeUploadName(name) === name ? resolveStatic(opts.downloadDir, `/${name}`) : null;
+      if (!file) return refuse(res, 404, 'no such export');
+      res.writeHead(200, {
+        'content-type': mimeType(file),
+        'content-disposition': `attachment; filename="${name}"`,
+        'x-content-type-options': 'nosniff',
+        'cache-control': 'no-store',
+      });
+      if (req.method === 'HEAD') return void res.end();
+      await pipeline(staticStream(file), res);
+      return;
+    }
     const file = resolveStatic(opts.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, 'not found');
     const headers: Record<string, string> = {

@@ -60,6 +60,7 @@ describe('server', () => {
   const tmp = scratch('qtw-serve-');
   const root = path.join(tmp.dir, 'renderer');
   const uploads = path.join(tmp.dir, 'uploads');
+  const exportsDir = path.join(tmp.dir, 'exports');
   let server: RunningServer;
   const seen: unknown[] = [];
   let emit: (e: EngineEvent) => void = () => undefined;
@@ -67,9 +68,12 @@ describe('server', () => {
   beforeAll(async () => {
     mkdirSync(root, { recursive: true });
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>t</title>');
+    mkdirSync(exportsDir, { recursive: true });
+    writeFileSync(path.join(exportsDir, 'report-1.md'), '# report\n');
     server = await startServer({
       rendererDir: root,
       uploadDir: uploads,
+      downloadDir: exportsDir,
       endpoint: {
         handle: async (raw): Promise<ServerMessage> => {
           seen.push(raw);
@@ -119,6 +123,18 @@ describe('server', () => {
     expect(readdirSync(uploads)).toHaveLength(1);
     const cross = await fetch(`${base}/upload?token=${server.token}&name=b.log`, { method: 'POST', body: 'x', headers: { origin: 'http://evil.example' } });
     expect(cross.status).toBe(403);
+  });
+
+  it('offers exported files by plain name only, with the token', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/download?name=report-1.md`)).status).toBe(403);
+    const ok = await fetch(`${base}/download?token=${server.token}&name=report-1.md`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-disposition')).toBe('attachment; filename="report-1.md"');
+    expect(await ok.text()).toBe('# report\n');
+    for (const bad of ['../renderer/index.html', '..%2Frenderer%2Findex.html', '/etc/passwd', '', 'nope.md']) {
+      expect((await fetch(`${base}/download?token=${server.token}&name=${bad}`)).status).toBe(404);
+    }
   });
 
   it('relays WebSocket messages and events; refuses bad tokens and foreign origins', async () => {
