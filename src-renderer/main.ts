@@ -16,17 +16,26 @@ import { createEditorPanel } from './editor/editor-panel.ts';
 import { setupMonaco } from './editor/monaco-setup.ts';
 import { registerSqlLanguage } from './editor/sql-language.ts';
 import { HistoryStore } from './history/history-store.ts';
+import { createComparePage } from './compare/compare-page.ts';
+import { createMigrationPage } from './migration/migration-page.ts';
 import { createResultsArea } from './results/results-area.ts';
 import { errorMessage, h } from './util/dom.ts';
 
 type SideTab = 'traces' | 'catalogue' | 'history';
+type Page = 'workbench' | 'migration' | 'compare';
 
 function buildShell() {
   const openFiles = h('button', { class: 'btn', title: 'Open trace files (or archives)' }, 'Open files…');
   const openFolder = h('button', { class: 'btn', title: 'Open every trace in a folder' }, 'Open folder…');
   const workspace = h('span', { class: 'workspace-path' }, 'connecting…');
+  const pageTabs: Record<Page, HTMLButtonElement> = {
+    workbench: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'true', 'data-page': 'workbench', title: 'SQL editor, results, chart and timeline' }, 'Workbench'),
+    migration: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'migration', title: 'Migration attempts, clock alignment and analysis charts' }, 'Migration'),
+    compare: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'compare', title: 'Two attempts side by side' }, 'Compare'),
+  };
   const topbar = h('header', { class: 'topbar' },
     h('span', { class: 'brand', title: 'QEMU Trace Workbench' }, h('span', { class: 'brand-mark' }, 'QTW'), h('span', { class: 'brand-name' }, 'QEMU Trace Workbench')),
+    h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.migration, pageTabs.compare),
     openFiles, openFolder, h('span', { class: 'spacer' }), workspace);
   const notices = h('div', { class: 'notices' });
   const sideTabs: Record<SideTab, HTMLButtonElement> = {
@@ -46,9 +55,10 @@ function buildShell() {
   const resultsArea = h('section', { class: 'results-area' });
   const center = h('main', { class: 'center' }, editorArea, resultsArea);
   const workbench = h('div', { class: 'workbench' }, sidebar, center);
-  const app = h('div', { class: 'app' }, topbar, notices, workbench);
+  const pages = h('div', { class: 'pages', hidden: true });
+  const app = h('div', { class: 'app' }, topbar, notices, workbench, pages);
   document.body.append(app);
-  return { openFiles, openFolder, workspace, notices, sideTabs, sidePanes, sidebar, editorArea, resultsArea, center, workbench };
+  return { openFiles, openFolder, workspace, notices, pageTabs, pages, sideTabs, sidePanes, sidebar, editorArea, resultsArea, center, workbench };
 }
 
 async function start(): Promise<void> {
@@ -90,9 +100,39 @@ async function start(): Promise<void> {
   query = createQueryController(client, editor, results, history, () => schema);
   const q = query;
   openQuery = (sql, run) => {
+    selectPage('workbench');
     editor.openQuery(sql);
     if (run) q.runCurrent();
   };
+
+  // Migration and Compare query the engine only when shown: first visit, then tracesChanged
+  // while shown (else on the next visit), so the workbench pays nothing for them.
+  const pageHooks = { openQuery: (sql: string, run = true) => openQuery(sql, run) };
+  const migration = createMigrationPage(client, pageHooks);
+  const compare = createComparePage(client, pageHooks);
+  const stale: Record<Page, boolean> = { workbench: false, migration: true, compare: true };
+  let activePage: Page = 'workbench';
+  function refreshPage(p: Page): void {
+    stale[p] = false;
+    if (p === 'migration') migration.refresh().catch((e: unknown) => banner.show(`Migration: ${errorMessage(e)}`));
+    if (p === 'compare') compare.refresh().catch((e: unknown) => banner.show(`Compare: ${errorMessage(e)}`));
+  }
+  function selectPage(p: Page): void {
+    if (p === activePage) return;
+    activePage = p;
+    for (const k of Object.keys(ui.pageTabs) as Page[]) ui.pageTabs[k].setAttribute('aria-selected', String(k === p));
+    ui.workbench.hidden = p !== 'workbench';
+    ui.pages.hidden = p === 'workbench';
+    migration.root.hidden = p !== 'migration';
+    compare.root.hidden = p !== 'compare';
+    if (p === 'workbench') requestAnimationFrame(() => relayout());
+    else if (stale[p]) refreshPage(p);
+    else if (p === 'migration') requestAnimationFrame(() => migration.resize());
+  }
+  migration.root.hidden = true;
+  compare.root.hidden = true;
+  ui.pages.append(migration.root, compare.root);
+  for (const k of Object.keys(ui.pageTabs) as Page[]) ui.pageTabs[k].addEventListener('click', () => selectPage(k));
 
   const opener = createFileOpener(client, progress, { openSqlText: (name, text) => editor.openFile(name, text) });
   ui.openFiles.addEventListener('click', opener.openFiles);
@@ -117,10 +157,11 @@ async function start(): Promise<void> {
   };
   for (const k of Object.keys(ui.sideTabs) as SideTab[]) ui.sideTabs[k].addEventListener('click', () => selectSide(k));
 
-  const relayout = () => {
+  function relayout(): void {
     editor.layout();
     results.resize();
-  };
+    if (activePage === 'migration') migration.resize();
+  }
   ui.workbench.insertBefore(
     addSplitter({ before: ui.sidebar, container: ui.workbench }, { axis: 'x', key: 'qtw.split.sidebar', initial: 300, min: 180, max: (c) => c.clientWidth - 400, onResize: relayout }),
     ui.center,
@@ -158,6 +199,8 @@ async function start(): Promise<void> {
     void loadSchema().catch((err: unknown) => banner.show(`Schema: ${errorMessage(err)}`));
     if (catalogueLoaded || activeSide === 'catalogue') catalogue.refresh().catch(() => undefined);
     results.refreshTimeline();
+    stale.migration = stale.compare = true;
+    if (activePage !== 'workbench') refreshPage(activePage);
   });
 
   let traceCount = 0;

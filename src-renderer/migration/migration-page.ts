@@ -1,0 +1,222 @@
+// The Migration page: one card per (side, attempt) from migration_overview, the clock alignment,
+// and six charts over the analysis views. Every number comes from SQL the user can open.
+import './migration.css';
+import type { EngineClient } from '../../src-main/contract.ts';
+import { clear, errorMessage, h } from '../util/dom.ts';
+import { formatTimestampNs } from '../util/time-format.ts';
+import { createAlignmentLine } from './alignment-line.ts';
+import { probeCatalog, type Catalog } from './catalog-probe.ts';
+import { createChartCard, type ChartCard } from './chart-card.ts';
+import {
+  dirtyPagesOption, downtimeOption, latencyHistogramOption, multifdLanesOption, multifdOption, stateTimelineOption, throughputOption,
+} from './chart-options.ts';
+import {
+  dirtyPagesSql, downtimeSql, multifdLanesSql, overviewSql, postcopyLatencySql, stateTimelineSql, throughputSql, type ChartQuery,
+} from './migration-sql.ts';
+import { attemptLabel, formatInt, formatMs, outcomeKind, toAttempt, type AttemptSummary } from './overview-model.ts';
+import { listAnalyses, type AnalysisEntry } from './engine-extras.ts';
+import { ident, queryRows, type Row } from './query-rows.ts';
+import type { EChartsCoreOption } from 'echarts/core';
+
+export interface MigrationPage {
+  readonly root: HTMLElement;
+  /** Re-read everything (no-op while one refresh runs; a second call queues one more). */
+  refresh(): Promise<void>;
+  resize(): void;
+}
+
+interface ChartDef {
+  readonly id: string;
+  readonly title: string;
+  readonly help: string;
+  readonly build: (cat: Catalog) => ChartQuery;
+  readonly option: (rows: Row[], cat: Catalog) => EChartsCoreOption;
+  readonly emptyText: string;
+}
+
+const CHARTS: readonly ChartDef[] = [
+  {
+    id: 'states', title: 'State timeline (both sides, source clock)',
+    help: 'migrate_set_state intervals per trace; destination times shifted by its clock offset (ts_aligned_ns)',
+    build: stateTimelineSql, option: (rows) => stateTimelineOption(rows), emptyText: 'No migration state changes were traced.',
+  },
+  {
+    id: 'dirty', title: 'Dirty pages per bitmap sync', help: 'dirty_sync_iterations: dirty pages found by each migration_bitmap_sync',
+    build: dirtyPagesSql,
+    option: (rows, cat) => dirtyPagesOption(rows, cat.pick('dirty_sync_iterations', 'iteration', 'sync', 'dirty_sync') ?? 'iteration', cat.pick('dirty_sync_iterations', 'dirty_pages', 'pages') ?? 'dirty_pages'),
+    emptyText: 'No bitmap syncs were traced (migration_bitmap_sync_end).',
+  },
+  {
+    id: 'throughput', title: 'Throughput over time', help: 'precopy_progress: bytes sent between samples, in Mb/s',
+    build: throughputSql, option: (rows) => throughputOption(rows), emptyText: 'No precopy progress samples were traced.',
+  },
+  {
+    id: 'multifd', title: 'Multifd lanes', help: 'multifd_throughput(100): Mb/s per side and channel in 100 ms buckets (dashed: destination)',
+    build: multifdLanesSql,
+    option: (rows, cat) => ('lane' in (rows[0] ?? {}) ? multifdLanesOption(rows) : multifdOption(rows, ['pages', 'mbps', 'bytes', 'packets', 'active_ms'].filter((c) => cat.hasColumns('multifd_channels', c)))),
+    emptyText: 'No multifd channels: this migration did not use multifd, or its events were not traced.',
+  },
+  {
+    id: 'postcopy', title: 'Postcopy fault latency', help: 'postcopy_faults: page request → page received, power-of-two buckets',
+    build: postcopyLatencySql, option: (rows) => latencyHistogramOption(rows), emptyText: 'No postcopy page faults: this migration did not enter postcopy, or its events were not traced.',
+  },
+  {
+    id: 'downtime', title: 'Downtime breakdown', help: 'downtime_breakdown: checkpoints (8.2+) or the 7.2 approximation from runstate and section events',
+    build: downtimeSql, option: (rows) => downtimeOption(rows), emptyText: 'No downtime checkpoints or device sections were traced.',
+  },
+];
+
+function metric(label: string, field: string, value: number | string | null, text: string, title?: string): HTMLElement {
+  return h('div', { class: 'mg-metric', 'data-field': field, 'data-value': value === null ? '' : String(value), title: title ?? '' },
+    h('span', { class: 'mg-metric-label' }, label), h('span', { class: 'mg-metric-value' }, text));
+}
+
+export function attemptCard(a: AttemptSummary): HTMLElement {
+  const state = a.finalState ?? 'unknown';
+  const span = a.startTsNs ? formatTimestampNs(a.startTsNs).replace(/ UTC$/, '') : '';
+  return h(
+    'article',
+    { class: 'mg-card', 'data-testid': 'migration-card', 'data-side': a.side, 'data-attempt': a.attempt ?? '' },
+    h('header', { class: 'mg-card-head' },
+      h('span', { class: `side side-${a.side}` }, a.side),
+      h('span', { class: 'mg-card-title' }, attemptLabel(a)),
+      h('span', { class: `mg-outcome ${outcomeKind(a.finalState)}`, 'data-field': 'final_state', 'data-value': state }, state)),
+    span ? h('div', { class: 'mg-card-span muted', title: 'start_ts_ns' }, span) : null,
+    h('div', { class: 'mg-metrics' },
+      metric('total', 'total_ms', a.totalMs, formatMs(a.totalMs), 'total-time: from the migrate command to completion'),
+      metric('setup', 'setup_ms', a.setupMs, formatMs(a.setupMs), 'setup-time'),
+      metric('downtime', 'downtime_ms', a.downtimeMs, formatMs(a.downtimeMs), `downtime: guest stopped${a.downtimeSource ? ` (${a.downtimeSource})` : ''}`),
+      metric('dirty syncs', 'dirty_syncs', a.dirtySyncs, formatInt(a.dirtySyncs), 'ram.dirty-sync-count'),
+      metric('throughput', 'throughput_mbps', a.throughputMbps, a.throughputMbps === null ? '—' : `${a.throughputMbps.toFixed(1)} Mb/s`, a.throughputSource ?? ''),
+      metric('normal pages', 'normal_pages', a.normalPages, formatInt(a.normalPages), 'ram.normal'),
+      metric('zero pages', 'zero_pages', a.zeroPages, formatInt(a.zeroPages), 'ram.duplicate'),
+      metric('multifd channels', 'multifd_channels', a.multifdChannels, formatInt(a.multifdChannels)),
+      a.postcopyRequests ? metric('postcopy requests', 'postcopy_requests', a.postcopyRequests, formatInt(a.postcopyRequests)) : null),
+  );
+}
+
+/** The analysis library: each view's definition (to read or change) and its rows. */
+function analysisList(list: readonly AnalysisEntry[], hooks: { openQuery(sql: string, run?: boolean): void }): HTMLElement {
+  const items = list.map((a) => {
+    const rows = h('button', { class: 'btn small', title: `SELECT * FROM ${a.name}` }, 'Rows');
+    const def = h('button', { class: 'btn small', title: 'Open the CREATE VIEW statement (not run)' }, 'Definition');
+    rows.addEventListener('click', () => hooks.openQuery(`SELECT * FROM ${ident(a.name)}`, true));
+    def.addEventListener('click', () => hooks.openQuery(a.sql, false));
+    return h('li', { class: 'mg-analysis', 'data-analysis': a.name },
+      h('code', {}, a.name), h('span', { class: 'mg-analysis-title' }, a.title), h('span', { class: 'muted mg-analysis-desc' }, a.description), rows, def);
+  });
+  return h('details', { class: 'mg-analyses' }, h('summary', {}, `Analysis library (${list.length} views)`), h('ul', {}, ...items));
+}
+
+export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql: string, run?: boolean): void }): MigrationPage {
+  const status = h('span', { class: 'mg-status muted' });
+  const refreshButton = h('button', { class: 'btn small', title: 'Re-read the analysis views' }, 'Refresh');
+  const overviewQuery = h('button', { class: 'btn small', disabled: true, 'data-testid': 'open-query', title: 'Open migration_overview in the editor' }, 'Open query');
+  const cards = h('div', { class: 'mg-cards' });
+  const library = h('div', { class: 'mg-library' });
+  const charts: ChartCard[] = CHARTS.map((d) => createChartCard(d.id, d.title, d.help, hooks.openQuery));
+  const alignment = createAlignmentLine(client, () => void page.refresh());
+  const root = h(
+    'div',
+    { class: 'mg-page', 'data-testid': 'migration-page' },
+    h('div', { class: 'mg-bar' }, h('h2', {}, 'Migration'), status, h('span', { class: 'spacer' }), overviewQuery, refreshButton),
+    alignment.root,
+    cards,
+    h('div', { class: 'mg-charts' }, ...charts.map((c) => c.root)),
+    library,
+  );
+  let overviewSqlText: string | null = null;
+  overviewQuery.addEventListener('click', () => overviewSqlText && hooks.openQuery(overviewSqlText));
+  refreshButton.addEventListener('click', () => void page.refresh());
+
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  async function loadCards(cat: Catalog): Promise<void> {
+    clear(cards);
+    const q = overviewSql(cat);
+    overviewSqlText = 'sql' in q ? q.sql : null;
+    overviewQuery.disabled = overviewSqlText === null;
+    let attempts: AttemptSummary[] = [];
+    let why = 'missing' in q ? q.missing : '';
+    if ('sql' in q) {
+      try {
+        attempts = (await queryRows(client, q.sql)).map(toAttempt);
+      } catch (e) {
+        why = `migration_overview failed: ${errorMessage(e)}`;
+      }
+    }
+    if (attempts.length === 0) {
+      cards.append(h('div', { class: 'mg-empty', 'data-testid': 'migration-empty' },
+        h('h3', {}, 'No migration found in these traces'),
+        h('p', {}, why || 'migration_overview has no rows: the traces hold no migrate_set_state changes (was the migration traced with the migration events enabled?).')));
+      return;
+    }
+    for (const a of attempts) cards.append(attemptCard(a));
+  }
+
+  async function loadChart(def: ChartDef, card: ChartCard, cat: Catalog): Promise<void> {
+    card.loading();
+    const q = def.build(cat);
+    if ('missing' in q) {
+      card.setQuery(null);
+      card.empty(q.missing);
+      return;
+    }
+    card.setQuery(q.sql);
+    try {
+      const rows = await queryRows(client, q.sql);
+      if (rows.length === 0) card.empty(def.emptyText);
+      else card.draw(def.option(rows, cat), `${rows.length} row${rows.length === 1 ? '' : 's'}`);
+    } catch (e) {
+      card.empty(`Query failed: ${errorMessage(e)}`, 'error');
+    }
+  }
+
+  async function doRefresh(): Promise<void> {
+    status.textContent = 'loading…';
+    root.dataset.state = 'loading';
+    try {
+      const cat = await probeCatalog(client);
+      await loadCards(cat);
+      await alignment.refresh();
+      // One query at a time: the engine runs them serially anyway, and the workbench's Cancel
+      // should interrupt at most one of ours.
+      for (let i = 0; i < CHARTS.length; i++) await loadChart(CHARTS[i]!, charts[i]!, cat);
+      const list = await listAnalyses(client).catch(() => []);
+      const wasOpen = library.querySelector('details')?.open ?? false;
+      clear(library);
+      if (list.length) library.append(analysisList(list, hooks));
+      const det = library.querySelector('details');
+      if (det) det.open = wasOpen;
+      status.textContent = '';
+    } catch (e) {
+      status.textContent = `Could not read the analyses: ${errorMessage(e)}`;
+    } finally {
+      root.dataset.state = 'ready';
+    }
+  }
+
+  const page: MigrationPage = {
+    root,
+    refresh() {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = (async () => {
+        do {
+          again = false;
+          await doRefresh();
+        } while (again);
+      })().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    resize() {
+      for (const c of charts) c.resize();
+    },
+  };
+  return page;
+}
