@@ -59,8 +59,9 @@ export function startQtw(command: 'serve' | 'start', args: readonly string[], en
   });
 }
 
+/** Whether to run browser tests: always in CI (a missing Chromium must fail there, not skip). */
 export function chromiumAvailable(): boolean {
-  return existsSync(CHROMIUM);
+  return existsSync(CHROMIUM) || Boolean(process.env.CI);
 }
 
 export async function launchBrowser(): Promise<Browser> {
