@@ -16,6 +16,8 @@ export function findElectronRuntime(load: (id: string) => unknown = createRequir
     resolved = load('electron');
   } catch (e) {
     const why = String((e as Error)?.message ?? e).split('\n')[0];
+    // The package is there without its binary: npm install skipped the download (.npmrc).
+    if (/failed to install correctly/i.test(why)) return { missing: 'the Electron runtime is not installed (npm install does not download it)' };
     return { missing: `the Electron runtime is not installed (${why})` };
   }
   if (typeof resolved !== 'string') return { missing: 'the electron package did not resolve to an Electron binary path (running inside Electron already?)' };
