@@ -18,11 +18,12 @@ import { registerSqlLanguage } from './editor/sql-language.ts';
 import { HistoryStore } from './history/history-store.ts';
 import { createComparePage } from './compare/compare-page.ts';
 import { createMigrationPage } from './migration/migration-page.ts';
+import { createReportPage } from './report/report-page.ts';
 import { createResultsArea } from './results/results-area.ts';
 import { errorMessage, h } from './util/dom.ts';
 
 type SideTab = 'traces' | 'catalogue' | 'history';
-type Page = 'workbench' | 'migration' | 'compare';
+type Page = 'workbench' | 'migration' | 'compare' | 'report';
 
 function buildShell() {
   const openFiles = h('button', { class: 'btn', title: 'Open trace files (or archives)' }, 'Open files…');
@@ -32,10 +33,11 @@ function buildShell() {
     workbench: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'true', 'data-page': 'workbench', title: 'SQL editor, results, chart and timeline' }, 'Workbench'),
     migration: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'migration', title: 'Migration attempts, clock alignment and analysis charts' }, 'Migration'),
     compare: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'compare', title: 'Two attempts side by side' }, 'Compare'),
+    report: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'report', title: 'Pinned results and notes, exported for bug trackers and mailing lists' }, 'Report'),
   };
   const topbar = h('header', { class: 'topbar' },
     h('span', { class: 'brand', title: 'QEMU Trace Workbench' }, h('span', { class: 'brand-mark' }, 'QTW'), h('span', { class: 'brand-name' }, 'QEMU Trace Workbench')),
-    h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.migration, pageTabs.compare),
+    h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.migration, pageTabs.compare, pageTabs.report),
     openFiles, openFolder, h('span', { class: 'spacer' }), workspace);
   const notices = h('div', { class: 'notices' });
   const sideTabs: Record<SideTab, HTMLButtonElement> = {
@@ -91,7 +93,12 @@ async function start(): Promise<void> {
   let openQuery: (sql: string, run: boolean) => void = () => undefined;
   const hooks = { openQuery: (sql: string, run: boolean) => openQuery(sql, run) };
 
-  const results = createResultsArea(ui.resultsArea, client, hooks);
+  // The report lives in the workspace: loaded at start and after each ingest, fed from results.
+  const report = createReportPage(client, {
+    openQuery: (sql) => openQuery(sql, true),
+    onCount: (n) => (ui.pageTabs.report.textContent = n ? `Report (${n})` : 'Report'),
+  });
+  const results = createResultsArea(ui.resultsArea, client, { ...hooks, addToReport: (item) => report.add(item) });
   let query: ReturnType<typeof createQueryController> | null = null;
   const editor = createEditorPanel(ui.editorArea, monaco, {
     run: () => query?.runCurrent(),
@@ -110,7 +117,7 @@ async function start(): Promise<void> {
   const pageHooks = { openQuery: (sql: string, run = true) => openQuery(sql, run) };
   const migration = createMigrationPage(client, pageHooks);
   const compare = createComparePage(client, pageHooks);
-  const stale: Record<Page, boolean> = { workbench: false, migration: true, compare: true };
+  const stale: Record<Page, boolean> = { workbench: false, migration: true, compare: true, report: false };
   let activePage: Page = 'workbench';
   function refreshPage(p: Page): void {
     stale[p] = false;
@@ -125,13 +132,15 @@ async function start(): Promise<void> {
     ui.pages.hidden = p === 'workbench';
     migration.root.hidden = p !== 'migration';
     compare.root.hidden = p !== 'compare';
+    report.root.hidden = p !== 'report';
     if (p === 'workbench') requestAnimationFrame(() => relayout());
     else if (stale[p]) refreshPage(p);
     else if (p === 'migration') requestAnimationFrame(() => migration.resize());
   }
   migration.root.hidden = true;
   compare.root.hidden = true;
-  ui.pages.append(migration.root, compare.root);
+  report.root.hidden = true;
+  ui.pages.append(migration.root, compare.root, report.root);
   for (const k of Object.keys(ui.pageTabs) as Page[]) ui.pageTabs[k].addEventListener('click', () => selectPage(k));
 
   const opener = createFileOpener(client, progress, { openSqlText: (name, text) => editor.openFile(name, text) });
@@ -200,6 +209,7 @@ async function start(): Promise<void> {
     if (catalogueLoaded || activeSide === 'catalogue') catalogue.refresh().catch(() => undefined);
     results.refreshTimeline();
     stale.migration = stale.compare = true;
+    void report.load().catch((err: unknown) => banner.show(`Report: ${errorMessage(err)}`));
     if (activePage !== 'workbench') refreshPage(activePage);
   });
 
@@ -209,6 +219,7 @@ async function start(): Promise<void> {
     traceCount = list.length;
     ui.workspace.textContent = `${info.path}${info.readOnly ? ' (read-only)' : ''}`;
     ui.workspace.title = `workspace ${info.path} · ${info.host} · qtw ${info.version}`;
+    void report.load().catch((err: unknown) => banner.show(`Report: ${errorMessage(err)}`));
   } catch (e) {
     banner.show(`Could not load the workspace: ${errorMessage(e)}`);
   }

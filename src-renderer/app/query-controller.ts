@@ -51,7 +51,7 @@ export function createQueryController(
       history.add(target.sql, { rows: n, elapsedMs: result.elapsedMs });
       const tables = referencedTables(target.sql).map((r) => r.table);
       // "N rows" appears together with the rows (a slow first page must not hold it forever).
-      await Promise.race([results.show(result, pointerColumnNames(schema(), tables)), new Promise((r) => setTimeout(r, 3000))]);
+      await Promise.race([results.show(result, pointerColumnNames(schema(), tables), target.sql), new Promise((r) => setTimeout(r, 3000))]);
       setStatus(`${formatCount(n)} row${n === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`, 'ok');
     } catch (e) {
       const msg = errorMessage(e);

@@ -20,7 +20,9 @@ const KINDS: readonly { kind: ChartKind; label: string; title: string }[] = [
 const SPLIT_SERIES_GUESS = 8;
 
 export function createChartPanel(host: HTMLElement, client: EngineClient): {
-  show(result: QueryResultInfo): Promise<void>; clear(): void; resize(): void; dispose(): void } {
+  show(result: QueryResultInfo): Promise<void>; clear(): void; resize(): void; dispose(): void;
+  /** The spec of the chart as shown (kind, columns, split, bins), or null when none is drawn. */
+  currentSpec(): ChartSpec | null } {
   const kindButtons = new Map<ChartKind, HTMLButtonElement>();
   const kindGroup = h('div', { class: 'ch-kinds', role: 'group', 'aria-label': 'Chart kind' });
   for (const k of KINDS) {
@@ -233,6 +235,9 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
   ro.observe(chartEl);
 
   return {
+    currentSpec() {
+      return spec && option ? spec : null;
+    },
     async show(r) {
       const my = ++token;
       result = r;

@@ -1,7 +1,8 @@
 // Below the editor: Grid | Chart | Timeline. The grid follows every result; the chart is drawn
 // lazily when its tab is shown (charting a result nobody looks at is wasted engine time).
-import type { EngineClient, QueryResultInfo } from '../../src-main/contract.ts';
+import type { EngineClient, QueryResultInfo, ReportItem } from '../../src-main/contract.ts';
 import { createChartPanel } from '../charts/chart-panel.ts';
+import { createAddToReport } from '../report/add-to-report.ts';
 import { createTimelinePanel } from '../timeline/timeline-panel.ts';
 import { errorMessage, h } from '../util/dom.ts';
 import { formatCount, formatElapsedMs } from '../util/time-format.ts';
@@ -10,8 +11,8 @@ import { createResultsGrid } from './results-grid.ts';
 type View = 'grid' | 'chart' | 'timeline';
 
 export interface ResultsArea {
-  /** Resolves when the grid shows the first rows. */
-  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>): Promise<void>;
+  /** Resolves when the grid shows the first rows. `sql` produced the result (for "Add to report"). */
+  show(result: QueryResultInfo, pointerColumns: ReadonlySet<string>, sql?: string): Promise<void>;
   clear(message?: string): void;
   /** A failed query: its message in full where the rows would be. */
   showError(message: string): void;
@@ -19,7 +20,11 @@ export interface ResultsArea {
   refreshTimeline(): void;
 }
 
-export function createResultsArea(host: HTMLElement, client: EngineClient, hooks: { openQuery(sql: string, run: boolean): void }): ResultsArea {
+export function createResultsArea(
+  host: HTMLElement,
+  client: EngineClient,
+  hooks: { openQuery(sql: string, run: boolean): void; addToReport?(item: ReportItem): boolean },
+): ResultsArea {
   const tabs: Record<View, HTMLButtonElement> = {
     grid: h('button', { class: 'rtab', role: 'tab', 'aria-selected': 'true', id: 'rtab-grid' }, 'Grid'),
     chart: h('button', { class: 'rtab', role: 'tab', 'aria-selected': 'false', id: 'rtab-chart' }, 'Chart'),
@@ -30,6 +35,7 @@ export function createResultsArea(host: HTMLElement, client: EngineClient, hooks
   const copyTsv = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as tab-separated text — Ctrl+C in the grid' }, 'Copy TSV');
   const copyMd = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as a Markdown table, for bug reports' }, 'Copy Markdown');
   const bar = h('div', { class: 'results-bar', role: 'tablist' }, tabs.grid, tabs.chart, tabs.timeline, h('span', { class: 'spacer' }), note, info, copyTsv, copyMd);
+  let currentSql = '';
   const panes: Record<View, HTMLElement> = {
     grid: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-grid' }),
     chart: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-chart', hidden: true }),
@@ -46,6 +52,13 @@ export function createResultsArea(host: HTMLElement, client: EngineClient, hooks
   const grid = createResultsGrid(panes.grid, client, setNote);
   const chart = createChartPanel(panes.chart, client);
   const timeline = createTimelinePanel(panes.timeline, client, hooks);
+  const addToReport = hooks.addToReport;
+  if (addToReport) {
+    bar.append(createAddToReport(client, {
+      current: () => (current && currentSql ? { result: current, sql: currentSql } : null),
+      chartSpec: () => (current && charted === current ? chart.currentSpec() : null),
+    }, addToReport, setNote));
+  }
 
   let view: View = 'grid';
   let current: QueryResultInfo | null = null;
@@ -92,9 +105,10 @@ export function createResultsArea(host: HTMLElement, client: EngineClient, hooks
   copyMd.addEventListener('click', () => void grid.copySelection('markdown').catch((e: unknown) => setNote(errorMessage(e))));
 
   return {
-    show(result, pointerColumns) {
+    show(result, pointerColumns, sql) {
       const old = current;
       current = result;
+      currentSql = sql ?? '';
       charted = null;
       info.textContent = `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'} · ${result.columns.length} col${result.columns.length === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`;
       const shown = grid.show(result, pointerColumns);

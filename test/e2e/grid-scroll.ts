@@ -10,8 +10,11 @@ export interface ShownRows {
   readonly ms: number;
 }
 
-/** Scroll the grid to `fraction` of its height; resolve once the rows there are loaded. */
-export async function scrollGridTo(page: Page, fraction: number): Promise<ShownRows> {
+/**
+ * Scroll the grid to `fraction` of its height; resolve once the rows there (within `slack` rows
+ * of fraction × rowCount, so not the rows still shown from before) are loaded.
+ */
+export async function scrollGridTo(page: Page, fraction: number, rowCount: number, slack = 200): Promise<ShownRows> {
   const t0 = Date.now();
   await page.$eval(
     '[data-testid="results-grid"] .grid-scroller',
@@ -22,15 +25,15 @@ export async function scrollGridTo(page: Page, fraction: number): Promise<ShownR
     fraction,
   );
   const handle = await page.waitForFunction(
-    () => {
+    ({ target, slack }) => {
       const rows = Array.from(document.querySelectorAll('[data-testid="results-grid"] [data-row-index]'));
       if (rows.length === 0 || rows.some((r) => r.querySelector('.loading'))) return null;
       const first = rows
         .map((r) => ({ i: Number(r.getAttribute('data-row-index')), cell: r.querySelector('[data-col="0"]')?.textContent ?? '' }))
         .sort((a, b) => a.i - b.i)[0];
-      return first.i > 0 ? first : null;
+      return Math.abs(first.i - target) <= slack ? first : null;
     },
-    undefined,
+    { target: Math.min(rowCount - 1, Math.floor(rowCount * fraction)), slack },
     { timeout: 20_000, polling: 16 },
   );
   const first = (await handle.jsonValue()) as { i: number; cell: string };
