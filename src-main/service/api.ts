@@ -37,6 +37,7 @@ import { JobQueue } from './jobs.ts';
 import { readSchema } from './schema-info.ts';
 import { readLanes, readTimeline } from './timeline.ts';
 import { readTraces } from './traces.ts';
+import { exportReport, getReport, putReport } from './report-service.ts';
 import { toWireRow } from './wire.ts';
 
 export interface ServiceOptions {
@@ -211,13 +212,22 @@ export class EngineService {
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
       exportResult: (p) => this.exportResult(p.handle, p.format, p.path),
-      // Interim until the report service lands (issue 5).
-      getReport: async () => ({ title: '', items: [] }),
-      saveReport: async () => {
-        throw new ServiceError('reports are not implemented yet');
-      },
-      exportReport: async () => {
-        throw new ServiceError('reports are not implemented yet');
+      getReport: () => this.meta(getReport),
+      saveReport: (p) => this.meta((c) => putReport(c, p.report, this.options.readOnly === true)),
+      exportReport: async (p) => {
+        const model = await this.meta(getReport);
+        const allow = (f: string) => (this.options.allowExport ? this.options.allowExport(f) : this.options.lockDown !== true);
+        // Items run on the query connection (their result tables live there); provenance reads
+        // metadata, which that connection sees as well.
+        return this.query(() =>
+          exportReport(
+            { runner: this.runner, meta: this.runner.connection, version: this.version, lockedDown: this.options.lockDown === true },
+            model,
+            p,
+            this.workspacePath,
+            allow,
+          ),
+        );
       },
       listAnalyses: () =>
         this.meta(async (c) =>

@@ -3,6 +3,7 @@
 // a fresh copy built from validated values, so nothing of the raw object (prototypes, extra
 // keys, getters) reaches the service.
 import type { ClientMessage, EngineMethod } from '../contract.ts';
+import { parseReportModel, ReportInvalid } from '../report/validate.ts';
 
 export const MAX_SQL_CHARS = 1 << 20;
 export const MAX_PATH_CHARS = 4096;
@@ -110,6 +111,15 @@ const path = string(1, MAX_PATH_CHARS);
 const name = string(1, MAX_NAME_CHARS);
 const paths = array(path, MAX_PATHS);
 
+const reportModel: Check<unknown> = (v, at) => {
+  try {
+    return parseReportModel(v, at);
+  } catch (e) {
+    if (e instanceof ReportInvalid) throw new Invalid(e.message);
+    throw e;
+  }
+};
+
 const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   workspaceInfo: empty,
   listTraces: empty,
@@ -166,10 +176,13 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   }),
   clockAlignment: empty,
   listAnalyses: empty,
-  // Interim: replaced by the report validators (issue 5).
   getReport: empty,
-  saveReport: () => fail('$', 'reports are not implemented yet'),
-  exportReport: () => fail('$', 'reports are not implemented yet'),
+  saveReport: object<{ report: unknown }>({ report: reportModel }),
+  exportReport: object<{ format: string; redact: boolean; path: string | null }>({
+    format: oneOf(['markdown', 'html', 'text', 'zip']),
+    redact: boolean,
+    path: nullable(path),
+  }),
   setClockOffset: object<{ traceId: number; offsetNs: string | null }>({
     traceId: int(0, 2 ** 31 - 1),
     offsetNs: nullable(nsString),

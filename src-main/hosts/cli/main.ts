@@ -10,12 +10,14 @@ import { createResultWriter, type OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { estimateClockOffsets, parseOffsetNs, setClockOffset, toAlignmentEntries } from '../../analyses/clock-alignment.ts';
 import { formatAlignment } from '../../analyses/alignment/format.ts';
+import { reportFromArgs, runCliReport } from '../../report/cli-report.ts';
 
 const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]
   qtw export WORKSPACE.duckdb --parquet DIR   the workspace as a Hive-partitioned Parquet dataset
+  qtw report WORKSPACE.duckdb -o DIR [--title T] [--query SQL [--chart line|bar|scatter|histogram]]... [--analysis NAME]... [--redact]
   qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
   qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--no-open]
   qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
@@ -124,6 +126,33 @@ async function cmdExport(argv: string[]): Promise<number> {
   } finally {
     engine.close();
   }
+}
+
+async function cmdReport(argv: string[]): Promise<number> {
+  const { values, positionals, tokens } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    tokens: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      title: { type: 'string' },
+      query: { type: 'string', multiple: true },
+      chart: { type: 'string', multiple: true },
+      analysis: { type: 'string', multiple: true },
+      redact: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1 || !values.output) throw new UsageError('report needs WORKSPACE.duckdb and -o DIR');
+  if (!existsSync(positionals[0])) fail(`${positionals[0]}: no such workspace`);
+  let spec;
+  try {
+    spec = reportFromArgs(tokens.flatMap((t) => (t.kind === 'option' ? [{ name: t.name, value: t.value ?? null }] : [])), values.title ?? '');
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const files = await runCliReport(positionals[0], values.output, spec, values.redact === true);
+  for (const f of files) out(`${f}\n`);
+  return 0;
 }
 
 async function cmdCatalogue(argv: string[]): Promise<number> {
@@ -288,6 +317,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdExport(rest);
       case 'align':
         return await cmdAlign(rest);
+      case 'report':
+        return await cmdReport(rest);
       case 'serve':
         return await cmdServe(rest);
       case 'start':

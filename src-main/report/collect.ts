@@ -1,0 +1,130 @@
+// Runs every item of a report on the engine and turns it into rendered-ready DocItems: the top
+// rows as text, the chart as SVG (+ PNG on disk), the data files; redacted when asked.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ChartData, ReportItem, ReportModel } from '../contract.ts';
+import { ANALYSES } from '../analyses/catalog.ts';
+import { chartData } from '../service/chart-data.ts';
+import { isNumericType } from '../service/column-kinds.ts';
+import { cellText, MAX_PAGE_ROWS, type CellValue, type QueryRunner, type ResultHandle } from '../workspace/query.ts';
+import { ident } from '../workspace/schema.ts';
+import { chartSvg, inlineSvg, svgToPng } from './charts.ts';
+import { writeDataFiles, redactCell, type RedactColumns } from './data-files.ts';
+import type { DocChart, DocItem, DocTable } from './doc.ts';
+import type { Redactor } from './redact.ts';
+
+/** Rows shown for an analysis item (its data files keep every row). */
+export const ANALYSIS_ROWS = 100;
+
+export interface CollectOptions {
+  readonly runner: QueryRunner;
+  /** Where charts/ and data/ go; null = charts only in memory (single-file HTML/text). */
+  readonly outDir: string | null;
+  readonly chartDir: string;
+  readonly dataDir: string | null;
+  readonly lockedDown: boolean;
+  readonly redactor: Redactor | null;
+  readonly redactColumns: RedactColumns;
+}
+
+export function analysisSql(name: string): string {
+  return `SELECT * FROM ${ident(name)}`;
+}
+
+export function analysisTitle(name: string, title: string): string {
+  return title || ANALYSES.find((a) => a.name === name)?.title || name;
+}
+
+export async function collectItems(model: ReportModel, o: CollectOptions): Promise<DocItem[]> {
+  const out: DocItem[] = [];
+  for (const [i, item] of model.items.entries()) out.push(await collectItem(item, i + 1, o));
+  return out;
+}
+
+function red(o: CollectOptions, s: string): string {
+  return o.redactor ? o.redactor.text(s) : s;
+}
+
+async function collectItem(item: ReportItem, index: number, o: CollectOptions): Promise<DocItem> {
+  if (item.kind === 'note') return { kind: 'note', index, markdown: red(o, item.markdown) };
+  const isAnalysis = item.kind === 'analysis';
+  if (isAnalysis && !ANALYSES.some((a) => a.name === item.name)) {
+    return { kind: 'data', index, title: red(o, item.title || item.name), sql: '', table: null, chart: null, error: `unknown analysis ${red(o, item.name)}`, dataFiles: [] };
+  }
+  const sql = isAnalysis ? analysisSql(item.name) : item.sql;
+  const title = isAnalysis ? analysisTitle(item.name, item.title) : item.title || `Query ${index}`;
+  const maxRows = isAnalysis ? ANALYSIS_ROWS : item.maxRows;
+  const showTable = isAnalysis || item.show !== 'chart';
+  const spec = !isAnalysis && item.show !== 'table' ? item.chart : null;
+  const base = { kind: 'data' as const, index, title: red(o, title), sql: red(o, sql) };
+  let h: ResultHandle;
+  try {
+    h = await o.runner.run(sql);
+  } catch (e) {
+    return { ...base, table: null, chart: null, error: red(o, (e as Error).message), dataFiles: [] };
+  }
+  try {
+    const table = showTable ? await topRows(o, h, maxRows) : null;
+    let chart: DocChart | null = null;
+    let error: string | null = null;
+    if (spec !== null) {
+      try {
+        if (h.table === null) throw new Error('this result is not a table of rows and cannot be charted');
+        const data = await chartData(o.runner.connection, h.table, h.columns, h.rowCount, spec);
+        chart = renderChart(data, title, index, o);
+      } catch (e) {
+        error = `chart: ${red(o, (e as Error).message)}`;
+      }
+    }
+    const dataFiles: string[] = [];
+    if (o.dataDir !== null && o.outDir !== null) {
+      mkdirSync(o.dataDir, { recursive: true });
+      const files = await writeDataFiles(o.runner.connection, h, path.join(o.dataDir, `item-${index}`), {
+        lockedDown: o.lockedDown,
+        redactor: o.redactor,
+        redactColumns: o.redactColumns,
+      });
+      for (const f of files) dataFiles.push(path.relative(o.outDir, f).split(path.sep).join('/'));
+    }
+    return { ...base, table, chart, error, dataFiles };
+  } finally {
+    await o.runner.release(h.id);
+  }
+}
+
+async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number): Promise<DocTable> {
+  const want = Math.min(maxRows, h.rowCount);
+  let rows: CellValue[][] = [];
+  if (h.table === null) rows = (h.inline ?? []).slice(0, want);
+  else while (rows.length < want) {
+    const page = await o.runner.fetchRows(h.id, rows.length, Math.min(MAX_PAGE_ROWS, want - rows.length));
+    if (page.length === 0) break;
+    rows = rows.concat(page);
+  }
+  const text = rows.map((r) =>
+    r.map((v, i) => {
+      const c = h.columns[i];
+      const shown = o.redactor ? redactCell(v, c.type, c.name, o.redactor, o.redactColumns) : v;
+      return cellText(shown);
+    }),
+  );
+  return {
+    columns: h.columns.map((c) => ({ name: red(o, c.name), numeric: isNumericType(c.type) && !(o.redactor && o.redactColumns.pointers.has(c.name)) })),
+    rows: text,
+    totalRows: h.rowCount,
+  };
+}
+
+function renderChart(data: ChartData, title: string, index: number, o: CollectOptions): DocChart {
+  const label = (s: string) => red(o, s);
+  const svg = chartSvg(data, title, label);
+  const png = `${o.chartDir}/item-${index}.png`;
+  const svgFile = `${o.chartDir}/item-${index}.svg`;
+  if (o.outDir !== null) {
+    mkdirSync(path.join(o.outDir, o.chartDir), { recursive: true });
+    writeFileSync(path.join(o.outDir, png), svgToPng(svg));
+    writeFileSync(path.join(o.outDir, svgFile), svg);
+  }
+  return { svg: inlineSvg(svg, `item${index}-`), png, svgFile, sampled: data.sampled };
+}

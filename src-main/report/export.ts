@@ -1,0 +1,125 @@
+// Report export: runs the items, renders Markdown / HTML / text, writes charts and data files,
+// and zips the lot. One Redactor per export keeps placeholders consistent across every file.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { ReportFormat, ReportModel } from '../contract.ts';
+import type { QueryRunner } from '../workspace/query.ts';
+import { ident } from '../workspace/schema.ts';
+import { collectItems } from './collect.ts';
+import type { RedactColumns } from './data-files.ts';
+import type { ReportDoc } from './doc.ts';
+import { readProvenance } from './provenance.ts';
+import { Redactor } from './redact.ts';
+import { renderHtml } from './render-html.ts';
+import { renderMarkdown } from './render-markdown.ts';
+import { renderText } from './render-text.ts';
+import { zipDirectory } from './zip.ts';
+
+export interface ReportContext {
+  /** Runs the items' SQL (its connection holds their result tables). */
+  readonly runner: QueryRunner;
+  /** Reads traces/catalogues for provenance. */
+  readonly meta: DuckDBConnection;
+  readonly version: string;
+  readonly lockedDown: boolean;
+}
+
+export const BUNDLE_FILES = { markdown: 'report.md', html: 'report.html', text: 'report.txt', zip: 'report.zip' } as const;
+
+/** Integer columns of `T *` catalogue arguments: their values are pointers. */
+export async function pointerColumns(conn: DuckDBConnection): Promise<Set<string>> {
+  const r = await conn.runAndReadAll(`SELECT DISTINCT c FROM (
+      SELECT unnest(columns) AS c, unnest(arg_types) AS t, unnest(column_types) AS ct FROM catalogue_events)
+    WHERE trim(t) LIKE '%*' AND ct LIKE '%INT%'`);
+  return new Set(r.getRowsJS().map((row) => String(row[0])));
+}
+
+/**
+ * Hostnames recorded by the traces (VARCHAR `hostname`/`host` columns of event tables), so that
+ * they are redacted wherever they appear, also in items rendered before the one that shows them.
+ */
+export async function knownHostnames(conn: DuckDBConnection): Promise<string[]> {
+  const cols = (
+    await conn.runAndReadAll(`SELECT c.table_name, c.column_name FROM duckdb_columns() c
+      JOIN qtw_event_tables e ON e.name = c.table_name
+      WHERE c.schema_name = 'main' AND c.column_name IN ('hostname', 'host') AND c.data_type = 'VARCHAR'`)
+  ).getRowsJS();
+  const out = new Set<string>();
+  for (const [t, c] of cols) {
+    const r = await conn.runAndReadAll(`SELECT DISTINCT ${ident(String(c))} FROM ${ident(String(t))} WHERE ${ident(String(c))} IS NOT NULL LIMIT 1000`);
+    for (const [v] of r.getRowsJS()) out.add(String(v));
+  }
+  return [...out];
+}
+
+async function buildDoc(
+  ctx: ReportContext,
+  model: ReportModel,
+  redact: boolean,
+  where: { outDir: string | null; chartDir: string; dataDir: string | null },
+): Promise<ReportDoc> {
+  const redactor = redact ? new Redactor(await knownHostnames(ctx.meta)) : null;
+  const redactColumns: RedactColumns = { pointers: redact ? await pointerColumns(ctx.meta) : new Set() };
+  const items = await collectItems(model, { runner: ctx.runner, ...where, lockedDown: ctx.lockedDown, redactor, redactColumns });
+  const provenance = await readProvenance(ctx.meta, ctx.version, items, redactor);
+  return { title: redactor ? redactor.text(model.title) : model.title, items, provenance, redacted: redact };
+}
+
+/**
+ * The whole report into `dir`: report.md/.html/.txt, charts/item-N.{png,svg},
+ * data/item-N.{csv,parquet,json} and report.zip of all of them. Returns the files written.
+ */
+export async function writeReportBundle(ctx: ReportContext, model: ReportModel, dir: string, redact: boolean, zipTo: string | null = path.join(dir, BUNDLE_FILES.zip)): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir: 'charts', dataDir: path.join(dir, 'data') });
+  writeFileSync(path.join(dir, BUNDLE_FILES.markdown), renderMarkdown(doc));
+  writeFileSync(path.join(dir, BUNDLE_FILES.html), renderHtml(doc));
+  writeFileSync(path.join(dir, BUNDLE_FILES.text), renderText(doc));
+  if (zipTo === null) return [];
+  const names = zipDirectory(dir, zipTo, [BUNDLE_FILES.zip]);
+  return [...names.map((n) => path.join(dir, n)), zipTo];
+}
+
+/**
+ * One format to `file`. Markdown also writes its PNG charts into `<name>-charts/` beside it
+ * (referenced relatively); HTML and text are single files; zip holds the whole bundle.
+ */
+export async function exportReportFile(ctx: ReportContext, model: ReportModel, format: ReportFormat, redact: boolean, file: string): Promise<void> {
+  const dir = path.dirname(file);
+  mkdirSync(dir, { recursive: true });
+  switch (format) {
+    case 'markdown': {
+      const chartDir = `${path.basename(file).replace(/\.[^.]*$/, '')}-charts`;
+      const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir, dataDir: null });
+      writeFileSync(file, renderMarkdown(doc));
+      return;
+    }
+    case 'html':
+    case 'text': {
+      const doc = await buildDoc(ctx, model, redact, { outDir: null, chartDir: 'charts', dataDir: null });
+      writeFileSync(file, format === 'html' ? renderHtml(doc) : renderText(doc));
+      return;
+    }
+    case 'zip': {
+      const tmp = mkdtempSync(path.join(os.tmpdir(), 'qtw-report-'));
+      try {
+        await writeReportBundle(ctx, model, tmp, redact, file);
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+const EXTENSIONS: Record<ReportFormat, string> = { markdown: 'md', html: 'html', text: 'txt', zip: 'zip' };
+
+/** A file name in `dir` that does not exist yet: report-YYYYMMDD-HHMMSS[-N].ext. */
+export function uniqueExportName(existing: (name: string) => boolean, format: ReportFormat, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  for (let n = 0; ; n++) {
+    const name = `report-${stamp}${n ? `-${n}` : ''}.${EXTENSIONS[format]}`;
+    if (!existing(name) && !existing(`${name.replace(/\.[^.]*$/, '')}-charts`)) return name;
+  }
+}
