@@ -2,28 +2,14 @@
 // network requests and the Content-Security-Policy of the pages the app protocol serves. The
 // decisions are pure functions; `hardenWebContents`/`hardenSession` only wire them to Electron.
 import type { Session, WebContents } from 'electron';
+import { RENDERER_CSP } from '../renderer-csp.ts';
 
 export const APP_SCHEME = 'qtw';
 export const APP_HOST = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
-// 'unsafe-inline' styles: Monaco and ECharts set element styles at run time. Workers come from
-// the bundle (same origin) or blob: (Monaco). No remote host appears anywhere.
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSP = RENDERER_CSP;
 
 function parse(url: string): URL | null {
   try {

@@ -1,20 +1,9 @@
 // Serving the built renderer: files under one root only, with the CSP every page gets.
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
+import { RENDERER_CSP } from '../renderer-csp.ts';
 
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "worker-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CSP = RENDERER_CSP;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
