@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
-import { chromiumAvailable, collectErrors, launchBrowser, shot, startServe, type Served } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { SAMPLES } from '../helpers/paths.ts';
+import { chromiumAvailable, openWorkbench, shot, type Workbench } from './harness.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const qm = JSON.parse(readFileSync(path.join(A, 'query-migrate.json'), 'utf8'));
@@ -46,36 +46,19 @@ async function chartDrawn(page: Page, id: string): Promise<void> {
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
 maybe('Migration and Compare pages over qtw serve (QEMU 7.2 a-precopy)', () => {
-  let served: Served;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
   let errors: string[];
-  let tmp: ReturnType<typeof scratch>;
 
   beforeAll(async () => {
-    tmp = scratch('qtw-e2e-mig-');
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')]);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 2, undefined, { timeout: 90_000 });
     // Traces are listed as soon as they are written; the analysis views are rebuilt when the
     // whole ingest job ends (then tracesChanged refreshes the page). Compare figures after that.
-    await page.waitForFunction(
-      () => {
-        const p = document.querySelector('[data-testid="import-progress"]') as HTMLElement | null;
-        return !p || p.dataset.state === 'done' || (p.hidden && !p.dataset.state);
-      },
-      undefined,
-      { timeout: 90_000 },
-    );
+    wb = await openWorkbench([path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')], { viewport: { width: 1440, height: 1000 }, ingestDone: true });
+    ({ page, errors } = wb);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp?.cleanup();
+    await wb?.close();
   });
 
   it('shows one card per attempt with QEMU query-migrate figures', async () => {
@@ -176,34 +159,17 @@ const qmB = JSON.parse(readFileSync(path.join(B, 'query-migrate.json'), 'utf8'))
 const manifestB = JSON.parse(readFileSync(path.join(B, 'manifest.json'), 'utf8'));
 
 maybe('Migration page on a multifd migration (QEMU 7.2 b-multifd4)', () => {
-  let served: Served;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
   let errors: string[];
-  let tmp: ReturnType<typeof scratch>;
 
   beforeAll(async () => {
-    tmp = scratch('qtw-e2e-mig-b-');
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, path.join(B, 'src.log'), path.join(B, 'dst.log.gz')]);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 2, undefined, { timeout: 90_000 });
-    await page.waitForFunction(
-      () => {
-        const p = document.querySelector('[data-testid="import-progress"]') as HTMLElement | null;
-        return !p || p.dataset.state === 'done' || (p.hidden && !p.dataset.state);
-      },
-      undefined,
-      { timeout: 90_000 },
-    );
+    wb = await openWorkbench([path.join(B, 'src.log'), path.join(B, 'dst.log.gz')], { viewport: { width: 1440, height: 1000 }, ingestDone: true });
+    ({ page, errors } = wb);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp?.cleanup();
+    await wb?.close();
   });
 
   it('shows four multifd channels on both sides and draws their lanes', async () => {

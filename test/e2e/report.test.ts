@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
-import { ARTIFACTS, chromiumAvailable, collectErrors, launchBrowser, shot, startServe, type Served } from './harness.ts';
+import { ARTIFACTS, chromiumAvailable, openWorkbench, shot, type Served, type Workbench } from './harness.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const manifest = JSON.parse(readFileSync(path.join(A, 'manifest.json'), 'utf8'));
@@ -45,38 +45,25 @@ async function settledSave(page: Page): Promise<string> {
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
 maybe('report builder over qtw serve (QEMU 7.2 a-precopy)', () => {
+  let wb: Workbench;
   let served: Served;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
-  let tmp: ReturnType<typeof scratch>;
 
   beforeAll(async () => {
-    tmp = scratch('qtw-e2e-report-');
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')]);
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 2, undefined, { timeout: 90_000 });
     // The analysis views (migration_overview) exist once the whole ingest job has ended.
-    await page.waitForFunction(
-      () => {
-        const p = document.querySelector('[data-testid="import-progress"]') as HTMLElement | null;
-        return !p || p.dataset.state === 'done' || (p.hidden && !p.dataset.state);
-      },
-      undefined,
-      { timeout: 90_000 },
-    );
+    wb = await openWorkbench([path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')], {
+      viewport: { width: 1440, height: 1000 },
+      acceptDownloads: true,
+      clipboard: true,
+      ingestDone: true,
+    });
+    ({ served, context, page, errors } = wb);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp?.cleanup();
+    await wb?.close();
   });
 
   it('"Copy Markdown" copies the grid selection as a Markdown table', async () => {

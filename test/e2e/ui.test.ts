@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 import { scrollGridTo } from './grid-scroll.ts';
-import { chromiumAvailable, collectErrors, launchBrowser, shot, startServe, type Served } from './harness.ts';
+import { chromiumAvailable, openWorkbench, shot, type Served, type Workbench } from './harness.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const B = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4');
@@ -52,27 +52,19 @@ async function gridColumn(page: Page, col = 0): Promise<string[]> {
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
 maybe('workbench UI over qtw serve (QEMU 7.2 a-precopy)', () => {
+  let wb: Workbench;
   let served: Served;
   let browser: Browser;
   let page: Page;
   let errors: string[];
-  let tmp: ReturnType<typeof scratch>;
 
   beforeAll(async () => {
-    tmp = scratch('qtw-e2e-');
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')]);
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    // Both traces ingested and listed.
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 2, undefined, { timeout: 90_000 });
+    wb = await openWorkbench([path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')]);
+    ({ served, browser, page, errors } = wb);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp?.cleanup();
+    await wb?.close();
   });
 
   it('loads with both traces listed and no console errors', async () => {
