@@ -202,9 +202,19 @@ async function start(): Promise<void> {
     return p;
   }
 
+  const RUN_HINT = 'Run a query (Ctrl+Enter) to see its rows here.';
+  const NO_TRACES = 'No traces in this workspace yet: open trace files from the Traces panel, or drop them on the window.';
+  // The page can open before the first import ends: replace the "no traces" hint once they land.
+  let noTracesShown = false;
+
   client.onEvent((e) => {
     if (e.type !== 'tracesChanged') return;
-    void loadTraces().catch((err: unknown) => banner.show(`Traces: ${errorMessage(err)}`));
+    void loadTraces()
+      .then((list) => {
+        if (noTracesShown && list.length > 0 && !results.hasResult()) results.clear(RUN_HINT);
+        noTracesShown = false;
+      })
+      .catch((err: unknown) => banner.show(`Traces: ${errorMessage(err)}`));
     void loadSchema().catch((err: unknown) => banner.show(`Schema: ${errorMessage(err)}`));
     if (catalogueLoaded || activeSide === 'catalogue') catalogue.refresh().catch(() => undefined);
     results.refreshTimeline();
@@ -223,7 +233,8 @@ async function start(): Promise<void> {
   } catch (e) {
     banner.show(`Could not load the workspace: ${errorMessage(e)}`);
   }
-  results.clear(traceCount ? 'Run a query (Ctrl+Enter) to see its rows here.' : 'No traces in this workspace yet: open trace files from the Traces panel, or drop them on the window.');
+  noTracesShown = traceCount === 0;
+  results.clear(traceCount ? RUN_HINT : NO_TRACES);
   editor.focus();
 }
 

@@ -18,6 +18,8 @@ export interface ResultsArea {
   showError(message: string): void;
   resize(): void;
   refreshTimeline(): void;
+  /** Whether a query result (not a message) is shown. */
+  hasResult(): boolean;
 }
 
 export function createResultsArea(
@@ -121,6 +123,9 @@ export function createResultsArea(
     clear(message) {
       info.textContent = '';
       grid.clear(message);
+    },
+    hasResult() {
+      return current !== null;
     },
     showError(message) {
       info.textContent = '';

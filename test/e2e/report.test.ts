@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
-import { ARTIFACTS, chromiumAvailable, openWorkbench, shot, type Served, type Workbench } from './harness.ts';
+import { ARTIFACTS, chromiumAvailable, shot, type Served } from './harness.ts';
+import { openWorkbench, type Workbench } from './workbench.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const manifest = JSON.parse(readFileSync(path.join(A, 'manifest.json'), 'utf8'));

@@ -7,7 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 import { scrollGridTo } from './grid-scroll.ts';
-import { chromiumAvailable, openWorkbench, shot, type Served, type Workbench } from './harness.ts';
+import { chromiumAvailable, shot, type Served } from './harness.ts';
+import { openWorkbench, type Workbench } from './workbench.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const B = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4');
