@@ -2,7 +2,7 @@
 // holds more events than asked for, each lane is thinned evenly: sparse lanes (state changes,
 // thread starts) keep every event and dense ones (ram_save_page) share what is left.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { SideName, TimelineData, TimelineEvent, TimelineLane, TimelineRequest } from '../contract.ts';
+import type { TimelineData, TimelineEvent, TimelineLane, TimelineRequest } from '../contract.ts';
 import { ident, literal } from '../workspace/schema.ts';
 import { ServiceError } from './failure.ts';
 import { globToLike } from './glob.ts';
@@ -10,14 +10,8 @@ import { threadNames } from './thread-names.ts';
 
 export const MAX_TIMELINE_EVENTS = 200_000;
 
-interface LaneKey {
-  readonly laneId: number;
-  readonly traceId: number;
-  readonly side: SideName | null;
-  readonly tid: number | null;
-  readonly pid: number | null;
-  readonly threadName: string | null;
-}
+/** A lane before its events in the requested window are counted. */
+type LaneKey = Omit<TimelineLane, 'events'>;
 
 /** Lanes of the whole workspace (ids stay put while zooming); cache until traces change. */
 export async function readLanes(conn: DuckDBConnection): Promise<LaneKey[]> {

@@ -6,19 +6,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
 import { DEBIAN_72, scratch } from '../helpers/paths.ts';
+import { objects } from '../helpers/query-objects.ts';
 import { prng } from '../helpers/prng.ts';
 
-type Row = Record<string, unknown>;
-
-async function objects(engine: Engine, sql: string): Promise<Row[]> {
-  let cols: string[] = [];
-  const out: Row[] = [];
-  await engine.streamQuery(sql, {
-    columns: (c) => void (cols = c.map((x) => x.name)),
-    rows: (rs) => void out.push(...rs.map((r) => Object.fromEntries(cols.map((n, i) => [n, r[i]])))),
-  });
-  return out;
-}
 
 /** Lines of QEMU 7.2's log backend: TID@SEC.USEC:event args, times in whole microseconds. */
 class LogWriter {

@@ -7,21 +7,11 @@ import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
+import { objects, type Row } from '../helpers/query-objects.ts';
 
 const LOG72 = path.join(SAMPLES, 'qemu-7.2.22-log');
 const DIR10 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
 
-type Row = Record<string, unknown>;
-
-async function objects(engine: Engine, sql: string): Promise<Row[]> {
-  let cols: string[] = [];
-  const out: Row[] = [];
-  await engine.streamQuery(sql, {
-    columns: (c) => void (cols = c.map((x) => x.name)),
-    rows: (rs) => void out.push(...rs.map((r) => Object.fromEntries(cols.map((n, i) => [n, r[i]])))),
-  });
-  return out;
-}
 
 function readText(file: string): string {
   const buf = readFileSync(file);

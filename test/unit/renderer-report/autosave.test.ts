@@ -75,7 +75,7 @@ describe('autosave', () => {
     let fail = true;
     const saved: string[] = [];
     const a = createAutosave<string>(async (v) => {
-      if (fail) throw new Error('reports are not implemented yet');
+      if (fail) throw new Error('simulated save failure');
       saved.push(v);
     }, { delayMs: 50, timers, onState: (s) => states.push(s) });
     a.schedule('note');

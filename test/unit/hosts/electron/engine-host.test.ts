@@ -84,11 +84,11 @@ describe('EngineHost', () => {
     host.disconnect(7);
     host.ingest([]);
     host.ingest(['/t/src.log.gz']);
-    host.allowExport('/tmp/r.csv');
+    host.allowExport('/data/exports/r.csv');
     expect(children[0].got.slice(-3).map((g) => g.msg)).toEqual([
       { type: 'disconnect', connectionId: 7 },
       { type: 'ingest', paths: ['/t/src.log.gz'] },
-      { type: 'allowExport', path: '/tmp/r.csv' },
+      { type: 'allowExport', path: '/data/exports/r.csv' },
     ]);
   });
 

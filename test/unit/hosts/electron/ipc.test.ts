@@ -76,11 +76,11 @@ describe('handleInvoke / registerIpc', () => {
     return {
       'qtw:pick-files': async (p) => {
         log.push(`files:${p.directories}`);
-        return ['/tmp/a.log'];
+        return ['/data/traces/a.log'];
       },
       'qtw:pick-save-path': async (p) => {
         log.push(`save:${p.defaultName}`);
-        return `/tmp/${p.defaultName}`;
+        return `/data/exports/${p.defaultName}`;
       },
     };
   }
@@ -92,8 +92,8 @@ describe('handleInvoke / registerIpc', () => {
     registerIpc({ handle: (c, fn) => void registered.set(c, fn) }, handlers(log));
     expect([...registered.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
 
-    await expect(registered.get('qtw:pick-files')!(event(APP_URL), { directories: false })).resolves.toEqual(['/tmp/a.log']);
-    await expect(registered.get('qtw:pick-save-path')!(event(APP_URL), { defaultName: 'r.csv' })).resolves.toBe('/tmp/r.csv');
+    await expect(registered.get('qtw:pick-files')!(event(APP_URL), { directories: false })).resolves.toEqual(['/data/traces/a.log']);
+    await expect(registered.get('qtw:pick-save-path')!(event(APP_URL), { defaultName: 'r.csv' })).resolves.toBe('/data/exports/r.csv');
     await expect(registered.get('qtw:pick-files')!(event('https://example.com/'), { directories: false })).rejects.toThrow(/not sent by the app/);
     await expect(registered.get('qtw:pick-files')!(event(APP_URL, {}), { directories: false })).rejects.toThrow(/not sent by the app/);
     await expect(registered.get('qtw:pick-save-path')!(event(APP_URL), { defaultName: '../x' })).rejects.toThrow(/file name/);

@@ -1,0 +1,14 @@
+// A query's rows as objects keyed by column name (values as the engine gives them: bigint stays).
+import type { Engine } from '../../src-main/service/engine.ts';
+
+export type Row = Record<string, unknown>;
+
+export async function objects(engine: Engine, sql: string): Promise<Row[]> {
+  let cols: string[] = [];
+  const out: Row[] = [];
+  await engine.streamQuery(sql, {
+    columns: (c) => void (cols = c.map((x) => x.name)),
+    rows: (rs) => void out.push(...rs.map((r) => Object.fromEntries(cols.map((n, i) => [n, r[i]])))),
+  });
+  return out;
+}
