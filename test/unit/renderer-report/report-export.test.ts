@@ -47,11 +47,11 @@ describe('report export', () => {
 
   it('electron: the chosen path goes to the engine; a cancelled dialog exports nothing', async () => {
     const client = stubClient((p) => ({ path: p.path!, name: 'r.zip' }));
-    const h = host('/home/me/bug-123.zip');
+    const h = host('/users/me/bug-123.zip');
     const out = await exportReport(client, h, { format: 'zip', redact: false, title: 'Bug 123: downtime 3 s' }, () => expect.fail('no download under Electron'), '');
     expect(h.asked).toEqual(['bug-123-downtime-3-s.zip']);
-    expect(client.calls).toEqual([{ format: 'zip', redact: false, path: '/home/me/bug-123.zip' }]);
-    expect(out).toEqual({ kind: 'written', result: { path: '/home/me/bug-123.zip', name: 'r.zip' } });
+    expect(client.calls).toEqual([{ format: 'zip', redact: false, path: '/users/me/bug-123.zip' }]);
+    expect(out).toEqual({ kind: 'written', result: { path: '/users/me/bug-123.zip', name: 'r.zip' } });
     const none = await exportReport(client, host(null), { format: 'text', redact: false, title: '' }, () => undefined, '');
     expect(none.kind).toBe('cancelled');
     expect(client.calls.length).toBe(1);

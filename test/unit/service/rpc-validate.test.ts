@@ -122,7 +122,7 @@ describe('dispatch', () => {
   const fake: Callable = {
     async call(method) {
       if (method === 'runQuery') throw { message: 'Parser Error: syntax error at or near "x"', position: 7 };
-      if (method === 'listTraces') throw new Error('boom\n    at secret (/home/me/engine.ts:1:1)');
+      if (method === 'listTraces') throw new Error('boom\n    at secret (/users/me/engine.ts:1:1)');
       return { ok: method };
     },
   };

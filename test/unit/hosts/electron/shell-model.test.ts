@@ -13,8 +13,8 @@ const DST = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy/dst.log.gz');
 
 describe('launch arguments', () => {
   it('skips the executable, the dev entry and switches; .duckdb opens as workspace', () => {
-    const packaged = parseLaunchArgs(['/opt/qtw/qtw', '--no-sandbox', SRC, 'ws/m.DuckDB', DST], { cwd: '/home/u', defaultApp: false });
-    expect(packaged).toEqual({ workspace: '/home/u/ws/m.DuckDB', inputs: [SRC, DST] });
+    const packaged = parseLaunchArgs(['/opt/qtw/qtw', '--no-sandbox', SRC, 'ws/m.DuckDB', DST], { cwd: '/users/u', defaultApp: false });
+    expect(packaged).toEqual({ workspace: '/users/u/ws/m.DuckDB', inputs: [SRC, DST] });
     const dev = parseLaunchArgs(['/x/electron', 'dist/electron/main.js', '--', '-odd-name.log', 'rel.log'], { cwd: '/w', defaultApp: true });
     expect(dev).toEqual({ workspace: null, inputs: ['/w/-odd-name.log', '/w/rel.log'] });
   });
