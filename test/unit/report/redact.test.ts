@@ -18,7 +18,7 @@ describe('Redactor', () => {
     expect(r.text('dst [fe80::1ff:fe23:4567:890a]:4444 and 2001:db8:0:0:0:0:2:1')).toBe('dst [ip-1]:4444 and ip-2');
     expect(r.text('migrating to node12.lab.example.com now')).toBe('migrating to host-1 now');
     expect(r.text('hostname=alpha then alpha again.')).toBe('hostname=host-2 then host-2 again.');
-    expect(r.text('see /tmp/x.log.')).toBe('see path-1.');
+    expect(r.text('see /data/x.log.')).toBe('see path-1.');
   });
 
   it('leaves RAM block names, times, ratios and small constants alone', () => {

@@ -18,9 +18,9 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   chartData: { handle: 3, spec: { kind: 'line', x: 'ts_ns', y: ['a', 'b'], series: null, maxPoints: 2000 } },
   timeline: { fromNs: '1795635807247673000', toNs: null, namePattern: 'multifd_*', maxEvents: 5000 },
   eventRow: { name: 'migrate_set_state', traceId: 1, seq: 42 },
-  openInputs: { paths: ['/tmp/a.log'], options: { catalogues: ['/tmp/trace-events-all'], src: ['/tmp/s.log'] } },
+  openInputs: { paths: ['/data/a.log'], options: { catalogues: ['/data/trace-events-all'], src: ['/data/s.log'] } },
   cancelJob: { jobId: 1 },
-  exportResult: { handle: 2, format: 'parquet', path: '/tmp/out.parquet' },
+  exportResult: { handle: 2, format: 'parquet', path: '/data/out.parquet' },
   clockAlignment: {},
   setClockOffset: { traceId: 2, offsetNs: '-3700000000' },
   listAnalyses: {},
@@ -85,9 +85,9 @@ describe('parseClientMessage', () => {
     rejects(req('timeline', { ...VALID.timeline, maxEvents: 10_000_000 }));
     rejects(req('exportResult', { ...VALID.exportResult, format: 'xlsx' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '' }));
-    rejects(req('exportResult', { ...VALID.exportResult, path: '/tmp/'.padEnd(5000, 'a') }));
-    rejects(req('exportResult', { ...VALID.exportResult, path: '/tmp/a\0.csv' }));
-    rejects(req('openInputs', { paths: '/tmp/a.log', options: {} }));
+    rejects(req('exportResult', { ...VALID.exportResult, path: '/data/'.padEnd(5000, 'a') }));
+    rejects(req('exportResult', { ...VALID.exportResult, path: '/data/a\0.csv' }));
+    rejects(req('openInputs', { paths: '/data/a.log', options: {} }));
     rejects(req('openInputs', { paths: Array(1001).fill('/a'), options: {} }));
     rejects(req('openInputs', { paths: ['/a'], options: { sides: ['/a'] } }));
     rejects(req('openInputs', { paths: ['/a'] }));
