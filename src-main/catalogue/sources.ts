@@ -125,7 +125,17 @@ export function loadCatalogueFromTree(root: string): Catalogue {
   return buildCatalogue({ name: `tree:${path.basename(abs)}`, source: abs, text, bytes: Buffer.concat(chunks), file: root, parts });
 }
 
-/** A file or a source tree, whichever the path is. */
+/**
+ * Where a build or install directory keeps its trace-events-all: a QEMU build directory under
+ * trace/, an install prefix under share/qemu/, a plain folder of catalogues at its top.
+ */
+const BUILT_CATALOGUES = ['trace-events-all', 'trace/trace-events-all', 'share/qemu/trace-events-all'];
+
+/**
+ * A file, a source tree, or a build or install directory, whichever the path is. A directory
+ * with trace-events files of its own (or a meson.build) is a source tree; else its
+ * trace-events-all is used.
+ */
 export function loadCatalogueSource(p: string): Catalogue {
   let st;
   try {
@@ -133,7 +143,16 @@ export function loadCatalogueSource(p: string): Catalogue {
   } catch (e) {
     throw new CatalogueSourceError(`${p}: no such catalogue file or directory (${reason(e)})`);
   }
-  return st.isDirectory() ? loadCatalogueFromTree(p) : loadCatalogueFile(p);
+  if (!st.isDirectory()) return loadCatalogueFile(p);
+  if (existsSync(path.join(p, 'trace-events')) || existsSync(path.join(p, 'meson.build'))) return loadCatalogueFromTree(p);
+  const built = BUILT_CATALOGUES.map((f) => path.join(p, f)).find((f) => existsSync(f));
+  if (built !== undefined) return loadCatalogueFile(built);
+  try {
+    return loadCatalogueFromTree(p);
+  } catch (e) {
+    if (!(e instanceof CatalogueSourceError)) throw e;
+    throw new CatalogueSourceError(`${p}: no trace-events files (a QEMU source tree) and no ${BUILT_CATALOGUES.join(' or ')} (a build or install directory) here`);
+  }
 }
 
 /** The installed QEMU's trace-events-all, or null when there is none. */

@@ -78,6 +78,23 @@ describe('resolveCatalogues', () => {
     expect((await resolveCatalogues([])).length).toBe(cats.length);
   });
 
+  it('a build or install directory gives its trace-events-all', () => {
+    const file = loadCatalogueFile(path.join(CATALOGUES, 'qemu-7.2.0/trace-events-all'));
+    expect(loadCatalogueSource(path.join(CATALOGUES, 'qemu-7.2.0')).id).toBe(file.id);
+    expect(file.events.length).toBeGreaterThan(4000);
+    const { dir, cleanup } = scratch('qtw-cat-build-');
+    try {
+      mkdirSync(path.join(dir, 'trace'));
+      writeFileSync(path.join(dir, 'trace/trace-events-all'), readFileSync(path.join(CATALOGUES, 'qemu-7.2.0/trace-events-all')));
+      expect(loadCatalogueSource(dir).sha256).toBe(file.sha256);
+      rmSync(path.join(dir, 'trace'), { recursive: true });
+      mkdirSync(path.join(dir, 'empty'));
+      expect(() => loadCatalogueSource(dir)).toThrow(/^\S+: no trace-events files \(a QEMU source tree\) and no trace-events-all or trace\/trace-events-all or share\/qemu\/trace-events-all \(a build or install directory\) here$/);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a missing path is a one-line CatalogueSourceError naming it', async () => {
     const missing = path.join(SHARED, 'no-such-catalogue');
     await expect(resolveCatalogues([missing])).rejects.toThrow(CatalogueSourceError);
