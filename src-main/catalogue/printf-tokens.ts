@@ -1,5 +1,11 @@
 // C printf format grammar (qemu-trace-formats.md §3.5 step 2): `%` flags width precision length
 // conversion. Tokenizing with printf's own rules is what reads `%ud` as `%u` then a literal `d`.
+// Also how each integer conversion prints, for the two readers of printed text (printf.ts's
+// regex and printf-bytes.ts's byte matcher).
+import type { ArgSpec } from './types.ts';
+
+// Plain char is signed on x86, so it reaches printf sign-extended although it is stored as a byte.
+const PLAIN_CHAR = /^(const )?char$/;
 
 export interface ConversionToken {
   readonly kind: 'conv';
@@ -99,4 +105,53 @@ export function minDigits(t: ConversionToken): number {
   if (typeof t.precision === 'number') return t.precision;
   if (t.precision === null && typeof t.width === 'number' && t.flags.includes('0') && !t.flags.includes('-')) return t.width;
   return t.precision === null ? 1 : 0;
+}
+
+/**
+ * How printf writes an integer conversion, as both the regex and the byte matcher read it:
+ * exactly `max(digits, m)` digits, where m is the precision or the zero-padded width (1
+ * otherwise), so a longer run never starts with a 0; that and the digit bound `upper` keep
+ * adjacent fields apart (`0x%lx%s`, `0x%02x0x%02x`).
+ */
+export type IntegerShape =
+  /** A promoted narrow argument in plain decimal: its exact range (negMax 0: no sign). */
+  | { readonly kind: 'range'; readonly posMax: number; readonly negMax: number }
+  /** `sign?` then `nonZero cls{m,upper-1}` or `cls{m}` (exactly m when m ≥ upper). */
+  | { readonly kind: 'digits'; readonly sign: '' | '-?' | '[-+]?' | '[- ]?'; readonly radix: 8 | 10 | 16; readonly upperCase: boolean; readonly m: number; readonly upper: number }
+  /** Shapes QEMU's catalogues never use (`#`, `*`, zero-padded signed): any run of digits. */
+  | { readonly kind: 'loose'; readonly sign: string; readonly upper: number };
+
+export function integerShape(t: ConversionToken, a: ArgSpec | null): IntegerShape {
+  const radix = conversionRadix(t.conv);
+  const bits = conversionBits(t);
+  const signed = t.conv === 'd' || t.conv === 'i';
+  let sign: '' | '-?' | '[-+]?' | '[- ]?' = !signed ? '' : t.flags.includes('+') ? '[-+]?' : t.flags.includes(' ') ? '[- ]?' : '-?';
+  // The digit bound is only sound when the argument is no wider than what the conversion prints.
+  const bounded = (a === null ? 0 : a.bits) <= bits && t.width !== '*' && t.precision !== '*';
+  let upper = bounded ? maxDigits(bits, radix) : Infinity;
+  if (bounded && a !== null && a.bits < bits) {
+    // A narrower argument is promoted, so it prints within its own range: a uint8_t under %d
+    // has at most 3 digits and no sign; an int8_t (or x86's signed char) under %d at most 3
+    // digits, but under %x its sign-extended 8.
+    if (a.kind === 'bool') {
+      upper = 1;
+      sign = '';
+    } else if (!a.signed && !PLAIN_CHAR.test(a.ctype)) {
+      upper = maxDigits(a.bits, radix);
+      if (a.bits < 32) sign = '';
+    } else if (signed) upper = maxDigits(a.bits, radix);
+  }
+  const zeroPad = t.flags.includes('0') && !t.flags.includes('-') && t.precision === null && typeof t.width === 'number';
+  const plainDecimal = radix === 10 && t.precision === null && !zeroPad && !/[-+ #]/.test(t.flags.replace('-', ''));
+  if (bounded && plainDecimal && a !== null && a.kind === 'integer' && a.bits < bits && a.bits <= 16) {
+    // The exact decimal range of a promoted narrow argument: `%d%s` of a uint8_t 31 and "57"
+    // prints 3157, which must read as 31 + "57", not 315.
+    const isChar = PLAIN_CHAR.test(a.ctype);
+    const posMax = a.signed && !isChar ? 2 ** (a.bits - 1) - 1 : 2 ** a.bits - 1;
+    const negMax = a.signed || isChar ? 2 ** (a.bits - 1) : 0;
+    return { kind: 'range', posMax, negMax: signed ? negMax : 0 };
+  }
+  if (t.flags.includes('#') || t.width === '*' || t.precision === '*' || (signed && zeroPad)) return { kind: 'loose', sign, upper };
+  const m = typeof t.precision === 'number' ? t.precision : zeroPad ? (t.width as number) : 1;
+  return { kind: 'digits', sign, radix, upperCase: t.conv === 'X', m, upper };
 }

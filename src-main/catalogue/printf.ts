@@ -3,109 +3,24 @@
 // conversion's radix and width, then their bits are reinterpreted as the declared C type
 // (`%d` printing -5 for a uint32_t → 4294967291; `%x` printing ffffffff for an int → -1).
 import { ambiguityReasons } from './ambiguity.ts';
-import { typedFromBits, typedFromBits32 } from './ctypes.ts';
 import {
   conversionBits,
   conversionRadix,
   isIntegerConversion,
+  integerShape,
   maxDigits,
-  minDigits,
   tokenizeFormat,
 } from './printf-tokens.ts';
 import type { ConversionToken } from './printf-tokens.ts';
-import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from './types.ts';
+import type { ArgSpec, ArgValue, ArgWriter, Catalogue, CompiledFormat, EventSpec } from './types.ts';
+import { compileByteMatcher, type ByteMatcher } from './printf-bytes.ts';
+import { convert, int32Value, isWide, K_CHAR, K_INT32, K_INTBIG, K_NONE, K_POINTER, K_TEXT, put, putWords, type Capture } from './printf-values.ts';
 
 export { conversionBits, tokenizeFormat } from './printf-tokens.ts';
 export type { ConversionToken, FormatToken, LiteralToken } from './printf-tokens.ts';
 
-// Capture kinds. Value null: no argument, an unsupported conversion, or a conversion/type mismatch.
-const K_NONE = 0;
-// An integer conversion of ≤ 32 bits into a declared type of ≤ 32 bits (plain numbers).
-const K_INT32 = 1;
-// Any other integer conversion (BigInt).
-const K_INTBIG = 2;
-const K_POINTER = 3;
-const K_CHAR = 4;
-const K_TEXT = 5;
-
-interface Capture {
-  readonly kind: number;
-  /** Index into the result; args.length for a conversion bound to no argument. */
-  readonly arg: number;
-  readonly spec: ArgSpec | null;
-  readonly bits: 8 | 16 | 32 | 64;
-  readonly radix: 8 | 10 | 16;
-  /** `%Ns` / `%-Ns`: the capture includes the padding, stripped when the text is exactly N long. */
-  readonly padWidth: number;
-  readonly padLeft: boolean;
-}
-
-// Plain char is signed on x86, so it reaches printf sign-extended although it is stored as a byte.
-const PLAIN_CHAR = /^(const )?char$/;
-
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-}
-
-/** Integer text (sign, optional 0x, digits; maybe empty for `%.0d` of 0) → value, or undefined. */
-function int32Value(c: Capture, text: string): ArgValue | undefined {
-  let n = text === '' ? 0 : parseInt(text, c.radix);
-  if (n !== n) return undefined;
-  const bits = c.bits as 8 | 16 | 32;
-  if (n < -(2 ** (bits - 1)) || n >= 2 ** bits) return undefined;
-  if (n < 0) n += 2 ** bits;
-  return typedFromBits32(c.spec as ArgSpec, n, bits);
-}
-
-function bigValue(c: Capture, text: string): ArgValue | undefined {
-  let v: bigint;
-  // Up to 13 hex or 15 decimal digits fit a double exactly, and BigInt(number) is the fast path.
-  if (text.length <= (c.radix === 10 ? 15 : 13) && !(c.radix !== 10 && text[1] === 'x') && !(c.radix !== 10 && text[1] === 'X')) {
-    const n = text === '' ? 0 : parseInt(text, c.radix);
-    if (n !== n) return undefined;
-    v = BigInt(n);
-  } else if (c.radix === 10) v = BigInt(text);
-  else {
-    const digits = text[0] === '0' && (text[1] === 'x' || text[1] === 'X') ? text.slice(2) : text;
-    v = BigInt((c.radix === 16 ? '0x' : '0o') + (digits === '' ? '0' : digits));
-  }
-  if (c.bits === 64) {
-    if (v < MIN_I64 || v > MAX_U64) return undefined;
-  } else {
-    const bits = BigInt(c.bits);
-    if (v < -(1n << (bits - 1n)) || v >= 1n << bits) return undefined;
-  }
-  return typedFromBits(c.spec as ArgSpec, BigInt.asUintN(c.bits, v), c.bits);
-}
-
-const MIN_I64 = -(1n << 63n);
-const MAX_U64 = (1n << 64n) - 1n;
-
-function convert(c: Capture, text: string): ArgValue | undefined {
-  switch (c.kind) {
-    case K_INT32:
-      return int32Value(c, text);
-    case K_INTBIG:
-      return bigValue(c, text);
-    case K_POINTER:
-      if (text === '(nil)') return typedFromBits(c.spec as ArgSpec, 0n, 64);
-      return typedFromBits(c.spec as ArgSpec, BigInt(text), 64);
-    case K_CHAR: {
-      const code = text.charCodeAt(0);
-      // A code above 0xff is a byte lost to lossy decoding of the log: unknown, not a value.
-      if (code > 0xff) return null;
-      const a = c.spec as ArgSpec;
-      // `%c` prints an unsigned char; a wider signed argument held that non-negative code.
-      return a.kind === 'integer' && a.signed && a.bits > 8 ? code : typedFromBits32(a, code, 8);
-    }
-    case K_TEXT: {
-      let s = text;
-      if (c.padWidth > 0 && s.length === c.padWidth) s = c.padLeft ? s.replace(/ +$/, '') : s.replace(/^ +/, '');
-      return s === '(null)' ? null : s;
-    }
-    default:
-      return null;
-  }
 }
 
 class Compiled implements CompiledFormat {
@@ -120,7 +35,16 @@ class Compiled implements CompiledFormat {
     readonly unrecoverable: readonly number[],
     /** The whole message when the format has no conversions. */
     private readonly literalOnly: string | null,
+    /** Arguments that no conversion prints (always null). */
+    private readonly uncaptured: readonly number[],
+    /** Per argument: a 64-bit column. */
+    private readonly wide: readonly boolean[],
+    private readonly bytes: ByteMatcher | null,
   ) {}
+
+  matchBytes(b: Uint8Array, start: number, end: number, text: string, textStart: number, out: ArgWriter): boolean {
+    return this.bytes !== null && this.bytes.match(b, start, end, text, textStart, out);
+  }
 
   /** The regex source (for diagnostics and tests). */
   get pattern(): string {
@@ -148,54 +72,82 @@ class Compiled implements CompiledFormat {
     }
     return out;
   }
+
+  decodeInto(msg: string, out: ArgWriter): boolean {
+    const n = this.event.args.length;
+    if (this.literalOnly !== null) {
+      if (msg !== this.literalOnly) return false;
+      for (let i = 0; i < n; i++) out.setNull(i);
+      return true;
+    }
+    let re = this.re;
+    if (re === null) re = this.re = new RegExp(this.source, 's');
+    const m = re.exec(msg);
+    if (m === null) return false;
+    const caps = this.captures;
+    for (let i = 0; i < caps.length; i++) {
+      const c = caps[i];
+      const arg = c.arg;
+      if (arg >= n) continue;
+      const text = m[i + 1];
+      switch (c.kind) {
+        case K_INT32: {
+          const v = int32Value(c, text);
+          if (v === undefined) return false;
+          out.setSmall(arg, v === true ? 1 : v === false ? 0 : v);
+          continue;
+        }
+        case K_INTBIG:
+          if (c.words && putWords(out, arg, c, text, 0)) continue;
+          break;
+        case K_POINTER:
+          if (c.words) {
+            if (text === '(nil)') {
+              out.setWords(arg, 0, 0);
+              continue;
+            }
+            if (putWords(out, arg, c, text, 2)) continue;
+          }
+          break;
+        case K_TEXT:
+          if (c.padWidth > 0 || text.length === 6) {
+            const v = convert(c, text) as string | null;
+            if (v === null) out.setNull(arg);
+            else out.setString(arg, v);
+          } else out.setString(arg, text);
+          continue;
+        case K_NONE:
+          out.setNull(arg);
+          continue;
+      }
+      const v = convert(c, text);
+      if (v === undefined) return false;
+      put(out, arg, this.wide[arg], v);
+    }
+    const u = this.uncaptured;
+    for (let i = 0; i < u.length; i++) out.setNull(u[i]);
+    return true;
+  }
 }
 
-/**
- * The text of an integer conversion. printf writes exactly `max(digits, M)` digits, where M is
- * the precision or the zero-padded width (1 otherwise), so a longer run never starts with a 0;
- * that and the digit bound keep adjacent fields apart (`0x%lx%s`, `0x%02x0x%02x`).
- */
+/** The regex of an integer conversion's text (see IntegerShape). */
 function integerPattern(t: ConversionToken, a: ArgSpec | null): string {
+  const shape = integerShape(t, a);
+  if (shape.kind === 'range') {
+    if (shape.negMax === 0) return `(?:${decimalUpTo(shape.posMax)})`;
+    return `(?:-(?:${decimalUpTo(shape.negMax)})|${decimalUpTo(shape.posMax)})`;
+  }
   const radix = conversionRadix(t.conv);
-  const bits = conversionBits(t);
   const cls = radix === 16 ? (t.conv === 'X' ? '[0-9A-F]' : '[0-9a-f]') : radix === 8 ? '[0-7]' : '\\d';
-  const nonZero = radix === 16 ? (t.conv === 'X' ? '[1-9A-F]' : '[1-9a-f]') : radix === 8 ? '[1-7]' : '[1-9]';
-  const signed = t.conv === 'd' || t.conv === 'i';
-  let sign = !signed ? '' : t.flags.includes('+') ? '[-+]?' : t.flags.includes(' ') ? '[- ]?' : '-?';
-  // The digit bound is only sound when the argument is no wider than what the conversion prints.
-  const bounded = (a === null ? 0 : a.bits) <= bits && t.width !== '*' && t.precision !== '*';
-  let upper = bounded ? maxDigits(bits, radix) : Infinity;
-  if (bounded && a !== null && a.bits < bits) {
-    // A narrower argument is promoted, so it prints within its own range: a uint8_t under %d
-    // has at most 3 digits and no sign; an int8_t (or x86's signed char) under %d at most 3
-    // digits, but under %x its sign-extended 8.
-    if (a.kind === 'bool') {
-      upper = 1;
-      sign = '';
-    } else if (!a.signed && !PLAIN_CHAR.test(a.ctype)) {
-      upper = maxDigits(a.bits, radix);
-      if (a.bits < 32) sign = '';
-    } else if (signed) upper = maxDigits(a.bits, radix);
-  }
-  const zeroPad = t.flags.includes('0') && !t.flags.includes('-') && t.precision === null && typeof t.width === 'number';
-  const plainDecimal = radix === 10 && t.precision === null && !zeroPad && !/[-+ #]/.test(t.flags.replace('-', ''));
-  if (bounded && plainDecimal && a !== null && a.kind === 'integer' && a.bits < bits && a.bits <= 16) {
-    // The exact decimal range of a promoted narrow argument: `%d%s` of a uint8_t 31 and "57"
-    // prints 3157, which must read as 31 + "57", not 315.
-    const isChar = PLAIN_CHAR.test(a.ctype);
-    const posMax = a.signed && !isChar ? 2 ** (a.bits - 1) - 1 : 2 ** a.bits - 1;
-    const negMax = a.signed || isChar ? 2 ** (a.bits - 1) : 0;
-    if (!signed || negMax === 0) return `(?:${decimalUpTo(posMax)})`;
-    return `(?:-(?:${decimalUpTo(negMax)})|${decimalUpTo(posMax)})`;
-  }
-  if (t.flags.includes('#') || t.width === '*' || t.precision === '*' || (signed && zeroPad)) {
-    // Rare shapes (never in QEMU's catalogues): any run of digits, the sign counted in the width.
+  if (shape.kind === 'loose') {
+    const sign = shape.sign;
     const prefix = t.flags.includes('#') && radix === 16 ? `(?:0${t.conv})?` : '';
-    const max = Math.max(upper, typeof t.width === 'number' ? t.width : 0);
+    const max = Math.max(shape.upper, typeof t.width === 'number' ? t.width : 0);
     const min = t.precision === '*' || t.precision === 0 ? 0 : 1;
     return `${sign}${prefix}${cls}${max === Infinity ? (min === 0 ? '*' : '+') : `{${min},${max}}`}`;
   }
-  const m = typeof t.precision === 'number' ? t.precision : zeroPad ? (t.width as number) : 1;
+  const nonZero = radix === 16 ? (t.conv === 'X' ? '[1-9A-F]' : '[1-9a-f]') : radix === 8 ? '[1-7]' : '[1-9]';
+  const { sign, m, upper } = shape;
   if (m >= upper) return `${sign}${cls}{${m}}`;
   const longer = `${nonZero}${cls}{${m},${upper === Infinity ? '' : upper - 1}}`;
   return m === 0 ? `${sign}(?:${longer})?` : `${sign}(?:${longer}|${cls}{${m}})`;
@@ -319,14 +271,17 @@ export function compileFormat(event: EventSpec): CompiledFormat {
       if (isIntegerConversion(t.conv) || 'csp'.includes(t.conv)) reasons.push(`${t.text} cannot print the ${a.ctype} argument ${a.name}`);
     }
     const padWidth = t.conv === 's' && typeof t.width === 'number' ? t.width : 0;
+    const bits = conversionBits(t);
+    const wideArg = a !== null && (a.kind === 'pointer' || (a.kind === 'integer' && a.bits === 64));
     captures.push({
       kind,
       arg: ai ?? args.length,
       spec: a,
-      bits: conversionBits(t),
+      bits,
       radix: conversionRadix(t.conv),
       padWidth,
       padLeft: t.flags.includes('-'),
+      words: wideArg && ((kind === K_INTBIG && bits === 64) || kind === K_POINTER),
     });
   }
   src += '$';
@@ -337,7 +292,10 @@ export function compileFormat(event: EventSpec): CompiledFormat {
   reasons.push(...ambiguityReasons(tokens, argOf));
   const literalOnly = captures.length === 0 ? tokens.map((t) => t.text).join('') : null;
   const ambiguous = reasons.length > 0;
-  return new Compiled(event, src, captures, ambiguous, ambiguous ? reasons.join('; ') : undefined, unrecoverable, literalOnly);
+  const captured = new Set(captures.map((c) => c.arg));
+  const uncaptured = args.map((_, i) => i).filter((i) => !captured.has(i));
+  const bytes = compileByteMatcher(tokens, captures, argOf, args.length, uncaptured);
+  return new Compiled(event, src, captures, ambiguous, ambiguous ? reasons.join('; ') : undefined, unrecoverable, literalOnly, uncaptured, args.map(isWide), bytes);
 }
 
 const cache = new WeakMap<EventSpec, CompiledFormat>();

@@ -94,4 +94,28 @@ export interface CompiledFormat {
    * `event.args`, or null when the message does not fit the format.
    */
   decode(msg: string): ArgValue[] | null;
+  /**
+   * `decode`, writing the values into `out` instead of an array: what `decode` gives as a
+   * number, boolean or bigint arrives through setSmall (booleans as 0/1) or setWords (64-bit
+   * types, two's complement), strings through setString, nulls through setNull. False when the
+   * message does not fit; `out` may then hold some of the values, and the caller discards them.
+   */
+  decodeInto(msg: string, out: ArgWriter): boolean;
+  /**
+   * `decodeInto` of an ASCII message given as its bytes b[start, end), which are also
+   * text[textStart, …), without a regex. True: it matched and wrote every argument, exactly as
+   * `decodeInto` would have. False: no answer here (values may have been written): discard them
+   * and ask `decodeInto`.
+   */
+  matchBytes(b: Uint8Array, start: number, end: number, text: string, textStart: number, out: ArgWriter): boolean;
+}
+
+/** Where `decodeInto` writes one row's arguments (by argument index). */
+export interface ArgWriter {
+  /** A 64-bit argument (integer or pointer) as its 32-bit halves. */
+  setWords(arg: number, lo: number, hi: number): void;
+  /** An argument of at most 32 bits (bool as 0/1). */
+  setSmall(arg: number, v: number): void;
+  setString(arg: number, v: string): void;
+  setNull(arg: number): void;
 }

@@ -42,6 +42,8 @@ export interface LineSplitterOptions {
   readonly maxLineBytes?: number;
   /** Keep a '\r' that precedes '\n' (default false: it is removed). */
   readonly keepCr?: boolean;
+  /** Stream offset of the first byte pushed (a segment of a larger input). Default 0. */
+  readonly startOffset?: number;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -73,6 +75,7 @@ export class LineSplitter {
     // A piece must be able to hold one whole UTF-8 character.
     this.maxLine = Math.max(4, Math.floor(max));
     this.keepCr = options.keepCr === true;
+    this.base = options.startOffset ?? 0;
   }
 
   /** Bytes consumed so far. */

@@ -294,9 +294,10 @@ export class SimpletraceDecoder {
       const rows = plan.rows;
       if (rows !== null) {
         if (this.args.decodeInto(plan, rows, dv, bytes, buf, start, end)) {
-          rows.commit(seq, dv.getUint32(hdr + (le ? 8 : 12), le), dv.getUint32(hdr + (le ? 12 : 8), le), pid);
+          rows.commit(seq, dv.getUint32(hdr + (le ? 8 : 12), le), dv.getUint32(hdr + (le ? 12 : 8), le), null, pid);
           return;
         }
+        rows.discard();
       } else {
         const args = this.args.decode(plan, dv, bytes, buf, start, end);
         if (args !== null) {

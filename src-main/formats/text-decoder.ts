@@ -6,12 +6,19 @@ import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '..
 import { compileFormatCached } from '../catalogue/index.ts';
 import { mayContinue } from './dialects/index.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
-import type { PrefixStyle, RecordSink } from './types.ts';
+import { isColumnarSink, type EventRows, type PrefixStyle, type RecordSink } from './types.ts';
 import { LogBytesParser } from './dialects/log-bytes.ts';
 
 /** Continuation lines kept for one event before the rest are treated as foreign. */
 const MAX_CONTINUATION_LINES = 4096;
 const MAX_CONTINUATION_CHARS = 1 << 20;
+
+/**
+ * How far a record can reach past its header line: a line that many lines after it, or that
+ * many bytes after its start (a character takes at most 4 bytes), is never its continuation.
+ * What makes it safe to decode a log in segments cut where no record can span the cut.
+ */
+export const CONTINUATION_REACH = { lines: MAX_CONTINUATION_LINES + 1, bytes: 4 * MAX_CONTINUATION_CHARS + 4 } as const;
 /**
  * Shorter runs of continuation lines tried when the whole run does not fit the format, and the
  * size up to which they are tried (each try is a regex match over the joined text).
@@ -23,6 +30,9 @@ interface Known {
   readonly event: EventSpec;
   readonly compiled: CompiledFormat;
   readonly canSpan: boolean;
+  /** Direct rows into `rowsSink` (null: that sink takes records only). */
+  rows: EventRows | null;
+  rowsSink: RecordSink | null;
 }
 
 interface Pending {
@@ -68,7 +78,7 @@ export class TextTraceDecoder {
     let k = this.known.get(name);
     if (k === undefined) {
       const event = this.catalogue.get(name);
-      k = event === undefined ? null : { event, compiled: compileFormatCached(event), canSpan: canSpanLines(event) };
+      k = event === undefined ? null : { event, compiled: compileFormatCached(event), canSpan: canSpanLines(event), rows: null, rowsSink: null };
       this.known.set(name, k);
     }
     return k ?? undefined;
@@ -82,21 +92,95 @@ export class TextTraceDecoder {
     const fast = this.logBytes;
     if (fast !== null && fast.parse(bytes, byteStart, byteStart + (end - start))) {
       const id = fast.nameId;
-      const name = fast.name(id);
       let known = this.knownById[id];
       if (known === undefined) {
-        known = this.lookup(name) ?? null;
+        known = this.lookup(fast.name(id)) ?? null;
         this.knownById[id] = known;
       }
-      const msg = s.slice(start + (fast.msgStart - byteStart), end);
-      const h: TextHeader = { tsNs: fast.tsNs, tid: fast.tid, pid: null, name, msg, prefixStyle: 'tid@sec.usec' };
+      const msgStart = start + (fast.msgStart - byteStart);
+      const rows = known === null ? null : this.rowsOf(known, sink);
+      if (known !== null && rows !== null) {
+        this.flush(sink);
+        const f = this.fastLine;
+        // Typed now, from the bytes (which the caller may reuse), committed when complete.
+        f.matched = known.compiled.matchBytes(bytes, fast.msgStart, byteStart + (end - start), s, msgStart, rows);
+        f.known = known;
+        f.s = s;
+        f.start = start;
+        f.end = end;
+        f.msgStart = msgStart;
+        f.tsLo = fast.tsLo;
+        f.tsHi = fast.tsHi;
+        f.tid = fast.tid;
+        f.lineNo = lineNo;
+        f.offset = offset;
+        // Only an event that can span lines needs to see the next line first.
+        if (!known.canSpan) this.flush(sink);
+        return;
+      }
+      const h: TextHeader = { tsNs: fast.tsNs, tid: fast.tid, pid: null, name: fast.name(id), msg: s.slice(msgStart, end), prefixStyle: 'tid@sec.usec' };
       this.begin(h, known ?? undefined, s.slice(start, end), lineNo, offset, sink);
       return;
     }
     this.line(s.slice(start, end), lineNo, offset, sink);
   }
 
+  /** Direct rows of `known` into `sink`, or null when the sink takes records only. */
+  private rowsOf(known: Known, sink: RecordSink): EventRows | null {
+    if (known.rowsSink !== sink) {
+      known.rowsSink = sink;
+      known.rows = isColumnarSink(sink) ? sink.eventRows(known.event, true) : null;
+    }
+    return known.rows;
+  }
+
+  /**
+   * The usual log line while it waits for its record to be complete: scalars in one reused
+   * object instead of a header, a Pending and its line array per line.
+   */
+  private readonly fastLine = { known: null as Known | null, matched: false, s: '', start: 0, end: 0, msgStart: 0, tsLo: 0, tsHi: 0, tid: 0, lineNo: 0, offset: 0 };
+
+  /** The waiting fast line as a general Pending (a continuation line came, or it did not decode). */
+  private pendingOfFastLine(): Pending {
+    const f = this.fastLine;
+    const known = f.known as Known;
+    f.known = null;
+    (known.rows as EventRows).discard();
+    const text = f.s.slice(f.start, f.end);
+    const h: TextHeader = {
+      tsNs: (BigInt(f.tsHi) << 32n) | BigInt(f.tsLo),
+      tid: f.tid,
+      pid: null,
+      name: known.event.name,
+      msg: f.s.slice(f.msgStart, f.end),
+      prefixStyle: 'tid@sec.usec',
+    };
+    f.s = '';
+    return { header: h, known, lines: [text], chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE };
+  }
+
+  /** Completes the waiting fast line: one row, straight into its columns. */
+  private flushFastLine(sink: RecordSink): void {
+    const f = this.fastLine;
+    const known = f.known as Known;
+    const rows = known.rows as EventRows;
+    if (!f.matched) rows.discard();
+    if (f.matched || known.compiled.decodeInto(f.s.slice(f.msgStart, f.end), rows)) {
+      f.known = null;
+      f.s = '';
+      this.countOne('tid@sec.usec');
+      this.stats.records++;
+      rows.commit(this.seq++, f.tsLo, f.tsHi, f.tid, null);
+      return;
+    }
+    rows.discard();
+    // The record way says why, and keeps the line.
+    this.pending = this.pendingOfFastLine();
+    this.flush(sink);
+  }
+
   line(text: string, lineNo: number, offset: number, sink: RecordSink): void {
+    if (this.fastLine.known !== null) this.pending = this.pendingOfFastLine();
     const h = this.dialect.parse(text, this.isKnown);
     if (h === 'skip') return;
     if (h !== null) {
@@ -136,6 +220,13 @@ export class TextTraceDecoder {
   /** Prefix styles are counted in runs (they rarely change within a file). */
   private lastStyle: PrefixStyle | null = null;
   private styleRun = 0;
+  private countOne(style: PrefixStyle): void {
+    if (style !== this.lastStyle) {
+      this.countStyle();
+      this.lastStyle = style;
+    }
+    this.styleRun++;
+  }
   private countStyle(): void {
     const styles = this.stats.prefixStyles;
     if (this.lastStyle !== null && this.styleRun > 0) styles.set(this.lastStyle, (styles.get(this.lastStyle) ?? 0) + this.styleRun);
@@ -158,15 +249,15 @@ export class TextTraceDecoder {
   }
 
   private flush(sink: RecordSink): void {
+    if (this.fastLine.known !== null) {
+      this.flushFastLine(sink);
+      return;
+    }
     const p = this.pending;
     if (p === null) return;
     this.pending = null;
     const h = p.header;
-    if (h.prefixStyle !== this.lastStyle) {
-      this.countStyle();
-      this.lastStyle = h.prefixStyle;
-    }
-    this.styleRun++;
+    this.countOne(h.prefixStyle);
     if (p.known === undefined) {
       this.emitUnparsed(p, sink, `unknown event '${h.name}' (not in catalogue ${this.catalogue.name})`, 1);
       this.orphans(p, 1, sink);

@@ -1,7 +1,7 @@
 // Records as every decoder hands them to ingest. Decoders type events with a Catalogue; they
 // never know DuckDB. `seq` counts every record of a trace (event, unparsed or dropped) from 0,
 // so that for every trace events + unparsed + dropped records = records in the input.
-import type { ArgValue, EventSpec } from '../catalogue/types.ts';
+import type { ArgValue, ArgWriter, EventSpec } from '../catalogue/types.ts';
 
 export type TraceFormat =
   | 'log'
@@ -61,25 +61,25 @@ export interface RecordSink {
 }
 
 /**
- * Rows of one event written straight into column storage, for decoders whose values are already
- * machine integers (simpletrace): no record object, argument array or BigInt per record, which
- * is most of the cost of decoding tens of millions of records. Setters write the row being built;
- * it becomes a record only at `commit`, so a decoder may abandon a row half written.
+ * Rows of one event written straight into column storage: no record object, argument array or
+ * BigInt per record, which is most of the cost of decoding tens of millions of records. Setters
+ * write the row being built (a null takes effect at `commit`); the row becomes a record only at
+ * `commit`, so a decoder may abandon a row half written: it then calls `discard`.
  */
-export interface EventRows {
-  /** A 64-bit argument (integer or pointer) from its 32-bit halves: stored bit for bit. */
-  setWords(arg: number, lo: number, hi: number): void;
-  /** An argument of at most 32 bits: bool as 0/1, char as its byte. */
-  setSmall(arg: number, v: number): void;
-  setString(arg: number, v: string): void;
-  /** The row is complete: a record with this seq, timestamp (u64 halves) and pid. No tid. */
-  commit(seq: number, tsLo: number, tsHi: number, pid: number | null): void;
+export interface EventRows extends ArgWriter {
+  /** The row is complete: a record with this seq, timestamp (u64 halves), tid and pid. */
+  commit(seq: number, tsLo: number, tsHi: number, tid: number | null, pid: number | null): void;
+  /** Forget what was written since the last commit. */
+  discard(): void;
 }
 
 /** A sink that also takes rows directly (see EventRows). */
 export interface ColumnarSink extends RecordSink {
-  /** Direct rows for `event`, or null when its argument types need the record path. */
-  eventRows(event: EventSpec): EventRows | null;
+  /**
+   * Direct rows for `event`, or null when its argument types need the record path.
+   * `sliced`: the decoder's strings may be slices of a large input string, to be copied.
+   */
+  eventRows(event: EventSpec, sliced?: boolean): EventRows | null;
 }
 
 export function isColumnarSink(s: RecordSink): s is ColumnarSink {

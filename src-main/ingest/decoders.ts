@@ -19,6 +19,10 @@ export interface Decoder {
   readonly format: TraceFormat;
   readonly clock: ClockKind;
   prefixStyle(): PrefixStyle | null;
+  /** Records per prefix style (text traces). */
+  prefixStyles(): [PrefixStyle, number][];
+  /** Lines read so far (0 for binary traces). */
+  lines(): number;
 }
 
 /** How to decode a trace, decided from its first bytes. Plain data: it crosses to the worker. */
@@ -37,20 +41,22 @@ export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Pla
   return { kind: 'text', format: t.dialect.format as TextFormat };
 }
 
-export function makeDecoder(p: Plan, file: string, catalogue: Catalogue): Decoder {
+/** `startOffset`: where the bytes pushed begin in the input (a text segment; 0 otherwise). */
+export function makeDecoder(p: Plan, file: string, catalogue: Catalogue, startOffset = 0): Decoder {
   if (p.kind === 'simple') return new SimpleDecoderAdapter(file, catalogue, p.headerless);
-  if (p.kind === 'text') return new TextDecoderAdapter(p.format, catalogue);
+  if (p.kind === 'text') return new TextDecoderAdapter(p.format, catalogue, startOffset);
   throw new Error(`${file}: not a trace (${p.reason})`);
 }
 
 class TextDecoderAdapter implements Decoder {
-  private readonly lines = new LineSplitter();
+  private readonly splitter: LineSplitter;
   private readonly dec: TextTraceDecoder;
   /** Log lines are read from their bytes when they can be (see TextTraceDecoder.asciiLine). */
   private readonly bytesFirst: boolean;
   readonly format: TraceFormat;
   readonly clock: ClockKind;
-  constructor(format: TextFormat, catalogue: Catalogue) {
+  constructor(format: TextFormat, catalogue: Catalogue, startOffset: number) {
+    this.splitter = new LineSplitter({ startOffset });
     const dialect = dialects[format];
     this.dec = new TextTraceDecoder(dialect, catalogue);
     this.format = dialect.format;
@@ -59,14 +65,14 @@ class TextDecoderAdapter implements Decoder {
   }
   push(chunk: Uint8Array, sink: RecordSink): void {
     const dec = this.dec;
-    this.lines.push(
+    this.splitter.push(
       chunk,
       (text, lineNo, offset) => dec.line(text, lineNo, offset, sink),
       this.bytesFirst ? (s, start, end, bytes, byteStart, lineNo, offset) => dec.asciiLine(s, start, end, bytes, byteStart, lineNo, offset, sink) : undefined,
     );
   }
   end(sink: RecordSink) {
-    this.lines.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
+    this.splitter.end((text, lineNo, offset) => this.dec.line(text, lineNo, offset, sink));
     this.dec.end(sink);
     return { error: null, truncatedAt: null };
   }
@@ -75,6 +81,12 @@ class TextDecoderAdapter implements Decoder {
     let n = -1;
     for (const [s, c] of this.dec.stats.prefixStyles) if (c > n) [best, n] = [s, c];
     return best;
+  }
+  prefixStyles(): [PrefixStyle, number][] {
+    return [...this.dec.stats.prefixStyles];
+  }
+  lines(): number {
+    return this.splitter.lines;
   }
 }
 
@@ -111,6 +123,12 @@ class SimpleDecoderAdapter implements Decoder {
   }
   prefixStyle(): PrefixStyle | null {
     return 'simpletrace';
+  }
+  prefixStyles(): [PrefixStyle, number][] {
+    return [];
+  }
+  lines(): number {
+    return 0;
   }
 }
 

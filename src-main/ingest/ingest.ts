@@ -177,14 +177,21 @@ async function ingestMember(
   const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? detectSide(headCounts), catalogue);
   let pipeline: ParsePipeline | null = null;
   try {
-    pipeline = await startParsePipeline(
+    const starting = startParsePipeline(
       { plan: p, file: name, catalogue: { source: catalogue.source, name: catalogue.name, id: catalogue.id } },
       catalogue,
       (b) => writer.append(b),
       // Decompressed size, known or guessed from a typical text compression ratio.
       srcDone ? head.length : (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)),
     );
-    const pipe = pipeline;
+    // The catalogue is stored while parse workers start (no batch reaches the connection before
+    // the first push), and within the transaction, so a rolled back ingest leaves none behind.
+    const stored = ws.storeCatalogue(catalogue);
+    const [ready] = await Promise.allSettled([starting, stored]);
+    if (ready.status === 'fulfilled') pipeline = ready.value;
+    await stored;
+    if (ready.status === 'rejected') throw ready.reason;
+    const pipe = ready.value;
     let lastProgress = 0;
     const t0 = performance.now();
     const report = (final: boolean) => {
@@ -244,7 +251,6 @@ async function ingestMember(
     const lastTs = c.lastTs === null ? null : BigInt(c.lastTs);
     const records = c.events + c.unparsed + c.droppedRecords;
     await writer.commit(side, async () => {
-      await ws.storeCatalogue(catalogue);
       await ws.registerEventTables(writer.tables());
       const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
       const pid = await tracePid(ws, traceId);

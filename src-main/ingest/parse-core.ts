@@ -14,9 +14,15 @@ export class ParseCore {
   private readonly hash: Hash | null;
   private bytes = 0;
 
-  /** `hash`: compute the sha256 here; `packStrings`: see RecordBatcher. */
-  constructor(plan: Plan, file: string, catalogue: Catalogue, emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void, opts = { hash: true, packStrings: false }) {
-    this.decoder = makeDecoder(plan, file, catalogue);
+  /** `hash`: compute the sha256 here; `packStrings`: see RecordBatcher; `startOffset`: see makeDecoder. */
+  constructor(
+    plan: Plan,
+    file: string,
+    catalogue: Catalogue,
+    emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void,
+    opts: { hash: boolean; packStrings: boolean; startOffset?: number } = { hash: true, packStrings: false },
+  ) {
+    this.decoder = makeDecoder(plan, file, catalogue, opts.startOffset ?? 0);
     this.batcher = new RecordBatcher(emit, opts.packStrings);
     this.hash = opts.hash ? createHash('sha256') : null;
   }
@@ -41,6 +47,8 @@ export class ParseCore {
       prefixStyle: this.decoder.prefixStyle(),
       sha256: this.hash === null ? '' : this.hash.digest('hex'),
       bytes: this.bytes,
+      lines: this.decoder.lines(),
+      prefixStyles: this.decoder.prefixStyles(),
     };
   }
 

@@ -1,13 +1,17 @@
 // Drives the decoding of one trace: in a worker thread when one can be started (parsing on one
-// core, DuckDB appends on the other), else in this thread. Either way, batches reach `onBatch`
-// strictly in order, and at most a few chunks are in flight, so memory stays bounded.
+// core, DuckDB appends on the other), on several when there are cores to spare and the trace is
+// a log (parse-segmented.ts), else in this thread. Either way, batches reach `onBatch` strictly
+// in order, and a bounded amount of input is in flight, so memory stays bounded.
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../catalogue/types.ts';
 import { ParseCore } from './parse-core.ts';
 import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { Plan } from './decoders.ts';
-import type { RecordBatch } from './record-batcher.ts';
+import { BatchQueue, type BatchHandler } from './batch-queue.ts';
+import { spawnParseWorker } from './parse-worker-spawn.ts';
+import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 
 export interface ParsePipeline {
   /** Feed bytes; resolves when more may be fed. */
@@ -20,64 +24,8 @@ export interface ParsePipeline {
   close(): void;
 }
 
-type BatchHandler = (b: RecordBatch) => void | Promise<void>;
 
 const ZERO: CountsWire = { events: 0, unparsed: 0, droppedRecords: 0, droppedEvents: '0', firstTs: null, lastTs: null };
-
-/** Runs batches through the handler one at a time, in arrival order. */
-class BatchQueue {
-  private readonly items: RecordBatch[] = [];
-  // `run` may finish synchronously (every batch appended without awaiting), before `running`
-  // is even assigned: `active` is the truth, `running` only something to await.
-  private active = false;
-  private running: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
-
-  /** `progress` is called after each batch: a producer blocked on a long queue must hear of it. */
-  constructor(
-    private readonly handle: BatchHandler,
-    private readonly progress: () => void = () => {},
-  ) {}
-
-  add(b: RecordBatch): void {
-    this.items.push(b);
-    if (!this.active) {
-      this.active = true;
-      this.running = this.run();
-    }
-  }
-
-  get length(): number {
-    return this.items.length;
-  }
-
-  private async run(): Promise<void> {
-    try {
-      while (this.items.length > 0) {
-        const b = this.items.shift() as RecordBatch;
-        const r = this.handle(b);
-        if (r !== undefined) await r;
-        this.progress();
-      }
-    } catch (e) {
-      this.failure = e;
-      this.items.length = 0;
-    } finally {
-      this.active = false;
-      this.progress();
-    }
-  }
-
-  /** Wait until everything queued so far has been handled (rethrows a handler failure). */
-  async drain(): Promise<void> {
-    while (this.active) await this.running;
-    if (this.failure !== null) throw this.failure;
-  }
-
-  check(): void {
-    if (this.failure !== null) throw this.failure;
-  }
-}
 
 class InThreadPipeline implements ParsePipeline {
   private readonly core: ParseCore;
@@ -108,8 +56,12 @@ class InThreadPipeline implements ParsePipeline {
   close(): void {}
 }
 
-/** Chunks sent to the worker but not yet decoded. */
-const MAX_IN_FLIGHT = 8;
+/**
+ * Bytes sent to the worker but not yet decoded. DuckDB now and then spends ~100 ms in one append
+ * (a row group compressed and written), during which no more input is sent: the worker must
+ * have that much work in hand, or both threads take turns at idling.
+ */
+const MAX_BYTES_IN_FLIGHT = 24 << 20;
 /** Batches decoded but not yet appended. */
 const MAX_QUEUED = 256;
 
@@ -118,6 +70,9 @@ class WorkerPipeline implements ParsePipeline {
   private last: CountsWire = ZERO;
   private nextId = 0;
   private acked = -1;
+  /** Sizes of the chunks sent and not yet acknowledged, by id order. */
+  private readonly sizes: number[] = [];
+  private inFlight = 0;
   private failure: Error | null = null;
   private waiters: (() => void)[] = [];
   private doneMsg: DecodeDone | null = null;
@@ -137,7 +92,10 @@ class WorkerPipeline implements ParsePipeline {
           this.queue.add(m.batch);
           break;
         case 'pushed':
-          this.acked = m.id;
+          while (this.acked < m.id) {
+            this.acked++;
+            this.inFlight -= this.sizes.shift() ?? 0;
+          }
           this.last = m.counts;
           break;
         case 'done':
@@ -183,7 +141,9 @@ class WorkerPipeline implements ParsePipeline {
     const copy = new Uint8Array(chunk);
     const msg: ToWorker = { type: 'chunk', id: this.nextId++, data: copy.buffer };
     this.worker.postMessage(msg, [copy.buffer]);
-    await this.until(() => this.nextId - 1 - this.acked < MAX_IN_FLIGHT && this.queue.length < MAX_QUEUED);
+    this.sizes.push(copy.length);
+    this.inFlight += copy.length;
+    await this.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED);
   }
 
   async end(): Promise<DecodeDone> {
@@ -206,15 +166,21 @@ class WorkerPipeline implements ParsePipeline {
   }
 }
 
-/** The worker's entry point: built JS, or a bootstrap that loads the TypeScript through tsx. */
-function workerUrl(): URL {
-  return new URL(import.meta.url.endsWith('.ts') ? './parse-worker-boot.mjs' : './parse-worker.js', import.meta.url);
-}
-
 /** QTW_PARSE_WORKER: '0' never use a worker thread, '1' always, unset: for large traces. */
 function workerPolicy(): 'never' | 'always' | 'auto' {
   const v = process.env.QTW_PARSE_WORKER;
   return v === '0' ? 'never' : v === '1' ? 'always' : 'auto';
+}
+
+/**
+ * Parse workers for a trace that can be cut into segments: QTW_PARSE_WORKERS, else one per core
+ * besides the one the main thread's DuckDB appends keep busy, at most 4. (On two cores a second
+ * worker only competes with the appends: measured slower than one.)
+ */
+function parseWorkerCount(): number {
+  const v = Number(process.env.QTW_PARSE_WORKERS);
+  if (Number.isInteger(v) && v >= 1 && v <= 16) return v;
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 /** Below this size a worker's start-up (~0.2 s) costs more than it saves. */
@@ -225,22 +191,13 @@ export async function startParsePipeline(init: WorkerInit, catalogue: Catalogue,
   const policy = workerPolicy();
   if (policy === 'always' || (policy === 'auto' && (expectedBytes === null || expectedBytes >= WORKER_MIN_BYTES))) {
     try {
-      // Decoding allocates many short-lived objects: a larger young generation means fewer
-      // scavenges; the old generation is capped so a runaway input cannot take the machine.
-      const worker = new Worker(workerUrl(), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 64 } });
-      const ok = await new Promise<boolean>((resolve) => {
-        const onMsg = (m: FromWorker) => {
-          if (m.type === 'ready' || m.type === 'failed') {
-            worker.off('message', onMsg);
-            resolve(m.type === 'ready');
-          }
-        };
-        worker.on('message', onMsg);
-        worker.once('error', () => resolve(false));
-        worker.once('exit', () => resolve(false));
-      });
-      if (ok) return new WorkerPipeline(worker, onBatch, init.plan);
-      void worker.terminate();
+      const n = segmentable(init.plan) ? parseWorkerCount() : 1;
+      if (n > 1) {
+        const seg = await startSegmentedPipeline(init, catalogue, onBatch, n);
+        if (seg !== null) return seg;
+      }
+      const worker = await spawnParseWorker(init);
+      if (worker !== null) return new WorkerPipeline(worker, onBatch, init.plan);
       if (policy === 'always') throw new Error('the parse worker could not be started');
     } catch (e) {
       // Fall back to in-thread decoding, unless a worker was explicitly required.

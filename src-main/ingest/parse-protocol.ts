@@ -32,21 +32,37 @@ export interface DecodeDone {
   /** sha256 (hex; '' when the driver hashes, see workerIsLighter) and length of the decompressed bytes decoded. */
   readonly sha256: string;
   readonly bytes: number;
+  /** Lines read (text traces), and records per prefix style. */
+  readonly lines: number;
+  readonly prefixStyles: [PrefixStyle, number][];
 }
 
-export type ToWorker = { readonly type: 'chunk'; readonly id: number; readonly data: ArrayBuffer } | { readonly type: 'end' };
+/**
+ * `chunk`/`end`: the trace as one stream. `segment`, `segmentData`, `segmentEnd`: a
+ * self-contained piece of a log that starts at byte `offset` (see segments.ts), decoded on its
+ * own; its seq and line numbers start at 0 and 1, and the driver adds what the segments before
+ * it counted. Each `chunk` and `segmentData` is acknowledged by a `pushed`.
+ */
+export type ToWorker =
+  | { readonly type: 'chunk'; readonly id: number; readonly data: ArrayBuffer }
+  | { readonly type: 'end' }
+  | { readonly type: 'segment'; readonly id: number; readonly offset: number }
+  | { readonly type: 'segmentData'; readonly id: number; readonly data: ArrayBuffer }
+  | { readonly type: 'segmentEnd'; readonly id: number };
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'batch'; readonly batch: RecordBatch }
+  /** `segment`: the segment the batch belongs to (absent for a stream). */
+  | { readonly type: 'batch'; readonly batch: RecordBatch; readonly segment?: number }
+  | { readonly type: 'segmentDone'; readonly id: number; readonly done: DecodeDone }
   | { readonly type: 'pushed'; readonly id: number; readonly counts: CountsWire }
   | { readonly type: 'done'; readonly done: DecodeDone }
   | { readonly type: 'failed'; readonly message: string };
 
 /**
  * Whether the parse worker is the less busy thread for this plan: then it also computes the
- * sha256 and lays strings out for DuckDB, else the main thread does. Text decoding keeps the
- * worker busier than DuckDB keeps the main thread; simpletrace decoding, the other way round.
+ * sha256, else the main thread does. Text decoding keeps the worker busier than DuckDB keeps
+ * the main thread; simpletrace decoding, the other way round.
  */
 export function workerIsLighter(plan: Plan): boolean {
   return plan.kind === 'simple';

@@ -1,5 +1,7 @@
-// The parse worker: decodes a trace's bytes into record batches on the second core while the
-// main thread appends the previous batches to DuckDB.
+// The parse worker: decodes a trace's bytes (a stream, or segments of a log) into record batches
+// on another core while the main thread appends the previous batches to DuckDB. Strings are laid
+// out for DuckDB here (packStrings): a batch whose strings are all short then crosses without
+// them, which saves serializing and reading them back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParseCore, reloadCatalogue } from './parse-core.ts';
 import { workerIsLighter, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
@@ -14,10 +16,12 @@ if (catalogue === null) {
   post({ type: 'failed', message: `catalogue ${init.catalogue.id} could not be reloaded in the parse worker` });
 } else {
   let core: ParseCore | null = null;
+  /** Segments being decoded (see segments.ts), by id. */
+  const segments = new Map<number, ParseCore>();
   try {
     core = new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch }, transfer), {
       hash: workerIsLighter(init.plan),
-      packStrings: workerIsLighter(init.plan),
+      packStrings: true,
     });
     post({ type: 'ready' });
   } catch (e) {
@@ -26,7 +30,25 @@ if (catalogue === null) {
   port.on('message', (m: ToWorker) => {
     if (core === null) return;
     try {
-      if (m.type === 'chunk') {
+      if (m.type === 'segment') {
+        segments.set(
+          m.id,
+          new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch, segment: m.id }, transfer), {
+            hash: false,
+            packStrings: true,
+            startOffset: m.offset,
+          }),
+        );
+      } else if (m.type === 'segmentData') {
+        const seg = segments.get(m.id);
+        if (seg === undefined) throw new Error(`parse worker: no segment ${m.id}`);
+        post({ type: 'pushed', id: m.id, counts: seg.push(new Uint8Array(m.data)) });
+      } else if (m.type === 'segmentEnd') {
+        const seg = segments.get(m.id);
+        if (seg === undefined) throw new Error(`parse worker: no segment ${m.id}`);
+        segments.delete(m.id);
+        post({ type: 'segmentDone', id: m.id, done: seg.end() });
+      } else if (m.type === 'chunk') {
         const counts = core.push(new Uint8Array(m.data));
         post({ type: 'pushed', id: m.id, counts });
       } else {

@@ -3,7 +3,7 @@
 // the DuckDB thread without copying.
 import type { EventSpec } from '../catalogue/types.ts';
 import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, UnparsedRecord } from '../formats/types.ts';
-import { CHUNK_ROWS, Column, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
+import { CHUNK_ROWS, Column, detach, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
 
 export type BatchKind = 'event' | 'unparsed' | 'dropped';
 
@@ -71,9 +71,13 @@ function width(c: Column): number {
 
 /** Direct rows of one event (see EventRows): values go straight into the batch's typed arrays. */
 class DirectRows implements EventRows {
+  /** Arguments set to null in the row being built (applied at commit: the row may be discarded). */
+  private nulls: number[] = [];
+
   constructor(
     private readonly batcher: RecordBatcher,
     private readonly b: Building,
+    private readonly sliced: boolean,
   ) {}
 
   setWords(arg: number, lo: number, hi: number): void {
@@ -88,11 +92,25 @@ class DirectRows implements EventRows {
   }
 
   setString(arg: number, v: string): void {
-    (this.b.columns[4 + arg].strings as string[])[this.b.n] = v;
+    (this.b.columns[4 + arg].strings as string[])[this.b.n] = this.sliced ? detach(v) : v;
   }
 
-  commit(seq: number, tsLo: number, tsHi: number, pid: number | null): void {
-    this.batcher.commitRow(this.b, seq, tsLo, tsHi, pid);
+  setNull(arg: number): void {
+    this.nulls.push(arg);
+  }
+
+  discard(): void {
+    if (this.nulls.length > 0) this.nulls = [];
+  }
+
+  commit(seq: number, tsLo: number, tsHi: number, tid: number | null, pid: number | null): void {
+    const nulls = this.nulls;
+    if (nulls.length > 0) {
+      const c = this.b.columns;
+      for (let k = 0; k < nulls.length; k++) c[4 + nulls[k]].setNull(this.b.n);
+      this.nulls = [];
+    }
+    this.batcher.commitRow(this.b, seq, tsLo, tsHi, tid, pid);
   }
 }
 
@@ -149,7 +167,7 @@ export class RecordBatcher implements ColumnarSink {
     return b;
   }
 
-  eventRows(event: EventSpec): EventRows | null {
+  eventRows(event: EventSpec, sliced = false): EventRows | null {
     const b = this.building(event);
     for (let k = 0; k < event.args.length; k++) {
       const a = event.args[k];
@@ -157,18 +175,19 @@ export class RecordBatcher implements ColumnarSink {
       const fits = a.kind === 'string' ? c.strings !== null : a.bits === 64 ? c.words !== null : width(c) > 0 && width(c) <= 4;
       if (!fits) return null;
     }
-    return new DirectRows(this, b);
+    return new DirectRows(this, b, sliced);
   }
 
   /** Completes row `b.n` written through DirectRows. */
-  commitRow(b: Building, seq: number, tsLo: number, tsHi: number, pid: number | null): void {
+  commitRow(b: Building, seq: number, tsLo: number, tsHi: number, tid: number | null, pid: number | null): void {
     const i = b.n;
     const c = b.columns;
     c[0].setSafeInt(i, seq);
     const w = c[1].words as Uint32Array;
     w[i * 2] = tsLo;
     w[i * 2 + 1] = tsHi;
-    c[2].setNull(i);
+    if (tid === null) c[2].setNull(i);
+    else (c[2].data as Int32Array)[i] = tid;
     if (pid === null) c[3].setNull(i);
     else (c[3].data as Int32Array)[i] = pid;
     this.k.events++;

@@ -75,9 +75,19 @@ export function isInline(v: string): boolean {
  */
 export function packInline(s: readonly (string | null)[], n: number, w: Uint32Array): boolean {
   let all = true;
+  let prev: string | null | undefined = undefined;
   for (let i = 0; i < n; i++) {
     const o = i * STRING_T_WORDS;
     const v = s[i];
+    // Runs of the same string (decoders reuse repeated values) are laid out once.
+    if (v === prev && i > 0 && v !== null && v !== undefined) {
+      w[o] = w[o - 4];
+      w[o + 1] = w[o - 3];
+      w[o + 2] = w[o - 2];
+      w[o + 3] = w[o - 1];
+      continue;
+    }
+    prev = v;
     let a = 0;
     let b = 0;
     let c = 0;

@@ -87,7 +87,7 @@ export class Workspace {
 
   /** Register event tables (inside the ingest transaction) and rebuild the `events` view. */
   async registerEventTables(names: readonly string[]): Promise<void> {
-    for (const n of names) await this.conn.run(`INSERT OR IGNORE INTO qtw_event_tables VALUES (${literal(n)})`);
+    if (names.length > 0) await this.conn.run(`INSERT OR IGNORE INTO qtw_event_tables VALUES ${names.map((n) => `(${literal(n)})`).join(', ')}`);
     await this.refreshEventsView();
   }
 

@@ -1,6 +1,7 @@
 // `npm run bench`: throughput figures on generated multi-GB inputs. Prints numbers; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO } from '../helpers/paths.ts';
@@ -46,7 +47,7 @@ async function readCsvBaseline(file: string): Promise<number> {
 async function main() {
   const quick = process.argv.includes('--quick');
   const logBytes = quick ? 0.1 * GB : 1 * GB;
-  process.stdout.write(`QEMU Trace Workbench bench (${quick ? 'quick' : 'full'}), node ${process.version}\n\n`);
+  process.stdout.write(`QEMU Trace Workbench bench (${quick ? 'quick' : 'full'}), node ${process.version}, ${availableParallelism()} cores\n\n`);
 
   const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
   const logSize = statSync(log1).size;

@@ -1,46 +1,98 @@
-// The parse worker (used for large traces) must give exactly the tables in-thread decoding gives.
+// The parse workers (used for large traces) must give exactly the tables in-thread decoding
+// gives: one worker decoding the stream, and several decoding a log cut into segments.
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src-main/service/engine.ts';
-import { SAMPLES, scratch } from '../helpers/paths.ts';
+import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
+import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
 const DIR = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
-const INPUTS = ['src.log.gz', 'dst.simple.gz'].map((f) => path.join(DIR, f));
 const CAT = path.join(DIR, 'trace-events-all');
 
-async function snapshot(worker: '0' | '1'): Promise<Record<string, unknown[][]>> {
-  const prev = process.env.QTW_PARSE_WORKER;
-  process.env.QTW_PARSE_WORKER = worker;
-  const engine = await Engine.open(path.join(tmp.dir, `w${worker}.duckdb`));
+/**
+ * A real 7.2 log with, every few hundred lines, what a segment cut must not split: a
+ * multi-line message, a foreign line, an unknown event, a message that does not fit, and once
+ * a run of continuation-like lines longer than any record may reach.
+ */
+function seededLog(): string {
+  const lines = gunzipSync(readFileSync(path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy/src.log.gz'))).toString('latin1').split('\n');
+  const out: string[] = [];
+  lines.forEach((l, i) => {
+    out.push(l);
+    if (i % 337 === 5) {
+      out.push('4242@1795635776.000002:vmstate_load_field_error field "first', 'second', 'third" load failed, ret = -5');
+      out.push('a foreign line', '4242@1795635776.000005:no_such_event x=1', '4242@1795635776.000004:ram_save_page pc.ram: offset: 0x1 host: 0xZZ');
+    }
+    if (i === 2000) {
+      out.push('4242@1795635776.000002:vmstate_load_field_error field "long');
+      for (let k = 0; k < 5000; k++) out.push(`continued ${k}`);
+      out.push('" load failed, ret = 1');
+    }
+  });
+  const file = path.join(tmp.dir, 'seeded.log');
+  writeFileSync(file, out.join('\n'), 'latin1');
+  return file;
+}
+
+async function snapshot(label: string, env: Record<string, string>, inputs: string[]): Promise<Record<string, unknown[][]>> {
+  const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
   try {
-    const r = await engine.openInputs(INPUTS, { catalogues: [CAT] });
+    const r = await engine.openInputs(inputs, { catalogues: [CAT, DEBIAN_72] });
     expect(r.errors).toEqual([]);
-    expect(r.traces).toHaveLength(2);
+    expect(r.traces).toHaveLength(inputs.length);
     const out: Record<string, unknown[][]> = {};
     const rows = async (sql: string) => {
       const acc: unknown[][] = [];
       await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
       return acc;
     };
-    out.traces = await rows(`SELECT trace_id, format, side, records, events, unparsed, first_ts_ns, last_ts_ns, sha256 FROM traces ORDER BY trace_id`);
+    out.traces = await rows(
+      `SELECT trace_id, format, prefix_style, side, records, events, unparsed, first_ts_ns, last_ts_ns, sha256, bytes, catalogue_id FROM traces ORDER BY trace_id`,
+    );
+    out.unparsed = await rows(`SELECT * FROM unparsed ORDER BY trace_id, seq`);
     for (const [name] of await rows(`SELECT DISTINCT name FROM events ORDER BY 1`)) {
       out[String(name)] = await rows(`SELECT * FROM "${name}" ORDER BY trace_id, seq`);
     }
     return out;
   } finally {
     engine.close();
-    if (prev === undefined) delete process.env.QTW_PARSE_WORKER;
-    else process.env.QTW_PARSE_WORKER = prev;
+    for (const [k, v] of Object.entries(prev)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
   }
 }
 
-describe('parse worker', () => {
-  it('gives the same tables as in-thread decoding (log and simpletrace)', async () => {
-    const inThread = await snapshot('0');
-    const worker = await snapshot('1');
-    expect(Object.keys(worker).length).toBeGreaterThan(50);
+describe('parse workers', () => {
+  const seeded = seededLog();
+  const inputs = [path.join(DIR, 'src.log.gz'), path.join(DIR, 'dst.simple.gz'), seeded];
+  let inThread: Record<string, unknown[][]>;
+
+  it('in-thread decoding of the inputs', async () => {
+    inThread = await snapshot('thread', { QTW_PARSE_WORKER: '0' }, inputs);
+    expect(Object.keys(inThread).length).toBeGreaterThan(50);
+    // The seeded lines are there: multi-line values, and the misfits in `unparsed`.
+    expect((inThread.vmstate_load_field_error ?? []).some((r) => r.includes('first\nsecond\nthird'))).toBe(true);
+    expect(inThread.unparsed.length).toBeGreaterThan(100);
+  });
+
+  it('one worker decoding the stream gives the same tables', async () => {
+    const worker = await snapshot('one', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '1' }, inputs);
     expect(worker).toEqual(inThread);
+  });
+
+  it('three workers decoding small segments give the same tables, seq and line numbers included', async () => {
+    const before = { ...segmentedStats };
+    const seg = await snapshot('three', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '3', QTW_PARSE_SEGMENT_BYTES: '20000' }, inputs);
+    // Both logs went through segments, many of them.
+    expect(segmentedStats.pipelines - before.pipelines).toBe(2);
+    expect(segmentedStats.segments - before.segments).toBeGreaterThan(50);
+    expect(seg).toEqual(inThread);
   });
 });

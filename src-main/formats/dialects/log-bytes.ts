@@ -30,10 +30,8 @@ class NameIds {
   private pool = new Uint8Array(16384);
   private poolLen = 0;
 
-  /** Id of the name bytes[start, end), interning it if new; -1 when the table is full. */
-  id(bytes: Buffer, start: number, end: number): number {
-    let h = 0;
-    for (let i = start; i < end; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
+  /** Id of the name bytes[start, end) whose hash is `h` (see nameHash), interning it if new; -1 when the table is full. */
+  id(bytes: Buffer, start: number, end: number, h: number): number {
     const len = end - start;
     const slots = this.slots;
     const mask = slots.length - 1;
@@ -86,10 +84,14 @@ class NameIds {
   }
 }
 
+const TWO_32 = 4294967296;
+
 /** Result fields of the last successful `parse` (reused: one parse per line). */
 export class LogBytesParser {
   private readonly ids = new NameIds();
-  tsNs = 0n;
+  /** The timestamp in ns as the 32-bit halves of a u64 (no BigInt per line). */
+  tsLo = 0;
+  tsHi = 0;
   tid = 0;
   /** Interned name id, and the byte index where the message starts (== end: empty message). */
   nameId = 0;
@@ -128,14 +130,37 @@ export class LogBytesParser {
     }
     if (i - usecStart !== 6 || i >= end || c !== COLON) return false;
     const nameStart = ++i;
-    while (i < end && isNameByte(b[i])) i++;
-    if (i === nameStart || (i < end && b[i] !== SPACE)) return false;
-    const id = this.ids.id(b, nameStart, i);
+    // The name's hash (for NameIds) is taken while it is scanned.
+    let h = 0;
+    for (; i < end; i++) {
+      c = b[i];
+      if (!isNameByte(c)) break;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    if (i === nameStart || (i < end && c !== SPACE)) return false;
+    const id = this.ids.id(b, nameStart, i, h);
     if (id < 0) return false;
     this.nameId = id;
     this.msgStart = i < end ? i + 1 : end;
     this.tid = tid;
-    this.tsNs = epochNs(sec, usec * 1000);
+    if (sec < 9_000_000_000) {
+      // Exact in doubles: µs < 2^53, and each half times 1000 stays below 2^53 too.
+      const us = sec * 1_000_000 + usec;
+      const usHi = Math.floor(us / TWO_32);
+      const lo = (us - usHi * TWO_32) * 1000;
+      const carry = Math.floor(lo / TWO_32);
+      this.tsLo = lo - carry * TWO_32;
+      this.tsHi = usHi * 1000 + carry;
+    } else {
+      const ns = BigInt.asUintN(64, epochNs(sec, usec * 1000));
+      this.tsLo = Number(ns & 0xffffffffn);
+      this.tsHi = Number(ns >> 32n);
+    }
     return true;
+  }
+
+  /** The last timestamp as a BigInt (for the record path). */
+  get tsNs(): bigint {
+    return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);
   }
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileFormat, loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
 import type { ArgSpec, ArgValue, EventSpec } from '../../../src-main/catalogue/index.ts';
+import { big, viaBytes, viaWriter, written } from './writers.ts';
 import { CATALOGUES, SHARED } from '../../helpers/paths.ts';
 import { conversions, cprintf, lengthBits } from './cprintf.ts';
 import type { CArg, CSpec } from './cprintf.ts';
@@ -122,6 +123,9 @@ interface Tally {
   unbindable: number;
   /** Samples of ambiguous events that decoded to other values printing the same text. */
   reprinted: number;
+  /** ASCII samples given to the byte matcher, and those it answered. */
+  byteTries: number;
+  byteAnswers: number;
   failures: string[];
 }
 
@@ -154,6 +158,26 @@ function roundTrip(events: readonly EventSpec[], seed: number, tally: Tally): vo
       const want = e.args.map((a, i) => expected(a, roles[i], args[i]));
       const got = cf.decode(text);
       tally.samples++;
+      // The columnar path must agree with `decode` value for value, and on what does not fit.
+      const into = viaWriter(cf, text);
+      const asWritten = got === null ? null : got.map((g, i) => written(e.args[i], g));
+      if (JSON.stringify(into, big) !== JSON.stringify(asWritten, big)) {
+        tally.failures.push(`${e.name} decodeInto ${JSON.stringify(text)}: ${JSON.stringify(into, big)} != ${JSON.stringify(asWritten, big)}`);
+      }
+      if (viaWriter(cf, `${text}\u0001`) !== null && cf.decode(`${text}\u0001`) === null) tally.failures.push(`${e.name} decodeInto accepts a trailing byte`);
+      // The byte matcher may decline, but when it answers it answers what the regex does.
+      if (/^[\x00-\x7f]*$/.test(text)) {
+        for (const probe of [text, `${text}x`, text.slice(0, -1), `-${text}`]) {
+          const bytes = viaBytes(cf, probe);
+          if (probe === text) {
+            tally.byteTries++;
+            if (bytes !== null) tally.byteAnswers++;
+          }
+          if (bytes !== null && JSON.stringify(bytes, big) !== JSON.stringify(viaWriter(cf, probe), big)) {
+            tally.failures.push(`${e.name} matchBytes ${JSON.stringify(probe)}: ${JSON.stringify(bytes, big)} != ${JSON.stringify(viaWriter(cf, probe), big)}`);
+          }
+        }
+      }
       const exact = got !== null && got.length === want.length && got.every((g, i) => g === want[i]);
       if (exact) continue;
       if (cf.ambiguous && got !== null) {
@@ -185,7 +209,7 @@ function show(v: readonly ArgValue[]): string {
 function runCatalogue(c: { name: string; file: string }, seed: number): Tally {
   const cat = loadCatalogueFile(c.file);
   expect(cat.errors).toEqual([]);
-  const tally: Tally = { events: 0, ambiguous: 0, samples: 0, unbindable: 0, reprinted: 0, failures: [] };
+  const tally: Tally = { events: 0, ambiguous: 0, samples: 0, unbindable: 0, reprinted: 0, byteTries: 0, byteAnswers: 0, failures: [] };
   roundTrip(cat.events, seed, tally);
   expect(tally.events).toBe(cat.events.length);
   expect(tally.samples).toBeGreaterThan(cat.events.length * (SAMPLES_PER_EVENT - 1));
@@ -207,14 +231,17 @@ describe('printf round trip over every catalogue event', () => {
     catalogues.forEach((c, ci) => {
       if (!tallies.has(c.name)) tallies.set(c.name, runCatalogue(c, 0x5eed + ci));
     });
-    const sum = (k: 'events' | 'ambiguous' | 'samples' | 'unbindable' | 'reprinted') =>
+    const sum = (k: 'events' | 'ambiguous' | 'samples' | 'unbindable' | 'reprinted' | 'byteTries' | 'byteAnswers') =>
       [...tallies.values()].reduce((n, t) => n + t[k], 0);
     const failures = [...tallies.values()].reduce((n, t) => n + t.failures.length, 0);
     console.log(
       `round trip: ${sum('events')} events in ${tallies.size} catalogues, ${sum('ambiguous')} ambiguous, ` +
         `${sum('samples')} samples (${sum('reprinted')} ambiguous samples read another way that prints the same text), ` +
-        `${sum('unbindable')} with conversions that do not match their arguments, ${failures} failures`,
+        `${sum('unbindable')} with conversions that do not match their arguments, ${failures} failures; ` +
+        `the byte matcher answered ${sum('byteAnswers')} of ${sum('byteTries')} ASCII samples`,
     );
+    // Most QEMU formats are plain enough for the byte matcher; a drop means it declines by mistake.
+    expect(sum('byteAnswers')).toBeGreaterThan(0.9 * sum('byteTries'));
     expect(sum('events')).toBeGreaterThan(50_000);
     expect(failures).toBe(0);
   });
