@@ -50,6 +50,8 @@ export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NL = 10;
 const CR = 13;
+/** Below V8's largest regular object (128 KiB), with room to spare. */
+const ASCII_PIECE = 64 << 10;
 const REPLACEMENT = '\uFFFD';
 
 function asBuffer(chunk: Uint8Array): Buffer {
@@ -111,7 +113,18 @@ export class LineSplitter {
     if (lastNl >= pos) {
       // Complete lines occupy [pos, lastNl]; the final '\n' is left out of the decoded range.
       if (lastNl === pos || isAscii(buf.subarray(pos, lastNl))) {
-        this.emitAsciiRange(buf, pos, lastNl, base, onLine, onAscii);
+        // In pieces of at most ASCII_PIECE bytes (cut after a '\n'), so that each piece's string
+        // stays in V8's young generation: a chunk-sized string would go to the large-object
+        // space, freed only by full collections, which a worker that allocates little may run
+        // rarely (hundreds of MB of dead chunks).
+        let from = pos;
+        while (lastNl - from > ASCII_PIECE) {
+          const cut = buf.lastIndexOf(NL, from + ASCII_PIECE);
+          if (cut <= from) break;
+          this.emitAsciiRange(buf, from, cut, base, onLine, onAscii);
+          from = cut + 1;
+        }
+        this.emitAsciiRange(buf, from, lastNl, base, onLine, onAscii);
       } else {
         this.emitUtf8Range(buf, pos, lastNl, base, onLine);
       }

@@ -10,6 +10,7 @@ import { ParseCore } from './parse-core.ts';
 import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { Plan } from './decoders.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
+import { takeTransferable } from './source-bytes.ts';
 import { spawnParseWorker } from './parse-worker-spawn.ts';
 import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 
@@ -137,12 +138,13 @@ class WorkerPipeline implements ParsePipeline {
 
   async push(chunk: Uint8Array): Promise<void> {
     this.hash?.update(chunk);
-    // A private copy: the source's buffer may be pooled, and transferring would detach it.
-    const copy = new Uint8Array(chunk);
-    const msg: ToWorker = { type: 'chunk', id: this.nextId++, data: copy.buffer };
-    this.worker.postMessage(msg, [copy.buffer]);
-    this.sizes.push(copy.length);
-    this.inFlight += copy.length;
+    // The chunk's own buffer when the source gives it up, else a private copy (a buffer that
+    // may be pooled or viewed elsewhere must not be detached).
+    const data = takeTransferable(chunk) ?? (new Uint8Array(chunk).buffer as ArrayBuffer);
+    const msg: ToWorker = { type: 'chunk', id: this.nextId++, data };
+    this.worker.postMessage(msg, [data]);
+    this.sizes.push(data.byteLength);
+    this.inFlight += data.byteLength;
     await this.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED);
   }
 

@@ -40,6 +40,19 @@ export function errorText(e: unknown): string {
 }
 
 const CHUNK = 1 << 20;
+
+/**
+ * File chunks that own their whole ArrayBuffer, which nothing here keeps: the consumer may move
+ * the buffer to a parse worker instead of copying it.
+ */
+const transferable = new WeakSet<Uint8Array>();
+
+/** The chunk's ArrayBuffer if it may be transferred (see `transferable`), else null; once. */
+export function takeTransferable(chunk: Uint8Array): ArrayBuffer | null {
+  if (!transferable.delete(chunk)) return null;
+  if (chunk.byteOffset !== 0 || chunk.byteLength !== chunk.buffer.byteLength) return null;
+  return chunk.buffer as ArrayBuffer;
+}
 const MIN_CHUNK = 64 << 10;
 
 export interface ReadCounter {
@@ -70,7 +83,10 @@ export async function* fileChunks(
     }
     if (n === 0) return;
     counter.bytes += n;
-    yield n === want ? buf : buf.subarray(0, n);
+    if (n === want) {
+      transferable.add(buf);
+      yield buf;
+    } else yield buf.subarray(0, n);
   }
 }
 
