@@ -26,6 +26,9 @@ export interface ParsePipeline {
 }
 
 
+/** The most input ever sent to a stream worker and not yet decoded (for tests and diagnostics). */
+export const pipelineStats = { maxBytesInFlight: 0 };
+
 const ZERO: CountsWire = { events: 0, unparsed: 0, droppedRecords: 0, droppedEvents: '0', firstTs: null, lastTs: null };
 
 class InThreadPipeline implements ParsePipeline {
@@ -62,7 +65,7 @@ class InThreadPipeline implements ParsePipeline {
  * (a row group compressed and written), during which no more input is sent: the worker must
  * have that much work in hand, or both threads take turns at idling.
  */
-const MAX_BYTES_IN_FLIGHT = 24 << 20;
+export const MAX_BYTES_IN_FLIGHT = 24 << 20;
 /** Batches decoded but not yet appended. */
 const MAX_QUEUED = 256;
 
@@ -141,10 +144,13 @@ class WorkerPipeline implements ParsePipeline {
     // The chunk's own buffer when the source gives it up, else a private copy (a buffer that
     // may be pooled or viewed elsewhere must not be detached).
     const data = takeTransferable(chunk) ?? (new Uint8Array(chunk).buffer as ArrayBuffer);
+    // Measured before the transfer, which leaves `data` empty.
+    const size = data.byteLength;
     const msg: ToWorker = { type: 'chunk', id: this.nextId++, data };
     this.worker.postMessage(msg, [data]);
-    this.sizes.push(data.byteLength);
-    this.inFlight += data.byteLength;
+    this.sizes.push(size);
+    this.inFlight += size;
+    if (this.inFlight > pipelineStats.maxBytesInFlight) pipelineStats.maxBytesInFlight = this.inFlight;
     await this.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED);
   }
 

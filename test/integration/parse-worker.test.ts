@@ -6,6 +6,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src-main/service/engine.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
+import { MAX_BYTES_IN_FLIGHT, pipelineStats } from '../../src-main/ingest/parse-pipeline.ts';
+import { generateLog } from '../bench/generate.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const tmp = scratch();
@@ -85,6 +87,21 @@ describe('parse workers', () => {
   it('one worker decoding the stream gives the same tables', async () => {
     const worker = await snapshot('one', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '1' }, inputs);
     expect(worker).toEqual(inThread);
+  });
+
+  it('a stream worker never has more than its bound of input in hand (memory stays flat)', async () => {
+    const big = generateLog(path.join(tmp.dir, 'big.log'), 3 * MAX_BYTES_IN_FLIGHT);
+    pipelineStats.maxBytesInFlight = 0;
+    const engine = await Engine.open(path.join(tmp.dir, 'big.duckdb'));
+    try {
+      const r = await engine.openInputs([big], { catalogues: [DEBIAN_72] });
+      expect(r.errors).toEqual([]);
+      expect(r.traces[0].unparsed).toBe(0);
+    } finally {
+      engine.close();
+    }
+    expect(pipelineStats.maxBytesInFlight).toBeGreaterThan(MAX_BYTES_IN_FLIGHT / 2);
+    expect(pipelineStats.maxBytesInFlight).toBeLessThanOrEqual(MAX_BYTES_IN_FLIGHT + (1 << 20));
   });
 
   it('three workers decoding small segments give the same tables, seq and line numbers included', async () => {
