@@ -39,6 +39,9 @@ interface Step {
   readonly upper: number;
   readonly posMax: number;
   readonly negMax: number;
+  /** Digits of posMax and negMax. */
+  readonly posDigits: number;
+  readonly negDigits: number;
 }
 
 const MINUS = 45;
@@ -161,11 +164,11 @@ export class ByteMatcher {
           const from = i;
           let len: number;
           if (st.negMax > 0 && i < end && b[i] === MINUS) {
-            len = rangeLength(b, i + 1, end, st.negMax, String(st.negMax).length);
+            len = rangeLength(b, i + 1, end, st.negMax, st.negDigits);
             if (len === 0) return false;
             i += 1 + len;
           } else {
-            len = rangeLength(b, i, end, st.posMax, String(st.posMax).length);
+            len = rangeLength(b, i, end, st.posMax, st.posDigits);
             if (len === 0) return false;
             i += len;
           }
@@ -273,7 +276,7 @@ function ascii(s: string): Uint8Array | null {
   return out;
 }
 
-const NO_STEP = { lit: null, cap: null, wide: false, radix: 10 as const, digits: DEC, minus: false, m: 0, upper: 0, posMax: 0, negMax: 0 };
+const NO_STEP = { lit: null, cap: null, wide: false, radix: 10 as const, digits: DEC, minus: false, m: 0, upper: 0, posMax: 0, negMax: 0, posDigits: 0, negDigits: 0 };
 
 function isWideArg(a: ArgSpec | null): boolean {
   return a !== null && (a.duckType === 'BIGINT' || a.duckType === 'UBIGINT');
@@ -301,7 +304,8 @@ function conversionStep(t: ConversionToken, a: ArgSpec | null, cap: Capture, nex
   if (t.flags !== '' && !zeroPadded) return null;
   const shape = integerShape(t, a);
   if (shape.kind === 'range') {
-    return { ...NO_STEP, op: S_RANGE, cap, wide, posMax: shape.posMax, negMax: shape.negMax };
+    const { posMax, negMax } = shape;
+    return { ...NO_STEP, op: S_RANGE, cap, wide, posMax, negMax, posDigits: String(posMax).length, negDigits: String(negMax).length };
   }
   if (shape.kind !== 'digits' || shape.m < 1 || (shape.sign !== '' && shape.sign !== '-?')) return null;
   const digits = shape.radix === 8 ? OCT : shape.radix === 10 ? DEC : shape.upperCase ? HEX_UPPER : HEX;

@@ -62,10 +62,11 @@ class InThreadPipeline implements ParsePipeline {
 
 /**
  * Bytes sent to the worker but not yet decoded. DuckDB now and then spends ~100 ms in one append
- * (a row group compressed and written), during which no more input is sent: the worker must
- * have that much work in hand, or both threads take turns at idling.
+ * (row groups compressed and written), during which no more input is sent: the worker must have
+ * more than that much work in hand, or both threads take turns at idling (measured: 24 MiB
+ * ingests a 1 GB log 3% slower than 64).
  */
-export const MAX_BYTES_IN_FLIGHT = 24 << 20;
+export const MAX_BYTES_IN_FLIGHT = 64 << 20;
 /** Batches decoded but not yet appended. */
 const MAX_QUEUED = 256;
 

@@ -90,7 +90,7 @@ describe('parse workers', () => {
   });
 
   it('a stream worker never has more than its bound of input in hand (memory stays flat)', async () => {
-    const big = generateLog(path.join(tmp.dir, 'big.log'), 3 * MAX_BYTES_IN_FLIGHT);
+    const big = generateLog(path.join(tmp.dir, 'big.log'), 2 * MAX_BYTES_IN_FLIGHT);
     pipelineStats.maxBytesInFlight = 0;
     const engine = await Engine.open(path.join(tmp.dir, 'big.duckdb'));
     try {
