@@ -10,6 +10,7 @@ import { ParseCore } from './parse-core.ts';
 import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { Plan } from './decoders.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
+import { Gate } from './gate.ts';
 import { takeTransferable } from './source-bytes.ts';
 import { spawnParseWorker } from './parse-worker-spawn.ts';
 import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
@@ -78,8 +79,7 @@ class WorkerPipeline implements ParsePipeline {
   /** Sizes of the chunks sent and not yet acknowledged, by id order. */
   private readonly sizes: number[] = [];
   private inFlight = 0;
-  private failure: Error | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly gate = new Gate();
   private doneMsg: DecodeDone | null = null;
   /** The sha256, when it is computed here rather than in the worker (see workerIsLighter). */
   private readonly hash: Hash | null;
@@ -90,7 +90,7 @@ class WorkerPipeline implements ParsePipeline {
     plan: Plan,
   ) {
     this.hash = workerIsLighter(plan) ? null : createHash('sha256');
-    this.queue = new BatchQueue(onBatch, () => this.wake());
+    this.queue = new BatchQueue(onBatch, () => this.gate.wake());
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'batch':
@@ -108,37 +108,20 @@ class WorkerPipeline implements ParsePipeline {
           this.last = m.done.counts;
           break;
         case 'failed':
-          this.failure = new Error(m.message);
+          this.gate.fail(new Error(m.message));
           break;
         case 'ready':
           break;
       }
-      this.wake();
+      this.gate.wake();
     });
-    worker.on('error', (e) => {
-      this.failure = e instanceof Error ? e : new Error(String(e));
-      this.wake();
-    });
+    worker.on('error', (e) => this.gate.fail(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => {
-      if (this.doneMsg === null && this.failure === null) this.failure = new Error(`parse worker exited (code ${code})`);
-      this.wake();
+      if (this.doneMsg === null) this.gate.fail(new Error(`parse worker exited (code ${code})`));
     });
   }
 
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
 
-  private async until(cond: () => boolean): Promise<void> {
-    for (;;) {
-      if (this.failure !== null) throw this.failure;
-      this.queue.check();
-      if (cond()) return;
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
 
   async push(chunk: Uint8Array): Promise<void> {
     this.hash?.update(chunk);
@@ -152,13 +135,13 @@ class WorkerPipeline implements ParsePipeline {
     this.sizes.push(size);
     this.inFlight += size;
     if (this.inFlight > pipelineStats.maxBytesInFlight) pipelineStats.maxBytesInFlight = this.inFlight;
-    await this.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED);
+    await this.gate.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED, () => this.queue.check());
   }
 
   async end(): Promise<DecodeDone> {
     const msg: ToWorker = { type: 'end' };
     this.worker.postMessage(msg);
-    await this.until(() => this.doneMsg !== null);
+    await this.gate.until(() => this.doneMsg !== null, () => this.queue.check());
     await this.queue.drain();
     let done = this.doneMsg as DecodeDone;
     if (this.hash !== null) done = { ...done, sha256: this.hash.digest('hex') };

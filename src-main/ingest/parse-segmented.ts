@@ -8,6 +8,7 @@ import type { Catalogue } from '../catalogue/types.ts';
 import { dialects } from '../formats/dialects/index.ts';
 import type { PrefixStyle } from '../formats/types.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
+import { Gate } from './gate.ts';
 import type { Plan } from './decoders.ts';
 import type { CountsWire, DecodeDone, FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
 import type { ParsePipeline } from './parse-pipeline.ts';
@@ -120,15 +121,14 @@ class SegmentedPipeline implements ParsePipeline {
   private seqBase = 0;
   private lineBase = 0;
   private offset = 0;
-  private failure: Error | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly gate = new Gate();
 
   constructor(
     private readonly workers: Worker[],
     catalogue: Catalogue,
     onBatch: BatchHandler,
   ) {
-    this.queue = new BatchQueue(onBatch, () => this.wake());
+    this.queue = new BatchQueue(onBatch, () => this.gate.wake());
     const isKnown = (name: string) => catalogue.get(name) !== undefined;
     this.segmenter = new LogSegmenter((line) => {
       const h = dialects.log.parse(line, isKnown);
@@ -137,9 +137,9 @@ class SegmentedPipeline implements ParsePipeline {
     this.unacked = workers.map(() => []);
     workers.forEach((w, i) => {
       w.on('message', (m: FromWorker) => this.onMessage(i, m));
-      w.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
+      w.on('error', (e) => this.gate.fail(e instanceof Error ? e : new Error(String(e))));
       w.on('exit', (code) => {
-        if (this.turn < this.nextId || this.current !== null) this.fail(new Error(`parse worker exited (code ${code})`));
+        if (this.turn < this.nextId || this.current !== null) this.gate.fail(new Error(`parse worker exited (code ${code})`));
       });
     });
   }
@@ -165,12 +165,12 @@ class SegmentedPipeline implements ParsePipeline {
         break;
       }
       case 'failed':
-        this.fail(new Error(m.message));
+        this.gate.fail(new Error(m.message));
         break;
       default:
         break;
     }
-    this.wake();
+    this.gate.wake();
   }
 
   /** Hands the segments whose turn has come to the queue. */
@@ -195,32 +195,14 @@ class SegmentedPipeline implements ParsePipeline {
     seg.waiting = [];
   }
 
-  private fail(e: Error): void {
-    this.failure ??= e;
-    this.wake();
-  }
 
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
-  }
-
-  private async until(cond: () => boolean): Promise<void> {
-    for (;;) {
-      if (this.failure !== null) throw this.failure;
-      this.queue.check();
-      if (cond()) return;
-      await new Promise<void>((r) => this.waiters.push(r));
-    }
-  }
 
   private post(w: number, m: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.workers[w].postMessage(m, transfer);
   }
 
   private async send(p: SegmentPiece): Promise<void> {
-    await this.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED && this.segments.size <= 2 * this.workers.length);
+    await this.gate.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED && this.segments.size <= 2 * this.workers.length, () => this.queue.check());
     if (this.current === null) {
       const id = this.nextId++;
       segmentedStats.segments++;
@@ -262,7 +244,7 @@ class SegmentedPipeline implements ParsePipeline {
   async end(): Promise<DecodeDone> {
     for (const p of this.segmenter.end()) await this.send(p);
     if (this.nextId === 0) await this.send({ bytes: new Uint8Array(0), last: true });
-    await this.until(() => this.turn === this.nextId);
+    await this.gate.until(() => this.turn === this.nextId, () => this.queue.check());
     await this.queue.drain();
     this.close();
     return this.totals.done(this.hash.digest('hex'));
