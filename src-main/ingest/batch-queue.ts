@@ -19,7 +19,11 @@ export class BatchQueue {
     private readonly progress: () => void = () => {},
   ) {}
 
+  /** No more batches: the queue is dropped and later ones are ignored (cancel or failure). */
+  private stopped = false;
+
   add(b: RecordBatch): void {
+    if (this.stopped) return;
     this.items.push(b);
     if (!this.active) {
       this.active = true;
@@ -56,5 +60,21 @@ export class BatchQueue {
 
   check(): void {
     if (this.failure !== null) throw this.failure;
+  }
+
+  /**
+   * Drops what is queued and appends nothing more; resolves once the batch being appended, if
+   * any, is done, so that the caller may roll back without an append racing it.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.items.length = 0;
+    while (this.active) {
+      try {
+        await this.running;
+      } catch {
+        // a failing append is moot now
+      }
+    }
   }
 }

@@ -303,7 +303,7 @@ async function ingestMember(
       error,
     };
   } catch (e) {
-    pipeline?.close();
+    await pipeline?.close();
     await writer.rollback();
     throw e;
   }

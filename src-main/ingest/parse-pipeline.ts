@@ -22,8 +22,8 @@ export interface ParsePipeline {
   end(): Promise<DecodeDone>;
   /** Totals as of the last acknowledged chunk. */
   counts(): CountsWire;
-  /** Stop now (cancel or failure). */
-  close(): void;
+  /** Stop now (cancel or failure): resolves once no batch is being appended any more. */
+  close(): Promise<void>;
 }
 
 
@@ -58,7 +58,7 @@ class InThreadPipeline implements ParsePipeline {
     return this.last;
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 }
 
 /**
@@ -153,9 +153,11 @@ class WorkerPipeline implements ParsePipeline {
     return this.last;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     void this.worker.terminate();
+    await this.queue.stop();
   }
+
 }
 
 /** QTW_PARSE_WORKER: '0' never use a worker thread, '1' always, unset: for large traces. */

@@ -246,7 +246,7 @@ class SegmentedPipeline implements ParsePipeline {
     if (this.nextId === 0) await this.send({ bytes: new Uint8Array(0), last: true });
     await this.gate.until(() => this.turn === this.nextId, () => this.queue.check());
     await this.queue.drain();
-    this.close();
+    for (const w of this.workers) void w.terminate();
     return this.totals.done(this.hash.digest('hex'));
   }
 
@@ -254,9 +254,11 @@ class SegmentedPipeline implements ParsePipeline {
     return this.totals.counts();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     for (const w of this.workers) void w.terminate();
+    await this.queue.stop();
   }
+
 }
 
 /** A pipeline of `n` parse workers, or null when they cannot be started. */

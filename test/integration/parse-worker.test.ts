@@ -112,4 +112,35 @@ describe('parse workers', () => {
     expect(segmentedStats.segments - before.segments).toBeGreaterThan(50);
     expect(seg).toEqual(inThread);
   });
+
+  it('cancelling a segmented decode leaves the workspace as it was, and the next ingest works', async () => {
+    const env = { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '3', QTW_PARSE_SEGMENT_BYTES: '20000' };
+    const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, env);
+    const engine = await Engine.open(path.join(tmp.dir, 'cancel.duckdb'));
+    try {
+      const ac = new AbortController();
+      const r = await engine.openInputs([seeded], { catalogues: [DEBIAN_72] }, { signal: ac.signal, onProgress: () => ac.abort() });
+      expect(r.cancelled).toBe(true);
+      const count = async (sql: string) => {
+        const acc: unknown[][] = [];
+        await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
+        return Number(acc[0][0]);
+      };
+      expect(await count('SELECT count(*) FROM traces')).toBe(0);
+      expect(await count('SELECT count(*) FROM unparsed')).toBe(0);
+      const again = await engine.openInputs([seeded], { catalogues: [DEBIAN_72] });
+      expect(again.traces).toHaveLength(1);
+      // The same records as the uncancelled in-thread decode of that log (its third input).
+      expect(again.traces[0].sha256).toBe(inThread.traces[2][9]);
+      expect(again.traces[0].records).toBe(Number(inThread.traces[2][4]));
+      expect(await count('SELECT count(*) FROM traces')).toBe(1);
+    } finally {
+      engine.close();
+      for (const [k, v] of Object.entries(prev)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
 });
