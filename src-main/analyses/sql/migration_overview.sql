@@ -20,6 +20,9 @@
 --                multifd_recv_unfill carries no page counts). zero_pages: source only with multifd
 --                zero-page detection (multifd_send_ram_fill, 9.x+), destination from
 --                RAM_SAVE_FLAG_ZERO records of ram_load_loop; NULL when nothing traced shows them.
+--                With multifd, query-migrate's ram.normal may run short of the pages sent (7.2,
+--                b-multifd4: 51192 against 51414), while its multifd-bytes matches these packets
+--                and pages to the byte.
 --   postcopy_requests  ram_save_queue_pages (source) / postcopy_ram_fault_thread_request (destination).
 -- QEMU's clocks are whole milliseconds, so its figures may differ from these by up to ~1 ms.
 CREATE OR REPLACE VIEW migration_overview AS
