@@ -112,13 +112,14 @@ export class TextTraceDecoder {
         f.tsLo = fast.tsLo;
         f.tsHi = fast.tsHi;
         f.tid = fast.tid;
+        f.style = fast.style;
         f.lineNo = lineNo;
         f.offset = offset;
         // Only an event that can span lines needs to see the next line first.
         if (!known.canSpan) this.flush(sink);
         return;
       }
-      const h: TextHeader = { tsNs: fast.tsNs, tid: fast.tid, pid: null, name: fast.name(id), msg: s.slice(msgStart, end), prefixStyle: 'tid@sec.usec' };
+      const h: TextHeader = { tsNs: fast.tsNs, tid: fast.tid, pid: null, name: fast.name(id), msg: s.slice(msgStart, end), prefixStyle: fast.style };
       this.begin(h, known ?? undefined, s.slice(start, end), lineNo, offset, sink);
       return;
     }
@@ -138,7 +139,20 @@ export class TextTraceDecoder {
    * The usual log line while it waits for its record to be complete: scalars in one reused
    * object instead of a header, a Pending and its line array per line.
    */
-  private readonly fastLine = { known: null as Known | null, matched: false, s: '', start: 0, end: 0, msgStart: 0, tsLo: 0, tsHi: 0, tid: 0, lineNo: 0, offset: 0 };
+  private readonly fastLine = {
+    known: null as Known | null,
+    matched: false,
+    s: '',
+    start: 0,
+    end: 0,
+    msgStart: 0,
+    tsLo: 0,
+    tsHi: 0,
+    tid: null as number | null,
+    style: 'tid@sec.usec' as PrefixStyle,
+    lineNo: 0,
+    offset: 0,
+  };
 
   /** The waiting fast line as a general Pending (a continuation line came, or it did not decode). */
   private pendingOfFastLine(): Pending {
@@ -148,12 +162,12 @@ export class TextTraceDecoder {
     (known.rows as EventRows).discard();
     const text = f.s.slice(f.start, f.end);
     const h: TextHeader = {
-      tsNs: (BigInt(f.tsHi) << 32n) | BigInt(f.tsLo),
+      tsNs: BigInt.asIntN(64, (BigInt(f.tsHi) << 32n) | BigInt(f.tsLo)),
       tid: f.tid,
       pid: null,
       name: known.event.name,
       msg: f.s.slice(f.msgStart, f.end),
-      prefixStyle: 'tid@sec.usec',
+      prefixStyle: f.style,
     };
     f.s = '';
     return { header: h, known, lines: [text], chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE };
@@ -168,7 +182,7 @@ export class TextTraceDecoder {
     if (f.matched || known.compiled.decodeInto(f.s.slice(f.msgStart, f.end), rows)) {
       f.known = null;
       f.s = '';
-      this.countOne('tid@sec.usec');
+      this.countOne(f.style);
       this.stats.records++;
       rows.commit(this.seq++, f.tsLo, f.tsHi, f.tid, null);
       return;

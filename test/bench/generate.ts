@@ -13,8 +13,11 @@ function readSample(rel: string): Buffer {
   return rel.endsWith('.gz') ? gunzipSync(buf) : buf;
 }
 
-/** A `TID@SEC.USEC:` log of at least `bytes` bytes. */
-export function generateLog(file: string, bytes: number): string {
+/**
+ * A log of at least `bytes` bytes: `TID@SEC.USEC:` prefixes (QEMU ≤ 10.0), or with `iso` the
+ * `YYYY-MM-DDTHH:MM:SS.ffffffZ ` prefixes of 10.1+.
+ */
+export function generateLog(file: string, bytes: number, iso = false): string {
   if (existsSync(file) && statSync(file).size >= bytes) return file;
   mkdirSync(path.dirname(file), { recursive: true });
   const lines = LOG_SOURCES.flatMap((s) => readSample(s).toString('latin1').split('\n').filter(Boolean));
@@ -40,7 +43,8 @@ export function generateLog(file: string, bytes: number): string {
         const v = (BigInt('0x' + h) ^ BigInt(xor)).toString(16).padStart(h.length, '0');
         return '0x' + v;
       });
-      out.push(`${p.tid + (rep % 7)}@${sec}.${frac}:${rest}\n`);
+      if (iso) out.push(`${new Date(Number(sec) * 1000).toISOString().slice(0, 19)}.${frac}Z ${rest}\n`);
+      else out.push(`${p.tid + (rep % 7)}@${sec}.${frac}:${rest}\n`);
     }
     const chunk = Buffer.from(out.join(''), 'latin1');
     writeSync(fd, chunk);

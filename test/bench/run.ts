@@ -59,6 +59,9 @@ async function main() {
   line('DuckDB read_csv split (tid, time, name, message)', `${baseMbps.toFixed(1)} MB/s`);
   line('ratio typed / read_csv split', `${(mbps / baseMbps).toFixed(2)}`);
   line('peak RSS ingesting that log', `${r1.maxRssMB.toFixed(0)} MB`);
+  const iso = generateLog(path.join(DIR, `log-iso-${logBytes}.log`), logBytes, true);
+  const ri = child(path.join(DIR, 'log-iso.duckdb'), DEBIAN_72, iso);
+  line(`same log with QEMU 10.1+ ISO-8601 prefixes (${(statSync(iso).size / 1e6).toFixed(0)} MB)`, `${(statSync(iso).size / 1e6 / (ri.ms / 1000)).toFixed(1)} MB/s, ${ri.unparsed} unparsed`);
 
   const simpleRecords = quick ? 2e6 : 20e6;
   const s1 = generateSimple(path.join(DIR, `simple-${simpleRecords}.bin`), simpleRecords);

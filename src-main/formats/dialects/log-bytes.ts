@@ -1,15 +1,19 @@
-// The hot case of the log dialect, `TID@SEC.USEC:name msg`, read from the line's bytes instead of
-// its string. A line is a slice of a chunk-sized string, and each charCodeAt on a slice dispatches
+// The hot cases of the log dialect, `TID@SEC.USEC:name msg` and (10.1+) `YYYY-MM-DDTHH:MM:SS.fZ
+// name msg`, read from the line's bytes instead of its string. A line is a slice of a chunk-sized string, and each charCodeAt on a slice dispatches
 // on the string's representation; the prefix and name are ~50 such reads per line, and the name
 // then had to be sliced and hashed again for the catalogue lookup. Here they are plain byte loads,
 // and names are interned by their bytes, so the lookup is an array index.
-// Accepts exactly what parseLogLine's `TID@SEC.USEC:` branch accepts; anything else is left to it.
-import { epochNs } from './scan.ts';
+// Accepts exactly what parseLogLine's `TID@SEC.USEC:` and 10.1+ ISO-8601 branches accept; anything
+// else is left to it.
+import { epochNs, utcSeconds, validDateTime } from './scan.ts';
 
 const AT = 64;
 const DOT = 46;
 const COLON = 58;
 const SPACE = 32;
+const DASH = 45;
+const T = 84;
+const Z = 90;
 
 /** Distinct names interned; past this, lines go the string way (a flood of foreign names). */
 const MAX_NAMES = 1 << 16;
@@ -86,13 +90,26 @@ class NameIds {
 
 const TWO_32 = 4294967296;
 
+/** Value of exactly n digits at b[i…], or -1 when one of them is not a digit. */
+function fixed(b: Uint8Array, i: number, n: number): number {
+  let v = 0;
+  for (let k = 0; k < n; k++) {
+    const c = b[i + k];
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
+}
+
 /** Result fields of the last successful `parse` (reused: one parse per line). */
 export class LogBytesParser {
   private readonly ids = new NameIds();
-  /** The timestamp in ns as the 32-bit halves of a u64 (no BigInt per line). */
+  /** The timestamp in ns as the 32-bit halves of its 64-bit two's complement (no BigInt per line). */
   tsLo = 0;
   tsHi = 0;
-  tid = 0;
+  /** The thread id (TID@ lines), or null (10.1+ ISO-8601 lines, which carry none). */
+  tid: number | null = 0;
+  style: 'tid@sec.usec' | 'iso8601' = 'tid@sec.usec';
   /** Interned name id, and the byte index where the message starts (== end: empty message). */
   nameId = 0;
   msgStart = 0;
@@ -102,8 +119,15 @@ export class LogBytesParser {
     return this.ids.names[id];
   }
 
-  /** Parses bytes[start, end) (one line, no '\n'); false when it is not a `TID@SEC.USEC:name` line. */
+  /**
+   * Parses bytes[start, end) (one line, no '\n'); false when it is neither `TID@SEC.USEC:name`
+   * nor `YYYY-MM-DDTHH:MM:SS[.f]Z name` (parseLogLine's two prefixes; it decides the rest).
+   */
   parse(b: Buffer, start: number, end: number): boolean {
+    return this.tidPrefix(b, start, end) || (end - start > 21 && b[start + 10] === T && this.isoPrefix(b, start, end));
+  }
+
+  private tidPrefix(b: Buffer, start: number, end: number): boolean {
     let i = start;
     let c = 0;
     let tid = 0;
@@ -129,7 +153,46 @@ export class LogBytesParser {
       usec = usec * 10 + (c - 48);
     }
     if (i - usecStart !== 6 || i >= end || c !== COLON) return false;
-    const nameStart = ++i;
+    if (!this.nameAt(b, i + 1, end)) return false;
+    this.tid = tid;
+    this.style = 'tid@sec.usec';
+    this.timestamp(sec, usec * 1000);
+    return true;
+  }
+
+  private isoPrefix(b: Buffer, start: number, end: number): boolean {
+    if (b[start + 4] !== DASH || b[start + 7] !== DASH || b[start + 13] !== COLON || b[start + 16] !== COLON) return false;
+    const y = fixed(b, start, 4);
+    const mo = fixed(b, start + 5, 2);
+    const d = fixed(b, start + 8, 2);
+    const h = fixed(b, start + 11, 2);
+    const mi = fixed(b, start + 14, 2);
+    const sec = fixed(b, start + 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || !validDateTime(y, mo, d, h, mi, sec)) return false;
+    // Like dateTimeSeconds, whose -1 means malformed: nothing before 1970.
+    const epoch = utcSeconds(y, mo, d, h, mi, sec);
+    if (epoch < 0) return false;
+    let i = start + 19;
+    let ns = 0;
+    if (b[i] === DOT) {
+      const f = ++i;
+      while (i < end && b[i] >= 48 && b[i] <= 57) i++;
+      const n = i - f;
+      if (n === 0 || n > 9) return false;
+      ns = fixed(b, f, n) * 10 ** (9 - n);
+    }
+    if (i + 1 >= end || b[i] !== Z || b[i + 1] !== SPACE) return false;
+    if (!this.nameAt(b, i + 2, end)) return false;
+    this.tid = null;
+    this.style = 'iso8601';
+    this.timestamp(epoch, ns);
+    return true;
+  }
+
+  /** The event name at b[i…): a name-character run that ends the line or is followed by a space. */
+  private nameAt(b: Buffer, nameStart: number, end: number): boolean {
+    let i = nameStart;
+    let c = 0;
     // The name's hash (for NameIds) is taken while it is scanned.
     let h = 0;
     for (; i < end; i++) {
@@ -142,25 +205,27 @@ export class LogBytesParser {
     if (id < 0) return false;
     this.nameId = id;
     this.msgStart = i < end ? i + 1 : end;
-    this.tid = tid;
-    if (sec < 9_000_000_000) {
+    return true;
+  }
+
+  private timestamp(sec: number, ns: number): void {
+    if (sec >= 0 && sec < 9_000_000_000) {
       // Exact in doubles: µs < 2^53, and each half times 1000 stays below 2^53 too.
-      const us = sec * 1_000_000 + usec;
+      const us = sec * 1_000_000 + Math.floor(ns / 1000);
       const usHi = Math.floor(us / TWO_32);
-      const lo = (us - usHi * TWO_32) * 1000;
+      const lo = (us - usHi * TWO_32) * 1000 + (ns % 1000);
       const carry = Math.floor(lo / TWO_32);
       this.tsLo = lo - carry * TWO_32;
       this.tsHi = usHi * 1000 + carry;
     } else {
-      const ns = BigInt.asUintN(64, epochNs(sec, usec * 1000));
-      this.tsLo = Number(ns & 0xffffffffn);
-      this.tsHi = Number(ns >> 32n);
+      const v = BigInt.asUintN(64, epochNs(sec, ns));
+      this.tsLo = Number(v & 0xffffffffn);
+      this.tsHi = Number(v >> 32n);
     }
-    return true;
   }
 
   /** The last timestamp as a BigInt (for the record path). */
   get tsNs(): bigint {
-    return (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo);
+    return BigInt.asIntN(64, (BigInt(this.tsHi) << 32n) | BigInt(this.tsLo));
   }
 }

@@ -1,12 +1,30 @@
-// LogBytesParser reads `TID@SEC.USEC:name msg` from bytes, with the timestamp as two 32-bit
-// words; it must accept exactly the lines the string parser of the log dialect reads that way,
-// with the same fields.
+// LogBytesParser reads `TID@SEC.USEC:name msg` and 10.1+ `YYYY-MM-DDTHH:MM:SS.fZ name msg` from
+// bytes, with the timestamp as two 32-bit words; it must accept exactly the lines the string
+// parser of the log dialect reads that way, with the same fields.
 import { describe, expect, it } from 'vitest';
 import { dialects } from '../../../src-main/formats/dialects/index.ts';
 import { LogBytesParser } from '../../../src-main/formats/dialects/log-bytes.ts';
 import { prng } from '../../helpers/prng.ts';
 
 const NAME_CHARS = 'abcxyz_ABZ09';
+
+/** A 10.1+ ISO-8601 line: mostly valid, sometimes an impossible date, a long fraction or no `Z `. */
+function randomIsoLine(rnd: () => number): string {
+  const pick = (s: string) => s[Math.floor(rnd() * s.length)];
+  const two = (n: number) => String(n).padStart(2, '0');
+  const y = rnd() < 0.1 ? 1900 + Math.floor(rnd() * 60) : 1970 + Math.floor(rnd() * 200);
+  const mo = rnd() < 0.05 ? 13 : 1 + Math.floor(rnd() * 12);
+  const d = rnd() < 0.05 ? 30 + Math.floor(rnd() * 3) : 1 + Math.floor(rnd() * 28);
+  const h = rnd() < 0.05 ? 24 : Math.floor(rnd() * 24);
+  const sec = rnd() < 0.05 ? 60 : Math.floor(rnd() * 60);
+  const frac = rnd() < 0.2 ? '' : rnd() < 0.1 ? '.' : `.${Array.from({ length: 1 + Math.floor(rnd() * 10) }, () => pick('0123456789')).join('')}`;
+  const sepT = rnd() < 0.05 ? ' ' : 'T';
+  const zones = ['Z', 'z ', '+00:00 ', 'Z:'];
+  const zone = rnd() < 0.05 ? zones[Math.floor(rnd() * zones.length)] : 'Z ';
+  const name = rnd() < 0.05 ? 'qemu-system-x86_64:' : Array.from({ length: 1 + Math.floor(rnd() * 12) }, () => pick(NAME_CHARS)).join('');
+  const msg = rnd() < 0.2 ? '' : ` ${Array.from({ length: Math.floor(rnd() * 30) }, () => pick('ab 0x:()@.')).join('')}`;
+  return `${y}-${two(mo)}-${two(d)}${sepT}${two(h)}:${two(Math.floor(rnd() * 60))}:${two(sec)}${frac}${zone}${name}${msg}`;
+}
 
 function randomLine(rnd: () => number): string {
   const pick = (s: string) => s[Math.floor(rnd() * s.length)];
@@ -22,22 +40,25 @@ function randomLine(rnd: () => number): string {
 }
 
 describe('LogBytesParser', () => {
-  it('agrees with the log dialect on 20 000 random prefixed lines', () => {
+  it('agrees with the log dialect on 20 000 random TID@ and ISO-8601 lines', () => {
     const rnd = prng(0x10b);
     const p = new LogBytesParser();
     let accepted = 0;
+    let iso = 0;
     for (let k = 0; k < 20_000; k++) {
-      const line = randomLine(rnd);
+      const line = k % 2 === 0 ? randomLine(rnd) : randomIsoLine(rnd);
       const bytes = Buffer.from(`junk${line}`, 'latin1');
       const ok = p.parse(bytes, 4, bytes.length);
       const h = dialects.log.parse(line, () => true);
-      const viaString = h !== null && h !== 'skip' && h.prefixStyle === 'tid@sec.usec' ? h : null;
+      const viaString = h !== null && h !== 'skip' && (h.prefixStyle === 'tid@sec.usec' || h.prefixStyle === 'iso8601') ? h : null;
       expect(ok, line).toBe(viaString !== null);
       if (!ok || viaString === null) continue;
       accepted++;
-      expect([p.tid, p.tsNs, p.name(p.nameId), bytes.toString('latin1', p.msgStart)], line).toEqual([viaString.tid, viaString.tsNs, viaString.name, viaString.msg]);
-      expect(p.tsHi * 2 ** 32 + p.tsLo).toBe(Number(viaString.tsNs));
+      expect([p.style, p.tid, p.tsNs, p.name(p.nameId), bytes.toString('latin1', p.msgStart)], line).toEqual([viaString.prefixStyle, viaString.tid, viaString.tsNs, viaString.name, viaString.msg]);
+      expect(BigInt.asIntN(64, (BigInt(p.tsHi) << 32n) | BigInt(p.tsLo))).toBe(viaString.tsNs);
+      if (p.style === 'iso8601') iso++;
     }
     expect(accepted).toBeGreaterThan(10_000);
+    expect(iso).toBeGreaterThan(4_000);
   });
 });

@@ -67,9 +67,19 @@ const EDGE_LINES = [
 describe('log lines: columns straight from the bytes equal the record way', () => {
   const cat = loadCatalogueFile(DEBIAN_72);
 
-  for (const sample of ['a-precopy/src.log.gz', 'a-precopy/dst.log.gz', 'b-multifd4/src.log']) {
+  const iso = loadCatalogueFile(path.join(SAMPLES, 'qemu-10.2.50/a-precopy/trace-events-all'));
+  const samples: [string, Catalogue][] = [
+    ['qemu-7.2.22-log/a-precopy/src.log.gz', cat],
+    ['qemu-7.2.22-log/a-precopy/dst.log.gz', cat],
+    ['qemu-7.2.22-log/b-multifd4/src.log', cat],
+    // 10.1+ ISO-8601 prefixes, read from bytes too.
+    ['qemu-10.2.50/a-precopy/src.log.gz', iso],
+    ['qemu-10.2.50/a-precopy/dst.log.gz', iso],
+  ];
+  for (const [sample, catalogue] of samples) {
     it(`${sample} plus edge lines`, () => {
-      const raw = readFileSync(path.join(SAMPLES, 'qemu-7.2.22-log', sample));
+      const cat = catalogue;
+      const raw = readFileSync(path.join(SAMPLES, sample));
       const text = Buffer.concat([sample.endsWith('.gz') ? gunzipSync(raw) : raw, Buffer.from(EDGE_LINES.join('\n'))]);
       const fast = decode(cat, text, true);
       const slow = decode(cat, text, false);
