@@ -26,7 +26,6 @@ export interface ParsePipeline {
   close(): Promise<void>;
 }
 
-
 /** The most input ever sent to a stream worker and not yet decoded (for tests and diagnostics). */
 export const pipelineStats = { maxBytesInFlight: 0 };
 
@@ -120,8 +119,6 @@ class WorkerPipeline implements ParsePipeline {
       if (this.doneMsg === null) this.gate.fail(new Error(`parse worker exited (code ${code})`));
     });
   }
-
-
 
   async push(chunk: Uint8Array): Promise<void> {
     this.hash?.update(chunk);

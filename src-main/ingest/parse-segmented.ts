@@ -195,8 +195,6 @@ class SegmentedPipeline implements ParsePipeline {
     seg.waiting = [];
   }
 
-
-
   private post(w: number, m: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.workers[w].postMessage(m, transfer);
   }
