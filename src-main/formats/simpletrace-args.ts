@@ -77,9 +77,16 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Strings are usually ASCII (names, states, JSON); only others pay for a UTF-8 decoder. */
 export function decodeString(bytes: Uint8Array, buf: Buffer, start: number, end: number): string {
-  for (let i = start; i < end; i++) {
-    if (bytes[i] >= 0x80) return utf8.decode(bytes.subarray(start, end));
-  }
+  if (!isAscii(bytes, start, end)) return utf8.decode(bytes.subarray(start, end));
+  return latin1(buf, start, end);
+}
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return false;
+  return true;
+}
+
+function latin1(buf: Buffer, start: number, end: number): string {
   if (hasLatin1Slice) return (buf as unknown as Latin1Sliceable).latin1Slice(start, end);
   return buf.toString('latin1', start, end);
 }
@@ -179,7 +186,8 @@ export class PayloadDecoder {
           this.overrun(plan, i, end - start);
           return false;
         }
-        rows.setString(i, len === 0 ? '' : decodeString(bytes, buf, p, p + len));
+        if (isAscii(bytes, p, p + len)) rows.setAsciiBytes(i, bytes, p, p + len);
+        else rows.setString(i, utf8.decode(bytes.subarray(p, p + len)));
         p += len;
         continue;
       }

@@ -71,6 +71,12 @@ export interface EventRows extends ArgWriter {
   commit(seq: number, tsLo: number, tsHi: number, tid: number | null, pid: number | null): void;
   /** Forget what was written since the last commit. */
   discard(): void;
+  /**
+   * A string argument given as bytes the caller has checked are all ASCII (< 0x80), so they are
+   * the string's UTF-8 as they stand: a short one can be laid out for DuckDB without ever
+   * becoming a JS string.
+   */
+  setAsciiBytes(arg: number, bytes: Uint8Array, start: number, end: number): void;
 }
 
 /** A sink that also takes rows directly (see EventRows). */

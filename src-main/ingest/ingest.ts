@@ -253,7 +253,7 @@ async function ingestMember(
     await writer.commit(side, async () => {
       await ws.registerEventTables(writer.tables());
       const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
-      const pid = await tracePid(ws, traceId);
+      const pid = mainPid(done.pidCounts);
       await ws.conn.run(
         `INSERT INTO traces (trace_id, path, member, encodings, format, prefix_style, side, side_source, pid, clock, clock_offset_ns,
           catalogue_id, catalogue_misfits, bytes, sha256, first_ts_ns, last_ts_ns, records, events, unparsed, dropped, dropped_records,
@@ -326,9 +326,12 @@ async function unparsedSummary(ws: Workspace, traceId: number, file: string): Pr
 }
 
 /** The process id of a trace when its records carry one (simpletrace, stap, syslog, journal). */
-async function tracePid(ws: Workspace, traceId: number): Promise<number | null> {
-  const r = await ws.conn.runAndReadAll(
-    `SELECT pid FROM events WHERE trace_id = ${traceId} AND pid IS NOT NULL AND pid <> 0 GROUP BY pid ORDER BY count(*) DESC, pid LIMIT 1`,
-  );
-  return r.currentRowCount > 0 ? Number(r.getRows()[0][0]) : null;
+/** The trace's process: the pid of most event records (the lowest on a tie), null when none has one. */
+export function mainPid(pidCounts: readonly [number, number][]): number | null {
+  let best: number | null = null;
+  let most = 0;
+  for (const [pid, n] of pidCounts) {
+    if (n > most || (n === most && best !== null && pid < best)) [best, most] = [pid, n];
+  }
+  return best;
 }

@@ -6,6 +6,7 @@ import { loadCatalogueBySource } from '../catalogue/index.ts';
 import { makeDecoder, type Decoder, type Plan } from './decoders.ts';
 import type { CountsWire, DecodeDone } from './parse-protocol.ts';
 import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
+import type { BufferPool } from './buffer-pool.ts';
 
 export class ParseCore {
   private readonly decoder: Decoder;
@@ -14,16 +15,16 @@ export class ParseCore {
   private readonly hash: Hash | null;
   private bytes = 0;
 
-  /** `hash`: compute the sha256 here; `packStrings`: see RecordBatcher; `startOffset`: see makeDecoder. */
+  /** `hash`: compute the sha256 here; `packStrings`, `pool`: see RecordBatcher; `startOffset`: see makeDecoder. */
   constructor(
     plan: Plan,
     file: string,
     catalogue: Catalogue,
     emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void,
-    opts: { hash: boolean; packStrings: boolean; startOffset?: number } = { hash: true, packStrings: false },
+    opts: { hash: boolean; packStrings: boolean; startOffset?: number; pool?: BufferPool } = { hash: true, packStrings: false },
   ) {
     this.decoder = makeDecoder(plan, file, catalogue, opts.startOffset ?? 0);
-    this.batcher = new RecordBatcher(emit, opts.packStrings);
+    this.batcher = new RecordBatcher(emit, opts.packStrings, opts.pool ?? null);
     this.hash = opts.hash ? createHash('sha256') : null;
   }
 
@@ -40,6 +41,7 @@ export class ParseCore {
     return {
       counts: this.counts(),
       eventCounts: [...this.batcher.counts.eventCounts],
+      pidCounts: this.batcher.pidCounts(),
       error: e.error,
       truncatedAt: e.truncatedAt,
       format: this.decoder.format,

@@ -24,6 +24,8 @@ export interface CountsWire {
 export interface DecodeDone {
   readonly counts: CountsWire;
   readonly eventCounts: [string, number][];
+  /** Event records per pid (null and 0 left out), to name the trace's process without a scan. */
+  readonly pidCounts: [number, number][];
   readonly error: string | null;
   readonly truncatedAt: number | null;
   readonly format: TraceFormat;
@@ -48,7 +50,9 @@ export type ToWorker =
   | { readonly type: 'end' }
   | { readonly type: 'segment'; readonly id: number; readonly offset: number }
   | { readonly type: 'segmentData'; readonly id: number; readonly data: ArrayBuffer }
-  | { readonly type: 'segmentEnd'; readonly id: number };
+  | { readonly type: 'segmentEnd'; readonly id: number }
+  /** Column buffers of appended batches, handed back for reuse (see buffer-pool.ts). */
+  | { readonly type: 'recycle'; readonly buffers: ArrayBuffer[] };
 
 export type FromWorker =
   | { readonly type: 'ready' }

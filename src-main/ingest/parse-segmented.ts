@@ -54,6 +54,7 @@ class Totals {
   lines = 0;
   bytes = 0;
   readonly eventCounts = new Map<string, number>();
+  readonly pidCounts = new Map<number, number>();
   readonly styles = new Map<PrefixStyle, number>();
   errors: string[] = [];
   first: DecodeDone | null = null;
@@ -70,6 +71,7 @@ class Totals {
     this.lines += d.lines;
     this.bytes += d.bytes;
     for (const [k, v] of d.eventCounts) this.eventCounts.set(k, (this.eventCounts.get(k) ?? 0) + v);
+    for (const [k, v] of d.pidCounts) this.pidCounts.set(k, (this.pidCounts.get(k) ?? 0) + v);
     for (const [k, v] of d.prefixStyles) this.styles.set(k, (this.styles.get(k) ?? 0) + v);
     if (d.error !== null) this.errors.push(d.error);
   }
@@ -93,6 +95,7 @@ class Totals {
     return {
       counts: this.counts(),
       eventCounts: [...this.eventCounts],
+      pidCounts: [...this.pidCounts],
       error: this.errors.length > 0 ? this.errors.join('; ') : null,
       truncatedAt: null,
       format: first.format,

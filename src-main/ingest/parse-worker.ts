@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ParseCore, reloadCatalogue } from './parse-core.ts';
 import { workerIsLighter, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');
@@ -16,18 +17,24 @@ if (catalogue === null) {
   post({ type: 'failed', message: `catalogue ${init.catalogue.id} could not be reloaded in the parse worker` });
 } else {
   let core: ParseCore | null = null;
+  const pool = new BufferPool();
   /** Segments being decoded (see segments.ts), by id. */
   const segments = new Map<number, ParseCore>();
   try {
     core = new ParseCore(init.plan, init.file, catalogue, (batch, transfer) => post({ type: 'batch', batch }, transfer), {
       hash: workerIsLighter(init.plan),
       packStrings: true,
+      pool,
     });
     post({ type: 'ready' });
   } catch (e) {
     post({ type: 'failed', message: (e as Error).message });
   }
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'recycle') {
+      for (const b of m.buffers) pool.put(b);
+      return;
+    }
     if (core === null) return;
     try {
       if (m.type === 'segment') {

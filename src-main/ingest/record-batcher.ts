@@ -3,7 +3,8 @@
 // the DuckDB thread without copying.
 import type { EventSpec } from '../catalogue/types.ts';
 import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, UnparsedRecord } from '../formats/types.ts';
-import { CHUNK_ROWS, Column, detach, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
+import type { BufferPool } from './buffer-pool.ts';
+import { CHUNK_ROWS, Column, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
 
 export type BatchKind = 'event' | 'unparsed' | 'dropped';
 
@@ -42,6 +43,23 @@ export interface DecodeCounts {
   readonly eventCounts: Map<string, number>;
 }
 
+/** Bytes of one column's data buffer, per type (VARCHAR: none). */
+const DATA_BYTES: Record<ColumnType, number> = {
+  BOOLEAN: 1,
+  TINYINT: 1,
+  UTINYINT: 1,
+  SIDE: 1,
+  SMALLINT: 2,
+  USMALLINT: 2,
+  INTEGER: 4,
+  UINTEGER: 4,
+  BIGINT: 8,
+  UBIGINT: 8,
+  VARCHAR: 0,
+};
+const VALIDITY_BYTES = CHUNK_ROWS / 8;
+const PACKED_BYTES = CHUNK_ROWS * STRING_T_WORDS * 4;
+
 class Building {
   columns: Column[];
   n = 0;
@@ -49,8 +67,26 @@ class Building {
     readonly kind: BatchKind,
     readonly name: string | null,
     readonly types: readonly ColumnType[],
+    private readonly pool: BufferPool | null,
   ) {
-    this.columns = types.map((t) => new Column(t));
+    this.columns = this.fresh();
+  }
+
+  /** New columns for the next batch (the shipped buffers belong to the receiver now). */
+  fresh(): Column[] {
+    const pool = this.pool;
+    if (pool === null) return this.types.map((t) => new Column(t));
+    return this.types.map((t) => {
+      const validity = pool.take(VALIDITY_BYTES);
+      new Uint32Array(validity).fill(0xffffffff);
+      return new Column(t, t === 'VARCHAR' ? null : pool.take(CHUNK_ROWS * DATA_BYTES[t]), validity);
+    });
+  }
+
+  /** The string_t layout of a column that rows are written into directly (see setAsciiBytes). */
+  packedRows(c: Column): Uint32Array {
+    if (c.packed === null) c.packed = new Uint32Array(this.pool === null ? new ArrayBuffer(PACKED_BYTES) : this.pool.take(PACKED_BYTES));
+    return c.packed;
   }
 }
 
@@ -62,6 +98,16 @@ function setInt(c: Column, i: number, v: number | null): void {
 function setBig(c: Column, i: number, v: bigint | null): void {
   if (v === null) c.setNull(i);
   else (c.data as BigInt64Array)[i] = v;
+}
+
+const ascii = new TextDecoder('utf-8');
+
+/** ASCII bytes as a string: short ones char by char, longer ones by the (native) decoder. */
+function asciiString(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start > 16) return ascii.decode(bytes.subarray(start, end));
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
+  return s;
 }
 
 /** Column byte width per type, to check that direct rows fit an event's columns. */
@@ -95,6 +141,33 @@ class DirectRows implements EventRows {
     (this.b.columns[4 + arg].strings as string[])[this.b.n] = this.sliced ? detach(v) : v;
   }
 
+  setAsciiBytes(arg: number, bytes: Uint8Array, start: number, end: number): void {
+    const c = this.b.columns[4 + arg];
+    const i = this.b.n;
+    const len = end - start;
+    if (!this.batcher.packStrings || !INLINE_STRINGS || len > INLINE_MAX) {
+      (c.strings as string[])[i] = asciiString(bytes, start, end);
+      return;
+    }
+    // Laid out as string_t now (see packInline); `undefined` in `strings` marks the row as packed.
+    const w = this.b.packedRows(c);
+    const o = i * STRING_T_WORDS;
+    let a = 0;
+    let b = 0;
+    let d = 0;
+    for (let k = 0; k < len; k++) {
+      const byte = bytes[start + k] << ((k & 3) * 8);
+      if (k < 4) a |= byte;
+      else if (k < 8) b |= byte;
+      else d |= byte;
+    }
+    w[o] = len;
+    w[o + 1] = a;
+    w[o + 2] = b;
+    w[o + 3] = d;
+    (c.strings as (string | null | undefined)[])[i] = undefined;
+  }
+
   setNull(arg: number): void {
     this.nulls.push(arg);
   }
@@ -116,8 +189,8 @@ class DirectRows implements EventRows {
 
 export class RecordBatcher implements ColumnarSink {
   private readonly events = new Map<EventSpec, Building>();
-  private readonly unparsedB = new Building('unparsed', null, UNPARSED_BATCH);
-  private readonly droppedB = new Building('dropped', null, DROPPED_BATCH);
+  private readonly unparsedB: Building;
+  private readonly droppedB: Building;
   /**
    * Extremes of the u64 timestamps of direct rows as 32-bit halves (hi -1: none yet), folded into
    * `counts` when it is read: comparing BigInts per record would cost more than the row itself.
@@ -142,8 +215,13 @@ export class RecordBatcher implements ColumnarSink {
    */
   constructor(
     private readonly emit: (b: RecordBatch, transfer: ArrayBuffer[]) => void,
-    private readonly packStrings = false,
-  ) {}
+    readonly packStrings = false,
+    /** Where new column buffers come from, when the receiver hands shipped ones back. */
+    private readonly pool: BufferPool | null = null,
+  ) {
+    this.unparsedB = new Building('unparsed', null, UNPARSED_BATCH, pool);
+    this.droppedB = new Building('dropped', null, DROPPED_BATCH, pool);
+  }
 
   get counts(): DecodeCounts {
     const k = this.k;
@@ -161,7 +239,7 @@ export class RecordBatcher implements ColumnarSink {
     let b = this.events.get(event);
     if (b === undefined) {
       const types = [...EVENT_BATCH_FIXED, ...event.args.map((a) => a.duckType as ColumnType)];
-      b = new Building('event', event.name, types);
+      b = new Building('event', event.name, types, this.pool);
       this.events.set(event, b);
     }
     return b;
@@ -178,10 +256,40 @@ export class RecordBatcher implements ColumnarSink {
     return new DirectRows(this, b, sliced);
   }
 
+  /** Event records per pid, but for the current run of one pid (see countPid). */
+  private readonly pids = new Map<number, number>();
+  private runPid: number | null = null;
+  private runLength = 0;
+
+  /** A trace has one or a few processes, in long runs: counting runs costs a compare a record. */
+  private countPid(pid: number | null): void {
+    if (pid === this.runPid) {
+      this.runLength++;
+      return;
+    }
+    this.endPidRun();
+    this.runPid = pid;
+    this.runLength = 1;
+  }
+
+  private endPidRun(): void {
+    const p = this.runPid;
+    if (p !== null && p !== 0) this.pids.set(p, (this.pids.get(p) ?? 0) + this.runLength);
+    this.runPid = null;
+    this.runLength = 0;
+  }
+
+  /** Event records per pid, without null and 0 (which say nothing about the process). */
+  pidCounts(): [number, number][] {
+    this.endPidRun();
+    return [...this.pids];
+  }
+
   /** Completes row `b.n` written through DirectRows. */
   commitRow(b: Building, seq: number, tsLo: number, tsHi: number, tid: number | null, pid: number | null): void {
     const i = b.n;
     const c = b.columns;
+    this.countPid(pid);
     c[0].setSafeInt(i, seq);
     const w = c[1].words as Uint32Array;
     w[i * 2] = tsLo;
@@ -216,6 +324,7 @@ export class RecordBatcher implements ColumnarSink {
     setBig(c[1], i, r.tsNs);
     setInt(c[2], i, r.tid);
     setInt(c[3], i, r.pid);
+    this.countPid(r.pid);
     const args = r.args;
     for (let k = 0; k < args.length; k++) c[4 + k].set(i, args[k]);
     const k = this.k;
@@ -274,10 +383,11 @@ export class RecordBatcher implements ColumnarSink {
       if (data) transfer.push(data);
       transfer.push(validity);
       if (c.strings !== null && this.packStrings && INLINE_STRINGS) {
-        const w = new Uint32Array(b.n * STRING_T_WORDS);
-        const all = packInline(c.strings, b.n, w);
-        transfer.push(w.buffer);
-        return { type: c.type, data, validity, hasNull: c.hasNull, strings: all ? null : c.strings, packed: w.buffer };
+        const w = c.packed ?? new Uint32Array(this.pool === null ? new ArrayBuffer(b.n * STRING_T_WORDS * 4) : this.pool.take(PACKED_BYTES));
+        const packed = w.buffer as ArrayBuffer;
+        const all = packInline(c.strings, b.n, w, c.packed !== null);
+        transfer.push(packed);
+        return { type: c.type, data, validity, hasNull: c.hasNull, strings: all ? null : c.strings, packed };
       }
       return { type: c.type, data, validity, hasNull: c.hasNull, strings: c.strings, packed: null };
     });
@@ -287,7 +397,7 @@ export class RecordBatcher implements ColumnarSink {
     }
     const batch: RecordBatch = { kind: b.kind, name: b.name, n: b.n, columns };
     // Fresh columns: the shipped buffers now belong to the receiver.
-    b.columns = b.types.map((t) => new Column(t));
+    b.columns = b.fresh();
     b.n = 0;
     this.emit(batch, transfer);
   }

@@ -60,7 +60,7 @@ export function detach(s: string): string {
  * DuckDB's: `INLINE_STRINGS` is false on a big-endian host, where nothing is packed.
  */
 export const STRING_T_WORDS = 4;
-const INLINE_MAX = 12;
+export const INLINE_MAX = 12;
 export const INLINE_STRINGS = os.endianness() === 'LE';
 
 export function isInline(v: string): boolean {
@@ -73,12 +73,17 @@ export function isInline(v: string): boolean {
  * Lays out rows [0, n) of `s` as string_t in `w` (4 words a row): inline strings in full, others
  * and nulls as zeros. True when every non-null string was inline.
  */
-export function packInline(s: readonly (string | null)[], n: number, w: Uint32Array): boolean {
+export function packInline(s: readonly (string | null | undefined)[], n: number, w: Uint32Array, keepUndefined = false): boolean {
   let all = true;
   let prev: string | null | undefined = undefined;
   for (let i = 0; i < n; i++) {
     const o = i * STRING_T_WORDS;
     const v = s[i];
+    // Rows the producer laid out already (Column.packedRows).
+    if (v === undefined && keepUndefined) {
+      prev = undefined;
+      continue;
+    }
     // Runs of the same string (decoders reuse repeated values) are laid out once.
     if (v === prev && i > 0 && v !== null && v !== undefined) {
       w[o] = w[o - 4];

@@ -9,6 +9,12 @@ import { appendColumns, createChunk } from './column-batch.ts';
 import { CHUNK_ROWS, Column, isColumnType, SIDE_VALUES, type ColumnType } from './column.ts';
 import { eventColumns, FIXED_EVENT_COLUMNS, ident, literal, widenType, type EventColumn } from './schema.ts';
 
+/**
+ * Time spent inside DuckDB appends, and rows appended, since the process started: the bench
+ * shows how much of an ingest is DuckDB's own storage work (a floor for the ingest's duration).
+ */
+export const writerStats = { appendMs: 0, rows: 0 };
+
 interface Target {
   readonly table: string;
   readonly appender: DuckDBAppender;
@@ -100,7 +106,10 @@ export class TraceWriter {
       const col = Column.wrap(p.type, p.data, p.validity, p.hasNull, p.strings, p.packed);
       cols.push(p.type === want ? col : convertColumn(col, want, n));
     }
+    const t0 = performance.now();
     appendColumns(t.appender, t.chunk, cols, n);
+    writerStats.appendMs += performance.now() - t0;
+    writerStats.rows += n;
   }
 
   /** Create or adapt the table of an event, and map the batch layout onto it. */
@@ -127,10 +136,12 @@ export class TraceWriter {
   }
 
   private closeAll(): void {
+    const t0 = performance.now();
     for (const t of [...this.targets.values(), this.unparsedT, this.droppedT]) {
       t.appender.flushSync();
       t.appender.closeSync();
     }
+    writerStats.appendMs += performance.now() - t0;
   }
 
   /**

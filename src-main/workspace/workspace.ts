@@ -1,11 +1,14 @@
 // A workspace is one DuckDB file. Opening it again needs no re-parse: everything the engine
 // knows about a trace lives in its tables.
-import { DuckDBConnection, DuckDBInstance, LIST, VARCHAR } from '@duckdb/node-api';
-
-const VARCHAR_LIST = LIST(VARCHAR);
+import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
 import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, eventsViewSql, literal } from './schema.ts';
+
+/** The JSON shape of catalogue_events rows as storeCatalogue sends them. */
+const CATALOGUE_ROW_JSON = JSON.stringify([
+  { n: 'VARCHAR', f: 'VARCHAR', p: 'VARCHAR[]', a: 'VARCHAR', an: 'VARCHAR[]', at: 'VARCHAR[]', c: 'VARCHAR[]', ct: 'VARCHAR[]', fm: 'VARCHAR', rf: 'VARCHAR', po: 'INTEGER', l: 'INTEGER', d: 'BOOLEAN', am: 'BOOLEAN', ay: 'VARCHAR' },
+]);
 
 export interface WorkspaceOptions {
   /** Open read-only (queries only). */
@@ -57,32 +60,35 @@ export class Workspace {
     const have = await this.conn.runAndReadAll(`SELECT 1 FROM catalogues WHERE catalogue_id = ${literal(cat.id)}`);
     if (have.currentRowCount > 0) return;
     await this.conn.run(`INSERT INTO catalogues VALUES ($1, $2, $3, $4, $5)`, [cat.id, cat.name, cat.source, cat.sha256, cat.events.length]);
-    const app = await this.conn.createAppender('catalogue_events');
-    for (const ev of cat.events) {
+    // One JSON parameter that DuckDB unpacks: appending ~16 values per event one by one (lists
+    // as DuckDB values) took ~0.4 s for a full trace-events-all, ahead of every first ingest.
+    const rows = cat.events.map((ev) => {
       const cols = eventColumns(ev);
       const compiled = compileFormatCached(ev);
-      app.appendVarchar(cat.id);
-      app.appendVarchar(ev.name);
-      if (ev.sourceFile === null) app.appendNull();
-      else app.appendVarchar(ev.sourceFile);
-      app.appendList(ev.properties, VARCHAR_LIST);
-      app.appendVarchar(ev.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void');
-      app.appendList(ev.args.map((a) => a.name), VARCHAR_LIST);
-      app.appendList(ev.args.map((a) => a.ctype), VARCHAR_LIST);
-      app.appendList(cols.map((c) => c.name), VARCHAR_LIST);
-      app.appendList(cols.map((c) => c.type), VARCHAR_LIST);
-      app.appendVarchar(ev.format);
-      app.appendVarchar(ev.rawFormat);
-      app.appendInteger(ev.position);
-      app.appendInteger(ev.line);
-      app.appendBoolean(ev.disabled);
-      app.appendBoolean(compiled.ambiguous);
-      if (compiled.ambiguity === undefined) app.appendNull();
-      else app.appendVarchar(compiled.ambiguity);
-      app.endRow();
-    }
-    app.flushSync();
-    app.closeSync();
+      return {
+        n: ev.name,
+        f: ev.sourceFile,
+        p: ev.properties,
+        a: ev.args.map((a) => `${a.ctype}${a.ctype.endsWith('*') ? '' : ' '}${a.name}`).join(', ') || 'void',
+        an: ev.args.map((a) => a.name),
+        at: ev.args.map((a) => a.ctype),
+        c: cols.map((c) => c.name),
+        ct: cols.map((c) => c.type),
+        fm: ev.format,
+        rf: ev.rawFormat,
+        po: ev.position,
+        l: ev.line,
+        d: ev.disabled,
+        am: compiled.ambiguous,
+        ay: compiled.ambiguity ?? null,
+      };
+    });
+    await this.conn.run(
+      `INSERT INTO catalogue_events
+       SELECT $1, r.n, r.f, r.p, r.a, r.an, r.at, r.c, r.ct, r.fm, r.rf, r.po, r.l, r.d, r.am, r.ay
+       FROM (SELECT unnest(from_json($2, '${CATALOGUE_ROW_JSON}')) AS r)`,
+      [cat.id, JSON.stringify(rows)],
+    );
   }
 
   /** Register event tables (inside the ingest transaction) and rebuild the `events` view. */

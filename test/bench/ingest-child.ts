@@ -1,6 +1,7 @@
 // One ingest in its own process, so that the bench can report its peak RSS honestly.
 // argv: WORKSPACE CATALOGUE INPUT...   prints one JSON line on stdout.
 import { Engine } from '../../src-main/service/engine.ts';
+import { writerStats } from '../../src-main/workspace/trace-writer.ts';
 
 const [ws, catalogue, ...inputs] = process.argv.slice(2);
 const t0 = performance.now();
@@ -17,5 +18,7 @@ process.stdout.write(
     unparsed: t?.unparsed ?? 0,
     errors: r.errors,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    appendMs: writerStats.appendMs,
+    appendedRows: writerStats.rows,
   }) + '\n',
 );

@@ -21,7 +21,15 @@ function child(ws: string, catalogue: string, input: string) {
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; records: number; events: number; unparsed: number; maxRssMB: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; records: number; events: number; unparsed: number; maxRssMB: number; appendMs: number; appendedRows: number };
+}
+
+/** How much of an ingest the main thread spent inside DuckDB's appends: a floor for its duration. */
+function appendLine(r: { ms: number; appendMs: number; appendedRows: number }) {
+  line(
+    '  of which inside DuckDB appends (main thread)',
+    `${(r.appendMs / 1000).toFixed(2)} s of ${(r.ms / 1000).toFixed(2)} s (${((r.appendMs * 1e6) / Math.max(1, r.appendedRows)).toFixed(0)} ns a row)`,
+  );
 }
 
 function line(label: string, value: string) {
@@ -54,6 +62,7 @@ async function main() {
   const r1 = child(path.join(DIR, 'log.duckdb'), DEBIAN_72, log1);
   const mbps = logSize / 1e6 / (r1.ms / 1000);
   line(`log text -> typed tables (${(logSize / 1e6).toFixed(0)} MB, ${r1.records} records)`, `${mbps.toFixed(1)} MB/s, ${(r1.records / (r1.ms / 1000) / 1e6).toFixed(2)} M records/s, ${r1.unparsed} unparsed`);
+  appendLine(r1);
   const baseMs = await readCsvBaseline(log1);
   const baseMbps = logSize / 1e6 / (baseMs / 1000);
   line('DuckDB read_csv split (tid, time, name, message)', `${baseMbps.toFixed(1)} MB/s`);
@@ -68,6 +77,7 @@ async function main() {
   const rs = child(path.join(DIR, 'simple.duckdb'), SIMPLE_CATALOGUE, s1);
   const rps = rs.records / (rs.ms / 1000);
   line(`simpletrace -> typed tables (${(statSync(s1).size / 1e6).toFixed(0)} MB, ${rs.records} records)`, `${(rps / 1e6).toFixed(2)} M records/s, ${rs.unparsed} unparsed`);
+  appendLine(rs);
   line('ratio to simpletrace.py (0.14 M records/s)', `${(rps / SIMPLETRACE_PY_RECORDS_PER_SEC).toFixed(1)}x`);
   line('peak RSS ingesting that simpletrace file', `${rs.maxRssMB.toFixed(0)} MB`);
 

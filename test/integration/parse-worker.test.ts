@@ -8,6 +8,7 @@ import { Engine } from '../../src-main/service/engine.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { MAX_BYTES_IN_FLIGHT, pipelineStats } from '../../src-main/ingest/parse-pipeline.ts';
 import { generateLog } from '../bench/generate.ts';
+import { SimpletraceWriter } from '../unit/formats/simpletrace-writer.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const tmp = scratch();
@@ -40,6 +41,31 @@ function seededLog(): string {
   return file;
 }
 
+/**
+ * A simpletrace stream whose `ram_save_page` names take every path a string can: short ASCII
+ * (laid out for DuckDB straight from the bytes in a worker), exactly 12 and 13 bytes, empty,
+ * UTF-8, bytes that are not UTF-8, long ones, and runs of the same name.
+ */
+function stringsSimple(): string {
+  const names: Uint8Array[] = ['pc.ram', 'pc.ram', '', 'a', '123456789012', '1234567890123', 'vga.vram', 'pc.ram', 'caf\u00e9', '/rom@etc/acpi/tables', 'x'.repeat(300)].map(
+    (s) => new TextEncoder().encode(s),
+  );
+  names.push(Uint8Array.from([0x70, 0x63, 0xff, 0x2e]), Uint8Array.from([0x80]));
+  const w = new SimpletraceWriter({ littleEndian: true, version: 4 }).mapping(7, 'ram_save_page');
+  for (let i = 0; i < 10000; i++) {
+    const name = names[(i * 7) % names.length];
+    const payload = Buffer.alloc(4 + name.length + 16);
+    payload.writeUInt32LE(name.length, 0);
+    payload.set(name, 4);
+    payload.writeBigUInt64LE(BigInt(i) * 4096n, 4 + name.length);
+    payload.writeBigUInt64LE(0x7f0000000000n + BigInt(i), 12 + name.length);
+    w.rawEvent(7, 1000n + BigInt(i), 4242, payload);
+  }
+  const file = path.join(tmp.dir, 'strings.simple');
+  writeFileSync(file, w.bytes());
+  return file;
+}
+
 async function snapshot(label: string, env: Record<string, string>, inputs: string[]): Promise<Record<string, unknown[][]>> {
   const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -55,8 +81,13 @@ async function snapshot(label: string, env: Record<string, string>, inputs: stri
       return acc;
     };
     out.traces = await rows(
-      `SELECT trace_id, format, prefix_style, side, records, events, unparsed, first_ts_ns, last_ts_ns, sha256, bytes, catalogue_id FROM traces ORDER BY trace_id`,
+      `SELECT trace_id, format, prefix_style, side, records, events, unparsed, first_ts_ns, last_ts_ns, sha256, bytes, catalogue_id, pid FROM traces ORDER BY trace_id`,
     );
+    // The process counted while decoding is the one the trace's rows show most often.
+    out.pidByQuery = await rows(
+      `SELECT t.trace_id, (SELECT pid FROM events e WHERE e.trace_id = t.trace_id AND pid IS NOT NULL AND pid <> 0 GROUP BY pid ORDER BY count(*) DESC, pid LIMIT 1) FROM traces t ORDER BY 1`,
+    );
+    expect(out.traces.map((t) => [t[0], t[12]])).toEqual(out.pidByQuery);
     out.unparsed = await rows(`SELECT * FROM unparsed ORDER BY trace_id, seq`);
     for (const [name] of await rows(`SELECT DISTINCT name FROM events ORDER BY 1`)) {
       out[String(name)] = await rows(`SELECT * FROM "${name}" ORDER BY trace_id, seq`);
@@ -73,7 +104,7 @@ async function snapshot(label: string, env: Record<string, string>, inputs: stri
 
 describe('parse workers', () => {
   const seeded = seededLog();
-  const inputs = [path.join(DIR, 'src.log.gz'), path.join(DIR, 'dst.simple.gz'), seeded];
+  const inputs = [path.join(DIR, 'src.log.gz'), path.join(DIR, 'dst.simple.gz'), seeded, stringsSimple()];
   let inThread: Record<string, unknown[][]>;
 
   it('in-thread decoding of the inputs', async () => {
@@ -82,11 +113,17 @@ describe('parse workers', () => {
     // The seeded lines are there: multi-line values, and the misfits in `unparsed`.
     expect((inThread.vmstate_load_field_error ?? []).some((r) => r.includes('first\nsecond\nthird'))).toBe(true);
     expect(inThread.unparsed.length).toBeGreaterThan(100);
+    // Every name of the strings stream, decoded as a string would be (bad UTF-8 replaced).
+    const names = new Set((inThread.ram_save_page ?? []).filter((r) => r[0] === 4).map((r) => r[6]));
+    expect([...names].sort()).toEqual(['', '/rom@etc/acpi/tables', '123456789012', '1234567890123', 'a', 'caf\u00e9', 'pc.ram', 'pc\ufffd.', 'vga.vram', 'x'.repeat(300), '\ufffd'].sort());
   });
 
   it('one worker decoding the stream gives the same tables', async () => {
+    const recycled = pipelineStats.buffersRecycled;
     const worker = await snapshot('one', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '1' }, inputs);
     expect(worker).toEqual(inThread);
+    // Column buffers went back to the worker for reuse, and reused ones gave the same tables.
+    expect(pipelineStats.buffersRecycled - recycled).toBeGreaterThan(1000);
   });
 
   it('a stream worker never has more than its bound of input in hand (memory stays flat)', async () => {
