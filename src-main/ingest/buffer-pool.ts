@@ -2,6 +2,7 @@
 // crosses as a dozen ArrayBuffers; allocating fresh ones (and freeing them on the other thread)
 // made V8 run a full collection every ~50 MB of "external memory pressure" on both threads.
 // Handing the buffers back after the append keeps that memory flat.
+import type { BatchHandler } from './batch-queue.ts';
 import type { RecordBatch } from './record-batcher.ts';
 
 /** Free buffers by byte length, up to `limit` bytes in all (beyond that they are left to the GC). */
@@ -46,4 +47,36 @@ export function batchBuffers(b: RecordBatch): ArrayBuffer[] {
     if (c.packed !== null) out.push(c.packed);
   }
   return out;
+}
+
+/** Buffers handed back per message (a message per batch would cost more than it saves). */
+const RETURN_EVERY = 128;
+
+/**
+ * The appending side's half: `wrap` a batch handler so that each batch's buffers, once appended,
+ * are collected and sent back (to whichever worker `send` picks) a few batches at a time.
+ */
+export class BufferReturn {
+  private spent: ArrayBuffer[] = [];
+  /** Buffers handed back so far (for tests and diagnostics). */
+  static returned = 0;
+
+  constructor(private readonly send: (buffers: ArrayBuffer[]) => void) {}
+
+  wrap(onBatch: BatchHandler): BatchHandler {
+    return (b) => {
+      const r = onBatch(b);
+      if (r === undefined) this.collect(b);
+      else return r.then(() => this.collect(b));
+    };
+  }
+
+  private collect(b: RecordBatch): void {
+    for (const buf of batchBuffers(b)) this.spent.push(buf);
+    if (this.spent.length < RETURN_EVERY) return;
+    const buffers = this.spent;
+    this.spent = [];
+    BufferReturn.returned += buffers.length;
+    this.send(buffers);
+  }
 }

@@ -9,11 +9,10 @@ import type { Catalogue } from '../catalogue/types.ts';
 import { ParseCore } from './parse-core.ts';
 import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { Plan } from './decoders.ts';
-import type { RecordBatch } from './record-batcher.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { Gate } from './gate.ts';
 import { takeTransferable } from './source-bytes.ts';
-import { batchBuffers } from './buffer-pool.ts';
+import { BufferReturn } from './buffer-pool.ts';
 import { spawnParseWorker } from './parse-worker-spawn.ts';
 import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 
@@ -29,7 +28,7 @@ export interface ParsePipeline {
 }
 
 /** The most input ever sent to a stream worker and not yet decoded (for tests and diagnostics). */
-export const pipelineStats = { maxBytesInFlight: 0, buffersRecycled: 0 };
+export const pipelineStats = { maxBytesInFlight: 0 };
 
 const ZERO: CountsWire = { events: 0, unparsed: 0, droppedRecords: 0, droppedEvents: '0', firstTs: null, lastTs: null };
 
@@ -71,8 +70,6 @@ class InThreadPipeline implements ParsePipeline {
 export const MAX_BYTES_IN_FLIGHT = 64 << 20;
 /** Batches decoded but not yet appended. */
 const MAX_QUEUED = 256;
-/** Buffers handed back to the worker per message (a message per batch would cost more than it saves). */
-const RECYCLE_EVERY = 128;
 
 class WorkerPipeline implements ParsePipeline {
   private readonly queue: BatchQueue;
@@ -86,8 +83,6 @@ class WorkerPipeline implements ParsePipeline {
   private doneMsg: DecodeDone | null = null;
   /** The sha256, when it is computed here rather than in the worker (see workerIsLighter). */
   private readonly hash: Hash | null;
-  /** Buffers of appended batches, not yet handed back. */
-  private spent: ArrayBuffer[] = [];
 
   constructor(
     private readonly worker: Worker,
@@ -95,12 +90,11 @@ class WorkerPipeline implements ParsePipeline {
     plan: Plan,
   ) {
     this.hash = workerIsLighter(plan) ? null : createHash('sha256');
-    const handle: BatchHandler = (b) => {
-      const r = onBatch(b);
-      if (r === undefined) this.recycle(b);
-      else return r.then(() => this.recycle(b));
-    };
-    this.queue = new BatchQueue(handle, () => this.gate.wake());
+    const back = new BufferReturn((buffers) => {
+      const msg: ToWorker = { type: 'recycle', buffers };
+      worker.postMessage(msg, buffers);
+    });
+    this.queue = new BatchQueue(back.wrap(onBatch), () => this.gate.wake());
     worker.on('message', (m: FromWorker) => {
       switch (m.type) {
         case 'batch':
@@ -144,21 +138,6 @@ class WorkerPipeline implements ParsePipeline {
     this.inFlight += size;
     if (this.inFlight > pipelineStats.maxBytesInFlight) pipelineStats.maxBytesInFlight = this.inFlight;
     await this.gate.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED, () => this.queue.check());
-  }
-
-  /** Hands an appended batch's buffers back to the worker, a few batches at a time. */
-  private recycle(b: RecordBatch): void {
-    for (const buf of batchBuffers(b)) this.spent.push(buf);
-    if (this.spent.length >= RECYCLE_EVERY) this.flushRecycled();
-  }
-
-  private flushRecycled(): void {
-    if (this.spent.length === 0) return;
-    const buffers = this.spent;
-    this.spent = [];
-    pipelineStats.buffersRecycled += buffers.length;
-    const msg: ToWorker = { type: 'recycle', buffers };
-    this.worker.postMessage(msg, buffers);
   }
 
   async end(): Promise<DecodeDone> {

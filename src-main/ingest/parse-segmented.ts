@@ -8,6 +8,7 @@ import type { Catalogue } from '../catalogue/types.ts';
 import { dialects } from '../formats/dialects/index.ts';
 import type { PrefixStyle } from '../formats/types.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
+import { BufferReturn } from './buffer-pool.ts';
 import { Gate } from './gate.ts';
 import type { Plan } from './decoders.ts';
 import type { CountsWire, DecodeDone, FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
@@ -131,7 +132,13 @@ class SegmentedPipeline implements ParsePipeline {
     catalogue: Catalogue,
     onBatch: BatchHandler,
   ) {
-    this.queue = new BatchQueue(onBatch, () => this.gate.wake());
+    // Buffers are the same sizes in every worker: each gets its share back in turn.
+    let next = 0;
+    const back = new BufferReturn((buffers) => {
+      const msg: ToWorker = { type: 'recycle', buffers };
+      this.workers[next++ % this.workers.length].postMessage(msg, buffers);
+    });
+    this.queue = new BatchQueue(back.wrap(onBatch), () => this.gate.wake());
     const isKnown = (name: string) => catalogue.get(name) !== undefined;
     this.segmenter = new LogSegmenter((line) => {
       const h = dialects.log.parse(line, isKnown);

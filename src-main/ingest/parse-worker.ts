@@ -44,6 +44,7 @@ if (catalogue === null) {
             hash: false,
             packStrings: true,
             startOffset: m.offset,
+            pool,
           }),
         );
       } else if (m.type === 'segmentData') {

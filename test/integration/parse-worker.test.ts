@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { Engine } from '../../src-main/service/engine.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { MAX_BYTES_IN_FLIGHT, pipelineStats } from '../../src-main/ingest/parse-pipeline.ts';
+import { BufferReturn } from '../../src-main/ingest/buffer-pool.ts';
 import { generateLog } from '../bench/generate.ts';
 import { SimpletraceWriter } from '../unit/formats/simpletrace-writer.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -119,11 +120,11 @@ describe('parse workers', () => {
   });
 
   it('one worker decoding the stream gives the same tables', async () => {
-    const recycled = pipelineStats.buffersRecycled;
+    const recycled = BufferReturn.returned;
     const worker = await snapshot('one', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '1' }, inputs);
     expect(worker).toEqual(inThread);
     // Column buffers went back to the worker for reuse, and reused ones gave the same tables.
-    expect(pipelineStats.buffersRecycled - recycled).toBeGreaterThan(1000);
+    expect(BufferReturn.returned - recycled).toBeGreaterThan(1000);
   });
 
   it('a stream worker never has more than its bound of input in hand (memory stays flat)', async () => {
@@ -143,7 +144,9 @@ describe('parse workers', () => {
 
   it('three workers decoding small segments give the same tables, seq and line numbers included', async () => {
     const before = { ...segmentedStats };
+    const recycled = BufferReturn.returned;
     const seg = await snapshot('three', { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '3', QTW_PARSE_SEGMENT_BYTES: '20000' }, inputs);
+    expect(BufferReturn.returned - recycled).toBeGreaterThan(1000);
     // Both logs went through segments, many of them.
     expect(segmentedStats.pipelines - before.pipelines).toBe(2);
     expect(segmentedStats.segments - before.segments).toBeGreaterThan(50);
