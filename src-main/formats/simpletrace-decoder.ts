@@ -7,7 +7,7 @@ import { isColumnarSink, TraceFormatError } from './types.ts';
 import type { RecordSink } from './types.ts';
 import { hexU64, PayloadDecoder, planFor, untypedPlan } from './simpletrace-args.ts';
 import type { DecodePlan } from './simpletrace-args.ts';
-import { classifyHead, MAX_MAPPING_NAME, MAX_RECORD_LENGTH } from './simpletrace-header.ts';
+import { classifyHead, HEADER_BYTES, MAX_MAPPING_NAME, MAX_RECORD_LENGTH } from './simpletrace-header.ts';
 
 export interface SimpletraceOptions {
   /** Name used in diagnostics (a path or archive member). */
@@ -34,6 +34,14 @@ export interface SimpletraceSummary {
 const PHASE_HEAD = 0;
 const PHASE_RECORDS = 1;
 const PHASE_STOPPED = 2;
+/** After a corrupt v4 record: looking for the next offset where records make sense again. */
+const PHASE_RESYNC = 3;
+
+/** Skipped bytes kept (as hex) in the `unparsed` row of a corrupt region. */
+const SKIPPED_RAW_MAX = 4096;
+const CHAIN_NO = 0;
+const CHAIN_OK = 1;
+const CHAIN_NEED = 2;
 
 const DROPPED_HI = 0xffffffff;
 const DROPPED_LO = 0xfffffffe;
@@ -78,6 +86,17 @@ export class SimpletraceDecoder {
   private error: string | null = null;
   private truncatedAt: number | null = null;
 
+  /** The corrupt region being skipped (PHASE_RESYNC): where it starts, why, and its first bytes. */
+  private corruptAt = 0;
+  private corruptReason = '';
+  private skipped: number[] = [];
+  /** Lookahead the resync candidate at the stop position needs (set by `chainAt`). */
+  private chainNeed = 0;
+  private corruptRegions = 0;
+  /** The first corrupt region, for the trace's one-line error. */
+  private firstCorruptAt = 0;
+  private firstCorruption = '';
+
   private readonly names = new Map<number, string>();
   private readonly densePlans: (DecodePlan | undefined)[] = [];
   private readonly sparsePlans = new Map<number, DecodePlan>();
@@ -119,7 +138,7 @@ export class SimpletraceDecoder {
   }
 
   end(sink: RecordSink): SimpletraceSummary {
-    void sink;
+    if (this.phase === PHASE_RESYNC) this.finishResync(sink);
     if (this.phase !== PHASE_STOPPED) {
       if (this.phase === PHASE_HEAD && this.consumed === 0 && this.carryLen === 0) {
         this.fail(0, 'empty file');
@@ -129,6 +148,9 @@ export class SimpletraceDecoder {
         this.fail(at, this.truncation());
       }
       this.phase = PHASE_STOPPED;
+    }
+    if (this.error === null && this.corruptRegions > 0) {
+      this.error = new TraceFormatError(this.file, `offset ${this.firstCorruptAt}`, this.firstCorruption).message;
     }
     return {
       version: this.version,
@@ -162,6 +184,20 @@ export class SimpletraceDecoder {
       pos += v.headerBytes;
       this.consumed = base + pos;
     }
+    for (;;) {
+      if (this.phase === PHASE_RESYNC) {
+        pos = this.resync(bytes, dv, pos, end, base, sink, false);
+        if (this.phase === PHASE_RESYNC) break;
+      }
+      pos = this.records(bytes, dv, buf, pos, end, base, sink);
+      if (this.phase !== PHASE_RESYNC) break;
+    }
+    if (this.phase !== PHASE_STOPPED) this.consumed = base + pos;
+    return pos;
+  }
+
+  /** The record loop of `run`, from pos: stops at the end, at an incomplete record, or at a corrupt one. */
+  private records(bytes: Uint8Array, dv: DataView, buf: Buffer, pos: number, end: number, base: number, sink: RecordSink): number {
     const le = this.le;
     const loAt = le ? 0 : 4;
     const hiAt = le ? 4 : 0;
@@ -181,7 +217,7 @@ export class SimpletraceDecoder {
           }
           const len = dv.getUint32(pos + 24, le);
           if (len < 24 || len > MAX_RECORD_LENGTH) {
-            this.fail(base + pos, `corrupt event record: length ${len} (must be 24 to ${MAX_RECORD_LENGTH})`);
+            this.corrupt(base + pos, `corrupt event record: length ${len} (must be 24 to ${MAX_RECORD_LENGTH})`);
             break;
           }
           if (avail < 8 + len) {
@@ -197,7 +233,7 @@ export class SimpletraceDecoder {
           }
           const n = dv.getUint32(pos + 16, le);
           if (n > MAX_MAPPING_NAME) {
-            this.fail(base + pos, `corrupt mapping record: name length ${n} (must be at most ${MAX_MAPPING_NAME})`);
+            this.corrupt(base + pos, `corrupt mapping record: name length ${n} (must be at most ${MAX_MAPPING_NAME})`);
             break;
           }
           if (avail < 20 + n) {
@@ -206,8 +242,19 @@ export class SimpletraceDecoder {
           }
           this.mappingRecord(bytes, dv, pos, n);
           pos += 20 + n;
+        } else if (typeLo === 0xffffffff && typeHi === 0xffffffff) {
+          // Another header: files concatenated (`cat a.simple b.simple`); its records follow.
+          if (avail < HEADER_BYTES) {
+            this.need = HEADER_BYTES;
+            break;
+          }
+          if (!this.isHeader(bytes, pos)) {
+            this.corrupt(base + pos, 'corrupt stream: a header word without a matching simpletrace v4 header');
+            break;
+          }
+          pos += HEADER_BYTES;
         } else {
-          this.fail(base + pos, `corrupt stream: record type word ${hexU64(typeHi, typeLo)} is neither 0 (mapping) nor 1 (event)`);
+          this.corrupt(base + pos, `corrupt stream: record type word ${hexU64(typeHi, typeLo)} is neither 0 (mapping) nor 1 (event)`);
           break;
         }
       }
@@ -231,8 +278,167 @@ export class SimpletraceDecoder {
         pos += len;
       }
     }
-    if (this.phase !== PHASE_STOPPED) this.consumed = base + pos;
     return pos;
+  }
+
+  /** Whether a v4 header of this stream's byte order starts at b[pos] (24 bytes available). */
+  private isHeader(b: Uint8Array, pos: number): boolean {
+    const v = classifyHead(b, pos, HEADER_BYTES);
+    return v.kind === 'ok' && !v.sniff.headerless && v.sniff.version === 4 && v.sniff.littleEndian === this.le;
+  }
+
+  /**
+   * A corrupt record at `at`. There is no sync marker (qemu-trace-formats.md §6 item 18), but a
+   * v4 stream can be picked up again where records make sense once more (see chainAt); v2/v3 and
+   * headerless streams, without type words, stop here.
+   */
+  private corrupt(at: number, reason: string): void {
+    if (this.version !== 4 || this.headerless) {
+      this.fail(at, reason);
+      return;
+    }
+    if (this.corruptRegions++ === 0) {
+      this.firstCorruptAt = at;
+      this.firstCorruption = reason;
+    }
+    this.corruptAt = at;
+    this.corruptReason = reason;
+    this.skipped = [];
+    this.phase = PHASE_RESYNC;
+  }
+
+  /**
+   * Skips bytes from pos until a resync point (then back to PHASE_RECORDS, the skipped region
+   * kept as one `unparsed` row), or until the bytes run out (then `need` asks for lookahead).
+   * The corrupt record's own offset is never a candidate: it is what failed.
+   */
+  private resync(bytes: Uint8Array, dv: DataView, pos: number, end: number, base: number, sink: RecordSink, final: boolean): number {
+    let p = pos;
+    if (base + p === this.corruptAt) this.skip(bytes, p++);
+    for (; p < end; p++) {
+      const r = this.chainAt(bytes, dv, p, end, final);
+      if (r === CHAIN_OK) {
+        this.resynced(base + p, sink);
+        return p;
+      }
+      if (r === CHAIN_NEED) {
+        this.need = this.chainNeed;
+        return p;
+      }
+      this.skip(bytes, p);
+    }
+    this.need = 1;
+    return p;
+  }
+
+  private skip(bytes: Uint8Array, p: number): void {
+    if (this.skipped.length < SKIPPED_RAW_MAX) this.skipped.push(bytes[p]);
+  }
+
+  /** The corrupt region [corruptAt, at) becomes one `unparsed` row; records resume at `at`. */
+  private resynced(at: number, sink: RecordSink): void {
+    const n = at - this.corruptAt;
+    const kept = this.skipped.length < n ? `; raw holds its first ${this.skipped.length} bytes` : '';
+    sink.unparsed({
+      seq: this.seq++,
+      offset: this.corruptAt,
+      line: null,
+      tsNs: null,
+      tid: null,
+      pid: null,
+      name: null,
+      reason: `${this.corruptReason}; ${n} bytes skipped, records resume at offset ${at}${kept}`,
+      raw: Buffer.from(this.skipped).toString('hex'),
+    });
+    this.skipped = [];
+    this.phase = PHASE_RECORDS;
+  }
+
+  /** At the end of the input while skipping: the rest is one `unparsed` row, or records resume in it. */
+  private finishResync(sink: RecordSink): void {
+    const c = this.carry;
+    let pos = 0;
+    for (;;) {
+      pos = this.resync(c.bytes, c.dv, pos, this.carryLen, this.consumed, sink, true);
+      if (this.phase === PHASE_RESYNC) break;
+      pos = this.records(c.bytes, c.dv, c.buf, pos, this.carryLen, this.consumed, sink);
+      if (this.phase !== PHASE_RESYNC) break;
+    }
+    if (this.phase === PHASE_RESYNC) {
+      const at = this.consumed + this.carryLen;
+      const n = at - this.corruptAt;
+      const kept = this.skipped.length < n ? `; raw holds its first ${this.skipped.length} bytes` : '';
+      sink.unparsed({
+        seq: this.seq++,
+        offset: this.corruptAt,
+        line: null,
+        tsNs: null,
+        tid: null,
+        pid: null,
+        name: null,
+        reason: `${this.corruptReason}; the ${n} bytes to the end of the file hold no record that makes sense${kept}`,
+        raw: Buffer.from(this.skipped).toString('hex'),
+      });
+      this.carryLen = 0;
+      this.phase = PHASE_STOPPED;
+      return;
+    }
+    // Records resumed: what is left is a clean end, or an incomplete last record.
+    if (this.phase === PHASE_STOPPED) {
+      this.carryLen = 0;
+      return;
+    }
+    this.consumed += pos;
+    this.shiftCarry(pos);
+  }
+
+  /**
+   * Whether records make sense again at bytes[p]: an event record whose id a mapping named (or
+   * the dropped-events id) with a valid length, or a mapping record with an identifier for a
+   * name, or a v4 header; followed by the type word of another record (or, `final`, by the end
+   * of the input). Random or shifted bytes pass this by accident about never: the type word alone
+   * is 64 bits that must be 0, 1 or all ones.
+   */
+  private chainAt(b: Uint8Array, dv: DataView, p: number, end: number, final: boolean): number {
+    const le = this.le;
+    const avail = end - p;
+    const need = (n: number): number => {
+      if (final) return CHAIN_NO;
+      this.chainNeed = n;
+      return CHAIN_NEED;
+    };
+    if (avail < 8) return need(8);
+    const typeLo = dv.getUint32(p + (le ? 0 : 4), le);
+    const typeHi = dv.getUint32(p + (le ? 4 : 0), le);
+    let next: number;
+    if (typeHi === 0 && typeLo === 1) {
+      if (avail < 32) return need(32);
+      const idLo = dv.getUint32(p + (le ? 8 : 12), le);
+      const idHi = dv.getUint32(p + (le ? 12 : 8), le);
+      const len = dv.getUint32(p + 24, le);
+      if (len < 24 || len > MAX_RECORD_LENGTH) return CHAIN_NO;
+      const dropped = idHi === DROPPED_HI && idLo === DROPPED_LO;
+      if (!dropped && !this.names.has(idHi * 0x100000000 + idLo)) return CHAIN_NO;
+      next = p + 8 + len;
+    } else if (typeHi === 0 && typeLo === 0) {
+      if (avail < 20) return need(20);
+      const n = dv.getUint32(p + 16, le);
+      if (n === 0 || n > 1024) return CHAIN_NO;
+      if (avail < 20 + n) return need(20 + n);
+      for (let k = p + 20; k < p + 20 + n; k++) {
+        const c = b[k];
+        if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return CHAIN_NO;
+      }
+      next = p + 20 + n;
+    } else if (typeHi === 0xffffffff && typeLo === 0xffffffff) {
+      if (avail < HEADER_BYTES) return need(HEADER_BYTES);
+      return this.isHeader(b, p) ? CHAIN_OK : CHAIN_NO;
+    } else return CHAIN_NO;
+    if (next === end && final) return CHAIN_OK;
+    if (end - next < 8) return need(next - p + 8);
+    const nLo = dv.getUint32(next + (le ? 0 : 4), le);
+    const nHi = dv.getUint32(next + (le ? 4 : 0), le);
+    return (nHi === 0 && nLo <= 1) || (nHi === 0xffffffff && nLo === 0xffffffff) ? CHAIN_OK : CHAIN_NO;
   }
 
   /** Sets up after the header; false (and stopped) for versions we do not decode. */

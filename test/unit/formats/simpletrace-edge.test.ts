@@ -211,7 +211,7 @@ describe('legacy and headerless layouts (positional ids)', () => {
   });
 });
 
-describe('corrupt streams stop with the offset', () => {
+describe('corrupt streams: reported with the offset, skipped, picked up again', () => {
   function stream(): SimpletraceWriter {
     return new SimpletraceWriter({ littleEndian: true, version: 4 }).mapping(1, 'migration_bitmap_sync_start').event(1, 1n, 1, [], []);
   }
@@ -228,13 +228,58 @@ describe('corrupt streams stop with the offset', () => {
       const b = stream().raw(tail).event(1, 2n, 1, [], []).bytes();
       for (const chunk of [b.length, 1, 9]) {
         const d = decode(b, cat, chunk, 'c.bin');
-        expect(d.events).toHaveLength(1);
-        expect(d.summary.records).toBe(1);
+        // The records on both sides of the corrupt bytes, which are one unparsed row.
+        expect(d.events.map((e) => [e.seq, e.offset, e.tsNs])).toEqual([
+          [0, goodEnd - 32, 1n],
+          [2, goodEnd + tail.length, 2n],
+        ]);
+        expect(d.unparsed).toHaveLength(1);
+        const u = d.unparsed[0];
+        expect([u.seq, u.offset, u.name]).toEqual([1, goodEnd, null]);
+        expect(u.reason).toMatch(re);
+        expect(u.reason).toContain(`; ${tail.length} bytes skipped, records resume at offset ${goodEnd + tail.length}`);
+        expect(u.raw).toBe(Buffer.from(tail).toString('hex'));
+        expect(d.summary.records).toBe(3);
         expect(d.summary.truncatedAt).toBeNull();
         expect(d.summary.error).toMatch(new RegExp(`^c\\.bin: offset ${goodEnd}: `));
         expect(d.summary.error).toMatch(re);
       }
     }
+  });
+
+  it('garbage to the end of the file is one unparsed row; a record right at the end is picked up', () => {
+    const garbage = Uint8Array.from({ length: 300 }, (_, i) => (i * 37 + 11) & 0xff);
+    for (const chunk of [1 << 20, 1, 7]) {
+      const d = decode(stream().raw(garbage).bytes(), cat, chunk, 'g.bin');
+      expect(d.events).toHaveLength(1);
+      expect(d.unparsed).toHaveLength(1);
+      expect(d.unparsed[0].offset).toBe(goodEnd);
+      expect(d.unparsed[0].reason).toMatch(/; the 300 bytes to the end of the file hold no record that makes sense$/);
+      expect(d.unparsed[0].raw).toBe(Buffer.from(garbage).toString('hex'));
+      expect(d.summary.error).toMatch(new RegExp(`^g\\.bin: offset ${goodEnd}: corrupt stream`));
+      // One good record after the garbage, ending the file: nothing follows it to confirm it but the end.
+      const e = decode(stream().raw(garbage).event(1, 9n, 1, [], []).bytes(), cat, chunk, 'g.bin');
+      expect(e.events.map((x) => x.tsNs)).toEqual([1n, 9n]);
+      expect(e.unparsed[0].reason).toContain('300 bytes skipped');
+    }
+  });
+
+  it('records are picked up only at an id a mapping named: a well-formed record of an unknown id is still skipped', () => {
+    const fake = u64s(true, 1n, 999n, 5n, 24n).subarray(0, 32);
+    const b = stream().raw(u64s(true, 7n)).raw(fake).event(1, 6n, 1, [], []).bytes();
+    const d = decode(b, cat, undefined, 'u.bin');
+    expect(d.events.map((e) => e.tsNs)).toEqual([1n, 6n]);
+    expect(d.unparsed).toHaveLength(1);
+    expect(d.unparsed[0].reason).toContain(`${8 + 32} bytes skipped, records resume at offset ${goodEnd + 40}`);
+  });
+
+  it('v3 and headerless streams have no type words to pick up from: they stop at the offset', () => {
+    const ev = cat.get('migration_bitmap_sync_start')!;
+    const v3 = new SimpletraceWriter({ littleEndian: true, version: 3 }).event(cat.events.indexOf(ev), 1n, 1, [], []).raw(u64s(true, 5n, 1n, 7n)).bytes();
+    const d = decode(v3, cat, undefined, 'v3.bin');
+    expect(d.events).toHaveLength(1);
+    expect(d.unparsed).toHaveLength(0);
+    expect(d.summary.error).toMatch(/^v3\.bin: offset 48: /);
   });
 
   it('bad headers: v0, unknown version, wrong magic, headerless stream not starting with an event', () => {
@@ -261,11 +306,21 @@ describe('corrupt streams stop with the offset', () => {
     expect(sniffSimpletrace(new TextEncoder().encode('2026-11-25T20:01:13.378446Z migrate_set_state new state setup'))).toBeNull();
   });
 
-  it('a restarted file (trace-file on) is a new header: not a record type', () => {
-    const b = stream().raw(u64s(true, 2n ** 64n - 1n, 0xf2b177cb0aa429b4n, 4n)).bytes();
-    const d = decode(b, cat, undefined, 'r.bin');
-    expect(d.summary.records).toBe(1);
-    expect(d.summary.error).toMatch(new RegExp(`^r\\.bin: offset ${goodEnd}: corrupt stream`));
+  it('concatenated files: a second header is skipped and its records follow (a later mapping wins)', () => {
+    const second = u64s(true, 2n ** 64n - 1n, 0xf2b177cb0aa429b4n, 4n);
+    for (const chunk of [1 << 20, 1, 5]) {
+      const b = stream().raw(second).mapping(1, 'savevm_section_start').event(1, 5n, 2, spec('savevm_section_start').args, ['ram', 7]).bytes();
+      const d = decode(b, cat, chunk, 'r.bin');
+      expect(d.summary.error).toBeNull();
+      expect(d.events.map((e) => [e.event.name, e.tsNs])).toEqual([
+        ['migration_bitmap_sync_start', 1n],
+        ['savevm_section_start', 5n],
+      ]);
+    }
+    // A header word without the magic is corrupt, and skipped like any corrupt bytes.
+    const bad = decode(stream().raw(u64s(true, 2n ** 64n - 1n, 0x1234n, 4n)).event(1, 3n, 1, [], []).bytes(), cat, undefined, 'r.bin');
+    expect(bad.summary.error).toMatch(new RegExp(`^r\\.bin: offset ${goodEnd}: corrupt stream: a header word`));
+    expect(bad.events.map((e) => e.tsNs)).toEqual([1n, 3n]);
   });
 });
 

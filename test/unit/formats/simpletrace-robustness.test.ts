@@ -244,4 +244,55 @@ describe('hostile input never throws and reports one line with file and offset',
       expect((d as Decoded).records.length).toBe(s.records);
     }
   });
+
+  it('a real file damaged in the middle: the records after the damage are picked up again, exactly', () => {
+    const frames = v4Frames(src, true).filter((f) => f.kind === 'event');
+    const clean = decode(src, cat10);
+    const key = (e: Decoded['events'][number]) => `${e.event.name}|${e.tsNs}|${e.pid}|${e.args.map(String).join(',')}`;
+    const byOffset = new Map(clean.events.map((e) => [e.offset, key(e)]));
+    const r = rng(77);
+    for (let i = 0; i < 8; i++) {
+      // Damage one event record: its length word, its type word, or bytes cut out or put in.
+      const f = frames[Math.floor(frames.length * (0.1 + 0.8 * r()))];
+      let b: Uint8Array;
+      let delta = 0;
+      const kind = i % 4;
+      if (kind === 0) {
+        b = src.slice();
+        new DataView(b.buffer).setUint32(f.start + 24, 3, true);
+      } else if (kind === 1) {
+        b = src.slice();
+        b[f.start] = 0x47;
+      } else if (kind === 2) {
+        const cut = 1 + Math.floor(r() * 40);
+        b = Buffer.concat([src.subarray(0, f.start + 3), src.subarray(f.start + 3 + cut)]);
+        delta = -cut;
+      } else {
+        const junk = Uint8Array.from({ length: 1 + Math.floor(r() * 200) }, () => Math.floor(r() * 256));
+        b = Buffer.concat([src.subarray(0, f.start), junk, src.subarray(f.start)]);
+        delta = junk.length;
+      }
+      const d = decode(b, cat10, 65536 + Math.floor(r() * 9), 'damaged.bin');
+      expect(d.summary.error).toMatch(ONE_LINE_ERROR('damaged.bin'));
+      expect(d.summary.error).toContain('corrupt');
+      expect(d.summary.truncatedAt).toBeNull();
+      expect(d.unparsed).toHaveLength(1);
+      const u = d.unparsed[0];
+      const resume = Number(/records resume at offset (\d+)/.exec(u.reason)?.[1]);
+      // Nothing before the damage is lost, nothing after the resume point either (at most the
+      // damaged record itself and, for a cut, the one the cut ran into, are in the unparsed row).
+      expect(u.offset).toBeLessThanOrEqual(f.start + (kind === 3 ? 0 : 3));
+      expect(resume - (kind === 3 ? delta : 0)).toBeLessThanOrEqual(f.end + 200);
+      const before = d.events.filter((e) => e.offset < u.offset);
+      const after = d.events.filter((e) => e.offset >= resume);
+      expect(before.length + after.length).toBe(d.events.length);
+      const differ = [...before.map((e) => [e, 0] as const), ...after.map((e) => [e, delta] as const)].filter(([e, dl]) => byOffset.get(e.offset - dl) !== key(e));
+      expect(differ.map(([e]) => e.offset)).toEqual([]);
+      // Every record of the clean decode is there but those in the damaged stretch.
+      const lost = clean.events.filter((e) => e.offset >= u.offset && e.offset < resume - delta).length;
+      expect(lost).toBeLessThanOrEqual(2);
+      expect(d.events.length).toBe(clean.events.length - lost);
+      expect(d.summary.records).toBe(d.records.length);
+    }
+  });
 });
