@@ -320,8 +320,9 @@ async function unparsedSummary(ws: Workspace, traceId: number, file: string): Pr
   );
   return r.getRows().map(([foreign, n, line, offset, reason]) => {
     const where = line !== null ? `line ${line}` : `offset ${offset}`;
-    const what = foreign ? 'records are not QEMU trace events' : 'records did not fit the catalogue';
-    return `${file}: ${where}: ${n} ${what} (kept in unparsed; first: ${reason})`;
+    const one = Number(n) === 1;
+    const what = foreign ? (one ? 'record is not a QEMU trace event' : 'records are not QEMU trace events') : one ? 'record did not fit the catalogue' : 'records did not fit the catalogue';
+    return `${file}: ${where}: ${n} ${what} (kept in unparsed; ${one ? 'it' : 'first'}: ${reason})`;
   });
 }
 
