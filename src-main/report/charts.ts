@@ -32,10 +32,24 @@ function fontFile(): string {
 
 type Label = (s: string) => string;
 
-function chartOption(data: ChartData, title: string, label: Label): echarts.EChartsCoreOption {
+/**
+ * What a redacted chart must not show: axes of pointer columns lose their tick labels (ticks
+ * would give the address range away), and category or series labels that are pointers show as
+ * their placeholders (`pointer`).
+ */
+export interface ChartMasks {
+  readonly x: boolean;
+  readonly y: boolean;
+  readonly series: boolean;
+  readonly pointer: Label;
+}
+
+const HIDDEN = ' (pointers: values hidden)';
+
+function chartOption(data: ChartData, title: string, label: Label, masks: ChartMasks | null): echarts.EChartsCoreOption {
   const category = data.xType === 'category';
   const series = data.series.map((s) => {
-    const name = label(s.name);
+    const name = masks?.series ? masks.pointer(s.name) : label(s.name);
     if (data.kind === 'bar') return { type: 'bar', name, data: s.y.slice() };
     if (data.kind === 'histogram') return { type: 'bar', name, data: s.x.map((x, i) => [x, s.y[i]]), barWidth: '90%' };
     return {
@@ -46,7 +60,10 @@ function chartOption(data: ChartData, title: string, label: Label): echarts.ECha
       data: s.x.map((x, i) => [x, s.y[i]]),
     };
   });
-  const categories = category ? (data.series[0]?.x ?? []).map((x) => label(String(x))) : undefined;
+  const maskX = masks !== null && masks.x;
+  const maskY = masks !== null && masks.y;
+  const categories = category ? (data.series[0]?.x ?? []).map((x) => (maskX ? (masks as ChartMasks).pointer(String(x)) : label(String(x)))) : undefined;
+  const hideX = maskX && !category;
   return {
     animation: false,
     useUTC: true,
@@ -54,26 +71,33 @@ function chartOption(data: ChartData, title: string, label: Label): echarts.ECha
     textStyle: { fontFamily: FONT_FAMILY },
     title: { text: label(title), left: 'center', top: 6, textStyle: { fontSize: 14, fontFamily: FONT_FAMILY } },
     legend: data.series.length > 1 ? { top: 28, type: 'plain', textStyle: { fontFamily: FONT_FAMILY } } : undefined,
-    grid: { left: 70, right: 30, top: data.series.length > 1 ? 70 : 45, bottom: 55 },
+    grid: { left: 70, right: 50, top: data.series.length > 1 ? 70 : 45, bottom: 55 },
     xAxis: {
       type: data.kind === 'histogram' ? 'value' : category ? 'category' : data.xType,
-      name: label(data.xName),
+      name: label(data.xName) + (hideX ? HIDDEN : ''),
       nameLocation: 'middle',
       nameGap: 30,
       data: categories,
       scale: !category,
-      axisLabel: { fontFamily: FONT_FAMILY, hideOverlap: true },
+      axisLabel: { show: !hideX, fontFamily: FONT_FAMILY, hideOverlap: true },
     },
-    yAxis: { type: 'value', name: data.series.length > 1 ? '' : label(data.yName), scale: data.kind !== 'bar' && data.kind !== 'histogram', axisLabel: { fontFamily: FONT_FAMILY } },
+    yAxis: {
+      type: 'value',
+      name: data.series.length > 1 ? (maskY ? HIDDEN.trim() : '') : label(data.yName) + (maskY ? HIDDEN : ''),
+      // Left-aligned at the axis: centred on it, a long name ran off the image's left edge.
+      nameTextStyle: { align: 'left' },
+      scale: data.kind !== 'bar' && data.kind !== 'histogram',
+      axisLabel: { show: !maskY, fontFamily: FONT_FAMILY },
+    },
     series,
   };
 }
 
 /** The chart as standalone SVG markup. */
-export function chartSvg(data: ChartData, title: string, label: Label = (s) => s): string {
+export function chartSvg(data: ChartData, title: string, label: Label = (s) => s, masks: ChartMasks | null = null): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height: CHART_HEIGHT });
   try {
-    chart.setOption(chartOption(data, title, label));
+    chart.setOption(chartOption(data, title, label, masks));
     return chart.renderToSVGString();
   } finally {
     chart.dispose();

@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { ChartData, ReportItem, ReportModel } from '../contract.ts';
+import type { ChartData, ChartSpec, ReportItem, ReportModel } from '../contract.ts';
 import { ANALYSES } from '../analyses/catalog.ts';
 import { chartData } from '../service/chart-data.ts';
 import { isNumericType } from '../service/column-kinds.ts';
 import { cellText, MAX_PAGE_ROWS, type CellValue, type QueryRunner, type ResultHandle } from '../workspace/query.ts';
 import { ident } from '../workspace/schema.ts';
-import { chartSvg, inlineSvg, svgToPng } from './charts.ts';
+import { chartSvg, inlineSvg, svgToPng, type ChartMasks } from './charts.ts';
 import { writeDataFiles, redactCell, type RedactColumns } from './data-files.ts';
 import type { DocChart, DocItem, DocTable } from './doc.ts';
 import type { Redactor } from './redact.ts';
@@ -72,7 +72,7 @@ async function collectItem(item: ReportItem, index: number, o: CollectOptions): 
       try {
         if (h.table === null) throw new Error('this result is not a table of rows and cannot be charted');
         const data = await chartData(o.runner.connection, h.table, h.columns, h.rowCount, spec);
-        chart = renderChart(data, title, index, o);
+        chart = renderChart(data, title, index, o, chartMasks(spec, o));
       } catch (e) {
         error = `chart: ${red(o, (e as Error).message)}`;
       }
@@ -116,9 +116,22 @@ async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number): Pro
   };
 }
 
-function renderChart(data: ChartData, title: string, index: number, o: CollectOptions): DocChart {
+/** For a redacted report: which of the chart's columns hold pointers (see ChartMasks). */
+function chartMasks(spec: ChartSpec, o: CollectOptions): ChartMasks | null {
+  const r = o.redactor;
+  if (r === null) return null;
+  const isPointer = (c: string | null) => c !== null && o.redactColumns.pointers.has(c);
+  return {
+    x: isPointer(spec.x),
+    y: spec.y.some(isPointer),
+    series: isPointer(spec.series),
+    pointer: (s) => (/^-?\d+$/.test(s) ? r.pointer(BigInt(s)) : r.text(s)),
+  };
+}
+
+function renderChart(data: ChartData, title: string, index: number, o: CollectOptions, masks: ChartMasks | null): DocChart {
   const label = (s: string) => red(o, s);
-  const svg = chartSvg(data, title, label);
+  const svg = chartSvg(data, title, label, masks);
   const png = `${o.chartDir}/item-${index}.png`;
   const svgFile = `${o.chartDir}/item-${index}.svg`;
   if (o.outDir !== null) {

@@ -50,4 +50,25 @@ describe('charts', () => {
     expect(inl).toMatch(/url\(#item7-zr\d+-/);
     expect(inl).not.toMatch(/[#"\s]zr\d+-/);
   });
+
+  it('masks pointers: no tick labels on their axes, placeholders for pointer categories and series', () => {
+    const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    const ptr = (s: string) => `ptr-${s.length}`;
+    const hist: ChartData = { kind: 'histogram', xType: 'value', xName: 'host', yName: 'count', series: [{ name: 'count', x: [140078946500000, 140078950500000], y: [3, 4] }], sourceRows: 7, points: 2, sampled: false };
+    const plain = texts(chartSvg(hist, 'H'));
+    expect(plain.some((t) => t.startsWith('140,07'))).toBe(true);
+    const masked = texts(chartSvg(hist, 'H', (s) => s, { x: true, y: false, series: false, pointer: ptr }));
+    expect(masked.some((t) => t.startsWith('140,07'))).toBe(false);
+    expect(masked).toContain('host (pointers: values hidden)');
+    // The counts axis still has its ticks.
+    expect(masked.filter((t) => /^\d+$/.test(t)).length).toBeGreaterThan(2);
+    const bars: ChartData = { kind: 'bar', xType: 'category', xName: 'host', yName: 'n', series: [{ name: 'n', x: ['140078946500000', '7'], y: [3, 4] }], sourceRows: 2, points: 2, sampled: false };
+    const b = texts(chartSvg(bars, 'B', (s) => s, { x: true, y: false, series: false, pointer: ptr }));
+    expect(b).toEqual(expect.arrayContaining(['ptr-15', 'ptr-1']));
+    expect(b.join(' ')).not.toContain('140078946500000');
+    const lines: ChartData = { kind: 'line', xType: 'value', xName: 'seq', yName: 'v', series: [{ name: '140078946500000', x: [1, 2], y: [5, 6] }, { name: '9', x: [1, 2], y: [7, 8] }], sourceRows: 4, points: 4, sampled: false };
+    const l = texts(chartSvg(lines, 'L', (s) => s, { x: false, y: false, series: true, pointer: ptr }));
+    expect(l).toEqual(expect.arrayContaining(['ptr-15', 'ptr-1']));
+    expect(l.join(' ')).not.toContain('140078946500000');
+  });
 });
