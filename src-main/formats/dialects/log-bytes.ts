@@ -89,6 +89,7 @@ class NameIds {
 }
 
 const TWO_32 = 4294967296;
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
 
 /** Value of exactly n digits at b[i…], or -1 when one of them is not a digit. */
 function fixed(b: Uint8Array, i: number, n: number): number {
@@ -160,17 +161,39 @@ export class LogBytesParser {
     return true;
   }
 
+  /** `YYYY-MM-DDTHH:MM` of the last valid ISO line, and its UTC seconds: a log's lines share minutes. */
+  private readonly minute = new Uint8Array(16);
+  private minuteSet = false;
+  private minuteEpoch = 0;
+
+  private sameMinute(b: Buffer, start: number): boolean {
+    if (!this.minuteSet) return false;
+    const m = this.minute;
+    // Back to front: the minute digits differ first.
+    for (let k = 15; k >= 0; k--) if (b[start + k] !== m[k]) return false;
+    return true;
+  }
+
   private isoPrefix(b: Buffer, start: number, end: number): boolean {
-    if (b[start + 4] !== DASH || b[start + 7] !== DASH || b[start + 13] !== COLON || b[start + 16] !== COLON) return false;
-    const y = fixed(b, start, 4);
-    const mo = fixed(b, start + 5, 2);
-    const d = fixed(b, start + 8, 2);
-    const h = fixed(b, start + 11, 2);
-    const mi = fixed(b, start + 14, 2);
+    if (b[start + 16] !== COLON) return false;
     const sec = fixed(b, start + 17, 2);
-    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0 || !validDateTime(y, mo, d, h, mi, sec)) return false;
+    if (sec < 0 || sec > 60) return false;
+    let epoch: number;
+    if (this.sameMinute(b, start)) epoch = this.minuteEpoch + sec;
+    else {
+      if (b[start + 4] !== DASH || b[start + 7] !== DASH || b[start + 13] !== COLON) return false;
+      const y = fixed(b, start, 4);
+      const mo = fixed(b, start + 5, 2);
+      const d = fixed(b, start + 8, 2);
+      const h = fixed(b, start + 11, 2);
+      const mi = fixed(b, start + 14, 2);
+      if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || !validDateTime(y, mo, d, h, mi, sec)) return false;
+      this.minuteEpoch = utcSeconds(y, mo, d, h, mi, 0);
+      this.minute.set(b.subarray(start, start + 16));
+      this.minuteSet = true;
+      epoch = this.minuteEpoch + sec;
+    }
     // Like dateTimeSeconds, whose -1 means malformed: nothing before 1970.
-    const epoch = utcSeconds(y, mo, d, h, mi, sec);
     if (epoch < 0) return false;
     let i = start + 19;
     let ns = 0;
@@ -179,7 +202,7 @@ export class LogBytesParser {
       while (i < end && b[i] >= 48 && b[i] <= 57) i++;
       const n = i - f;
       if (n === 0 || n > 9) return false;
-      ns = fixed(b, f, n) * 10 ** (9 - n);
+      ns = fixed(b, f, n) * POW10[9 - n];
     }
     if (i + 1 >= end || b[i] !== Z || b[i + 1] !== SPACE) return false;
     if (!this.nameAt(b, i + 2, end)) return false;

@@ -61,4 +61,29 @@ describe('LogBytesParser', () => {
     expect(accepted).toBeGreaterThan(10_000);
     expect(iso).toBeGreaterThan(4_000);
   });
+
+  it('agrees with it on runs of lines in one minute (where the minute is reused), bad seconds and all', () => {
+    const rnd = prng(0x150);
+    const p = new LogBytesParser();
+    const minutes = ['2026-11-25T20:01', '1026-11-25T20:01', '2026-11-25T20:02', '1970-01-01T00:00', '1969-12-31T23:59', '2024-02-29T12:30', '2023-02-29T12:30', '2026-11-25 20:01', '2026-11-25T20:0x'];
+    const secs = ['00', '07', '59', '60', '61', '99', '6', '5x', '', '-1'];
+    let accepted = 0;
+    for (let k = 0; k < 5000; k++) {
+      const m = minutes[Math.floor(rnd() * minutes.length)];
+      const colon = rnd() < 0.05 ? '.' : ':';
+      const line = `${m}${colon}${secs[Math.floor(rnd() * secs.length)]}.${String(Math.floor(rnd() * 1e6)).padStart(6, '0')}Z ev_${k % 7} x=${k}`;
+      // A few lines in a row reuse the minute, then another comes.
+      for (let r = 0; r < 1 + Math.floor(rnd() * 4); r++) {
+        const bytes = Buffer.from(line, 'latin1');
+        const ok = p.parse(bytes, 0, bytes.length);
+        const h = dialects.log.parse(line, () => true);
+        const viaString = h !== null && h !== 'skip' && h.prefixStyle === 'iso8601' ? h : null;
+        expect(ok, line).toBe(viaString !== null);
+        if (!ok || viaString === null) continue;
+        accepted++;
+        expect(p.tsNs, line).toBe(viaString.tsNs);
+      }
+    }
+    expect(accepted).toBeGreaterThan(1500);
+  });
 });
