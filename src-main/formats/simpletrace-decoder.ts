@@ -337,6 +337,12 @@ export class SimpletraceDecoder {
 
   /** The corrupt region [corruptAt, at) becomes one `unparsed` row; records resume at `at`. */
   private resynced(at: number, sink: RecordSink): void {
+    this.skippedRow(sink, at, `${at - this.corruptAt} bytes skipped, records resume at offset ${at}`);
+    this.phase = PHASE_RECORDS;
+  }
+
+  /** The `unparsed` row of the corrupt region that ends at `at`. */
+  private skippedRow(sink: RecordSink, at: number, what: string): void {
     const n = at - this.corruptAt;
     const kept = this.skipped.length < n ? `; raw holds its first ${this.skipped.length} bytes` : '';
     sink.unparsed({
@@ -347,11 +353,10 @@ export class SimpletraceDecoder {
       tid: null,
       pid: null,
       name: null,
-      reason: `${this.corruptReason}; ${n} bytes skipped, records resume at offset ${at}${kept}`,
+      reason: `${this.corruptReason}; ${what}${kept}`,
       raw: Buffer.from(this.skipped).toString('hex'),
     });
     this.skipped = [];
-    this.phase = PHASE_RECORDS;
   }
 
   /** At the end of the input while skipping: the rest is one `unparsed` row, or records resume in it. */
@@ -366,19 +371,7 @@ export class SimpletraceDecoder {
     }
     if (this.phase === PHASE_RESYNC) {
       const at = this.consumed + this.carryLen;
-      const n = at - this.corruptAt;
-      const kept = this.skipped.length < n ? `; raw holds its first ${this.skipped.length} bytes` : '';
-      sink.unparsed({
-        seq: this.seq++,
-        offset: this.corruptAt,
-        line: null,
-        tsNs: null,
-        tid: null,
-        pid: null,
-        name: null,
-        reason: `${this.corruptReason}; the ${n} bytes to the end of the file hold no record that makes sense${kept}`,
-        raw: Buffer.from(this.skipped).toString('hex'),
-      });
+      this.skippedRow(sink, at, `the ${at - this.corruptAt} bytes to the end of the file hold no record that makes sense`);
       this.carryLen = 0;
       this.phase = PHASE_STOPPED;
       return;
