@@ -4,7 +4,7 @@
 import type { EventSpec } from '../catalogue/types.ts';
 import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, UnparsedRecord } from '../formats/types.ts';
 import type { BufferPool } from './buffer-pool.ts';
-import { CHUNK_ROWS, Column, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
+import { CHUNK_ROWS, Column, dataBytes, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
 
 export type BatchKind = 'event' | 'unparsed' | 'dropped';
 
@@ -43,20 +43,6 @@ export interface DecodeCounts {
   readonly eventCounts: Map<string, number>;
 }
 
-/** Bytes of one column's data buffer, per type (VARCHAR: none). */
-const DATA_BYTES: Record<ColumnType, number> = {
-  BOOLEAN: 1,
-  TINYINT: 1,
-  UTINYINT: 1,
-  SIDE: 1,
-  SMALLINT: 2,
-  USMALLINT: 2,
-  INTEGER: 4,
-  UINTEGER: 4,
-  BIGINT: 8,
-  UBIGINT: 8,
-  VARCHAR: 0,
-};
 const VALIDITY_BYTES = CHUNK_ROWS / 8;
 const PACKED_BYTES = CHUNK_ROWS * STRING_T_WORDS * 4;
 
@@ -79,7 +65,7 @@ class Building {
     return this.types.map((t) => {
       const validity = pool.take(VALIDITY_BYTES);
       new Uint32Array(validity).fill(0xffffffff);
-      return new Column(t, t === 'VARCHAR' ? null : pool.take(CHUNK_ROWS * DATA_BYTES[t]), validity);
+      return new Column(t, t === 'VARCHAR' ? null : pool.take(dataBytes(t)), validity);
     });
   }
 

@@ -22,7 +22,7 @@ export function isColumnType(t: string): t is ColumnType {
 
 type Numeric = Int8Array | Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | BigInt64Array | BigUint64Array;
 
-const ARRAY_OF: Record<Exclude<ColumnType, 'VARCHAR'>, new (b: ArrayBuffer) => Numeric> = {
+const ARRAY_OF: Record<Exclude<ColumnType, 'VARCHAR'>, { new (b: ArrayBuffer): Numeric; readonly BYTES_PER_ELEMENT: number }> = {
   TINYINT: Int8Array,
   SMALLINT: Int16Array,
   INTEGER: Int32Array,
@@ -35,11 +35,16 @@ const ARRAY_OF: Record<Exclude<ColumnType, 'VARCHAR'>, new (b: ArrayBuffer) => N
   UBIGINT: BigUint64Array,
 };
 
+/** Bytes of a chunk-sized data buffer of a column type (VARCHAR columns have none). */
+export function dataBytes(t: ColumnType): number {
+  return t === 'VARCHAR' ? 0 : CHUNK_ROWS * ARRAY_OF[t].BYTES_PER_ELEMENT;
+}
+
 /** A typed-array view of `buf` (or of a fresh chunk-sized buffer) for a column type. */
 function viewOf(t: ColumnType, buf?: ArrayBuffer): Numeric | null {
   if (t === 'VARCHAR') return null;
-  const A = ARRAY_OF[t] as unknown as { new (b: ArrayBuffer): Numeric; BYTES_PER_ELEMENT: number };
-  return new A(buf ?? new ArrayBuffer(CHUNK_ROWS * A.BYTES_PER_ELEMENT));
+  const A = ARRAY_OF[t];
+  return new A(buf ?? new ArrayBuffer(dataBytes(t)));
 }
 
 /**
