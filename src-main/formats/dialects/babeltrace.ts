@@ -15,6 +15,7 @@ import {
   dateTimeSeconds,
   digitsValue,
   epochNs,
+  fitsTsNs,
   fractionNs,
   isNameChar,
   skipDigits,
@@ -47,10 +48,10 @@ function parseStamp(line: string, close: number): bigint | null {
     sec = digitsValue(line, 1, fracDot);
   }
   if (sec < 0) return null;
-  if (fracDot === close) return epochNs(sec, 0);
+  if (fracDot === close) return fitsTsNs(sec, 0) ? epochNs(sec, 0) : null;
   if (line.charCodeAt(fracDot) !== 46 || skipDigits(line, fracDot + 1) !== close) return null;
   const ns = fractionNs(line, fracDot + 1, close);
-  return ns < 0 ? null : epochNs(sec, ns);
+  return ns < 0 || !fitsTsNs(sec, ns) ? null : epochNs(sec, ns);
 }
 
 /** Index just after the string literal whose opening quote is at `i`, or -1. */

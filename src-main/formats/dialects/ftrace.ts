@@ -9,7 +9,7 @@
 // `trace-cmd report` style (`... 5412.123456: print:   tracing_mark_write: ...`) is accepted too.
 // `#` lines are the file's header ('skip'); other kernel events are foreign (null).
 import type { TextDialect, TextHeader } from '../text-types.ts';
-import { digitsValue, fractionNs, isDigit, messageAfter, nameEnd, epochNs } from './scan.ts';
+import { digitsValue, epochNs, fitsTsNs, fractionNs, isDigit, messageAfter, nameEnd } from './scan.ts';
 
 const MARK = 'tracing_mark_write: ';
 const SPACE = 32;
@@ -57,7 +57,7 @@ export function parseFtraceLine(line: string): TextHeader | null | 'skip' {
     tsNs = BigInt(sec);
   } else {
     const ns = fractionNs(line, fracStart, tsEnd);
-    if (ns < 0) return null;
+    if (ns < 0 || !fitsTsNs(sec, ns)) return null;
     tsNs = epochNs(sec, ns);
   }
 

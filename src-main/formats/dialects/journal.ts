@@ -5,7 +5,7 @@
 // __REALTIME_TIMESTAMP (µs since the epoch, when journald received the entry) is the time.
 // As for syslog, a line is a record only when its name is known or its ident/comm names QEMU.
 import type { TextDialect, TextHeader } from '../text-types.ts';
-import { messageAfter, nameEnd } from './scan.ts';
+import { MAX_TS_NS, messageAfter, nameEnd } from './scan.ts';
 
 const INT_RE = /^\d{1,15}$/;
 const USEC_RE = /^\d{1,20}$/;
@@ -55,7 +55,9 @@ export function parseJournalLine(line: string, isKnown: (name: string) => boolea
     if (ident.toLowerCase().indexOf('qemu') < 0) return null;
   }
   const rt = fieldText(obj.__REALTIME_TIMESTAMP);
-  const tsNs = rt !== null && USEC_RE.test(rt) ? BigInt(rt) * 1000n : null;
+  // A receive time past what ts_ns (BIGINT) holds is left out rather than wrapped.
+  const us = rt !== null && USEC_RE.test(rt) ? BigInt(rt) : null;
+  const tsNs = us !== null && us * 1000n <= MAX_TS_NS ? us * 1000n : null;
   return {
     tsNs,
     tid: fieldInt(obj.TID) ?? fieldInt(obj._TID),

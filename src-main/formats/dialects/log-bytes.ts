@@ -5,7 +5,7 @@
 // and names are interned by their bytes, so the lookup is an array index.
 // Accepts exactly what parseLogLine's `TID@SEC.USEC:` and 10.1+ ISO-8601 branches accept; anything
 // else is left to it.
-import { epochNs, utcSeconds, validDateTime } from './scan.ts';
+import { epochNs, fitsTsNs, utcSeconds, validDateTime } from './scan.ts';
 
 const AT = 64;
 const DOT = 46;
@@ -153,7 +153,7 @@ export class LogBytesParser {
       if (c < 48 || c > 57) break;
       usec = usec * 10 + (c - 48);
     }
-    if (i - usecStart !== 6 || i >= end || c !== COLON) return false;
+    if (i - usecStart !== 6 || i >= end || c !== COLON || !fitsTsNs(sec, usec * 1000)) return false;
     if (!this.nameAt(b, i + 1, end)) return false;
     this.tid = tid;
     this.style = 'tid@sec.usec';
@@ -204,7 +204,7 @@ export class LogBytesParser {
       if (n === 0 || n > 9) return false;
       ns = fixed(b, f, n) * POW10[9 - n];
     }
-    if (i + 1 >= end || b[i] !== Z || b[i + 1] !== SPACE) return false;
+    if (i + 1 >= end || b[i] !== Z || b[i + 1] !== SPACE || !fitsTsNs(epoch, ns)) return false;
     if (!this.nameAt(b, i + 2, end)) return false;
     this.tid = null;
     this.style = 'iso8601';

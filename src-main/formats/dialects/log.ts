@@ -11,6 +11,7 @@ import type { TextDialect, TextHeader } from '../text-types.ts';
 import {
   dateTimeSeconds,
   epochNs,
+  fitsTsNs,
   fractionNs,
   isDigit,
   messageAfter,
@@ -52,7 +53,7 @@ function parseTidPrefix(line: string): TextHeader | null {
     if (c < 48 || c > 57) break;
     usec = usec * 10 + (c - 48);
   }
-  if (i - usecStart !== 6 || c !== COLON) return null;
+  if (i - usecStart !== 6 || c !== COLON || !fitsTsNs(sec, usec * 1000)) return null;
   const nameStart = i + 1;
   const end = nameEnd(line, nameStart);
   if (end < 0) return null;
@@ -80,7 +81,7 @@ function parseIsoPrefix(line: string): TextHeader | null {
     if (ns < 0) return null;
     i = fEnd;
   }
-  if (line.charCodeAt(i) !== Z || line.charCodeAt(i + 1) !== SPACE) return null;
+  if (line.charCodeAt(i) !== Z || line.charCodeAt(i + 1) !== SPACE || !fitsTsNs(sec, ns)) return null;
   const nameStart = i + 2;
   const end = nameEnd(line, nameStart);
   if (end < 0) return null;

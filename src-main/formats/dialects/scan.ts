@@ -77,6 +77,20 @@ export function validDateTime(y: number, mo: number, d: number, h: number, mi: n
 
 const NS_PER_S = 1_000_000_000n;
 
+/** The last epoch second whose nanoseconds fit a BIGINT (2262-04-11T23:47:16.854775807Z). */
+const MAX_TS_SECONDS = 9_223_372_036;
+
+/**
+ * Whether seconds + ns fit `ts_ns` (BIGINT). Past that a timestamp would wrap to a wrong value
+ * without a word, so the prefix is not read as one and the line goes to `unparsed`.
+ */
+export const MAX_TS_NS = 9_223_372_036_854_775_807n;
+
+export function fitsTsNs(seconds: number, ns: number): boolean {
+  if (seconds < MAX_TS_SECONDS) return seconds >= -MAX_TS_SECONDS;
+  return seconds === MAX_TS_SECONDS && ns <= 854_775_807;
+}
+
 /** Epoch nanoseconds of whole seconds plus a nanosecond fraction. */
 export function epochNs(seconds: number, ns: number): bigint {
   // Microsecond-exact values fit a double up to year ~2255, which saves one BigInt multiply.

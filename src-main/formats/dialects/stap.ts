@@ -4,7 +4,7 @@
 // a colon as in the log backend — follows the timestamp. Unknown names are accepted (the caller
 // files them as unparsed); the tapset prints nothing but these lines.
 import type { TextDialect, TextHeader } from '../text-types.ts';
-import { digitsValue, messageAfter, nameEnd, skipDigits } from './scan.ts';
+import { digitsValue, MAX_TS_NS, messageAfter, nameEnd, skipDigits } from './scan.ts';
 
 const AT = 64;
 const SPACE = 32;
@@ -21,6 +21,8 @@ export function parseStapLine(line: string): TextHeader | null {
   if (end < 0) return null;
   const tsNs =
     nsEnd - nsStart <= 15 ? BigInt(digitsValue(line, nsStart, nsEnd)) : BigInt(line.slice(nsStart, nsEnd));
+  // Past 2262 a u64 no longer fits ts_ns (BIGINT): not a timestamp this table can hold.
+  if (tsNs > MAX_TS_NS) return null;
   return {
     tsNs,
     tid: null,

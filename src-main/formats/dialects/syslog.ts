@@ -15,6 +15,7 @@ import {
   dateTimeSeconds,
   digitsValue,
   epochNs,
+  fitsTsNs,
   fixedDigits,
   fractionNs,
   isDigit,
@@ -59,6 +60,7 @@ function traditionalStamp(line: string, yearFor: (month: number, day: number) =>
   if (tod < 0 || day < 1 || day > 31 || line.charCodeAt(dEnd + 9) !== SPACE) return null;
   const year = yearFor(mo, day);
   const sec = utcSeconds(year, mo, day, 0, 0, 0) + tod;
+  if (!fitsTsNs(sec, 0)) return null;
   return { tsNs: epochNs(sec, 0), next: dEnd + 10 };
 }
 
@@ -88,7 +90,7 @@ function rfc3339Stamp(line: string): Stamp | null {
   } else {
     return null;
   }
-  if (line.charCodeAt(i) !== SPACE) return null;
+  if (line.charCodeAt(i) !== SPACE || !fitsTsNs(sec, ns)) return null;
   return { tsNs: epochNs(sec, ns), next: i + 1 };
 }
 
