@@ -474,6 +474,14 @@ export class SimpletraceDecoder {
     const pid = this.version === 2 && rawPid === 0 ? null : rawPid;
     const seq = this.seq++;
     const start = hdr + 24;
+    const tsHi = dv.getUint32(hdr + (le ? 12 : 8), le);
+    if (tsHi >= 0x80000000) {
+      // ts_ns is a BIGINT: a time at or past 2^63 ns would wrap. Only a damaged record has one.
+      const tsLo = dv.getUint32(hdr + (le ? 8 : 12), le);
+      const name = this.names.get(idHi * 0x100000000 + idLo) ?? null;
+      sink.unparsed({ seq, offset, line: null, tsNs: null, tid: null, pid, name, reason: `timestamp ${hexU64(tsHi, tsLo)} ns is past what ts_ns (BIGINT) holds`, raw: buf.toString('hex', hdr, end) });
+      return;
+    }
     if (idHi === DROPPED_HI && idLo === DROPPED_LO) {
       const tsNs = dv.getBigUint64(hdr + 8, le);
       if (end - start === 8) {

@@ -273,6 +273,18 @@ describe('corrupt streams: reported with the offset, skipped, picked up again', 
     expect(d.unparsed[0].reason).toContain(`${8 + 32} bytes skipped, records resume at offset ${goodEnd + 40}`);
   });
 
+  it('a record timed at or past 2^63 ns (beyond ts_ns) is kept whole in unparsed, not wrapped', () => {
+    const b = stream().event(1, 2n ** 63n, 1, [], []).event(1, 2n ** 63n - 1n, 1, [], []).bytes();
+    const d = decode(b, cat);
+    expect(d.events.map((e) => e.tsNs)).toEqual([1n, 2n ** 63n - 1n]);
+    expect(d.unparsed).toHaveLength(1);
+    expect([d.unparsed[0].name, d.unparsed[0].tsNs, d.unparsed[0].offset]).toEqual(['migration_bitmap_sync_start', null, goodEnd]);
+    expect(d.unparsed[0].reason).toBe('timestamp 0x8000000000000000 ns is past what ts_ns (BIGINT) holds');
+    // The record after its type word: id, time, length, pid (and payload).
+    expect(d.unparsed[0].raw).toBe(Buffer.from(b.subarray(goodEnd + 8, goodEnd + 32)).toString('hex'));
+    expect(d.summary.error).toBeNull();
+  });
+
   it('v3 and headerless streams have no type words to pick up from: they stop at the offset', () => {
     const ev = cat.get('migration_bitmap_sync_start')!;
     const v3 = new SimpletraceWriter({ littleEndian: true, version: 3 }).event(cat.events.indexOf(ev), 1n, 1, [], []).raw(u64s(true, 5n, 1n, 7n)).bytes();
