@@ -18,9 +18,9 @@ const Z = 90;
 /** Distinct names interned; past this, lines go the string way (a flood of foreign names). */
 const MAX_NAMES = 1 << 16;
 
-function isNameByte(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
+/** 1 for the bytes of an event name ([A-Za-z0-9_]); a table load beats four range tests. */
+const NAME_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) NAME_BYTE[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 ? 1 : 0;
 
 /**
  * Event names by their bytes: a name's id is its index in `names`. Open addressing over a
@@ -220,7 +220,7 @@ export class LogBytesParser {
     let h = 0;
     for (; i < end; i++) {
       c = b[i];
-      if (!isNameByte(c)) break;
+      if (NAME_BYTE[c] === 0) break;
       h = (Math.imul(h, 31) + c) | 0;
     }
     if (i === nameStart || (i < end && c !== SPACE)) return false;
