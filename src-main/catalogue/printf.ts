@@ -39,10 +39,17 @@ class Compiled implements CompiledFormat {
     private readonly uncaptured: readonly number[],
     /** Per argument: a 64-bit column. */
     private readonly wide: readonly boolean[],
-    private readonly bytes: ByteMatcher | null,
+    /** Builds the byte matcher, on the first line to match: most of a catalogue never occurs. */
+    private makeBytes: (() => ByteMatcher | null) | null,
   ) {}
 
+  private bytes: ByteMatcher | null = null;
+
   matchBytes(b: Uint8Array, start: number, end: number, text: string, textStart: number, out: ArgWriter): boolean {
+    if (this.makeBytes !== null) {
+      this.bytes = this.makeBytes();
+      this.makeBytes = null;
+    }
     return this.bytes !== null && this.bytes.match(b, start, end, text, textStart, out);
   }
 
@@ -294,7 +301,7 @@ export function compileFormat(event: EventSpec): CompiledFormat {
   const ambiguous = reasons.length > 0;
   const captured = new Set(captures.map((c) => c.arg));
   const uncaptured = args.map((_, i) => i).filter((i) => !captured.has(i));
-  const bytes = compileByteMatcher(tokens, captures, argOf, args.length, uncaptured);
+  const bytes = () => compileByteMatcher(tokens, captures, argOf, args.length, uncaptured);
   return new Compiled(event, src, captures, ambiguous, ambiguous ? reasons.join('; ') : undefined, unrecoverable, literalOnly, uncaptured, args.map(isWide), bytes);
 }
 
