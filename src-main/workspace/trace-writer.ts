@@ -112,12 +112,29 @@ export class TraceWriter {
     writerStats.rows += n;
   }
 
+  /** Columns of the workspace's tables, read once per trace: one query instead of one per event. */
+  private columnsByTable: Map<string, TableColumn[]> | null = null;
+
+  private async tableColumns(): Promise<Map<string, TableColumn[]>> {
+    if (this.columnsByTable !== null) return this.columnsByTable;
+    const r = await this.conn.runAndReadAll(
+      `SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
+    );
+    const m = new Map<string, TableColumn[]>();
+    for (const [t, n, ty] of r.getRows() as [string, string, string][]) {
+      let cols = m.get(t);
+      if (cols === undefined) m.set(t, (cols = []));
+      cols.push({ name: n, type: ty });
+    }
+    return (this.columnsByTable = m);
+  }
+
   /** Create or adapt the table of an event, and map the batch layout onto it. */
   private async target(name: string): Promise<Target> {
     const ev = this.catalogue.get(name);
     if (ev === undefined) throw new Error(`event ${name} is not in catalogue ${this.catalogue.name}`);
     const wanted = eventColumns(ev);
-    const tableCols = await ensureEventTable(this.conn, name, wanted);
+    const tableCols = await ensureEventTable(this.conn, name, wanted, (await this.tableColumns()).get(name) ?? []);
     const argCols = tableCols.slice(FIXED_EVENT_COLUMNS.length);
     const byName = new Map(wanted.map((c, i) => [c.name, i]));
     const types: ColumnType[] = ['INTEGER', 'SIDE', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
@@ -197,17 +214,27 @@ function convertColumn(col: Column, to: ColumnType, n: number): Column {
 }
 
 /** Create the event table, or add/widen columns so that this signature fits. Returns its columns. */
-async function ensureEventTable(conn: DuckDBConnection, name: string, want: EventColumn[]): Promise<{ name: string; type: string }[]> {
+interface TableColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+/**
+ * Create the event table (`have`: its columns now, none if it does not exist), or add/widen
+ * columns so that this signature fits. Returns its columns.
+ */
+async function ensureEventTable(conn: DuckDBConnection, name: string, want: EventColumn[], have: readonly TableColumn[]): Promise<readonly TableColumn[]> {
   const describe = async () => {
     const r = await conn.runAndReadAll(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ${literal(name)} ORDER BY ordinal_position`,
     );
     return (r.getRows() as [string, string][]).map(([n, t]) => ({ name: n, type: t }));
   };
-  const have = await describe();
   if (have.length === 0) {
     const defs = [...FIXED_EVENT_COLUMNS.map(([n, t]) => `${n} ${t}`), ...want.map((c) => `${ident(c.name)} ${c.type}`)];
     await conn.run(`CREATE TABLE ${ident(name)}(${defs.join(', ')})`);
+    // The columns are the ones just declared, when their types are spelled as DuckDB reports them.
+    if (want.every((c) => isColumnType(c.type))) return [...FIXED_EVENT_COLUMNS.map(([n, t]) => ({ name: n, type: t as string })), ...want];
     return describe();
   }
   const types = new Map(have.map((c) => [c.name, c.type]));
