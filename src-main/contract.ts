@@ -100,6 +100,11 @@ export interface ChartSpec {
   readonly maxPoints: number;
   /** Histogram bins. */
   readonly bins?: number;
+  /**
+   * Line and scatter: only the rows whose x lies in [lo, hi], in the chart's x units (float ms
+   * for time columns). A zoomed chart asks for its window at full detail this way.
+   */
+  readonly xRange?: readonly [number, number];
 }
 
 /** Chart data ready for ECharts. Numbers only; x of time columns is ns since epoch as float ms. */

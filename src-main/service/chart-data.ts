@@ -56,7 +56,7 @@ export async function chartData(
       const out: ChartSeries[] = [];
       let sampled = false;
       for (const y of ys) {
-        const r = await xySeries(conn, table, x, y, series, maxPoints, spec.kind);
+        const r = await xySeries(conn, table, x, y, series, maxPoints, spec.kind, spec.xRange ?? null);
         sampled ||= r.sampled;
         for (const s of r.series) out.push({ ...s, name: series === null ? s.name : ys.length > 1 ? `${s.name} ${y.name}` : s.name });
       }
@@ -86,12 +86,15 @@ async function xySeries(
   series: QueryColumn | null,
   maxPoints: number,
   kind: 'line' | 'scatter',
+  xRange: readonly [number, number] | null,
 ): Promise<{ series: ChartSeries[]; sampled: boolean }> {
   const xs = asNumber(x);
   const yv = asNumber(y);
   const sv = series === null ? `${literalText(y.name)}` : `coalesce(CAST(${ident(series.name)} AS VARCHAR), 'NULL')`;
+  // Numbers validated finite by the caller's contract; written as exact decimal doubles.
+  const inRange = xRange === null ? '' : ` AND ${xs} BETWEEN ${doubleLiteral(xRange[0])} AND ${doubleLiteral(xRange[1])}`;
   const src = `src AS (SELECT ${sv} AS s, ${xs} AS x, ${yv} AS y FROM ${ident(table)}
-      WHERE ${ident(x.name)} IS NOT NULL AND ${ident(y.name)} IS NOT NULL),
+      WHERE ${ident(x.name)} IS NOT NULL AND ${ident(y.name)} IS NOT NULL${inRange}),
     top AS (SELECT s FROM src GROUP BY s ORDER BY count(*) DESC, s LIMIT ${MAX_SERIES}),
     num AS (SELECT s, x, y, row_number() OVER (PARTITION BY s ORDER BY x, y) - 1 AS i, count(*) OVER (PARTITION BY s) AS cnt
       FROM src WHERE s IN (SELECT s FROM top))`;
@@ -145,6 +148,11 @@ async function xySeries(
     out.push({ name, x: d.x, y: d.y });
   }
   return { series: out, sampled };
+}
+
+function doubleLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new ServiceError(`x range bound ${v} is not a finite number`);
+  return `CAST('${String(v)}' AS DOUBLE)`;
 }
 
 function literalText(s: string): string {

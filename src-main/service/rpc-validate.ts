@@ -105,6 +105,13 @@ const nsString: Check<string> = (v, at) => {
   return s;
 };
 
+/** [lo, hi]: two finite numbers, lo ≤ hi. */
+const range: Check<[number, number]> = (v, at) => {
+  if (!Array.isArray(v) || v.length !== 2) fail(at, 'a [lo, hi] pair');
+  const [lo, hi] = v as unknown[];
+  if (typeof lo !== 'number' || typeof hi !== 'number' || !Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) fail(at, 'a [lo, hi] pair of finite numbers with lo ≤ hi');
+  return [lo, hi];
+};
 const empty = object<Record<string, never>>({});
 const handle = int(1, Number.MAX_SAFE_INTEGER);
 const path = string(1, MAX_PATH_CHARS);
@@ -137,7 +144,7 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   suggestChart: object<{ handle: number }>({ handle }),
   chartData: object<{ handle: number; spec: unknown }>({
     handle,
-    spec: object<{ kind: string; x: string; y: string[]; series: string | null; maxPoints: number; bins: number }>(
+    spec: object<{ kind: string; x: string; y: string[]; series: string | null; maxPoints: number; bins: number; xRange: [number, number] }>(
       {
         kind: oneOf(['line', 'scatter', 'bar', 'histogram']),
         x: name,
@@ -145,8 +152,9 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
         series: nullable(name),
         maxPoints: int(2, 100_000),
         bins: int(1, 1000),
+        xRange: range,
       },
-      ['bins'],
+      ['bins', 'xRange'],
     ),
   }),
   timeline: object<{ fromNs: string | null; toNs: string | null; namePattern: string | null; maxEvents: number }>({

@@ -8,6 +8,7 @@ import { formatCount } from '../util/time-format.ts';
 import { exportPng, exportSvg } from './chart-export.ts';
 import { binsFor, pointsBudget, specForKind, xCandidates, yCandidates } from './chart-columns.ts';
 import { buildChartOption, type ChartOption } from './chart-option.ts';
+import { withDetail, xExtent, zoomWindow } from './chart-detail.ts';
 import { echarts, type ECharts } from './echarts-setup.ts';
 
 const KINDS: readonly { kind: ChartKind; label: string; title: string }[] = [
@@ -18,6 +19,8 @@ const KINDS: readonly { kind: ChartKind; label: string; title: string }[] = [
 ];
 /** A series column may split y into many series; budget points as if there were this many. */
 const SPLIT_SERIES_GUESS = 8;
+/** A zoom (wheel, drag, slider) is taken as settled after this long without another. */
+const ZOOM_SETTLE_MS = 250;
 
 export function createChartPanel(host: HTMLElement, client: EngineClient): {
   show(result: QueryResultInfo): Promise<void>; clear(): void; resize(): void; dispose(): void;
@@ -55,6 +58,11 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
   let option: ChartOption | null = null;
   let pending = false;
   let token = 0;
+  /** The chart as first drawn (whole x range), its request, and whether a zoomed detail is shown. */
+  let overview: ChartData | null = null;
+  let overviewRequest: ChartSpec | null = null;
+  let detailShown = false;
+  let zoomTimer: ReturnType<typeof setTimeout> | null = null;
 
   function say(text: string | null, kind: 'info' | 'error' = 'info'): void {
     message.hidden = text === null;
@@ -66,6 +74,13 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
     if (chart) return chart;
     if (chartEl.clientWidth === 0 || chartEl.clientHeight === 0) return null;
     chart = echarts.init(chartEl, null, { renderer: 'canvas' });
+    chart.on('datazoom', () => {
+      if (zoomTimer !== null) clearTimeout(zoomTimer);
+      zoomTimer = setTimeout(() => {
+        zoomTimer = null;
+        refine().catch((e: unknown) => say(errorMessage(e), 'error'));
+      }, ZOOM_SETTLE_MS);
+    });
     return chart;
   }
 
@@ -122,6 +137,9 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
 
   async function draw(): Promise<void> {
     const my = ++token;
+    overview = null;
+    overviewRequest = null;
+    detailShown = false;
     syncControls();
     if (!result || !spec) return;
     const width = chartEl.clientWidth || root.clientWidth || 800;
@@ -155,9 +173,42 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       return;
     }
     say(null);
+    overview = data;
+    overviewRequest = request;
+    detailShown = false;
     option = buildChartOption(data);
     apply();
     setExport(true);
+  }
+
+  /**
+   * After a zoom settles: ask the engine for the window's rows at full detail (line and scatter
+   * charts that were downsampled), or go back to the overview when the whole range shows.
+   */
+  async function refine(): Promise<void> {
+    const c = chart;
+    const base = overview;
+    const req = overviewRequest;
+    if (!c || !base || !req || !result || (req.kind !== 'line' && req.kind !== 'scatter') || !base.sampled) return;
+    const extent = xExtent(base);
+    const dz = (c.getOption() as { dataZoom?: { start?: number; end?: number }[] }).dataZoom?.[0];
+    const win = extent === null || dz === undefined ? null : zoomWindow(dz.start ?? 0, dz.end ?? 100, extent);
+    const my = token;
+    if (win === null) {
+      if (detailShown) {
+        detailShown = false;
+        c.setOption({ animation: false, series: buildChartOption(base).series }, { lazyUpdate: false });
+        status.textContent = describe(base);
+      }
+      return;
+    }
+    status.textContent = `${describe(base)} · loading detail…`;
+    const detail = await client.call('chartData', { handle: result.handle, spec: { ...req, xRange: win } });
+    if (my !== token || overview !== base) return;
+    const merged = withDetail(base, detail, win[0], win[1]);
+    c.setOption({ animation: false, series: buildChartOption(merged).series }, { lazyUpdate: false });
+    detailShown = true;
+    status.textContent = `${describe(base)} · ${formatCount(detail.points)} points in view${detail.sampled ? ' (downsampled)' : ' (every row)'}`;
   }
 
   function setExport(on: boolean): void {
@@ -243,6 +294,7 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       result = r;
       spec = null;
       option = null;
+      overview = null;
       setExport(false);
       apply();
       status.textContent = '';
@@ -280,6 +332,7 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       result = null;
       spec = null;
       option = null;
+      overview = null;
       setExport(false);
       status.textContent = '';
       toolbar.hidden = true;
@@ -292,6 +345,7 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
     },
     dispose() {
       token++;
+      if (zoomTimer !== null) clearTimeout(zoomTimer);
       ro.disconnect();
       document.removeEventListener('mousedown', closePicker);
       chart?.dispose();

@@ -49,6 +49,7 @@ describe('parseClientMessage', () => {
     }
     expect(parseClientMessage(req('fetchRows', { ...VALID.fetchRows, sort: null }))).not.toHaveProperty('error');
     expect(parseClientMessage(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, kind: 'histogram', y: [], bins: 30 } }))).not.toHaveProperty('error');
+    expect(parseClientMessage(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, xRange: [-1.5, 1.7e12] } }))).not.toHaveProperty('error');
   });
 
   it('rejects non-objects and wrong envelopes', () => {
@@ -80,6 +81,7 @@ describe('parseClientMessage', () => {
     rejects(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, maxPoints: 10_000_000 } }));
     rejects(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, y: Array(65).fill('a') } }));
     rejects(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, y: [1] } }));
+    for (const xRange of [[2, 1], [0, Infinity], [0, null], [1], 'x', [0, 1, 2]]) rejects(req('chartData', { handle: 1, spec: { ...VALID.chartData.spec, xRange } }));
     rejects(req('timeline', { ...VALID.timeline, fromNs: '12e3' }));
     rejects(req('timeline', { ...VALID.timeline, fromNs: 1234 }));
     rejects(req('timeline', { ...VALID.timeline, maxEvents: 10_000_000 }));
