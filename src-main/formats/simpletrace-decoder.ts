@@ -289,11 +289,11 @@ export class SimpletraceDecoder {
 
   /**
    * A corrupt record at `at`. There is no sync marker (qemu-trace-formats.md §6 item 18), but a
-   * v4 stream can be picked up again where records make sense once more (see chainAt); v2/v3 and
-   * headerless streams, without type words, stop here.
+   * v4 stream (with or without its header) can be picked up again where records make sense once
+   * more (see chainAt); v2/v3 streams, without type words, stop here.
    */
   private corrupt(at: number, reason: string): void {
-    if (this.version !== 4 || this.headerless) {
+    if (this.version !== 4) {
       this.fail(at, reason);
       return;
     }
@@ -386,8 +386,8 @@ export class SimpletraceDecoder {
   }
 
   /**
-   * Whether records make sense again at bytes[p]: an event record whose id a mapping named (or
-   * the dropped-events id) with a valid length, or a mapping record with an identifier for a
+   * Whether records make sense again at bytes[p]: an event record whose id names an event (see
+   * knownId; or the dropped-events id) with a valid length, or a mapping record with an identifier for a
    * name, or a v4 header; followed by the type word of another record (or, `final`, by the end
    * of the input). Random or shifted bytes pass this by accident about never: the type word alone
    * is 64 bits that must be 0, 1 or all ones.
@@ -411,7 +411,7 @@ export class SimpletraceDecoder {
       const len = dv.getUint32(p + 24, le);
       if (len < 24 || len > MAX_RECORD_LENGTH) return CHAIN_NO;
       const dropped = idHi === DROPPED_HI && idLo === DROPPED_LO;
-      if (!dropped && !this.names.has(idHi * 0x100000000 + idLo)) return CHAIN_NO;
+      if (!dropped && !this.knownId(idHi, idLo)) return CHAIN_NO;
       next = p + 8 + len;
     } else if (typeHi === 0 && typeLo === 0) {
       if (avail < 20) return need(20);
@@ -432,6 +432,12 @@ export class SimpletraceDecoder {
     const nLo = dv.getUint32(next + (le ? 0 : 4), le);
     const nHi = dv.getUint32(next + (le ? 4 : 0), le);
     return (nHi === 0 && nLo <= 1) || (nHi === 0xffffffff && nLo === 0xffffffff) ? CHAIN_OK : CHAIN_NO;
+  }
+
+  /** An id that names an event: by a mapping record, or (headerless streams) by catalogue position. */
+  private knownId(idHi: number, idLo: number): boolean {
+    if (this.names.has(idHi * 0x100000000 + idLo)) return true;
+    return this.positional !== null && idHi === 0 && idLo < this.positional.length;
   }
 
   /** Sets up after the header; false (and stopped) for versions we do not decode. */

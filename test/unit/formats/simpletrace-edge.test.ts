@@ -285,7 +285,19 @@ describe('corrupt streams: reported with the offset, skipped, picked up again', 
     expect(d.summary.error).toBeNull();
   });
 
-  it('v3 and headerless streams have no type words to pick up from: they stop at the offset', () => {
+  it('a headerless v4 stream is picked up again at a record of a catalogue position', () => {
+    const sss = spec('savevm_section_start');
+    for (const le of [true, false]) {
+      const w = new SimpletraceWriter({ littleEndian: le, version: 4, headerless: true });
+      w.event(0, 1n, 3, sss.args, ['a', 1]).raw(u64s(le, 9n)).event(0, 2n, 3, sss.args, ['b', 2]);
+      const d = decode(w.bytes(), cat, 5, 'h.bin');
+      expect(d.events.map((e) => e.args)).toEqual([['a', 1], ['b', 2]]);
+      expect(d.unparsed).toHaveLength(1);
+      expect(d.unparsed[0].reason).toMatch(/type word 0x9 .*; 8 bytes skipped/);
+    }
+  });
+
+  it('v3 streams have no type words to pick up from: they stop at the offset', () => {
     const ev = cat.get('migration_bitmap_sync_start')!;
     const v3 = new SimpletraceWriter({ littleEndian: true, version: 3 }).event(cat.events.indexOf(ev), 1n, 1, [], []).raw(u64s(true, 5n, 1n, 7n)).bytes();
     const d = decode(v3, cat, undefined, 'v3.bin');
