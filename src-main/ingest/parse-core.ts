@@ -4,7 +4,7 @@ import { createHash, type Hash } from 'node:crypto';
 import type { Catalogue } from '../catalogue/types.ts';
 import { loadCatalogueBySource } from '../catalogue/index.ts';
 import { makeDecoder, type Decoder, type Plan } from './decoders.ts';
-import type { CountsWire, DecodeDone } from './parse-protocol.ts';
+import { countsWire, type CountsWire, type DecodeDone } from './parse-protocol.ts';
 import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
 import type { BufferPool } from './buffer-pool.ts';
 
@@ -55,15 +55,7 @@ export class ParseCore {
   }
 
   counts(): CountsWire {
-    const c = this.batcher.counts;
-    return {
-      events: c.events,
-      unparsed: c.unparsed,
-      droppedRecords: c.droppedRecords,
-      droppedEvents: String(c.droppedEvents),
-      firstTs: c.firstTs === null ? null : String(c.firstTs),
-      lastTs: c.lastTs === null ? null : String(c.lastTs),
-    };
+    return countsWire(this.batcher.counts);
   }
 }
 

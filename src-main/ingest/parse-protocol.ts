@@ -21,6 +21,25 @@ export interface CountsWire {
   readonly lastTs: string | null;
 }
 
+/** Totals as they cross between threads (the bigints as decimal strings). */
+export function countsWire(c: {
+  readonly events: number;
+  readonly unparsed: number;
+  readonly droppedRecords: number;
+  readonly droppedEvents: bigint;
+  readonly firstTs: bigint | null;
+  readonly lastTs: bigint | null;
+}): CountsWire {
+  return {
+    events: c.events,
+    unparsed: c.unparsed,
+    droppedRecords: c.droppedRecords,
+    droppedEvents: String(c.droppedEvents),
+    firstTs: c.firstTs === null ? null : String(c.firstTs),
+    lastTs: c.lastTs === null ? null : String(c.lastTs),
+  };
+}
+
 export interface DecodeDone {
   readonly counts: CountsWire;
   readonly eventCounts: [string, number][];

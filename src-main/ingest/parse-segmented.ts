@@ -11,7 +11,7 @@ import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { BufferReturn } from './buffer-pool.ts';
 import { Gate } from './gate.ts';
 import type { Plan } from './decoders.ts';
-import type { CountsWire, DecodeDone, FromWorker, ToWorker, WorkerInit } from './parse-protocol.ts';
+import { countsWire, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { ParsePipeline } from './parse-pipeline.ts';
 import { spawnParseWorker } from './parse-worker-spawn.ts';
 import type { RecordBatch } from './record-batcher.ts';
@@ -78,14 +78,7 @@ class Totals {
   }
 
   counts(): CountsWire {
-    return {
-      events: this.events,
-      unparsed: this.unparsed,
-      droppedRecords: this.droppedRecords,
-      droppedEvents: String(this.droppedEvents),
-      firstTs: this.firstTs === null ? null : String(this.firstTs),
-      lastTs: this.lastTs === null ? null : String(this.lastTs),
-    };
+    return countsWire(this);
   }
 
   done(sha256: string): DecodeDone {
