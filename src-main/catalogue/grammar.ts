@@ -22,19 +22,22 @@ export interface ParseOptions {
   readonly sourceDir?: string;
 }
 
-// glibc on x86_64 (LP64). The FAST types are 8-bit, then `long` for 16/32/64.
+// glibc on x86_64 (LP64), as its inttypes.h defines them. The 8- and 16-bit macros carry no
+// length modifier (the argument is promoted to int), so a negative int8_t under PRIx8 prints
+// ffffffff, and an int printed with PRIx16 is not truncated; the FAST types are 8-bit, then
+// `long` for 16/32/64.
 const PRI_LENGTH: Record<string, string> = {
-  '8': 'hh',
-  '16': 'h',
+  '8': '',
+  '16': '',
   '32': '',
   '64': 'l',
   PTR: 'l',
   MAX: 'j',
-  LEAST8: 'hh',
-  LEAST16: 'h',
+  LEAST8: '',
+  LEAST16: '',
   LEAST32: '',
   LEAST64: 'l',
-  FAST8: 'hh',
+  FAST8: '',
   FAST16: 'l',
   FAST32: 'l',
   FAST64: 'l',

@@ -186,7 +186,7 @@ export class ByteMatcher {
           const from = i;
           const c = st.cap as Capture;
           let nil = false;
-          if (end - i >= 3 && b[i] === ZERO && b[i + 1] === 120 && HEX[b[i + 2]] > 0) {
+          if (end - i >= 3 && b[i] === ZERO && b[i + 1] === 120 && HEX[b[i + 2]] >= 0) {
             i += 2;
             const d0 = i;
             while (i < end && i - d0 < 16 && HEX[b[i]] >= 0) i++;

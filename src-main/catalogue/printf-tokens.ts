@@ -133,20 +133,25 @@ export function integerShape(t: ConversionToken, a: ArgSpec | null): IntegerShap
     // A narrower argument is promoted, so it prints within its own range: a uint8_t under %d
     // has at most 3 digits and no sign; an int8_t (or x86's signed char) under %d at most 3
     // digits, but under %x its sign-extended 8.
+    // A `+` or space flag still prints its sign character before a value that cannot be negative.
+    const signFlag = t.flags.includes('+') || t.flags.includes(' ');
     if (a.kind === 'bool') {
       upper = 1;
-      sign = '';
+      if (!signFlag) sign = '';
     } else if (!a.signed && !PLAIN_CHAR.test(a.ctype)) {
       upper = maxDigits(a.bits, radix);
-      if (a.bits < 32) sign = '';
+      if (a.bits < 32 && !signFlag) sign = '';
     } else if (signed) upper = maxDigits(a.bits, radix);
   }
   const zeroPad = t.flags.includes('0') && !t.flags.includes('-') && t.precision === null && typeof t.width === 'number';
   const plainDecimal = radix === 10 && t.precision === null && !zeroPad && !/[-+ #]/.test(t.flags.replace('-', ''));
-  if (bounded && plainDecimal && a !== null && a.kind === 'integer' && a.bits < bits && a.bits <= 16) {
+  const isChar = a !== null && PLAIN_CHAR.test(a.ctype);
+  // Under an unsigned conversion a negative narrow value prints as a 32-bit (or `h`: 16-bit)
+  // number, e.g. 4294967295 for an int8_t -1 under %u, so only unsigned arguments keep a range.
+  const exactRange = a !== null && (signed || (!a.signed && !isChar));
+  if (bounded && plainDecimal && exactRange && a !== null && a.kind === 'integer' && a.bits < bits && a.bits <= 16) {
     // The exact decimal range of a promoted narrow argument: `%d%s` of a uint8_t 31 and "57"
     // prints 3157, which must read as 31 + "57", not 315.
-    const isChar = PLAIN_CHAR.test(a.ctype);
     const posMax = a.signed && !isChar ? 2 ** (a.bits - 1) - 1 : 2 ** a.bits - 1;
     const negMax = a.signed || isChar ? 2 ** (a.bits - 1) : 0;
     return { kind: 'range', posMax, negMax: signed ? negMax : 0 };

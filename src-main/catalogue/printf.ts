@@ -149,7 +149,9 @@ function integerPattern(t: ConversionToken, a: ArgSpec | null): string {
   if (shape.kind === 'loose') {
     const sign = shape.sign;
     const prefix = t.flags.includes('#') && radix === 16 ? `(?:0${t.conv})?` : '';
-    const max = Math.max(shape.upper, typeof t.width === 'number' ? t.width : 0);
+    // `%#o` puts a 0 before the digits of a nonzero value: one digit more than the type holds.
+    const alt = t.flags.includes('#') && radix === 8 ? 1 : 0;
+    const max = Math.max(shape.upper + alt, typeof t.width === 'number' ? t.width : 0);
     const min = t.precision === '*' || t.precision === 0 ? 0 : 1;
     return `${sign}${prefix}${cls}${max === Infinity ? (min === 0 ? '*' : '+') : `{${min},${max}}`}`;
   }
@@ -211,7 +213,9 @@ function fragment(t: ConversionToken, a: ArgSpec | null): string {
       body = '[\\s\\S]';
       break;
     case 'p':
-      body = '0x[1-9a-f][0-9a-f]{0,15}|\\(nil\\)';
+      // glibc prints a null pointer as (nil) and others without leading zeros, but SystemTap and
+      // other libcs print 0x0 and zero-padded values (qemu-trace-formats.md §3.4.3, §4.4).
+      body = '0x[0-9a-f]{1,16}|\\(nil\\)';
       break;
     case 's': {
       const p = typeof t.precision === 'number' ? t.precision : null;

@@ -183,13 +183,15 @@ describe('format literals and macros', () => {
 
   it('expands PRI macros to glibc x86_64 length modifiers', () => {
     expect(expandPriMacro('PRIx64')).toBe('lx');
-    expect(expandPriMacro('PRIu8')).toBe('hhu');
+    expect(expandPriMacro('PRIu8')).toBe('u');
+    expect(expandPriMacro('PRIx16')).toBe('x');
+    expect(expandPriMacro('PRIxFAST16')).toBe('lx');
     expect(expandPriMacro('PRIxPTR')).toBe('lx');
     expect(expandPriMacro('PRId32')).toBe('d');
-    expect(expandPriMacro('PRIX16')).toBe('hX');
+    expect(expandPriMacro('PRIX16')).toBe('X');
     expect(expandPriMacro('PRIz64')).toBeNull();
     const e = one('e(uint64_t a, uint8_t b) "a=0x%" PRIx64 " b=%"PRIu8');
-    expect(e.format).toBe('a=0x%lx b=%hhu');
+    expect(e.format).toBe('a=0x%lx b=%u');
     expect(e.rawFormat).toBe('"a=0x%" PRIx64 " b=%"PRIu8');
   });
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFormat, parseTraceEvents } from '../../../src-main/catalogue/index.ts';
 import type { CompiledFormat } from '../../../src-main/catalogue/index.ts';
+import type { ArgValue } from '../../../src-main/catalogue/index.ts';
 import { big, viaBytes, viaWriter } from './writers.ts';
 
 function compiled(line: string): CompiledFormat {
@@ -85,6 +86,44 @@ describe('matchBytes agrees with the regex wherever it answers', () => {
     expect(viaBytes(compiled('a(uint16_t v) "%04X"'), '00ff')).toBeNull();
     expect(viaBytes(compiled('a(int64_t v, uint32_t w) "%016" PRIx64 " %x"'), 'ffffffffffffffff 1f')).toEqual([0xffffffffffffffffn, 31]);
     expect(viaBytes(compiled('a(uint8_t v, uint8_t w) "0x%02x0x%02x"'), '0x1f0x20')).toEqual([0x1f, 0x20]);
+  });
+
+  it('glibc x86_64 output of promoted narrow arguments, sign flags, %#o and the 8/16-bit PRI macros', () => {
+    // Each text is what glibc printed for the value on the right (checked with a C program).
+    const cases: [string, string, ArgValue[]][] = [
+      ['a(int8_t v) "v=%u"', 'v=4294967295', [-1]],
+      ['a(int8_t v) "v=%u"', 'v=127', [127]],
+      ['a(int16_t v) "v=%hu"', 'v=65535', [-1]],
+      ['a(char c) "c=%u"', 'c=4294967295', [255]], // char is stored as its byte
+      ['a(uint8_t v) "v=%+d"', 'v=+5', [5]],
+      ['a(uint16_t v) "v=% d"', 'v= 65535', [65535]],
+      ['a(bool b) "b=% d"', 'b= 1', [true]],
+      ['a(bool b) "b=%+d"', 'b=+0', [false]],
+      ['a(uint32_t v) "v=%#o"', 'v=037777777777', [4294967295]],
+      ['a(uint8_t v) "v=%#o"', 'v=0377', [255]],
+      ['a(uint8_t v) "v=%#o"', 'v=0', [0]],
+      ['a(uint64_t v) "v=%#lo"', 'v=01777777777777777777777', [0xffffffffffffffffn]],
+      ['a(int8_t v) "v=0x%" PRIx8', 'v=0xffffffff', [-1]],
+      ['a(uint16_t val, int reg) "[0x%02x] -> 0x%04" PRIx16', '[0x01] -> 0x12345', [1, 0x12345]],
+    ];
+    for (const [line, text, want] of cases) {
+      const cf = compiled(line);
+      expect(viaWriter(cf, text), `${line} on ${text}`).toEqual(want.map((v) => (typeof v === 'boolean' ? Number(v) : v)));
+      const bytes = viaBytes(cf, text);
+      if (bytes !== null) expect(bytes, `${line} on ${text} (bytes)`).toEqual(viaWriter(cf, text));
+    }
+  });
+
+  it('%p as SystemTap and other libcs print it: 0x0 and zero-padded (§3.4.3, §4.4)', () => {
+    const cf = compiled('a(void *ioc, const char *name, void *err) "ioc=%p name=%s err=%p"');
+    const text = 'ioc=0x00005640c38bc400 name=x err=0x0000000000000000';
+    expect(viaBytes(cf, text)).toEqual([0x5640c38bc400n, 'x', 0n]);
+    expect(viaWriter(cf, text)).toEqual([0x5640c38bc400n, 'x', 0n]);
+    expect(viaBytes(cf, 'ioc=0x0 name=x err=(nil)')).toEqual([0n, 'x', 0n]);
+    expect(viaWriter(cf, 'ioc=0x0 name=x err=(nil)')).toEqual([0n, 'x', 0n]);
+    // Seventeen digits do not fit a pointer.
+    expect(viaBytes(cf, 'ioc=0x00000000000000001 name=x err=0x1')).toBeNull();
+    expect(viaWriter(cf, 'ioc=0x00000000000000001 name=x err=0x1')).toBeNull();
   });
 
   it('%s before a literal that also occurs inside the string, and (null)', () => {
