@@ -6,6 +6,7 @@
 //   Windows tools or copied through them); no QEMU message ends in '\r', so nothing a parser
 //   needs is lost, and offsets still count the '\r'. A lone '\r' elsewhere, including at the end
 //   of a final line that has no '\n', is kept. `keepCr: true` keeps every '\r'.
+// - A UTF-8 byte order mark at the very start of the stream is skipped (offsets still count it).
 // - A final line without '\n' is still emitted; an empty input emits nothing; "\n" is one empty
 //   line.
 // - Decoding is lossy UTF-8 (invalid sequences become U+FFFD, NUL bytes are kept) and the callback
@@ -98,6 +99,8 @@ export class LineSplitter {
     const base = this.base;
     this.base = base + n;
     let pos = 0;
+    // A UTF-8 byte order mark (a log saved by a Windows editor) is not part of the first line.
+    if (base === 0 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
 
     if (this.carryLen > 0 || this.inLongLine) {
       const nl = buf.indexOf(NL);

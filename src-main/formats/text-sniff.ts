@@ -7,10 +7,16 @@ import type { TextDialect } from './text-types.ts';
 import { DIALECT_ORDER, dialects } from './dialects/index.ts';
 import { LineSplitter } from './lines.ts';
 
-/** How many leading bytes the sniffer looks at; callers may pass more, the rest is ignored. */
+/** How many leading bytes are checked for binary data. */
 export const SNIFF_BYTES = 64 * 1024;
-/** How many leading non-empty lines are tried against every dialect. */
+/** How many non-empty lines are tried against every dialect. */
 export const SNIFF_LINES = 200;
+/**
+ * How far into the head the first recognisable line is looked for. A libvirt domain log keeps
+ * every earlier start of the guest (command line, chardev lines, shutdown notes) ahead of the
+ * trace lines of the current one, often far more than SNIFF_LINES of them (§3.1, §6).
+ */
+export const SNIFF_SCAN_BYTES = 2 << 20;
 
 export type SniffResult =
   | { readonly dialect: TextDialect; readonly accepted: number; readonly examined: number }
@@ -31,17 +37,42 @@ function looksBinary(bytes: Uint8Array): boolean {
   return control > 4 && control * 100 > n;
 }
 
-export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean): SniffResult {
-  const bytes = head.length > SNIFF_BYTES ? head.subarray(0, SNIFF_BYTES) : head;
-  if (bytes.length === 0) return { error: 'empty input: no text to recognise' };
-  if (looksBinary(bytes)) return { error: 'binary data where a text trace was expected' };
+function recognisedBy(dialect: TextDialect, line: string, isKnown: (name: string) => boolean): boolean {
+  const h = dialect.parse(line, isKnown);
+  return h !== null && h !== 'skip';
+}
 
-  const lines: string[] = [];
-  const splitter = new LineSplitter();
+/**
+ * The dialect of the first SNIFF_LINES non-empty lines of `head`; when none of them is a trace
+ * record, of the SNIFF_LINES lines from the first one that is (within SNIFF_SCAN_BYTES).
+ */
+export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean): SniffResult {
+  if (head.length === 0) return { error: 'empty input: no text to recognise' };
+  const first = head.length > SNIFF_BYTES ? head.subarray(0, SNIFF_BYTES) : head;
+  if (looksBinary(first)) return { error: 'binary data where a text trace was expected' };
+
+  const anyDialect = (line: string) => DIALECT_ORDER.some((id) => recognisedBy(dialects[id], line, isKnown));
+  let lines: string[] = [];
+  let seen = 0;
+  // 'head': the first SNIFF_LINES lines; 'scan': looking for a first recognisable line past them;
+  // 'window': SNIFF_LINES lines from it.
+  let phase: 'head' | 'scan' | 'window' = 'head';
   const take = (text: string, _lineNo: number, _offset: number, _bad: boolean, more: boolean): void => {
-    if (!more && text.length > 0 && lines.length < SNIFF_LINES) lines.push(text);
+    if (more || text.length === 0) return;
+    seen++;
+    if (phase === 'scan') {
+      if (!anyDialect(text)) return;
+      phase = 'window';
+      lines = [];
+    }
+    if (lines.length < SNIFF_LINES) lines.push(text);
   };
-  splitter.push(bytes, take);
+  const splitter = new LineSplitter();
+  splitter.push(first, take);
+  if (head.length > first.length && !lines.some(anyDialect)) {
+    phase = 'scan';
+    splitter.push(head.subarray(first.length, Math.min(head.length, SNIFF_SCAN_BYTES)), take);
+  }
   splitter.end(take);
 
   let best: TextDialect | null = null;
@@ -49,15 +80,12 @@ export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean):
   for (const id of DIALECT_ORDER) {
     const dialect = dialects[id];
     let count = 0;
-    for (const line of lines) {
-      const h = dialect.parse(line, isKnown);
-      if (h !== null && h !== 'skip') count++;
-    }
+    for (const line of lines) if (recognisedBy(dialect, line, isKnown)) count++;
     if (count > bestCount) {
       best = dialect;
       bestCount = count;
     }
   }
-  if (best === null) return { error: `no QEMU trace records recognised in the first ${lines.length} lines` };
+  if (best === null) return { error: `no QEMU trace records recognised in the first ${seen} lines` };
   return { dialect: best, accepted: bestCount, examined: lines.length };
 }

@@ -419,6 +419,42 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
     }
   });
 
+  it('log: a libvirt domain log whose earlier guest starts fill far more than the first 200 lines', async () => {
+    // What libvirt writes at each start of the guest (§3.1): its banner, the environment and
+    // QEMU command line one option a line, chardev notes; and a shutdown note at each end.
+    const start = (k: number) => [
+      `2026-11-${String(1 + (k % 28)).padStart(2, '0')} 0${k % 10}:23:15.123+0000: starting up libvirt version: 9.0.0, package: 9.0.0-4 (Debian), qemu version: 7.2.0Debian 1:7.2+dfsg-7+deb12u18, kernel: 6.1.0, hostname: h`,
+      'LC_ALL=C \\',
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin \\',
+      '/usr/bin/qemu-system-x86_64 \\',
+      `-name guest=vm${k},debug-threads=on \\`,
+      '-machine pc-q35-7.2,usb=off,vmport=off,dump-guest-core=off,memory-backend=pc.ram \\',
+      `-object '{"qom-type":"memory-backend-ram","id":"pc.ram","size":${4 << 30}}' \\`,
+      '-msg timestamp=on',
+      'char device redirected to /dev/pts/3 (label charserial0)',
+      `2026-11-${String(1 + (k % 28)).padStart(2, '0')}T0${k % 10}:40:00.000000Z qemu-system-x86_64: terminating on signal 15 from pid 1234 (/usr/sbin/libvirtd)`,
+      `2026-11-${String(1 + (k % 28)).padStart(2, '0')} 0${k % 10}:40:00.100+0000: shutting down, reason=shutdown`,
+    ];
+    const preamble = Array.from({ length: 60 }, (_, k) => start(k)).flat();
+    expect(preamble.length).toBeGreaterThan(600);
+    const raw = logText.split('\n').filter((l) => l !== '');
+    const file = write('libvirt-domain.log', [...preamble, ...raw].join('\n') + '\n');
+    const { engine, summary } = await freshIngest('libvirt-domain-log', [file], [DEBIAN_72]);
+    try {
+      expect(summary.errors).toEqual([]);
+      const t = summary.traces[0];
+      expect(t.format).toBe('log');
+      expect(t.events).toBe(raw.length);
+      expect(t.unparsed).toBe(preamble.length);
+      const un = await rows(engine, `SELECT min(line_no), max(line_no), count(*) FILTER (WHERE reason LIKE '%foreign%') FROM unparsed WHERE trace_id = ${t.traceId}`);
+      expect(un[0].map(Number)).toEqual([1, preamble.length, preamble.length]);
+      const counts = await rows(engine, `SELECT name, count(*) FROM events WHERE trace_id = ${t.traceId} GROUP BY name`);
+      expect(new Map(counts.map(([n, c]) => [String(n), Number(c)]))).toEqual(logCounts());
+    } finally {
+      engine.close();
+    }
+  });
+
   it('ftrace: kernel events interleaved with QEMU marks are foreign records; # lines are framing', async () => {
     const ft = toFtrace();
     const marks = ft.text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));

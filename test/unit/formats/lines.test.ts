@@ -127,6 +127,16 @@ describe('LineSplitter edge cases', () => {
     expect(split([enc('ab'), enc('c')]).map((g) => g.text)).toEqual(['abc']);
   });
 
+  it('skips a UTF-8 byte order mark at the start of the stream only', () => {
+    const bom = '\uFEFF';
+    expect(split([enc(`${bom}1@2.000003:a x\r\nb\n`)]).map((g) => [g.text, g.lineNo, g.offset])).toEqual([
+      ['1@2.000003:a x', 1, 3],
+      ['b', 2, 19],
+    ]);
+    expect(split([enc('a\n'), enc(`${bom}b\n`)]).map((g) => g.text)).toEqual(['a', `${bom}b`]);
+    expect(split([enc(`${bom}b\n`)], { startOffset: 4096 }).map((g) => g.text)).toEqual([`${bom}b`]);
+  });
+
   it('strips the \\r of CRLF, also across chunks, but keeps other \\r', () => {
     expect(split([enc('a\r\nb\r\n')]).map((g) => [g.text, g.offset])).toEqual([
       ['a', 0],

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { sniffText, SNIFF_BYTES } from '../../../src-main/formats/text-sniff.ts';
+import { sniffText, SNIFF_BYTES, SNIFF_SCAN_BYTES } from '../../../src-main/formats/text-sniff.ts';
 import type { SniffResult } from '../../../src-main/formats/text-sniff.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
@@ -121,11 +121,33 @@ describe('sniffText refuses what is not a text trace, in one line', () => {
 
   it('rejects text without QEMU records, naming how many lines it looked at', () => {
     const catalogue = readFileSync(`${SHARED}catalogues/qemu-7.2.22-debian/trace-events-all`);
-    expect(errorOf(sniffText(catalogue, isKnown))).toBe('no QEMU trace records recognised in the first 200 lines');
+    // A catalogue is text all the way: every line of its first 2 MiB is looked at.
+    const catLines = catalogue.toString('utf8').split('\n').filter((l) => l !== '').length;
+    expect(catalogue.length).toBeLessThan(SNIFF_SCAN_BYTES);
+    expect(errorOf(sniffText(catalogue, isKnown))).toBe(`no QEMU trace records recognised in the first ${catLines} lines`);
     const nots = readFileSync(`${SHARED}samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-dst.log`);
-    expect(errorOf(sniffText(nots, none))).toBe('no QEMU trace records recognised in the first 200 lines');
+    const notsLines = nots.toString('utf8').split('\n').filter((l) => l !== '').length;
+    expect(notsLines).toBeGreaterThan(200);
+    expect(errorOf(sniffText(nots, none))).toBe(`no QEMU trace records recognised in the first ${notsLines} lines`);
     expect(errorOf(sniffText(Buffer.from('hello\nworld\n'), isKnown))).toBe('no QEMU trace records recognised in the first 2 lines');
     expect(errorOf(sniffText(Buffer.alloc(0), isKnown))).toMatch(/^empty input/);
+  });
+
+  it('looks past a long foreign preamble (a libvirt log of many guest starts) for the first record', () => {
+    const start = (k: number) =>
+      `2026-11-20 20:23:${String(k % 60).padStart(2, '0')}.123+0000: starting up libvirt version: 9.0.0, qemu version: 7.2.0\n` +
+      `LC_ALL=C \\\n/usr/bin/qemu-system-x86_64 \\\n-name guest=vm1,debug-threads=on \\\n-object '${'x'.repeat(900)}' \\\n-msg timestamp=on\n` +
+      'char device redirected to /dev/pts/3 (label charserial0)\n';
+    const preamble = Array.from({ length: 100 }, (_, k) => start(k)).join('');
+    expect(preamble.length).toBeGreaterThan(SNIFF_BYTES);
+    const log = gz('samples/qemu-7.2.22-log/a-precopy/src.log.gz').subarray(0, 100_000);
+    const r = sniffText(Buffer.concat([Buffer.from(preamble), log]), none);
+    expect(formatOf(r)).toBe('log');
+    expect('examined' in r && r.examined).toBe(200);
+    expect('accepted' in r && r.accepted).toBe(200);
+    // Not beyond SNIFF_SCAN_BYTES.
+    const far = Buffer.concat([Buffer.from(preamble.repeat(Math.ceil(SNIFF_SCAN_BYTES / preamble.length))), log]);
+    expect(errorOf(sniffText(far, none))).toMatch(/^no QEMU trace records recognised in the first \d+ lines$/);
   });
 
   it('tolerates a stray NUL from a %c argument in a text log', () => {
