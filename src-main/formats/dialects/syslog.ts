@@ -1,7 +1,11 @@
 // QEMU's syslog backend as a syslog daemon writes it to disk (qemu-trace-formats.md §4.2):
 //   Nov 25 19:23:05 host qemu-system-x86_64[16503]: name msg          (rsyslog traditional)
 //   2025-11-25T19:23:05.253839+00:00 host qemu-system-x86_64[16503]: name msg   (RFC 3339)
-// The bracketed number is the process id. A syslog file is shared with every other daemon, so
+// Daemons that keep the priority write it first (`<30>Nov 25 ...`), and those configured for RFC
+// 5424 (rsyslog's RSYSLOG_SyslogProtocol23Format, syslog-ng's syslog() destination) write
+//   <30>1 2025-11-25T19:23:05.253839Z host qemu-system-x86_64 16503 - - name msg
+// (version, time or `-`, host, app, procid, msgid, structured data or `-`, then the message).
+// The bracketed number (RFC 5424: the procid) is the process id. A syslog file is shared with every other daemon, so
 // a line is a record only when its name is a known event or its ident names QEMU (an unknown
 // event from QEMU still deserves a row in unparsed; a line from sshd does not look like one).
 // "message repeated N times: [ ... ]" summaries carry no record of their own: null.
@@ -95,10 +99,12 @@ function rfc3339Stamp(line: string): Stamp | null {
 }
 
 function parseAfterStamp(line: string, stamp: Stamp, isKnown: (name: string) => boolean): TextHeader | null {
-  // host, then the tag `ident[pid]:` (or `ident:`), each followed by one space.
+  // host, then the tag `ident[pid]:` (or `ident:`), each followed by one space. What glibc's
+  // syslog() sends to /dev/log has no host (`<30>Nov 25 19:23:05 ident[pid]: ...`), as a capture
+  // of that socket shows; a host name never ends in ':'.
   const hostEnd = line.indexOf(' ', stamp.next);
   if (hostEnd <= stamp.next) return null;
-  const tagStart = hostEnd + 1;
+  const tagStart = line.charCodeAt(hostEnd - 1) === 58 /* : */ ? stamp.next : hostEnd + 1;
   const tagEnd = line.indexOf(' ', tagStart);
   const tagLast = (tagEnd < 0 ? line.length : tagEnd) - 1;
   if (tagLast <= tagStart || line.charCodeAt(tagLast) !== 58 /* : */) return null;
@@ -123,6 +129,66 @@ function parseAfterStamp(line: string, stamp: Stamp, isKnown: (name: string) => 
   return { tsNs: stamp.tsNs, tid: null, pid, name, msg: messageAfter(line, end), prefixStyle: 'syslog' };
 }
 
+const DASH = 45;
+
+/** The end of RFC 5424 structured data starting at `i` (`-` or `[id k="v" ...]...`), or -1. */
+function structuredDataEnd(line: string, i: number): number {
+  if (line.charCodeAt(i) === DASH) return i + 1;
+  while (line.charCodeAt(i) === 91 /* [ */) {
+    let j = i + 1;
+    let quoted = false;
+    for (; j < line.length; j++) {
+      const c = line.charCodeAt(j);
+      if (quoted && c === 92 /* \ */) j++;
+      else if (c === 34 /* " */) quoted = !quoted;
+      else if (!quoted && c === 93 /* ] */) break;
+    }
+    if (j >= line.length) return -1;
+    i = j + 1;
+  }
+  return i;
+}
+
+/** `rest` is what follows `<PRI>1 `: TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG]. */
+function parseRfc5424(rest: string, isKnown: (name: string) => boolean): TextHeader | null {
+  let tsNs: bigint | null = null;
+  let i: number;
+  if (rest.charCodeAt(0) === DASH && rest.charCodeAt(1) === SPACE) i = 2;
+  else {
+    const stamp = rfc3339Stamp(rest);
+    if (stamp === null) return null;
+    tsNs = stamp.tsNs;
+    i = stamp.next;
+  }
+  const fields: [number, number][] = [];
+  // HOSTNAME APP-NAME PROCID MSGID
+  for (let f = 0; f < 4; f++) {
+    const end = rest.indexOf(' ', i);
+    if (end <= i) return null;
+    fields.push([i, end]);
+    i = end + 1;
+  }
+  const sdEnd = structuredDataEnd(rest, i);
+  if (sdEnd < 0 || rest.charCodeAt(sdEnd) !== SPACE) return null;
+  let msgStart = sdEnd + 1;
+  if (rest.charCodeAt(msgStart) === 0xfeff) msgStart++;
+  const [appStart, appEnd] = fields[1];
+  const [pidStart, pidEnd] = fields[2];
+  const pid = pidEnd - pidStart <= 15 && skipDigits(rest, pidStart) === pidEnd ? digitsValue(rest, pidStart, pidEnd) : null;
+  const end = nameEnd(rest, msgStart);
+  if (end < 0) return null;
+  const name = rest.slice(msgStart, end);
+  if (!isKnown(name) && rest.slice(appStart, appEnd).toLowerCase().indexOf('qemu') < 0) return null;
+  return { tsNs, tid: null, pid, name, msg: messageAfter(rest, end), prefixStyle: 'syslog' };
+}
+
+/** Where the line continues after a leading `<PRI>` (1 to 3 digits), or 0 when it has none. */
+function afterPriority(line: string): number {
+  if (line.charCodeAt(0) !== 60 /* < */) return 0;
+  const close = skipDigits(line, 1);
+  return close > 1 && close <= 4 && line.charCodeAt(close) === 62 /* > */ ? close + 1 : -1;
+}
+
 export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
   const fixed = options.year;
   const now = options.nowMs ?? Date.now();
@@ -135,7 +201,11 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
   return {
     format: 'syslog',
     clock: 'epoch',
-    parse(line, isKnown) {
+    parse(full, isKnown) {
+      const at = afterPriority(full);
+      if (at < 0) return null;
+      if (at > 0 && full.charCodeAt(at) === 49 /* 1 */ && full.charCodeAt(at + 1) === SPACE) return parseRfc5424(full.slice(at + 2), isKnown);
+      const line = at > 0 ? full.slice(at) : full;
       const stamp = isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : traditionalStamp(line, yearFor);
       return stamp === null ? null : parseAfterStamp(line, stamp, isKnown);
     },

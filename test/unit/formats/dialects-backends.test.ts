@@ -184,6 +184,26 @@ describe('syslog dialect', () => {
     }
   });
 
+  it('reads RFC 5424 lines and lines that keep the <PRI>, with or without a host', () => {
+    for (const [i, r] of records.entries()) {
+      const iso = `${new Date(r.sec * 1000).toISOString().slice(0, 19)}.${String(r.usec).padStart(6, '0')}Z`;
+      const sd = ['-', '[timeQuality tzKnown="1" isSynced="0"]', '[a x="q\\"]"][b@1 y="2"]'][i % 3];
+      const msg = `${r.name} ${r.msg}`;
+      const h = parsed(dialects.syslog, `<30>1 ${iso} myhost qemu-system-x86_64 ${r.tid} - ${sd} ${i % 2 ? '\uFEFF' : ''}${msg}`, () => false);
+      expect([h.pid, h.tid, h.tsNs, h.name, h.msg, h.prefixStyle]).toEqual([r.tid, null, nsOf(r), r.name, r.msg, 'syslog']);
+      const viaSocket = parsed(sys, `<30>Nov 25 19:23:05 qemu-system-x86_64[${r.tid}]: ${msg}`, () => false);
+      expect([viaSocket.pid, viaSocket.name, viaSocket.msg]).toEqual([r.tid, r.name, r.msg]);
+      const rfc3164 = parsed(sys, `<30>Nov 25 19:23:05 myhost qemu-system-x86_64[${r.tid}]: ${msg}`, () => false);
+      expect([rfc3164.pid, rfc3164.tsNs, rfc3164.name, rfc3164.msg]).toEqual([r.tid, viaSocket.tsNs, r.name, r.msg]);
+    }
+    // Nil time, host and procid; another application's line; a malformed priority.
+    const nil = parsed(dialects.syslog, '<30>1 - - qemu-system-x86_64 - - - savevm_state_header ', () => false);
+    expect([nil.tsNs, nil.pid, nil.name, nil.msg]).toEqual([null, null, 'savevm_state_header', '']);
+    expect(dialects.syslog.parse('<38>1 2025-11-25T19:23:05Z myhost sshd 811 - - Accepted publickey', () => false)).toBeNull();
+    expect(dialects.syslog.parse('<3x>Nov 25 19:23:05 myhost qemu-system-x86_64[1]: savevm_state_header ', () => true)).toBeNull();
+    expect(dialects.syslog.parse('<30>1 2025-11-25T19:23:05Z myhost qemu-system-x86_64 1 - [unclosed savevm_state_header ', () => true)).toBeNull();
+  });
+
   it('leaves duplicate summaries and other daemons to the caller', () => {
     expect(
       dialects.syslog.parse('Nov 25 19:23:05 myhost qemu-system-x86_64[16503]: message repeated 3 times: [ savevm_state_iterate ]', () => true),
