@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { argSpecFor } from './ctypes.ts';
 import { parseTraceEvents } from './grammar.ts';
-import type { ArgSpec, Catalogue, CatalogueError, EventSpec } from './types.ts';
+import type { ArgSpec, Catalogue, CatalogueError, EventSpec, PositionHole } from './types.ts';
 
 const QMP_ENTER: readonly ArgSpec[] = [argSpecFor('const char *', 'json') as ArgSpec];
 const QMP_EXIT: readonly ArgSpec[] = [argSpecFor('const char *', 'result') as ArgSpec, argSpecFor('bool', 'succeeded') as ArgSpec];
@@ -40,6 +40,7 @@ class CatalogueImpl implements Catalogue {
     readonly sha256: string,
     readonly events: readonly EventSpec[],
     readonly errors: readonly CatalogueError[],
+    readonly holes: readonly PositionHole[],
   ) {
     // The first definition of a duplicated name wins (bsd-user repeats linux-user's names).
     for (const e of events) if (!this.byName.has(e.name)) this.byName.set(e.name, e);
@@ -91,14 +92,16 @@ export function buildCatalogue(input: CatalogueInput): Catalogue {
   const parts: readonly CataloguePart[] = input.parts ?? [{ file: input.file, text: input.text }];
   const events: EventSpec[] = [];
   const errors: CatalogueError[] = [];
+  const holes: PositionHole[] = [];
   let lineOffset = 0;
   for (const p of parts) {
-    const r = parseTraceEvents(p.text, p.file, { firstPosition: events.length, lineOffset, sourceDir: p.dir });
+    const r = parseTraceEvents(p.text, p.file, { firstPosition: events.length + holes.length, lineOffset, sourceDir: p.dir });
     for (const e of r.events) events.push(e);
     for (const e of r.errors) errors.push(e);
+    for (const h of r.holes) holes.push(h);
     lineOffset += countLines(p.text);
   }
-  return new CatalogueImpl(`${input.name}@${sha256.slice(0, 12)}`, input.name, input.source, sha256, events, errors);
+  return new CatalogueImpl(`${input.name}@${sha256.slice(0, 12)}`, input.name, input.source, sha256, events, errors, holes);
 }
 
 function countLines(text: string): number {

@@ -3,7 +3,7 @@
 // <inttypes.h> PRI macros. Legacy `vcpu` and `tcg` properties are expanded the way tracetool
 // did, so positions and argument lists match what old QEMU builds emitted.
 import { argSpecFor } from './ctypes.ts';
-import type { ArgSpec, CatalogueError, EventSpec } from './types.ts';
+import type { ArgSpec, CatalogueError, EventSpec, PositionHole } from './types.ts';
 
 const PROPERTIES = new Set(['disable', 'vcpu', 'tcg']);
 const MAX_ARGS = 10;
@@ -11,6 +11,7 @@ const MAX_ARGS = 10;
 export interface ParseResult {
   readonly events: EventSpec[];
   readonly errors: CatalogueError[];
+  readonly holes: PositionHole[];
 }
 
 export interface ParseOptions {
@@ -204,6 +205,8 @@ const VCPU_ARG = argSpecFor('void *', '__cpu') as ArgSpec;
 const TCGV_EXEC = (a: ArgSpec): ArgSpec => (a.ctype === 'TCGv' ? (argSpecFor('uint64_t', a.name) as ArgSpec) : a);
 
 // A `# file.c` comment: the first word is a path to a source file (not `# misc`, `# See ...rst`).
+/** Properties and name of a line that failed to parse, read as leniently as tracetool did. */
+const LENIENT_HEAD_RE = /^\s*((?:\w+\s+)*)(\w+)\s*\(/;
 const HINT_RE = /^#\s*(\S+\.(?:c|h|m|rs|cpp|cc|inc|S|py))(?=\s|$)(.*)$/;
 
 function sourceHint(comment: string, dir: string | undefined): string {
@@ -231,7 +234,9 @@ function normalizePosix(p: string): string {
 export function parseTraceEvents(text: string, file: string, options: ParseOptions = {}): ParseResult {
   const events: EventSpec[] = [];
   const errors: CatalogueError[] = [];
+  const holes: PositionHole[] = [];
   const firstPosition = options.firstPosition ?? 0;
+  let next = firstPosition;
   const lineOffset = options.lineOffset ?? 0;
   let sourceFile: string | null = null;
   const lines = text.split('\n');
@@ -248,6 +253,13 @@ export function parseTraceEvents(text: string, file: string, options: ParseOptio
     const ev = parseEventLine(line);
     if (typeof ev === 'string') {
       errors.push({ file, line: i + 1, reason: ev });
+      // A catalogue QEMU was built from had an event on every such line (or the build failed).
+      const head = LENIENT_HEAD_RE.exec(line);
+      const props = head === null ? [] : head[1].trim().split(/\s+/);
+      const name = head === null ? null : head[2];
+      for (const suffix of props.includes('tcg') ? ['_trans', '_exec'] : ['']) {
+        holes.push({ position: next++, name: name === null ? null : name + suffix, file, line: i + 1, reason: ev, disabled: props.includes('disable') });
+      }
       continue;
     }
     const vcpu = ev.props.includes('vcpu');
@@ -263,16 +275,16 @@ export function parseTraceEvents(text: string, file: string, options: ParseOptio
     if (ev.props.includes('tcg')) {
       // `_trans` runs at translation time, where only the non-TCG arguments exist.
       const trans = shape(ev.args.filter((a) => a.ctype !== 'TCGv'), ev.formats[0]);
-      events.push({ ...base, name: `${ev.name}_trans`, ...trans, position: firstPosition + events.length });
+      events.push({ ...base, name: `${ev.name}_trans`, ...trans, position: next++ });
       const exec = shape(ev.args.map(TCGV_EXEC), ev.formats[1]);
-      events.push({ ...base, name: `${ev.name}_exec`, ...exec, position: firstPosition + events.length });
+      events.push({ ...base, name: `${ev.name}_exec`, ...exec, position: next++ });
     } else {
-      events.push({ ...base, name: ev.name, ...shape(ev.args, ev.formats[0]), position: firstPosition + events.length });
+      events.push({ ...base, name: ev.name, ...shape(ev.args, ev.formats[0]), position: next++ });
     }
   }
   if (text.length > 0 && !text.endsWith('\n')) {
     // QEMU ≥ 4.0 rejects such a file; its events still load here, and the user hears about it.
     errors.push({ file, line: lines.length, reason: 'file does not end with a newline' });
   }
-  return { events, errors };
+  return { events, errors, holes };
 }

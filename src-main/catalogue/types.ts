@@ -66,6 +66,21 @@ export interface CatalogueError {
   readonly reason: string;
 }
 
+/**
+ * A catalogue line this parser rejected, where tracetool (older, more lenient: before 2.12 any
+ * type name was accepted) gave an event: it still takes its place in the positional numbering
+ * of headerless, v2 and v3 simpletrace streams, so that the events after it keep their ids.
+ */
+export interface PositionHole {
+  readonly position: number;
+  /** The event name, when the line shows one. `line` is in `file`, like CatalogueError's. */
+  readonly name: string | null;
+  readonly file: string;
+  readonly line: number;
+  readonly reason: string;
+  readonly disabled: boolean;
+}
+
 export interface Catalogue {
   /** Stable id: `name@sha256-prefix`. */
   readonly id: string;
@@ -77,6 +92,8 @@ export interface Catalogue {
   /** In catalogue order (the positional order for headerless/v2/v3 simpletrace). */
   readonly events: readonly EventSpec[];
   readonly errors: readonly CatalogueError[];
+  /** Rejected event lines, by position (see PositionHole). */
+  readonly holes: readonly PositionHole[];
   /** Lookup by name; also answers QAPI `qmp_enter_*`/`qmp_exit_*` names by pattern. */
   get(name: string): EventSpec | undefined;
 }

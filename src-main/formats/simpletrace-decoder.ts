@@ -2,7 +2,7 @@
 // Input arrives in arbitrary chunks; a record that spans chunks is completed in a small carry
 // buffer (only the partial tail is copied), everything else is parsed in place, so memory stays
 // bounded by the largest record whatever the file size.
-import type { Catalogue, EventSpec } from '../catalogue/types.ts';
+import type { Catalogue, EventSpec, PositionHole } from '../catalogue/types.ts';
 import { isColumnarSink, TraceFormatError } from './types.ts';
 import type { RecordSink } from './types.ts';
 import { hexU64, PayloadDecoder, planFor, untypedPlan } from './simpletrace-args.ts';
@@ -60,6 +60,19 @@ function carryOf(size: number): Carry {
   return { bytes, dv: new DataView(bytes.buffer), buf: Buffer.from(bytes.buffer, 0, size) };
 }
 
+/**
+ * The catalogue's events in positional order, rejected lines keeping their places; v2 numbers
+ * only the events not marked `disable`.
+ */
+function positionalEvents(catalogue: Catalogue, skipDisabled: boolean): (EventSpec | PositionHole)[] {
+  const all: (EventSpec | PositionHole)[] = catalogue.events.filter((e) => e.position >= 0);
+  if (catalogue.holes.length > 0) {
+    all.push(...catalogue.holes);
+    all.sort((a, b) => a.position - b.position);
+  }
+  return skipDisabled ? all.filter((e) => !e.disabled) : all;
+}
+
 export class SimpletraceDecoder {
   private readonly file: string;
   private readonly catalogue: Catalogue;
@@ -72,7 +85,7 @@ export class SimpletraceDecoder {
   private typed = true;
   private args = new PayloadDecoder(true);
   /** Id → event for streams that name events by position (headerless, v2, v3). */
-  private positional: readonly EventSpec[] | null = null;
+  private positional: readonly (EventSpec | PositionHole)[] | null = null;
 
   /** Absolute offset of the first byte not yet consumed (start of the carry, if any). */
   private consumed = 0;
@@ -267,7 +280,7 @@ export class SimpletraceDecoder {
         }
         const len = dv.getUint32(pos + 16, le);
         if (len < 24 || len > MAX_RECORD_LENGTH) {
-          this.fail(base + pos, `corrupt event record: length ${len} (must be 24 to ${MAX_RECORD_LENGTH})`);
+          this.corrupt(base + pos, `corrupt event record: length ${len} (must be 24 to ${MAX_RECORD_LENGTH})`);
           break;
         }
         if (avail < len) {
@@ -292,11 +305,12 @@ export class SimpletraceDecoder {
    * v4 stream (with or without its header) can be picked up again where records make sense once
    * more (see chainAt); v2/v3 streams, without type words, stop here.
    */
+  /**
+   * A corrupt record at `at`: v4 streams skip to the next point where records make sense again
+   * (see `resync`); v2/v3 records carry no type word to find that point by, so the rest of the
+   * file is skipped. Either way the skipped bytes become an `unparsed` row.
+   */
   private corrupt(at: number, reason: string): void {
-    if (this.version !== 4) {
-      this.fail(at, reason);
-      return;
-    }
     if (this.corruptRegions++ === 0) {
       this.firstCorruptAt = at;
       this.firstCorruption = reason;
@@ -315,6 +329,11 @@ export class SimpletraceDecoder {
   private resync(bytes: Uint8Array, dv: DataView, pos: number, end: number, base: number, sink: RecordSink, final: boolean): number {
     let p = pos;
     if (base + p === this.corruptAt) this.skip(bytes, p++);
+    if (!this.typed) {
+      for (; p < end; p++) this.skip(bytes, p);
+      this.need = 1;
+      return p;
+    }
     for (; p < end; p++) {
       const r = this.chainAt(bytes, dv, p, end, final);
       if (r === CHAIN_OK) {
@@ -371,7 +390,14 @@ export class SimpletraceDecoder {
     }
     if (this.phase === PHASE_RESYNC) {
       const at = this.consumed + this.carryLen;
-      this.skippedRow(sink, at, `the ${at - this.corruptAt} bytes to the end of the file hold no record that makes sense`);
+      const n = at - this.corruptAt;
+      this.skippedRow(
+        sink,
+        at,
+        this.typed
+          ? `the ${n} bytes to the end of the file hold no record that makes sense`
+          : `the ${n} bytes to the end of the file are skipped (v${this.version} records have no type word to pick up again at)`,
+      );
       this.carryLen = 0;
       this.phase = PHASE_STOPPED;
       return;
@@ -451,8 +477,7 @@ export class SimpletraceDecoder {
       return false;
     }
     this.typed = version === 4;
-    if (version === 2) this.positional = this.catalogue.events.filter((e) => !e.disabled);
-    else if (version === 3 || headerless) this.positional = this.catalogue.events;
+    if (version === 2 || version === 3 || headerless) this.positional = positionalEvents(this.catalogue, version === 2);
     this.phase = PHASE_RECORDS;
     return true;
   }
@@ -534,9 +559,12 @@ export class SimpletraceDecoder {
       plan = spec ? planFor(spec) : untypedPlan(mapped, `event ${mapped} (id ${idText}) is not in catalogue ${this.catalogue.name}`);
     } else if (this.positional !== null) {
       const spec = idHi === 0 ? this.positional[idLo] : undefined;
-      plan = spec
-        ? planFor(spec)
-        : untypedPlan(null, `event id ${idText} is beyond the ${this.positional.length} positional events of catalogue ${this.catalogue.name}`);
+      plan =
+        spec === undefined
+          ? untypedPlan(null, `event id ${idText} is beyond the ${this.positional.length} positional events of catalogue ${this.catalogue.name}`)
+          : 'args' in spec
+            ? planFor(spec)
+            : untypedPlan(spec.name, `event id ${idText} is ${spec.file} line ${spec.line}, which could not be read: ${spec.reason}`);
     } else {
       plan = untypedPlan(null, `unknown event id ${idText}: no mapping record names it`);
     }

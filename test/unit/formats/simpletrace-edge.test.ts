@@ -198,6 +198,62 @@ describe('legacy and headerless layouts (positional ids)', () => {
     expect(d.unparsed[0].reason).toMatch(/beyond the 6 positional events/);
   });
 
+  describe('a catalogue line this parser rejects keeps its position (pre-2.12 typedef arguments)', () => {
+    const legacy = buildCatalogue({
+      name: 'legacy',
+      source: 'legacy',
+      file: 'legacy.trace-events',
+      text: [
+        'savevm_section_start(const char *id, unsigned int section_id) "%s, section_id %u"',
+        'memory_region_ops_read(void *mr, hwaddr addr, uint64_t value, unsigned size) "mr %p addr %#"PRIx64" value %#"PRIx64" size %u"',
+        'disable tcg guest_mem(TCGv vaddr, my_info_t info) "addr 0x%" PRIx64 " info %x", "vaddr 0x%016" PRIx64 " info %x"',
+        'qemu_vfree(void *ptr) "ptr %p"',
+        'disable hidden2(int x) "%d"',
+        'after_typedef(int x) "%d"',
+        '',
+      ].join('\n'),
+    });
+    const vfree = legacy.get('qemu_vfree') as EventSpec;
+    const after = legacy.get('after_typedef') as EventSpec;
+
+    it('the catalogue reports the lines and numbers around them', () => {
+      expect(legacy.errors.map((e) => e.line)).toEqual([2, 3]);
+      expect(legacy.holes.map((h) => [h.position, h.name, h.line, h.disabled])).toEqual([
+        [1, 'memory_region_ops_read', 2, false],
+        [2, 'guest_mem_trans', 3, true],
+        [3, 'guest_mem_exec', 3, true],
+      ]);
+      expect(legacy.events.map((e) => [e.name, e.position])).toEqual([
+        ['savevm_section_start', 0],
+        ['qemu_vfree', 4],
+        ['hidden2', 5],
+        ['after_typedef', 6],
+      ]);
+    });
+
+    for (const [version, headerless, ids] of [
+      [3, false, { hole: 1, vfree: 4, after: 6 }],
+      [4, true, { hole: 1, vfree: 4, after: 6 }],
+      [2, false, { hole: 1, vfree: 2, after: 3 }],
+    ] as const) {
+      it(`${headerless ? 'headerless' : `v${version}`}: later events keep their ids, the rejected one is unparsed under its name`, () => {
+        const w = new SimpletraceWriter({ littleEndian: true, version, headerless });
+        w.rawEvent(ids.hole, 1n, 7, u64s(true, 0x1000n, 0x20n, 5n, 4n));
+        w.event(ids.vfree, 2n, 7, vfree.args, [0xabcn]);
+        w.event(ids.after, 3n, 7, after.args, [42]);
+        const d = decode(w.bytes(), legacy);
+        expect(d.summary).toMatchObject({ error: null, records: 3 });
+        expect(d.events.map((e) => [e.event.name, e.args])).toEqual([
+          ['qemu_vfree', [0xabcn]],
+          ['after_typedef', [42]],
+        ]);
+        expect(d.unparsed.map((u) => [u.name, u.reason])).toEqual([
+          ['memory_region_ops_read', `event id ${ids.hole} is legacy.trace-events line 2, which could not be read: ${legacy.errors[0].reason}`],
+        ]);
+      });
+    }
+  });
+
   it('v2: positions skip disabled events; the reserved pid field reads as null', () => {
     const w = new SimpletraceWriter({ littleEndian: false, version: 2 });
     w.event(2, 10n, 0, spec('ints_signed').args, [1, 2, 3, 4, 5n, 6n, 7n]);
@@ -297,13 +353,26 @@ describe('corrupt streams: reported with the offset, skipped, picked up again', 
     }
   });
 
-  it('v3 streams have no type words to pick up from: they stop at the offset', () => {
+  it('v2/v3 streams have no type words to pick up from: the rest of the file is one unparsed row', () => {
     const ev = cat.get('migration_bitmap_sync_start')!;
-    const v3 = new SimpletraceWriter({ littleEndian: true, version: 3 }).event(cat.events.indexOf(ev), 1n, 1, [], []).raw(u64s(true, 5n, 1n, 7n)).bytes();
-    const d = decode(v3, cat, undefined, 'v3.bin');
-    expect(d.events).toHaveLength(1);
-    expect(d.unparsed).toHaveLength(0);
-    expect(d.summary.error).toMatch(/^v3\.bin: offset 48: /);
+    for (const version of [2, 3] as const) {
+      const id = version === 2 ? cat.events.filter((e) => !e.disabled).indexOf(ev) : cat.events.indexOf(ev);
+      const w = new SimpletraceWriter({ littleEndian: true, version }).event(id, 1n, 1, [], []);
+      // A record whose length field reads 0xffffffff, then a good record the decoder cannot know is one.
+      w.raw(u64s(true, BigInt(id), 2n, 0xffffffffn)).event(id, 3n, 1, [], []);
+      const b = w.bytes();
+      const d = decode(b, cat, undefined, `v${version}.bin`);
+      expect(d.events.map((e) => e.tsNs)).toEqual([1n]);
+      expect(d.summary.error).toBe(`v${version}.bin: offset 48: corrupt event record: length 4294967295 (must be 24 to 16777216)`);
+      expect(d.unparsed.map((u) => [u.offset, u.reason, u.raw])).toEqual([
+        [
+          48,
+          `corrupt event record: length 4294967295 (must be 24 to 16777216); the ${b.length - 48} bytes to the end of the file are skipped (v${version} records have no type word to pick up again at)`,
+          Buffer.from(b.subarray(48)).toString('hex'),
+        ],
+      ]);
+      expect(d.summary.records).toBe(2);
+    }
   });
 
   it('bad headers: v0, unknown version, wrong magic, headerless stream not starting with an event', () => {
