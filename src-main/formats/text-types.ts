@@ -32,4 +32,10 @@ export interface TextDialect {
    * `name msg` logs) must accept a line only when its name is known.
    */
   parse(line: string, isKnown: (name: string) => boolean): TextHeader | null | 'skip';
+  /**
+   * A dialect of the same format for decoding one whole trace, when parsing needs state that
+   * spans lines (babeltrace: days passing in time-of-day stamps). Its `clock` holds once the
+   * trace has been read.
+   */
+  readonly forTrace?: () => TextDialect;
 }

@@ -13,7 +13,8 @@ export type TraceFormat =
   | 'babeltrace';
 
 /** What ts_ns means for a trace (ARCHITECTURE.md, `traces.clock`). */
-export type ClockKind = 'epoch' | 'monotonic' | 'kernel' | 'none';
+/** `daytime`: nanoseconds since the midnight before the first record, of an unknown day and zone. */
+export type ClockKind = 'epoch' | 'monotonic' | 'kernel' | 'daytime' | 'none';
 
 /** Prefix style of one log line (qemu-trace-formats.md §3.2). */
 export type PrefixStyle = 'none' | 'tid@sec.usec' | 'iso8601' | 'pid@ns' | 'ftrace' | 'syslog' | 'journal' | 'babeltrace' | 'simpletrace';

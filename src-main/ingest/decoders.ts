@@ -5,6 +5,7 @@ import { dialects, type TextFormat } from '../formats/dialects/index.ts';
 import { LineSplitter } from '../formats/lines.ts';
 import { SimpletraceDecoder, sniffSimpletrace } from '../formats/simpletrace.ts';
 import { TextTraceDecoder } from '../formats/text-decoder.ts';
+import type { TextDialect } from '../formats/text-types.ts';
 import { sniffText } from '../formats/text-sniff.ts';
 import type { ClockKind, PrefixStyle, RecordSink, TraceFormat } from '../formats/types.ts';
 
@@ -53,15 +54,19 @@ class TextDecoderAdapter implements Decoder {
   private readonly dec: TextTraceDecoder;
   /** Log lines are read from their bytes when they can be (see TextTraceDecoder.asciiLine). */
   private readonly bytesFirst: boolean;
+  private readonly dialect: TextDialect;
   readonly format: TraceFormat;
-  readonly clock: ClockKind;
   constructor(format: TextFormat, catalogue: Catalogue, startOffset: number) {
     this.splitter = new LineSplitter({ startOffset });
-    const dialect = dialects[format];
+    const shared = dialects[format];
+    const dialect = shared.forTrace?.() ?? shared;
+    this.dialect = dialect;
     this.dec = new TextTraceDecoder(dialect, catalogue);
     this.format = dialect.format;
-    this.clock = dialect.clock;
     this.bytesFirst = format === 'log';
+  }
+  get clock(): ClockKind {
+    return this.dialect.clock;
   }
   push(chunk: Uint8Array, sink: RecordSink): void {
     const dec = this.dec;

@@ -3,6 +3,7 @@
 
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
+const NS_PER_DAY = 86_400n * NS_PER_S;
 /** Timestamps past 1980 in ns are wall-clock epoch values; smaller ones are uptime-like clocks. */
 const EPOCH_THRESHOLD_NS = 315_532_800n * NS_PER_S;
 
@@ -19,12 +20,20 @@ function pad(n: number | bigint, width: number): string {
 
 /**
  * Human form of a ts_ns value: UTC date-time with all nine fractional digits for epoch clocks,
- * seconds since start for monotonic/kernel clocks (clock is a hint; the magnitude decides
+ * the time of day (and days after the first) for daytime clocks, seconds since start for
+ * monotonic/kernel clocks (clock is a hint; the magnitude decides
  * when it is unknown).
  */
 export function formatTimestampNs(v: string | number | bigint | null, clock: string | null = null): string {
   const ns = parseNs(v);
   if (ns === null) return '';
+  if (clock === 'daytime' && ns >= 0n) {
+    // babeltrace's default stamps: a time of day, with the days counted from the first record's.
+    const day = ns / NS_PER_DAY;
+    const s = (ns % NS_PER_DAY) / NS_PER_S;
+    const time = `${pad(s / 3600n, 2)}:${pad((s / 60n) % 60n, 2)}:${pad(s % 60n, 2)}.${pad(ns % NS_PER_S, 9)}`;
+    return day === 0n ? time : `${time} (+${day} d)`;
+  }
   const epoch = clock === 'epoch' || (clock === null && ns >= EPOCH_THRESHOLD_NS);
   if (!epoch) return `${formatSecondsNs(ns)} s (${clock ?? 'monotonic'})`;
   const neg = ns < 0n;

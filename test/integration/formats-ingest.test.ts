@@ -419,6 +419,24 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
     }
   });
 
+  it('babeltrace: default time-of-day stamps give the daytime clock', async () => {
+    const rw = toBabeltrace(cat72);
+    const text = rw.text.replace(/^\[\d{4}-\d\d-\d\d (\d\d:\d\d:\d\d\.\d{9})\]/gm, '[$1]');
+    expect(text).not.toBe(rw.text);
+    const file = write('daytime.babeltrace.txt', text);
+    const { engine, summary } = await freshIngest('babeltrace-daytime', [file], [DEBIAN_72]);
+    try {
+      const t = summary.traces[0];
+      expect([t.format, t.clock, t.unparsed]).toEqual(['babeltrace', 'daytime', 0]);
+      const day = 86_400_000_000_000n;
+      const first = rw.expected[0].ts - (rw.expected[0].ts % day);
+      const ts = await rows(engine, `SELECT ts_ns FROM events WHERE trace_id = ${t.traceId} ORDER BY seq`);
+      expect(ts.map(([v]) => v)).toEqual(rw.expected.map((e) => e.ts - first));
+    } finally {
+      engine.close();
+    }
+  });
+
   it('log: a libvirt domain log whose earlier guest starts fill far more than the first 200 lines', async () => {
     // What libvirt writes at each start of the guest (§3.1): its banner, the environment and
     // QEMU command line one option a line, chardev notes; and a shutdown note at each end.

@@ -7,9 +7,11 @@
 // fields are returned by name with string values unquoted and unescaped, and whose exact text
 // (braces included) is the message. vtid/vpid/cpu_id/procname contexts fill tid/pid/cpu/comm.
 //
-// Time-of-day stamps carry no date, so their tsNs is nanoseconds since midnight, not since the
-// epoch; the date form is read as UTC (babeltrace prints local time unless --clock-gmt is given,
-// and the zone is not in the text).
+// Time-of-day stamps carry no date, so their tsNs is nanoseconds since the midnight before the
+// trace's first record, not since the epoch: a trace read whole (forTrace) counts a day each time
+// the time of day steps back by more than twelve hours, and its clock is `daytime`. The date form
+// is read as UTC (babeltrace prints local time unless --clock-gmt is given, and the zone is not in
+// the text).
 import type { TextDialect, TextHeader } from '../text-types.ts';
 import {
   dateTimeSeconds,
@@ -199,8 +201,39 @@ export function parseBabeltraceLine(line: string): TextHeader | null {
   }
 }
 
+const DAY_NS = 86_400_000_000_000n;
+const HALF_DAY_NS = DAY_NS / 2n;
+
+/** `[HH:MM:SS...]`: neither the date form nor seconds since the epoch. */
+function isTimeOfDay(line: string): boolean {
+  return line.charCodeAt(3) === 58 /* : */;
+}
+
+/** The dialect for one whole trace: time-of-day stamps count the days they pass through. */
+function babeltraceForTrace(): TextDialect {
+  let daytime = false;
+  let last = -1n;
+  let days = 0n;
+  return {
+    format: 'babeltrace',
+    get clock() {
+      return daytime ? 'daytime' : 'epoch';
+    },
+    parse(line) {
+      const h = parseBabeltraceLine(line);
+      if (h === null || h.tsNs === null || !isTimeOfDay(line)) return h;
+      daytime = true;
+      const t = h.tsNs;
+      if (last >= 0n && t + HALF_DAY_NS < last) days += DAY_NS;
+      last = t;
+      return days === 0n ? h : { ...h, tsNs: t + days };
+    },
+  };
+}
+
 export const babeltrace: TextDialect = {
   format: 'babeltrace',
   clock: 'epoch',
   parse: (line) => parseBabeltraceLine(line),
+  forTrace: babeltraceForTrace,
 };

@@ -312,6 +312,25 @@ describe('babeltrace dialect (LTTng UST text)', () => {
     }
   });
 
+  it('a trace of time-of-day stamps has the daytime clock and counts the midnights it passes', () => {
+    const per = dialects.babeltrace.forTrace!();
+    const line = (t: string) => `[${t}] (+0.000000001) h qemu:savevm_state_header: { cpu_id = 0 }, { }`;
+    const ts = ['23:59:59.999999998', '23:59:59.999999999', '00:00:00.000000001', '11:00:00.000000000', '23:59:59.000000000', '00:00:00.5'].map(
+      (t) => parsed(per, line(t)).tsNs,
+    );
+    const day = 86_400_000_000_000n;
+    expect(ts).toEqual([day - 2n, day - 1n, day + 1n, day + 39_600_000_000_000n, 2n * day - 1_000_000_000n, 2n * day + 500_000_000n]);
+    expect(per.clock).toBe('daytime');
+    // The shared dialect keeps no state (the sniffer uses it); a trace with dates stays epoch.
+    expect(parsed(dialects.babeltrace, line('00:00:00.000000001')).tsNs).toBe(1n);
+    const dated = dialects.babeltrace.forTrace!();
+    expect(parsed(dated, line('2026-11-25 23:59:59.000000000')).tsNs).toBe(BigInt(Date.UTC(2026, 10, 25, 23, 59, 59)) * 1_000_000n);
+    expect(dated.clock).toBe('epoch');
+    // A step back of less than half a day is out-of-order output, not a new day.
+    const back = dialects.babeltrace.forTrace!();
+    expect([parsed(back, line('12:00:00.000000000')).tsNs, parsed(back, line('11:00:00.000000000')).tsNs]).toEqual([43_200_000_000_000n, 39_600_000_000_000n]);
+  });
+
   it('keeps commas, braces and escapes inside strings and nested values raw', () => {
     const h = parsed(
       dialects.babeltrace,

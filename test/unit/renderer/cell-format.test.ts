@@ -76,6 +76,13 @@ describe('64-bit values and timestamps', () => {
   });
 });
 
+describe('daytime timestamps', () => {
+  it('show the time of day, and the days after the first record\'s', () => {
+    expect(formatTimestampNs('69805253839012', 'daytime')).toBe('19:23:25.253839012');
+    expect(formatTimestampNs(86_400_000_000_001n, 'daytime')).toBe('00:00:00.000000001 (+1 d)');
+  });
+});
+
 describe('copy formats', () => {
   it('TSV and Markdown keep the shape of the rows of a real result', async () => {
     const r = await wire(`SELECT side, new_state, ts_ns FROM migrate_set_state ORDER BY side, seq`);
