@@ -47,6 +47,12 @@ const DROPPED_HI = 0xffffffff;
 const DROPPED_LO = 0xfffffffe;
 /** Ids below this are cached in a dense array; QEMU's are small u32s counted from 0. */
 const DENSE_IDS = 1 << 20;
+
+/** A u64 event id as a map key: a number while exact (below 2^53), else a string. */
+type IdKey = number | string;
+function idKey(hi: number, lo: number): IdKey {
+  return hi < 0x200000 ? hi * 0x100000000 + lo : `${hi}:${lo}`;
+}
 const nameDecoder = new TextDecoder('utf-8', { fatal: false });
 
 interface Carry {
@@ -110,9 +116,9 @@ export class SimpletraceDecoder {
   private firstCorruptAt = 0;
   private firstCorruption = '';
 
-  private readonly names = new Map<number, string>();
+  private readonly names = new Map<IdKey, string>();
   private readonly densePlans: (DecodePlan | undefined)[] = [];
-  private readonly sparsePlans = new Map<number, DecodePlan>();
+  private readonly sparsePlans = new Map<IdKey, DecodePlan>();
 
   constructor(opts: SimpletraceOptions) {
     this.file = opts.file;
@@ -462,7 +468,7 @@ export class SimpletraceDecoder {
 
   /** An id that names an event: by a mapping record, or (headerless streams) by catalogue position. */
   private knownId(idHi: number, idLo: number): boolean {
-    if (this.names.has(idHi * 0x100000000 + idLo)) return true;
+    if (this.names.has(idKey(idHi, idLo))) return true;
     return this.positional !== null && idHi === 0 && idLo < this.positional.length;
   }
 
@@ -487,10 +493,10 @@ export class SimpletraceDecoder {
     const lo = dv.getUint32(pos + (le ? 8 : 12), le);
     const hi = dv.getUint32(pos + (le ? 12 : 8), le);
     const name = nameDecoder.decode(bytes.subarray(pos + 20, pos + 20 + n));
-    const key = hi * 0x100000000 + lo;
+    const key = idKey(hi, lo);
     this.names.set(key, name);
     // A later mapping for the same id wins: forget the plan built from the old name.
-    if (key < DENSE_IDS) this.densePlans[key] = undefined;
+    if (typeof key === 'number' && key < DENSE_IDS) this.densePlans[key] = undefined;
     else this.sparsePlans.delete(key);
     this.mappings++;
   }
@@ -509,7 +515,7 @@ export class SimpletraceDecoder {
     if (tsHi >= 0x80000000) {
       // ts_ns is a BIGINT: a time at or past 2^63 ns would wrap. Only a damaged record has one.
       const tsLo = dv.getUint32(hdr + (le ? 8 : 12), le);
-      const name = this.names.get(idHi * 0x100000000 + idLo) ?? null;
+      const name = this.names.get(idKey(idHi, idLo)) ?? null;
       sink.unparsed({ seq, offset, line: null, tsNs: null, tid: null, pid, name, reason: `timestamp ${hexU64(tsHi, tsLo)} ns is past what ts_ns (BIGINT) holds`, raw: buf.toString('hex', hdr, end) });
       return;
     }
@@ -522,7 +528,7 @@ export class SimpletraceDecoder {
       }
       return;
     }
-    let plan = idHi === 0 && idLo < DENSE_IDS ? this.densePlans[idLo] : this.sparsePlans.get(idHi * 0x100000000 + idLo);
+    let plan = idHi === 0 && idLo < DENSE_IDS ? this.densePlans[idLo] : this.sparsePlans.get(idKey(idHi, idLo));
     if (plan === undefined) plan = this.resolve(idHi, idLo);
     if (plan.spec !== null) {
       if (plan.rowsSink !== sink) {
@@ -550,7 +556,7 @@ export class SimpletraceDecoder {
   }
 
   private resolve(idHi: number, idLo: number): DecodePlan {
-    const key = idHi * 0x100000000 + idLo;
+    const key = idKey(idHi, idLo);
     const idText = idHi === 0 ? String(idLo) : hexU64(idHi, idLo);
     let plan: DecodePlan;
     const mapped = this.names.get(key);
@@ -568,7 +574,7 @@ export class SimpletraceDecoder {
     } else {
       plan = untypedPlan(null, `unknown event id ${idText}: no mapping record names it`);
     }
-    if (key < DENSE_IDS) this.densePlans[key] = plan;
+    if (typeof key === 'number' && key < DENSE_IDS) this.densePlans[key] = plan;
     else this.sparsePlans.set(key, plan);
     return plan;
   }

@@ -98,13 +98,14 @@ function rfc3339Stamp(line: string): Stamp | null {
   return { tsNs: epochNs(sec, ns), next: i + 1 };
 }
 
-function parseAfterStamp(line: string, stamp: Stamp, isKnown: (name: string) => boolean): TextHeader | null {
+function parseAfterStamp(line: string, stamp: Stamp, isKnown: (name: string) => boolean, hostOptional: boolean): TextHeader | null {
   // host, then the tag `ident[pid]:` (or `ident:`), each followed by one space. What glibc's
   // syslog() sends to /dev/log has no host (`<30>Nov 25 19:23:05 ident[pid]: ...`), as a capture
-  // of that socket shows; a host name never ends in ':'.
+  // of that socket shows; a host name never ends in ':'. Without the `<PRI>` the host is required:
+  // QEMU 10.1+ error_report lines (`2025-...Z qemu-system-x86_64: msg`) are not syslog records.
   const hostEnd = line.indexOf(' ', stamp.next);
   if (hostEnd <= stamp.next) return null;
-  const tagStart = line.charCodeAt(hostEnd - 1) === 58 /* : */ ? stamp.next : hostEnd + 1;
+  const tagStart = hostOptional && line.charCodeAt(hostEnd - 1) === 58 /* : */ ? stamp.next : hostEnd + 1;
   const tagEnd = line.indexOf(' ', tagStart);
   const tagLast = (tagEnd < 0 ? line.length : tagEnd) - 1;
   if (tagLast <= tagStart || line.charCodeAt(tagLast) !== 58 /* : */) return null;
@@ -207,7 +208,7 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
       if (at > 0 && full.charCodeAt(at) === 49 /* 1 */ && full.charCodeAt(at + 1) === SPACE) return parseRfc5424(full.slice(at + 2), isKnown);
       const line = at > 0 ? full.slice(at) : full;
       const stamp = isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : traditionalStamp(line, yearFor);
-      return stamp === null ? null : parseAfterStamp(line, stamp, isKnown);
+      return stamp === null ? null : parseAfterStamp(line, stamp, isKnown, at > 0);
     },
   };
 }

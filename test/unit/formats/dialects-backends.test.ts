@@ -200,6 +200,9 @@ describe('syslog dialect', () => {
     const nil = parsed(dialects.syslog, '<30>1 - - qemu-system-x86_64 - - - savevm_state_header ', () => false);
     expect([nil.tsNs, nil.pid, nil.name, nil.msg]).toEqual([null, null, 'savevm_state_header', '']);
     expect(dialects.syslog.parse('<38>1 2025-11-25T19:23:05Z myhost sshd 811 - - Accepted publickey', () => false)).toBeNull();
+    // Without the <PRI> a host is required: a QEMU 10.1+ error_report line is not a syslog record.
+    expect(dialects.syslog.parse('2025-11-25T19:23:05.123456Z qemu-system-x86_64: terminating on signal 15', () => false)).toBeNull();
+    expect(dialects.syslog.parse('Nov 25 19:23:05 qemu-system-x86_64[1]: savevm_state_header ', () => true)).toBeNull();
     expect(dialects.syslog.parse('<3x>Nov 25 19:23:05 myhost qemu-system-x86_64[1]: savevm_state_header ', () => true)).toBeNull();
     expect(dialects.syslog.parse('<30>1 2025-11-25T19:23:05Z myhost qemu-system-x86_64 1 - [unclosed savevm_state_header ', () => true)).toBeNull();
   });

@@ -155,6 +155,21 @@ describe('ids and names', () => {
     expect(d.dropped[0].count).toBe(12n);
   });
 
+  it('ids past 2^53 stay distinct (mapped ids are u64)', () => {
+    const w = new SimpletraceWriter({ littleEndian: true, version: 4 });
+    const big = 2n ** 60n;
+    w.mapping(big, 'savevm_section_start').mapping(big + 1n, 'migration_bitmap_sync_start');
+    w.event(big, 1n, 3, spec('savevm_section_start').args, ['ram', 2]);
+    w.event(big + 1n, 2n, 3, [], []);
+    w.event(big + 2n, 3n, 3, [], []);
+    const d = decode(w.bytes(), cat);
+    expect(d.events.map((e) => [e.event.name, e.args])).toEqual([
+      ['savevm_section_start', ['ram', 2]],
+      ['migration_bitmap_sync_start', []],
+    ]);
+    expect(d.unparsed.map((u) => u.reason)).toEqual(['unknown event id 0x1000000000000002: no mapping record names it']);
+  });
+
   it('a dropped record with a payload other than one u64 is kept as unparsed', () => {
     const w = new SimpletraceWriter({ littleEndian: true, version: 4 });
     w.rawEvent(0xfffffffffffffffen, 1n, 2, new Uint8Array(4));
