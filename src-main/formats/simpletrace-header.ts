@@ -66,7 +66,8 @@ export function classifyHead(b: Uint8Array, pos: number, avail: number): HeadVer
     else return { kind: 'bad', reason: `not a simpletrace file: header magic ${hex(b, pos + 8, 8)} is not 0xf2b177cb0aa429b4 in either byte order` };
     const version = smallU64(b, pos + 16, le);
     if (!KNOWN_VERSIONS.has(version)) {
-      return { kind: 'bad', reason: `unknown simpletrace version 0x${hex(b, pos + 16, 8)} (known: 0, 2, 3, 4)` };
+      const shown = version >= 0 ? String(version) : `word ${hex(b, pos + 16, 8)}`;
+      return { kind: 'bad', reason: `unknown simpletrace version ${shown} (known: 0, 2, 3, 4)` };
     }
     return { kind: 'ok', sniff: { version, littleEndian: le, headerless: false }, headerBytes: HEADER_BYTES };
   }
@@ -97,4 +98,17 @@ export function sniffSimpletrace(head: Uint8Array): SimpletraceSniff | null {
   const len = dv.getUint32(24, v.sniff.littleEndian);
   if (len < 24 || len > MAX_RECORD_LENGTH) return null;
   return v.sniff;
+}
+
+/**
+ * Why a head that carries the simpletrace header (ff×8 and the magic) cannot be read, or null
+ * when it does not carry it: a file of a simpletrace version we do not know is named as such,
+ * not as binary data where a text trace was expected.
+ */
+export function simpletraceHeaderProblem(head: Uint8Array): string | null {
+  if (head.length < HEADER_BYTES) return null;
+  for (let i = 0; i < 8; i++) if (head[i] !== 0xff) return null;
+  if (!matchesAt(head, 8, MAGIC_LE, false) && !matchesAt(head, 8, MAGIC_LE, true)) return null;
+  const v = classifyHead(head, 0, head.length);
+  return v.kind === 'bad' ? v.reason : null;
 }

@@ -3,7 +3,7 @@
 import type { Catalogue } from '../catalogue/types.ts';
 import { dialects, type TextFormat } from '../formats/dialects/index.ts';
 import { LineSplitter } from '../formats/lines.ts';
-import { SimpletraceDecoder, sniffSimpletrace } from '../formats/simpletrace.ts';
+import { SimpletraceDecoder, simpletraceHeaderProblem, sniffSimpletrace } from '../formats/simpletrace.ts';
 import { TextTraceDecoder } from '../formats/text-decoder.ts';
 import type { TextDialect } from '../formats/text-types.ts';
 import { sniffText } from '../formats/text-sniff.ts';
@@ -36,6 +36,8 @@ export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Pla
   if (head.length === 0) return { kind: 'none', reason: 'empty file' };
   const st = sniffSimpletrace(head);
   if (st !== null) return { kind: 'simple', headerless: st.headerless };
+  const badHeader = simpletraceHeaderProblem(head);
+  if (badHeader !== null) return { kind: 'none', reason: badHeader };
   const isKnown = (name: string) => catalogues.some((c) => c.get(name) !== undefined);
   const t = sniffText(head, isKnown);
   if ('error' in t) return { kind: 'none', reason: t.error };

@@ -94,6 +94,17 @@ describe('qtw', () => {
       expect(r.err).toContain(path.basename(f));
       expectOneLineError(r.err);
     }
+    // A simpletrace header of a version this reader does not know is named as such.
+    const v5 = path.join(tmp.dir, 'future.simple');
+    const head = Buffer.alloc(64);
+    head.fill(0xff, 0, 8);
+    head.writeBigUInt64LE(0xf2b177cb0aa429b4n, 8);
+    head.writeBigUInt64LE(5n, 16);
+    writeFileSync(v5, head);
+    const r = qtw('ingest', '-o', path.join(tmp.dir, 'bad.duckdb'), '--catalogue', DEBIAN_72, v5);
+    expect(r.code).toBe(1);
+    expectOneLineError(r.err);
+    expect(r.err).toMatch(/future\.simple: offset 0: unknown simpletrace version 5 \(known: 0, 2, 3, 4\)/);
   });
 
   it('a log with garbage lines keeps every record and counts the garbage', () => {
