@@ -114,7 +114,8 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
         if ('skipped' in t) {
           result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
           say(`${label(member)}: ${t.skipped}`);
-        } else result.traces.push(t);
+        } else if ('failed' in t) result.errors.push(t.failed);
+        else result.traces.push(t);
       }
     } catch (e) {
       if (e instanceof IngestCancelled || opts.signal?.aborted) {
@@ -124,6 +125,13 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
     }
   }
   return result;
+}
+
+/** A member's read error in one line, named once (source errors already name path and member). */
+function readFailure(e: unknown, member: InputMember, name: string): string {
+  const line = oneLine(e, name);
+  const prefix = `${name}: `;
+  return line.startsWith(prefix) && line.includes(member.path, prefix.length) ? line.slice(prefix.length) : line;
 }
 
 function oneLine(e: unknown, input: string): string {
@@ -139,7 +147,7 @@ async function ingestMember(
   forcedSide: Side | null,
   say: (line: string) => void,
   explicit: boolean,
-): Promise<IngestedTrace | { skipped: string }> {
+): Promise<IngestedTrace | { skipped: string } | { failed: string }> {
   const name = label(member);
   const started = performance.now();
   // A plain file the same size as a trace already here is hashed first: re-ingesting it is a no-op.
@@ -157,8 +165,18 @@ async function ingestMember(
   const headParts: Uint8Array[] = [];
   let headLen = 0;
   let srcDone = false;
+  // A read error (truncated gzip, bad zip member...) keeps every complete record decoded before it.
+  let readError: string | null = null;
   while (headLen < HEAD_BYTES) {
-    const r = await iter.next();
+    let r: IteratorResult<Uint8Array>;
+    try {
+      r = await iter.next();
+    } catch (e) {
+      if (e instanceof IngestCancelled || opts.signal?.aborted) throw new IngestCancelled();
+      readError = readFailure(e, member, name);
+      srcDone = true;
+      break;
+    }
     if (r.done) {
       srcDone = true;
       break;
@@ -167,8 +185,12 @@ async function ingestMember(
     headLen += r.value.length;
   }
   const head = Buffer.concat(headParts);
+  // A member that fails before anything recognisable is that member's error; the archive's
+  // other members are still read.
+  if (readError !== null && head.length === 0) return { failed: readError };
   const p = planFor(head, opts.catalogues);
   if (p.kind === 'none') {
+    if (readError !== null) return { failed: readError };
     if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
     return { skipped: `not a QEMU trace (${p.reason})` };
   }
@@ -220,7 +242,6 @@ async function ingestMember(
       report(false);
       if (opts.signal?.aborted) throw new IngestCancelled();
     };
-    let readError: string | null = null;
     for (const part of headParts) await feed(part);
     if (!srcDone) {
       try {
@@ -231,8 +252,7 @@ async function ingestMember(
         }
       } catch (e) {
         if (e instanceof IngestCancelled || opts.signal?.aborted) throw new IngestCancelled();
-        // Keep every complete record decoded before a read error (truncated gzip, bad zip...).
-        readError = oneLine(e, name);
+        readError = readFailure(e, member, name);
       }
     }
     const done = await pipe.end();

@@ -70,6 +70,9 @@ export async function* pump(
     if (!failed) {
       failed = true;
       failure = e;
+      // Output decoded before the failure may still sit in a paused stream's buffer, which the
+      // stream drops once destroyed; read() hands each chunk to the 'data' listener above.
+      while (t.readableLength > 0 && t.read() !== null);
     }
     notify();
   };

@@ -530,6 +530,29 @@ describe('openInputs: errors', () => {
     expect(precopy.subarray(0, r.bytes.byteLength).equals(r.bytes)).toBe(true);
   });
 
+  it('an .xz failing while its reader pauses (as ingest does while parse workers start) keeps every decoded byte', async () => {
+    const x = Buffer.concat([await xz(precopy), Buffer.from('garbage!')]);
+    expect(precopy.byteLength).toBeGreaterThan(4 << 20);
+    const p = await put('garbage.xz', x);
+    for (const pauseMs of [0, 300]) {
+      const parts: Uint8Array[] = [];
+      let n = 0;
+      let error: unknown = null;
+      try {
+        for await (const m of openInputs([p])) {
+          for await (const c of m.chunks) {
+            parts.push(c);
+            if (n < 2 << 20 && (n += c.byteLength) >= 2 << 20) await new Promise((r) => setTimeout(r, pauseMs));
+          }
+        }
+      } catch (e) {
+        error = e;
+      }
+      expect(error, `pause ${pauseMs}`).toBeInstanceOf(InputError);
+      expect(sha(Buffer.concat(parts)), `pause ${pauseMs}`).toBe(sha(precopy));
+    }
+  });
+
   it('names the member of a truncated .tar.gz and moves on to the next path', async () => {
     const tgz = zlib.gzipSync(await tar([{ name: 'one.log', data: precopy }, { name: 'two.log', data: multifd }]));
     const p = await put('cut.tar.gz', tgz.subarray(0, tgz.byteLength >> 1));
