@@ -19,6 +19,8 @@ export const SNIFF_BYTES = 512;
 export function sniffCompression(h: Uint8Array): Compression | null {
   if (h.byteLength >= 2 && h[0] === 0x1f && h[1] === 0x8b) return 'gzip';
   if (h.byteLength >= 4 && h[0] === 0x28 && h[1] === 0xb5 && h[2] === 0x2f && h[3] === 0xfd) return 'zstd';
+  // A skippable frame (magic 0x184D2A50..5F) first, as pzstd and the seekable format write.
+  if (h.byteLength >= 4 && (h[0] & 0xf0) === 0x50 && h[1] === 0x2a && h[2] === 0x4d && h[3] === 0x18) return 'zstd';
   if (
     h.byteLength >= 6 &&
     h[0] === 0xfd && h[1] === 0x37 && h[2] === 0x7a && h[3] === 0x58 && h[4] === 0x5a && h[5] === 0x00
@@ -100,6 +102,11 @@ function zstdFailure(e: unknown): SourceFailure {
   // fzstd code 5 is "unexpected EOF".
   if ((e as { code?: unknown } | null)?.code === 5) {
     return new SourceFailure('truncated', `zstd data truncated (${errorText(e)})`);
+  }
+  // fzstd sizes its window buffer from the frame header; a window it cannot allocate (zstd
+  // --long=31) surfaces as an invalid typed array length, not as corruption.
+  if (/typed array length|Array buffer allocation failed/i.test(errorText(e))) {
+    return new SourceFailure('corrupt', `zstd window larger than this reader supports (written with --long above 30?): ${errorText(e)}`);
   }
   return new SourceFailure('corrupt', `zstd data corrupt (${errorText(e)})`);
 }

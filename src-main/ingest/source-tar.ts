@@ -173,7 +173,10 @@ export class TarReader {
           await this.readMeta(size, at);
           continue;
       }
-      const paxPath = pax?.get('path');
+      // GNU tar's pax sparse formats (0.0, 0.1, 1.0) keep the map in GNU.sparse.* records (1.0
+      // also ahead of the data) and the real name in GNU.sparse.name.
+      const paxSparse = pax !== null && [...pax.keys()].some((k) => k.startsWith('GNU.sparse.'));
+      const paxPath = pax?.get('GNU.sparse.name') ?? pax?.get('path');
       if (paxPath !== undefined) name = paxPath;
       else if (longName !== null) name = longName;
       const paxSize = pax?.get('size');
@@ -197,7 +200,7 @@ export class TarReader {
         name,
         size,
         headerOffset: at,
-        unsupported: type === 0x53 ? 'GNU sparse tar members are not supported' : null,
+        unsupported: type === 0x53 || paxSparse ? 'GNU sparse tar members are not supported' : null,
       };
     }
   }

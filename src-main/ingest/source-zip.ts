@@ -39,10 +39,12 @@ function decodeName(e: Entry): string {
 
 function isRegular(e: Entry, name: string): boolean {
   if (name.endsWith('/') || name.endsWith('\\')) return false;
-  // Unix hosts keep st_mode in the high half of the external attributes.
+  // Unix hosts keep st_mode in the high half of the external attributes. Only directories and
+  // symbolic links are not content: `zip - -` stores what it read from a pipe as a FIFO entry,
+  // whose data is the trace.
   if (e.versionMadeBy >>> 8 === 3) {
     const fmt = (e.externalFileAttributes >>> 16) & 0o170000;
-    if (fmt !== 0 && fmt !== 0o100000) return false;
+    if (fmt === 0o040000 || fmt === 0o120000) return false;
   }
   return (e.externalFileAttributes & 0x10) === 0; // MS-DOS directory attribute
 }

@@ -254,6 +254,18 @@ describe('openInputs: single files', () => {
     const [two] = await readAll([p]);
     expect(two.error).toBeNull();
     expect(sha(two.bytes)).toBe(sha(Buffer.concat([multifd, multifd])));
+    // Skippable frames (magic 0x184D2A50..5F, a u32 size, that many bytes) before, between and
+    // after data frames, as pzstd and the seekable format write them.
+    const skippable = (nibble: number, payload: Buffer) => {
+      const h = Buffer.alloc(8);
+      h.writeUInt32LE(0x184d2a50 + nibble, 0);
+      h.writeUInt32LE(payload.byteLength, 4);
+      return Buffer.concat([h, payload]);
+    };
+    const q = await put('skippable.bin', Buffer.concat([skippable(0, Buffer.alloc(12, 7)), zst, skippable(0xe, Buffer.from('seek table')), zst, skippable(15, Buffer.alloc(0))]));
+    const [three] = await readAll([q]);
+    expect([three.encodings, three.error]).toEqual([['zstd'], null]);
+    expect(sha(three.bytes)).toBe(sha(Buffer.concat([multifd, multifd])));
   });
 
   it('decompresses .xz, including concatenated streams', async () => {
@@ -362,6 +374,22 @@ describe('openInputs: archives', () => {
     expect(sha(reads[1].bytes)).toBe(sha(multifd));
   });
 
+  it('reads a zip entry stored from a pipe (`zip - -` marks it a FIFO), skips symbolic links', async () => {
+    const z = new yazl.ZipFile();
+    z.addBuffer(multifd, '-', { compress: true, mode: 0o010600 });
+    z.addBuffer(Buffer.from('run/dst.log'), 'link.log', { compress: false, mode: 0o120777 });
+    z.end();
+    const data = await new Promise<Buffer>((resolve, reject) => {
+      const parts: Buffer[] = [];
+      z.outputStream.on('data', (b: Buffer) => parts.push(b));
+      z.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+      z.outputStream.on('error', reject);
+    });
+    const reads = await readAll([await put('piped.zip', data)]);
+    expect(reads.map((r) => [r.member, r.error])).toEqual([['-', null]]);
+    expect(sha(reads[0].bytes)).toBe(sha(multifd));
+  });
+
   it('yields nothing for an empty zip', async () => {
     const data = await zip([]);
     expect([...data.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x05, 0x06]);
@@ -419,6 +447,29 @@ describe('openInputs: archives', () => {
     expect(old.map((o) => [o.member, o.encodings])).toEqual([['old/one.log', ['tar']], ['old/two.log', ['tar']]]);
     expect(sha(old[0].bytes)).toBe(sha(notsDst));
     expect(sha(old[1].bytes)).toBe(sha(multifd));
+  });
+
+  it('reports a GNU sparse member in pax format (GNU.sparse.* records) as unsupported, under its real name', async () => {
+    const rec = (k: string, v: string) => {
+      // "<len> key=value\n", the length counting itself.
+      const body = ` ${k}=${v}\n`;
+      let len = body.length + 1;
+      while (String(len).length + body.length !== len) len++;
+      return `${len}${body}`;
+    };
+    const paxBody = Buffer.from(rec('GNU.sparse.major', '1') + rec('GNU.sparse.minor', '0') + rec('GNU.sparse.name', 'run/sp.log') + rec('GNU.sparse.realsize', '9000'));
+    // Format 1.0: the member's data starts with the sparse map (here: one region of 4 bytes).
+    const data = padded(Buffer.from('1\n0\n4\n')).subarray(0, 512);
+    const p = await put('sparse-pax.tar', Buffer.concat([
+      rawHeader('./PaxHeaders/sp.log', paxBody.byteLength, 'x', 'gnu'), padded(paxBody),
+      rawHeader('GNUSparseFile.0/sp.log', 516, '0', 'gnu'), padded(Buffer.concat([data, Buffer.from('abcd')])),
+      rawHeader('next.log', notsSrc.byteLength, '0', 'gnu'), padded(notsSrc),
+      Buffer.alloc(1024),
+    ]));
+    const reads = await readAll([p]);
+    expect(reads.map((r) => [r.member, r.error?.kind ?? null])).toEqual([['run/sp.log', 'unsupported'], ['next.log', null]]);
+    expect(reads[0].error?.message).toContain('GNU sparse tar members are not supported');
+    expect(sha(reads[1].bytes)).toBe(sha(notsSrc));
   });
 
   it('rejects a nested archive as that member only', async () => {
