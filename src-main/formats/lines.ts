@@ -10,7 +10,7 @@
 // - A final line without '\n' is still emitted; an empty input emits nothing; "\n" is one empty
 //   line.
 // - Decoding is lossy UTF-8 (invalid sequences become U+FFFD, NUL bytes are kept) and the callback
-//   is told when that happened, so a caller can keep the raw bytes if it cares.
+//   is told when that happened, with a copy of the line's raw bytes to keep.
 // - A line longer than `maxLineBytes` (16 MiB) is emitted in pieces, all with the same line
 //   number, each but the last flagged `more`, so a file without newlines cannot make us buffer
 //   without bound. Pieces are cut on UTF-8 character boundaries.
@@ -22,7 +22,8 @@ import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
  * Receives one line. `more` is true when `text` is a piece of an over-long line whose next piece
- * follows under the same `lineNo`.
+ * follows under the same `lineNo`. `raw`, given only when the line was not valid UTF-8, holds its
+ * exact bytes (a copy the receiver may keep).
  */
 export type OnLine = (
   text: string,
@@ -30,6 +31,7 @@ export type OnLine = (
   offset: number,
   hadInvalidUtf8: boolean,
   more: boolean,
+  raw?: Uint8Array,
 ) => void;
 
 /**
@@ -215,7 +217,8 @@ export class LineSplitter {
     const text = buf.toString('utf8', start, end);
     // U+FFFD can be a genuine character; only then is the exact (rarer, costlier) check needed.
     const invalid = text.indexOf(REPLACEMENT) >= 0 && !isUtf8(buf.subarray(start, end));
-    onLine(text, lineNo, offset, invalid, more);
+    if (invalid) onLine(text, lineNo, offset, true, more, Uint8Array.prototype.slice.call(buf, start, end));
+    else onLine(text, lineNo, offset, false, more);
   }
 
   /** Largest cut ≤ `limit` that does not split a UTF-8 character (never below start + 1). */

@@ -3,6 +3,7 @@
 // Each event is compiled once into a plan (an array of small integer codes) so the per-record
 // loop is a switch over bytes, never a lookup by name or C type.
 import type { ArgSpec, ArgValue, EventSpec } from '../catalogue/types.ts';
+import { isUtf8 } from 'node:buffer';
 import type { EventRows, RecordSink } from './types.ts';
 
 export const K_STRING = 0;
@@ -99,6 +100,12 @@ export function hexU64(hi: number, lo: number): string {
 /** Decodes payloads for one byte order; `failure` says why the last decode returned null. */
 export class PayloadDecoder {
   failure = '';
+  /**
+   * String arguments of the last decode that were not valid UTF-8 (decoded lossily): `lossyN`
+   * triples of argument index, start and end of their bytes.
+   */
+  lossyN = 0;
+  readonly lossy: number[] = [];
   private readonly le: boolean;
   private readonly loAt: number;
   private readonly hiAt: number;
@@ -107,6 +114,14 @@ export class PayloadDecoder {
     this.le = littleEndian;
     this.loAt = littleEndian ? 0 : 4;
     this.hiAt = littleEndian ? 4 : 0;
+  }
+
+  private checkUtf8(arg: number, bytes: Uint8Array, start: number, end: number): void {
+    if (isUtf8(bytes.subarray(start, end))) return;
+    const k = 3 * this.lossyN++;
+    this.lossy[k] = arg;
+    this.lossy[k + 1] = start;
+    this.lossy[k + 2] = end;
   }
 
   decode(plan: DecodePlan, dv: DataView, bytes: Uint8Array, buf: Buffer, start: number, end: number): ArgValue[] | null {
@@ -120,6 +135,7 @@ export class PayloadDecoder {
     const loAt = this.loAt;
     const hiAt = this.hiAt;
     const out = new Array<ArgValue>(n);
+    this.lossyN = 0;
     let p = start;
     for (let i = 0; i < n; i++) {
       const code = codes[i];
@@ -129,6 +145,7 @@ export class PayloadDecoder {
         p += 4;
         if (len > end - p) return this.overrun(plan, i, end - start);
         out[i] = len === 0 ? '' : decodeString(bytes, buf, p, p + len);
+        if (len > 0 && !isAscii(bytes, p, p + len)) this.checkUtf8(i, bytes, p, p + len);
         p += len;
         continue;
       }
@@ -172,6 +189,7 @@ export class PayloadDecoder {
     const le = this.le;
     const loAt = this.loAt;
     const hiAt = this.hiAt;
+    this.lossyN = 0;
     let p = start;
     for (let i = 0; i < n; i++) {
       const code = codes[i];
@@ -187,7 +205,10 @@ export class PayloadDecoder {
           return false;
         }
         if (isAscii(bytes, p, p + len)) rows.setAsciiBytes(i, bytes, p, p + len);
-        else rows.setString(i, utf8.decode(bytes.subarray(p, p + len)));
+        else {
+          rows.setString(i, utf8.decode(bytes.subarray(p, p + len)));
+          this.checkUtf8(i, bytes, p, p + len);
+        }
         p += len;
         continue;
       }

@@ -539,6 +539,7 @@ export class SimpletraceDecoder {
       if (rows !== null) {
         if (this.args.decodeInto(plan, rows, dv, bytes, buf, start, end)) {
           rows.commit(seq, dv.getUint32(hdr + (le ? 8 : 12), le), dv.getUint32(hdr + (le ? 12 : 8), le), null, pid);
+          if (this.args.lossyN > 0) this.keepLossy(plan.spec, seq, bytes, sink);
           return;
         }
         rows.discard();
@@ -546,6 +547,7 @@ export class SimpletraceDecoder {
         const args = this.args.decode(plan, dv, bytes, buf, start, end);
         if (args !== null) {
           sink.event({ seq, offset, line: null, tsNs: dv.getBigUint64(hdr + 8, le), tid: null, pid, event: plan.spec, args });
+          if (this.args.lossyN > 0) this.keepLossy(plan.spec, seq, bytes, sink);
           return;
         }
       }
@@ -553,6 +555,15 @@ export class SimpletraceDecoder {
       return;
     }
     sink.unparsed({ seq, offset, line: null, tsNs: dv.getBigUint64(hdr + 8, le), tid: null, pid, name: plan.name, reason: plan.reason, raw: buf.toString('hex', start, end) });
+  }
+
+  /** The exact bytes of the string arguments the last decode could only read lossily. */
+  private keepLossy(spec: EventSpec, seq: number, bytes: Uint8Array, sink: RecordSink): void {
+    const a = this.args;
+    for (let k = 0; k < a.lossyN; k++) {
+      const [arg, start, end] = a.lossy.slice(3 * k, 3 * k + 3);
+      sink.lossy?.({ seq, line: null, name: spec.name, arg: spec.args[arg].name, raw: bytes.slice(start, end) });
+    }
   }
 
   private resolve(idHi: number, idLo: number): DecodePlan {

@@ -45,6 +45,14 @@ interface Pending {
   offset: number;
   /** Line numbers/offsets of continuation lines, to report them if they turn out to be foreign. */
   more: { lineNo: number; offset: number }[];
+  /** Lines (by index in `lines`) that were not valid UTF-8, with their exact bytes. */
+  lossy: LossyLine[] | null;
+}
+
+interface LossyLine {
+  readonly index: number;
+  readonly lineNo: number;
+  readonly raw: Uint8Array;
 }
 
 const NO_MORE: { lineNo: number; offset: number }[] = [];
@@ -170,7 +178,7 @@ export class TextTraceDecoder {
       prefixStyle: f.style,
     };
     f.s = '';
-    return { header: h, known, lines: [text], chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE };
+    return { header: h, known, lines: [text], chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE, lossy: null };
   }
 
   /** Completes the waiting fast line: one row, straight into its columns. */
@@ -193,12 +201,14 @@ export class TextTraceDecoder {
     this.flush(sink);
   }
 
-  line(text: string, lineNo: number, offset: number, sink: RecordSink): void {
+  /** `raw`: the line's exact bytes, given when they were not valid UTF-8. */
+  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array): void {
     if (this.fastLine.known !== null) this.pending = this.pendingOfFastLine();
     const h = this.dialect.parse(text, this.isKnown);
     if (h === 'skip') return;
     if (h !== null) {
       this.begin(h, this.lookup(h.name), text, lineNo, offset, sink);
+      if (raw !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw }];
       return;
     }
     const p = this.pending;
@@ -214,16 +224,17 @@ export class TextTraceDecoder {
       p.chars += text.length + 1;
       if (p.more === NO_MORE) p.more = [];
       p.more.push({ lineNo, offset });
+      if (raw !== undefined) (p.lossy ??= []).push({ index: p.lines.length - 1, lineNo, raw });
       return;
     }
     this.flush(sink);
-    this.foreign(text, lineNo, offset, null, sink);
+    this.foreign(text, lineNo, offset, null, sink, raw);
   }
 
   /** A record header line: the previous record is complete, this one may continue. */
   private begin(h: TextHeader, known: Known | undefined, text: string, lineNo: number, offset: number, sink: RecordSink): void {
     this.flush(sink);
-    this.pending = { header: h, known, lines: [text], chars: text.length, lineNo, offset, more: NO_MORE };
+    this.pending = { header: h, known, lines: [text], chars: text.length, lineNo, offset, more: NO_MORE, lossy: null };
   }
 
   end(sink: RecordSink): void {
@@ -247,8 +258,9 @@ export class TextTraceDecoder {
     this.styleRun = 0;
   }
 
-  private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink): void {
+  private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink, raw?: Uint8Array): void {
     this.stats.records++;
+    if (raw !== undefined) sink.lossy?.({ seq: this.seq, line: lineNo, name: null, arg: null, raw });
     sink.unparsed({
       seq: this.seq++,
       offset,
@@ -285,13 +297,13 @@ export class TextTraceDecoder {
     for (let k = n; k >= shortest && k > 1; k--) {
       const args = this.decode(compiled, h, joinedMessage(p, k));
       if (args !== null) {
-        this.emitEvent(p, args, sink);
+        this.emitEvent(p, args, k, sink);
         this.orphans(p, k, sink);
         return;
       }
     }
     const args = this.decode(compiled, h, h.msg);
-    if (args !== null) this.emitEvent(p, args, sink);
+    if (args !== null) this.emitEvent(p, args, 1, sink);
     else this.emitUnparsed(p, sink, `message does not match the format of '${h.name}' in catalogue ${this.catalogue.name}`, 1);
     this.orphans(p, 1, sink);
   }
@@ -304,19 +316,27 @@ export class TextTraceDecoder {
   private orphans(p: Pending, from: number, sink: RecordSink): void {
     for (let i = from; i < p.lines.length; i++) {
       const m = p.more[i - 1];
-      this.foreign(p.lines[i], m.lineNo, m.offset, p.header, sink);
+      this.foreign(p.lines[i], m.lineNo, m.offset, p.header, sink, p.lossy?.find((l) => l.index === i)?.raw);
     }
   }
 
-  private emitEvent(p: Pending, args: ArgValue[], sink: RecordSink): void {
+  /** The raw bytes of the record's lossily decoded lines among its first `lines`. */
+  private keepLossy(p: Pending, lines: number, sink: RecordSink): void {
+    if (p.lossy === null || sink.lossy === undefined) return;
+    for (const l of p.lossy) if (l.index < lines) sink.lossy({ seq: this.seq, line: l.lineNo, name: p.header.name, arg: null, raw: l.raw });
+  }
+
+  private emitEvent(p: Pending, args: ArgValue[], lines: number, sink: RecordSink): void {
     const h = p.header;
     this.stats.records++;
+    this.keepLossy(p, lines, sink);
     sink.event({ seq: this.seq++, offset: p.offset, line: p.lineNo, tsNs: h.tsNs, tid: h.tid, pid: h.pid, event: (p.known as Known).event, args });
   }
 
   private emitUnparsed(p: Pending, sink: RecordSink, reason: string, lines: number): void {
     const h = p.header;
     this.stats.records++;
+    this.keepLossy(p, lines, sink);
     sink.unparsed({
       seq: this.seq++,
       offset: p.offset,

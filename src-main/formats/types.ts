@@ -47,6 +47,21 @@ export interface UnparsedRecord {
   readonly raw: string;
 }
 
+/**
+ * The exact bytes behind text that was not valid UTF-8 (qemu-trace-formats.md §2.9, §3.5, §6.11):
+ * the record is stored decoded lossily (U+FFFD) in its table, and these bytes beside it.
+ */
+export interface LossyRecord {
+  /** The record's seq (an event's or an unparsed record's). */
+  readonly seq: number;
+  /** Text traces: the physical line; binary: null. */
+  readonly line: number | null;
+  readonly name: string | null;
+  /** The string argument (simpletrace), or null for a whole line (text traces). */
+  readonly arg: string | null;
+  readonly raw: Uint8Array;
+}
+
 export interface DroppedRecord {
   readonly seq: number;
   readonly offset: number;
@@ -59,6 +74,8 @@ export interface RecordSink {
   event(r: EventRecord): void;
   unparsed(r: UnparsedRecord): void;
   dropped(r: DroppedRecord): void;
+  /** Raw bytes of lossily decoded text; sinks that do not keep them leave this out. */
+  lossy?(r: LossyRecord): void;
 }
 
 /**

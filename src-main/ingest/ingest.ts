@@ -309,6 +309,8 @@ async function ingestMember(
     });
     if (error) say(error);
     if (c.unparsed > 0) for (const line of await unparsedSummary(ws, traceId, name)) say(line);
+    const lossy = await lossySummary(ws, traceId, name);
+    if (lossy !== null) say(lossy);
     return {
       traceId,
       path: member.path,
@@ -346,7 +348,16 @@ async function unparsedSummary(ws: Workspace, traceId: number, file: string): Pr
   });
 }
 
-/** The process id of a trace when its records carry one (simpletrace, stap, syslog, journal). */
+/** A line about records whose text was not valid UTF-8, or null when there were none. */
+async function lossySummary(ws: Workspace, traceId: number, file: string): Promise<string | null> {
+  const r = await ws.conn.runAndReadAll(`SELECT count(DISTINCT seq), arg_min(line_no, seq), min(seq) FROM lossy WHERE trace_id = ${traceId}`);
+  const [n, line, seq] = r.getRows()[0];
+  if (Number(n) === 0) return null;
+  const where = line !== null ? `line ${line}` : `record ${seq}`;
+  const one = Number(n) === 1;
+  return `${file}: ${where}: ${n} ${one ? 'record holds' : 'records hold'} text that is not valid UTF-8 (stored with U+FFFD in its place; the exact bytes are kept in lossy)`;
+}
+
 /** The trace's process: the pid of most event records (the lowest on a tie), null when none has one. */
 export function mainPid(pidCounts: readonly [number, number][]): number | null {
   let best: number | null = null;

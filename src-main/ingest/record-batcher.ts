@@ -2,11 +2,11 @@
 // layout the workspace appends. Pure JS: it runs in the parse worker, and its buffers move to
 // the DuckDB thread without copying.
 import type { EventSpec } from '../catalogue/types.ts';
-import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, UnparsedRecord } from '../formats/types.ts';
+import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, LossyRecord, UnparsedRecord } from '../formats/types.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import { CHUNK_ROWS, Column, dataBytes, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
 
-export type BatchKind = 'event' | 'unparsed' | 'dropped';
+export type BatchKind = 'event' | 'unparsed' | 'dropped' | 'lossy';
 
 export interface ColumnPayload {
   readonly type: ColumnType;
@@ -32,6 +32,8 @@ export interface RecordBatch {
 export const EVENT_BATCH_FIXED: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
 export const UNPARSED_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
 export const DROPPED_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
+/** seq, line_no, name, arg, raw (hex). */
+export const LOSSY_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
 
 export interface DecodeCounts {
   events: number;
@@ -177,6 +179,7 @@ export class RecordBatcher implements ColumnarSink {
   private readonly events = new Map<EventSpec, Building>();
   private readonly unparsedB: Building;
   private readonly droppedB: Building;
+  private readonly lossyB: Building;
   /**
    * Extremes of the u64 timestamps of direct rows as 32-bit halves (hi -1: none yet), folded into
    * `counts` when it is read: comparing BigInts per record would cost more than the row itself.
@@ -207,6 +210,7 @@ export class RecordBatcher implements ColumnarSink {
   ) {
     this.unparsedB = new Building('unparsed', null, UNPARSED_BATCH, pool);
     this.droppedB = new Building('dropped', null, DROPPED_BATCH, pool);
+    this.lossyB = new Building('lossy', null, LOSSY_BATCH, pool);
   }
 
   get counts(): DecodeCounts {
@@ -354,11 +358,25 @@ export class RecordBatcher implements ColumnarSink {
     if (++b.n === CHUNK_ROWS) this.ship(b);
   }
 
+  lossy(r: LossyRecord): void {
+    const b = this.lossyB;
+    const i = b.n;
+    const c = b.columns;
+    c[0].setSafeInt(i, r.seq);
+    if (r.line === null) c[1].setNull(i);
+    else c[1].setSafeInt(i, r.line);
+    c[2].set(i, r.name);
+    c[3].set(i, r.arg);
+    c[4].set(i, Buffer.from(r.raw.buffer, r.raw.byteOffset, r.raw.byteLength).toString('hex'));
+    if (++b.n === CHUNK_ROWS) this.ship(b);
+  }
+
   /** Ship every partly filled batch (at the end of a trace). */
   flushAll(): void {
     for (const b of this.events.values()) if (b.n > 0) this.ship(b);
     if (this.unparsedB.n > 0) this.ship(this.unparsedB);
     if (this.droppedB.n > 0) this.ship(this.droppedB);
+    if (this.lossyB.n > 0) this.ship(this.lossyB);
   }
 
   private ship(b: Building): void {

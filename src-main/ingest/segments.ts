@@ -141,7 +141,8 @@ function addToWords(buf: ArrayBuffer, n: number, add: number): void {
 export function rebaseBatch(b: RecordBatch, seqBase: number, lineBase: number): RecordBatch {
   const seq = b.columns[0].data;
   if (seq !== null) addToWords(seq, b.n, seqBase);
-  if (b.kind === 'unparsed') {
+  // Both keep the line number in their second column.
+  if (b.kind === 'unparsed' || b.kind === 'lossy') {
     const line = b.columns[1].data;
     if (line !== null) addToWords(line, b.n, lineBase);
   }

@@ -40,7 +40,7 @@ export async function exportWorkspaceParquet(
     rows += n;
     onTable(name, n);
   }
-  for (const t of ['unparsed', 'dropped']) {
+  for (const t of ['unparsed', 'dropped', 'lossy']) {
     const count = Number((await conn.runAndReadAll(`SELECT count(*) FROM ${ident(t)}`)).getRows()[0][0]);
     if (count > 0) {
       rows += await copyPartitioned(conn, t, path.join(out, t));

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS qtw_event_tables(name VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS unparsed(
   trace_id INTEGER, seq BIGINT, line_no BIGINT, "offset" UBIGINT, ts_ns BIGINT, tid INTEGER,
   pid INTEGER, name VARCHAR, reason VARCHAR, raw VARCHAR);
+CREATE TABLE IF NOT EXISTS lossy(
+  trace_id INTEGER, seq BIGINT, line_no BIGINT, name VARCHAR, arg VARCHAR, raw VARCHAR);
 CREATE TABLE IF NOT EXISTS dropped(
   trace_id INTEGER, seq BIGINT, ts_ns BIGINT, pid INTEGER, count UBIGINT);
 CREATE TABLE IF NOT EXISTS inputs(sha256 VARCHAR PRIMARY KEY, path VARCHAR, bytes UBIGINT, traces INTEGER);

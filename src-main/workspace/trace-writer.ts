@@ -28,6 +28,7 @@ export class TraceWriter {
   private readonly targets = new Map<string, Target>();
   private unparsedT!: Target;
   private droppedT!: Target;
+  private lossyT!: Target;
   private open = true;
   /** Constant columns: this trace's id, and its side (or all NULL). */
   private readonly traceCol: Column;
@@ -73,6 +74,8 @@ export class TraceWriter {
       w.unparsedT = { table: 'unparsed', appender: await conn.createAppender('unparsed'), chunk: createChunk(uTypes), types: uTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) };
       const dTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
       w.droppedT = { table: 'dropped', appender: await conn.createAppender('dropped'), chunk: createChunk(dTypes), types: dTypes, sourceOf: Int32Array.from([0, 1, 2, 3]) };
+      const lTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
+      w.lossyT = { table: 'lossy', appender: await conn.createAppender('lossy'), chunk: createChunk(lTypes), types: lTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4]) };
     } catch (e) {
       await conn.run('ROLLBACK');
       throw e;
@@ -84,6 +87,7 @@ export class TraceWriter {
   append(b: RecordBatch): void | Promise<void> {
     if (b.kind === 'unparsed') return this.write(this.unparsedT, b, false);
     if (b.kind === 'dropped') return this.write(this.droppedT, b, false);
+    if (b.kind === 'lossy') return this.write(this.lossyT, b, false);
     const name = b.name as string;
     const t = this.targets.get(name);
     if (t !== undefined) return this.write(t, b, true);
@@ -154,7 +158,7 @@ export class TraceWriter {
 
   private closeAll(): void {
     const t0 = performance.now();
-    for (const t of [...this.targets.values(), this.unparsedT, this.droppedT]) {
+    for (const t of [...this.targets.values(), this.unparsedT, this.droppedT, this.lossyT]) {
       t.appender.flushSync();
       t.appender.closeSync();
     }

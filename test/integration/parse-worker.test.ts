@@ -30,6 +30,8 @@ function seededLog(): string {
     if (i % 337 === 5) {
       out.push('4242@1795635776.000002:vmstate_load_field_error field "first', 'second', 'third" load failed, ret = -5');
       out.push('a foreign line', '4242@1795635776.000005:no_such_event x=1', '4242@1795635776.000004:ram_save_page pc.ram: offset: 0x1 host: 0xZZ');
+      // Latin-1 bytes (written as such below): not UTF-8, so decoded lossily and kept in `lossy`.
+      out.push(`4242@1795635776.000006:savevm_section_start caf\xe9-${i}, section_id 3`, 'foreign \xff\xfe');
     }
     if (i === 2000) {
       out.push('4242@1795635776.000002:vmstate_load_field_error field "long');
@@ -90,6 +92,7 @@ async function snapshot(label: string, env: Record<string, string>, inputs: stri
     );
     expect(out.traces.map((t) => [t[0], t[12]])).toEqual(out.pidByQuery);
     out.unparsed = await rows(`SELECT * FROM unparsed ORDER BY trace_id, seq`);
+    out.lossy = await rows(`SELECT * FROM lossy ORDER BY trace_id, seq, line_no`);
     for (const [name] of await rows(`SELECT DISTINCT name FROM events ORDER BY 1`)) {
       out[String(name)] = await rows(`SELECT * FROM "${name}" ORDER BY trace_id, seq`);
     }
@@ -114,6 +117,12 @@ describe('parse workers', () => {
     // The seeded lines are there: multi-line values, and the misfits in `unparsed`.
     expect((inThread.vmstate_load_field_error ?? []).some((r) => r.includes('first\nsecond\nthird'))).toBe(true);
     expect(inThread.unparsed.length).toBeGreaterThan(100);
+    // Lossily decoded text keeps its bytes: the seeded Latin-1 lines, the strings stream's names.
+    const lossyNames = new Map<string, number>();
+    for (const r of inThread.lossy) lossyNames.set(String(r[3]), (lossyNames.get(String(r[3])) ?? 0) + 1);
+    expect(lossyNames.get('savevm_section_start')).toBeGreaterThan(100);
+    expect(lossyNames.get('null')).toBe(lossyNames.get('savevm_section_start'));
+    expect(new Set(inThread.lossy.filter((r) => r[3] === 'ram_save_page').map((r) => r[5]))).toEqual(new Set(['7063ff2e', '80']));
     // Every name of the strings stream, decoded as a string would be (bad UTF-8 replaced).
     const names = new Set((inThread.ram_save_page ?? []).filter((r) => r[0] === 4).map((r) => r[6]));
     expect([...names].sort()).toEqual(['', '/rom@etc/acpi/tables', '123456789012', '1234567890123', 'a', 'caf\u00e9', 'pc.ram', 'pc\ufffd.', 'vga.vram', 'x'.repeat(300), '\ufffd'].sort());
