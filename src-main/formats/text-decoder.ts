@@ -208,7 +208,8 @@ export class TextTraceDecoder {
     if (h === 'skip') return;
     if (h !== null) {
       this.begin(h, this.lookup(h.name), text, lineNo, offset, sink);
-      if (raw !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw }];
+      const bytes = raw ?? h.raw;
+      if (bytes !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw: bytes }];
       return;
     }
     const p = this.pending;

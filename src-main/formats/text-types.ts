@@ -18,6 +18,8 @@ export interface TextHeader {
   readonly comm?: string;
   /** ftrace/babeltrace: CPU number. */
   readonly cpu?: number;
+  /** journal: the message's exact bytes, when they were a byte array that is not UTF-8. */
+  readonly raw?: Uint8Array;
 }
 
 export interface TextDialect {

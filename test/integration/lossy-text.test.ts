@@ -62,6 +62,22 @@ describe('lossily decoded text keeps its exact bytes in lossy', () => {
     }
   });
 
+  it('journal: a MESSAGE byte array that is not UTF-8', async () => {
+    const bytes = [...Buffer.from('migrate_set_state new state '), 0xe9, 0x74, 0xe9];
+    const lines = [
+      JSON.stringify({ MESSAGE: 'migrate_set_state new state setup', _PID: '7', SYSLOG_IDENTIFIER: 'qemu-system-x86_64', __REALTIME_TIMESTAMP: '1732562605000001' }),
+      JSON.stringify({ MESSAGE: bytes, _PID: '7', SYSLOG_IDENTIFIER: 'qemu-system-x86_64', __REALTIME_TIMESTAMP: '1732562605000002' }),
+    ];
+    const { engine, summary } = await ingest('bytes.json', Buffer.from(lines.join('\n') + '\n'), []);
+    try {
+      expect([summary.traces[0].format, summary.traces[0].events]).toEqual(['journal', 2]);
+      expect(await rows(engine, 'SELECT seq, new_state FROM migrate_set_state ORDER BY seq')).toEqual([[0n, 'setup'], [1n, '\ufffdt\ufffd']]);
+      expect(await rows(engine, 'SELECT seq, line_no, name, arg, raw FROM lossy')).toEqual([[1n, 2n, 'migrate_set_state', null, Buffer.from(bytes).toString('hex')]]);
+    } finally {
+      engine.close();
+    }
+  });
+
   it('simpletrace: a string argument of invalid UTF-8', async () => {
     const bad = Buffer.from([0x72, 0x61, 0x6d, 0xff, 0xfe, 0x00, 0x80]);
     const good = Buffer.from('m\u00e9m');

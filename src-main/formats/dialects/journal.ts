@@ -4,6 +4,7 @@
 // such values (the first is used). _PID is the process id; TID/_TID, when present, the thread.
 // __REALTIME_TIMESTAMP (µs since the epoch, when journald received the entry) is the time.
 // As for syslog, a line is a record only when its name is known or its ident/comm names QEMU.
+import { isUtf8 } from 'node:buffer';
 import type { TextDialect, TextHeader } from '../text-types.ts';
 import { MAX_TS_NS, messageAfter, nameEnd } from './scan.ts';
 
@@ -47,6 +48,7 @@ export function parseJournalLine(line: string, isKnown: (name: string) => boolea
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
   const message = fieldText(obj.MESSAGE);
   if (message === null) return null;
+  const bytes = messageBytes(obj.MESSAGE);
   const end = nameEnd(message, 0);
   if (end < 0) return null;
   const name = message.slice(0, end);
@@ -65,7 +67,18 @@ export function parseJournalLine(line: string, isKnown: (name: string) => boolea
     name,
     msg: messageAfter(message, end),
     prefixStyle: 'journal',
+    ...(bytes !== null && !isUtf8(bytes) ? { raw: bytes } : {}),
   };
+}
+
+/** The bytes of a MESSAGE given as a byte array (the first of several), else null. */
+function messageBytes(v: JsonValue | undefined): Uint8Array | null {
+  let cur = v;
+  while (Array.isArray(cur) && cur.length > 0) {
+    if (isByteArray(cur)) return Uint8Array.from(cur as number[]);
+    cur = cur[0];
+  }
+  return null;
 }
 
 export const journal: TextDialect = {

@@ -259,6 +259,10 @@ describe('journal dialect (journalctl -o json)', () => {
     const bytes = [...Buffer.from('migrate_set_state new state '), 0xff];
     const h = parsed(dialects.journal, JSON.stringify({ MESSAGE: bytes, _PID: '5', SYSLOG_IDENTIFIER: 'qemu' }));
     expect([h.name, h.msg, h.tsNs, h.pid]).toEqual(['migrate_set_state', 'new state \uFFFD', null, 5]);
+    // The exact bytes come along, for the lossy table; a byte array that is valid UTF-8 needs none.
+    expect(h.raw).toEqual(Uint8Array.from(bytes));
+    const ok = parsed(dialects.journal, JSON.stringify({ MESSAGE: [...Buffer.from('migrate_set_state new state caf\u00e9')], SYSLOG_IDENTIFIER: 'qemu' }));
+    expect([ok.msg, ok.raw]).toEqual(['new state caf\u00e9', undefined]);
   });
 
   it('rejects non-JSON, other programs and entries without a message', () => {
