@@ -8,8 +8,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import type { Duplex } from 'node:stream';
-import * as tarStream from 'tar-stream';
 import yazl from 'yazl';
+import { tar, zip, type TarEntry } from '../../helpers/archives.ts';
 import { InputError, openInputs } from '../../../src-main/ingest/sources.ts';
 import type { InputMember } from '../../../src-main/ingest/sources.ts';
 
@@ -78,47 +78,6 @@ function xz(data: Buffer): Promise<Buffer> {
     c.on('end', () => resolve(Buffer.concat(parts)));
     c.on('error', reject);
     c.end(data);
-  });
-}
-
-type TarEntry = { name: string; data?: Buffer; type?: 'file' | 'directory' | 'symlink'; linkname?: string };
-
-async function tar(entries: TarEntry[]): Promise<Buffer> {
-  const pack = tarStream.pack();
-  const parts: Buffer[] = [];
-  const done = new Promise<void>((resolve, reject) => {
-    pack.on('data', (b: unknown) => {
-      parts.push(b as Buffer);
-    });
-    pack.on('end', () => resolve());
-    pack.on('error', reject);
-  });
-  for (const e of entries) {
-    const type = e.type ?? 'file';
-    const data = type === 'file' ? (e.data ?? Buffer.alloc(0)) : Buffer.alloc(0);
-    await new Promise<void>((resolve, reject) =>
-      pack.entry({ name: e.name, type, linkname: e.linkname, size: data.byteLength }, data, (err) => (err ? reject(err) : resolve())),
-    );
-  }
-  pack.finalize();
-  await done;
-  return Buffer.concat(parts);
-}
-
-type ZipEntry = { name: string; data?: Buffer; compress?: boolean; dir?: boolean };
-
-function zip(entries: ZipEntry[]): Promise<Buffer> {
-  const z = new yazl.ZipFile();
-  for (const e of entries) {
-    if (e.dir === true) z.addEmptyDirectory(e.name);
-    else z.addBuffer(e.data ?? Buffer.alloc(0), e.name, { compress: e.compress ?? true });
-  }
-  z.end();
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    z.outputStream.on('data', (b: Buffer) => parts.push(b));
-    z.outputStream.on('end', () => resolve(Buffer.concat(parts)));
-    z.outputStream.on('error', reject);
   });
 }
 
