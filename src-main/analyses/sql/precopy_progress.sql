@@ -5,7 +5,8 @@
 --   kind 'transferred'  migrate_transferred every ~100 ms: bytes sent in the period
 --                       (transferred), cumulative bytes, bandwidth (bytes/ms) and the
 --                       downtime threshold size
--- iteration = dirty-bitmap syncs so far (the precopy pass the report belongs to).
+-- iteration = dirty-bitmap syncs of the attempt so far (the precopy pass the report belongs to);
+-- iteration and cumulative bytes start again with each migration attempt of a trace.
 CREATE OR REPLACE VIEW precopy_progress AS
 WITH p AS (
   SELECT trace_id, side, seq, ts_ns, event, size AS remaining_bytes, max AS threshold_bytes, pre, post
@@ -25,10 +26,11 @@ rows_ AS (
   FROM t
 )
 SELECT r.trace_id, r.side, a.attempt,
-       (SELECT count(*) FROM syncs s WHERE s.trace_id = r.trace_id AND s.ts_ns <= r.ts_ns) AS iteration,
+       (SELECT count(*) FROM syncs s WHERE s.trace_id = r.trace_id AND s.ts_ns <= r.ts_ns
+          AND (a.start_ts_ns IS NULL OR s.ts_ns >= a.start_ts_ns)) AS iteration,
        r.ts_ns, r.kind, r.event, r.remaining_bytes, r.threshold_bytes, r.pre AS precopy_bytes, r.post AS postcopy_bytes,
        r.transferred_bytes,
-       sum(r.transferred_bytes) OVER (PARTITION BY r.trace_id ORDER BY r.ts_ns, r.seq) AS cumulative_bytes,
+       sum(r.transferred_bytes) OVER (PARTITION BY r.trace_id, a.attempt ORDER BY r.ts_ns, r.seq) AS cumulative_bytes,
        r.time_spent_ms, r.bandwidth_bytes_per_ms
 FROM rows_ r
 LEFT JOIN migration_attempts a ON a.trace_id = r.trace_id AND r.ts_ns >= a.start_ts_ns
