@@ -97,6 +97,32 @@ describe('analyses across migration attempts and trace pairs', () => {
     }
   });
 
+  it('a 7.2 source with a 10.2 destination: per-device loads from QEMU, saves from the source sections', async () => {
+    const D10 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
+    const engine = await Engine.open(path.join(tmp.dir, 'mixed.duckdb'));
+    try {
+      const src = [path.join(A, 'src.log.gz')];
+      const dst = [path.join(D10, 'dst.log.gz')];
+      const r = await engine.openInputs([...src, ...dst], { catalogues: [DEBIAN_72, path.join(D10, 'trace-events-all')], src, dst });
+      expect(r.errors).toEqual([]);
+      const devices = await rows(engine, `SELECT name, instance_id, save_ms, load_ms, approximate FROM downtime_breakdown WHERE kind = 'device' ORDER BY dst_ts_ns`);
+      const loads = await rows(engine, `SELECT idstr, instance_id, downtime / 1e3 FROM vmstate_downtime_load ORDER BY ts_ns`);
+      expect(devices.map((d) => [d[0], Number(d[1]), d[3]])).toEqual(loads.map((l) => [l[0], Number(l[1]), l[2]]));
+      // Every save is the source's section time of that device (the k-th section of a name for
+      // its k-th instance), marked approximate.
+      const sections = await rows(engine, `SELECT idstr, ms FROM section_timings WHERE trace_id = 1 AND in_downtime ORDER BY start_ts_ns`);
+      const byName = new Map<string, unknown[]>();
+      for (const [name, ms] of sections) byName.set(String(name), [...(byName.get(String(name)) ?? []), ms]);
+      for (const [name, instance, save, , approximate] of devices) {
+        expect(approximate).toBe(true);
+        const nth = devices.filter((d) => d[0] === name).findIndex((d) => d[1] === instance);
+        expect(save, `${String(name)} ${String(instance)}`).toBe(byName.get(String(name))?.[nth]);
+      }
+    } finally {
+      engine.close();
+    }
+  });
+
   it('a trace switched on in the middle of a dirty-bitmap sync pairs every later start with its own end', async () => {
     const firstStart = srcLines.findIndex((l) => l.includes(':migration_bitmap_sync_start'));
     const cut = write('mid-sync.log', srcLines.filter((_, i) => i !== firstStart));

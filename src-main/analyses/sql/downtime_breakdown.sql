@@ -10,6 +10,8 @@
 --                      Without those events (7.2) the rows come from section_timings inside
 --                      the downtime, joined by section id, and approximate = true: section
 --                      save/load time includes the stream writes/reads around the device.
+--                      A pair with QEMU's measurements on one side only (an 8.2+ QEMU and an
+--                      older one) takes the other side's from its sections: approximate = true.
 CREATE OR REPLACE VIEW downtime_breakdown AS
 WITH ck AS (
   SELECT trace_id, side, ts_ns, checkpoint,
@@ -25,10 +27,23 @@ ld AS (
   FROM {{events vmstate_downtime_load: type VARCHAR, idstr VARCHAR, instance_id BIGINT, downtime BIGINT}}
 ),
 p AS (SELECT * FROM migration_pairs),
+st AS (SELECT * FROM section_timings WHERE in_downtime),
+-- Which side has QEMU's own per-device measurements; a pair of an 8.2+ and an older QEMU has
+-- them on one side only, and the other side's come from its section timings.
+sides AS (
+  SELECT p.*, EXISTS (SELECT 1 FROM sv WHERE sv.trace_id = p.src_trace_id) AS src_exact,
+         EXISTS (SELECT 1 FROM ld WHERE ld.trace_id = p.dst_trace_id) AS dst_exact,
+         EXISTS (SELECT 1 FROM st WHERE st.trace_id = p.src_trace_id) AS src_sections,
+         EXISTS (SELECT 1 FROM st WHERE st.trace_id = p.dst_trace_id) AS dst_sections
+  FROM p
+),
+mixed_pairs AS (
+  SELECT src_trace_id, dst_trace_id, src_exact FROM sides
+  WHERE (src_exact AND NOT dst_exact AND dst_sections) OR (dst_exact AND NOT src_exact AND src_sections)
+),
 exact_pairs AS (
-  SELECT p.* FROM p
-  WHERE EXISTS (SELECT 1 FROM sv WHERE sv.trace_id = p.src_trace_id)
-     OR EXISTS (SELECT 1 FROM ld WHERE ld.trace_id = p.dst_trace_id)
+  SELECT src_trace_id, dst_trace_id FROM sides WHERE src_exact OR dst_exact
+  EXCEPT SELECT src_trace_id, dst_trace_id FROM mixed_pairs
 ),
 dev_exact AS (
   SELECT coalesce(s.src_trace_id, l.src_trace_id) AS src_trace_id, coalesce(s.dst_trace_id, l.dst_trace_id) AS dst_trace_id,
@@ -40,8 +55,33 @@ dev_exact AS (
     ON l.src_trace_id IS NOT DISTINCT FROM s.src_trace_id AND l.dst_trace_id IS NOT DISTINCT FROM s.dst_trace_id
    AND l.idstr = s.idstr AND l.instance_id = s.instance_id AND l.type = s.type
 ),
-st AS (SELECT * FROM section_timings WHERE in_downtime),
-approx_pairs AS (SELECT * FROM p EXCEPT SELECT * FROM exact_pairs),
+approx_pairs AS (SELECT * FROM p EXCEPT SELECT * FROM exact_pairs EXCEPT SELECT src_trace_id, dst_trace_id FROM mixed_pairs),
+-- Mixed pairs: each side's rows in order, the k-th save of a device matched with its k-th load
+-- (sections of several instances of one device carry no instance id on the approximate side).
+mixed_src AS (
+  SELECT mp.src_trace_id, mp.dst_trace_id, x.*, row_number() OVER (PARTITION BY mp.src_trace_id, mp.dst_trace_id, x.idstr ORDER BY x.ts_ns) AS k
+  FROM mixed_pairs mp,
+  LATERAL (SELECT sv.idstr, sv.instance_id, sv.type, sv.ts_ns, sv.downtime / 1e3 AS ms FROM sv WHERE mp.src_exact AND sv.trace_id = mp.src_trace_id
+           UNION ALL
+           SELECT st.idstr, NULL, NULL, st.start_ts_ns, st.ms FROM st WHERE NOT mp.src_exact AND st.trace_id = mp.src_trace_id) x
+),
+mixed_dst AS (
+  SELECT mp.src_trace_id, mp.dst_trace_id, x.*, row_number() OVER (PARTITION BY mp.src_trace_id, mp.dst_trace_id, x.idstr ORDER BY x.ts_ns) AS k
+  FROM mixed_pairs mp,
+  LATERAL (SELECT ld.idstr, ld.instance_id, ld.type, ld.ts_ns, ld.downtime / 1e3 AS ms FROM ld WHERE NOT mp.src_exact AND ld.trace_id = mp.dst_trace_id
+           UNION ALL
+           SELECT st.idstr, st.instance_id,
+                  CASE WHEN coalesce(st.section_type, '') = 'end' OR st.idstr = 'ram' THEN 'iterable' ELSE 'non-iterable' END,
+                  st.start_ts_ns, st.ms FROM st WHERE mp.src_exact AND st.trace_id = mp.dst_trace_id) x
+),
+dev_mixed AS (
+  SELECT coalesce(s.src_trace_id, d.src_trace_id) AS src_trace_id, coalesce(s.dst_trace_id, d.dst_trace_id) AS dst_trace_id,
+         coalesce(s.idstr, d.idstr) AS name, coalesce(s.instance_id, d.instance_id) AS instance_id,
+         coalesce(s.type, d.type, CASE WHEN s.idstr = 'ram' THEN 'iterable' ELSE 'non-iterable' END) AS type,
+         s.ts_ns AS src_ts_ns, d.ts_ns AS dst_ts_ns, s.ms AS save_ms, d.ms AS load_ms
+  FROM mixed_src s FULL JOIN mixed_dst d
+    ON d.src_trace_id = s.src_trace_id AND d.dst_trace_id = s.dst_trace_id AND d.idstr = s.idstr AND d.k = s.k
+),
 dev_approx AS (
   SELECT coalesce(s.src_trace_id, d.src_trace_id) AS src_trace_id, coalesce(s.dst_trace_id, d.dst_trace_id) AS dst_trace_id,
          coalesce(d.idstr, s.idstr) AS name, d.instance_id,
@@ -64,5 +104,8 @@ FROM dev_exact
 UNION ALL
 SELECT src_trace_id, dst_trace_id, 'device', name, instance_id, type, NULL, src_ts_ns, dst_ts_ns, save_ms, load_ms, NULL, true
 FROM dev_approx
+UNION ALL
+SELECT src_trace_id, dst_trace_id, 'device', name, instance_id, type, NULL, src_ts_ns, dst_ts_ns, save_ms, load_ms, NULL, true
+FROM dev_mixed
 )
 ORDER BY src_trace_id, dst_trace_id, kind, coalesce(src_ts_ns, dst_ts_ns);
