@@ -123,6 +123,30 @@ describe('analyses across migration attempts and trace pairs', () => {
     }
   });
 
+  it('only vmstate_downtime_* traced (8.2+): the overview still gives the downtime, from the checkpoints', async () => {
+    const D10 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
+    const cat = path.join(D10, 'trace-events-all');
+    const all = lines(path.join(D10, 'src.log.gz'));
+    // 10.1+ prefixes end in a space (ISO-8601 time), older ones in ':'.
+    const kept = all.filter((l) => /[: ]vmstate_downtime_/.test(l));
+    expect(kept.length).toBeGreaterThan(5);
+    const only = write('downtime-only.log', kept);
+    const full = await Engine.open(path.join(tmp.dir, 'full10.duckdb'));
+    const part = await Engine.open(path.join(tmp.dir, 'only10.duckdb'));
+    try {
+      await full.openInputs([path.join(D10, 'src.log.gz')], { catalogues: [cat] });
+      expect((await part.openInputs([only], { catalogues: [cat], src: [only] })).errors).toEqual([]);
+      const [[downtime, source]] = await rows(full, `SELECT downtime_ms, downtime_source FROM migration_overview WHERE side = 'src'`);
+      expect(source).toBe('vmstate_downtime_checkpoint');
+      expect(await rows(part, `SELECT side, attempt, final_state, downtime_ms, downtime_source FROM migration_overview`)).toEqual([
+        ['src', null, null, downtime, 'vmstate_downtime_checkpoint'],
+      ]);
+    } finally {
+      full.close();
+      part.close();
+    }
+  });
+
   it('a trace switched on in the middle of a dirty-bitmap sync pairs every later start with its own end', async () => {
     const firstStart = srcLines.findIndex((l) => l.includes(':migration_bitmap_sync_start'));
     const cut = write('mid-sync.log', srcLines.filter((_, i) => i !== firstStart));

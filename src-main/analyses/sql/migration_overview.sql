@@ -25,6 +25,9 @@
 --                and pages to the byte.
 --   postcopy_requests  ram_save_queue_pages (source) / postcopy_ram_fault_thread_request (destination).
 -- QEMU's clocks are whole milliseconds, so its figures may differ from these by up to ~1 ms.
+-- A source trace without migrate_set_state (only the 8.2+ vmstate_downtime_* events traced,
+-- which is all downtime needs) still gets a row: attempt and final_state NULL, the downtime
+-- from its checkpoints, the rest NULL.
 CREATE OR REPLACE VIEW migration_overview AS
 WITH lm AS (
   SELECT trace_id, ts_ns, 'runstate' AS kind, new_state_str AS txt, NULL::BIGINT AS a, NULL::BIGINT AS b, NULL::BIGINT AS c
@@ -99,6 +102,7 @@ d AS (
          ELSE 'runstate finish-migrate..completion' END AS dt_source
   FROM b
 )
+SELECT * FROM (
 SELECT side, attempt, trace_id, final_state, postcopy,
   start_ts_ns, end_ts AS end_ts_ns,
   (end_ts - start_ts_ns) / 1e6 AS total_ms,
@@ -116,4 +120,15 @@ SELECT side, attempt, trace_id, final_state, postcopy,
   channels AS multifd_channels,
   pc_requests AS postcopy_requests
 FROM d
+UNION ALL
+SELECT any_value(t.side), NULL, c.trace_id, NULL, NULL, NULL, NULL, NULL, NULL,
+  (min(c.ts_ns) FILTER (WHERE c.txt = 'src-downtime-end') - min(c.ts_ns) FILTER (WHERE c.txt = 'src-downtime-start')) / 1e6,
+  min(c.ts_ns) FILTER (WHERE c.txt = 'src-downtime-start'), min(c.ts_ns) FILTER (WHERE c.txt = 'src-downtime-end'),
+  'vmstate_downtime_checkpoint', NULL, NULL, NULL, NULL, NULL
+FROM lm c JOIN traces t ON t.trace_id = c.trace_id
+WHERE c.kind = 'checkpoint' AND c.txt IN ('src-downtime-start', 'src-downtime-end')
+  AND c.trace_id NOT IN (SELECT trace_id FROM migration_attempts)
+GROUP BY c.trace_id
+HAVING count(*) FILTER (WHERE c.txt = 'src-downtime-start') > 0 AND count(*) FILTER (WHERE c.txt = 'src-downtime-end') > 0
+)
 ORDER BY trace_id, attempt;
