@@ -16,6 +16,7 @@ export {
   loadInstalledCatalogue,
   loadEmbeddedCatalogue,
   resolveCatalogues,
+  makefileTraceSubdirs,
   mesonTraceSubdirs,
   CatalogueSourceError,
   INSTALLED_CATALOGUE,

@@ -67,6 +67,23 @@ export function mesonTraceSubdirs(mesonText: string): string[] | null {
   return found ? out : null;
 }
 
+/**
+ * The entries of `trace-events-subdirs` in a top-level Makefile.objs (QEMU 2.x to 5.1, before
+ * meson), in file order (`=` starts the list again, every `+=` appends, conditional blocks
+ * included), or null when there is no such list.
+ */
+export function makefileTraceSubdirs(makeText: string): string[] | null {
+  const text = makeText.replace(/\\\r?\n/g, ' ');
+  let out: string[] | null = null;
+  for (const line of text.split('\n')) {
+    const m = /^\s*trace-events-subdirs\s*(\+=|:=|=)(.*)$/.exec(line.replace(/#.*$/, ''));
+    if (m === null) continue;
+    const words = m[2].trim().split(/\s+/).filter((w) => w !== '');
+    out = m[1] === '+=' ? [...(out ?? []), ...words] : words;
+  }
+  return out;
+}
+
 // bsd-user is never built on Linux, and its events repeat linux-user's names.
 const NEVER_ON_LINUX = new Set(['bsd-user']);
 
@@ -98,13 +115,19 @@ function findTraceEventDirs(root: string): string[] {
 
 /**
  * A QEMU source tree: ./trace-events, then the file of each `trace_events_subdirs` entry of the
- * top-level meson.build in order (every directory in sorted path order without one), byte for
- * byte, as the build concatenates them into trace-events-all (without the QAPI chunks, which
- * only a build generates; their events are answered by name).
+ * top-level meson.build in order (of `trace-events-subdirs` in Makefile.objs for trees before
+ * meson; every directory in sorted path order without either), byte for byte, as the build
+ * concatenates them into trace-events-all (without the QAPI chunks, which only a build
+ * generates; their events are answered by name).
  */
 export function loadCatalogueFromTree(root: string): Catalogue {
   const meson = path.join(root, 'meson.build');
-  const listed = existsSync(meson) ? mesonTraceSubdirs(readBytes(meson).toString('utf8')) : null;
+  const makefile = path.join(root, 'Makefile.objs');
+  const listed = existsSync(meson)
+    ? mesonTraceSubdirs(readBytes(meson).toString('utf8'))
+    : existsSync(makefile)
+      ? makefileTraceSubdirs(readBytes(makefile).toString('utf8'))
+      : null;
   const dirs = (listed ?? findTraceEventDirs(root)).filter((d) => !NEVER_ON_LINUX.has(d));
   const parts: CataloguePart[] = [];
   const chunks: Buffer[] = [];

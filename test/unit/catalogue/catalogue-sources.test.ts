@@ -13,6 +13,7 @@ import {
   loadCatalogueSource,
   loadEmbeddedCatalogue,
   loadInstalledCatalogue,
+  makefileTraceSubdirs,
   mesonTraceSubdirs,
   resolveCatalogues,
 } from '../../../src-main/catalogue/index.ts';
@@ -185,6 +186,41 @@ describe('source tree rebuilt from catalogues.json', () => {
       }
     }
     expect(unhinted).toBeGreaterThan(0);
+  });
+
+  it('a tree from before meson (QEMU ≤ 5.1) takes the order of trace-events-subdirs in Makefile.objs', () => {
+    const copy = path.join(dir, '..', `${path.basename(dir)}-make`);
+    rmSync(copy, { recursive: true, force: true });
+    mkdirSync(copy);
+    for (const c of chunks) {
+      const f = path.join(copy, c.path);
+      mkdirSync(path.dirname(f), { recursive: true });
+      writeFileSync(f, all.subarray(c.byte_offset, c.byte_offset + c.bytes));
+    }
+    // As QEMU 4.2's Makefile.objs wrote it: a reset, one += per line, conditional blocks.
+    const make = [
+      'common-obj-y += migration/',
+      '######################################################################',
+      'trace-events-subdirs =',
+      ...subdirs.slice(0, 3).map((d) => `trace-events-subdirs += ${d}`),
+      'ifeq ($(CONFIG_USER_ONLY),y)',
+      `trace-events-subdirs += ${subdirs[3]} \\`,
+      `  ${subdirs[4]}`,
+      'endif',
+      ...subdirs.slice(5).map((d) => `trace-events-subdirs += ${d} # listed`),
+      '',
+    ].join('\n');
+    writeFileSync(path.join(copy, 'Makefile.objs'), make);
+    try {
+      const tree = loadCatalogueFromTree(copy);
+      expect(tree.sha256).toBe(v.sha256);
+      const file = loadCatalogueFile(path.join(CATALOGUES, v.dir, 'trace-events-all'));
+      expect(tree.events.map((e) => [e.name, e.position])).toEqual(file.events.map((e) => [e.name, e.position]));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    expect(makefileTraceSubdirs('trace-events-subdirs = a b\ntrace-events-subdirs = c\ntrace-events-subdirs += d\n')).toEqual(['c', 'd']);
+    expect(makefileTraceSubdirs('obj-y += x/\n')).toBeNull();
   });
 
   it('without meson.build takes every subdirectory in sorted path order', () => {
