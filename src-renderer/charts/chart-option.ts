@@ -56,13 +56,42 @@ export function formatClockMs(ms: number): string {
   return `${(ms / 1000).toFixed(6)} s`;
 }
 
-/** Numbers for axis labels and histogram bins: short, no exponent below 1e15. */
+/**
+ * Numbers for axis labels: short. Integers keep every digit (nanosecond timestamps and
+ * addresses differ only in their last ones); exponents only for tiny or huge fractions.
+ */
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  if (Number.isInteger(v) && Math.abs(v) < 1e15) return v.toLocaleString('en-US');
+  if (Number.isInteger(v) && Math.abs(v) < 1e21) return v.toLocaleString('en-US');
   const a = Math.abs(v);
   if (a >= 1e15 || (a > 0 && a < 1e-4)) return v.toExponential(3);
   return Number(v.toPrecision(6)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** Every digit a double holds, for labels that must tell close values apart. */
+function exactNumber(v: number): string {
+  return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumSignificantDigits: 17 });
+}
+
+/**
+ * Category labels of bar and histogram x values: as a time for time columns, else short numbers;
+ * but every digit when the short forms would merge distinct values (histogram bins of epoch
+ * times a few ms apart), since a category axis counts equal labels as one bar.
+ */
+export function categoryLabeller(data: ChartData): (x: number | string) => string {
+  const nice =
+    data.xType === 'time' ? (v: number) => (v >= EPOCH_MS_THRESHOLD ? formatEpochMs(v) : formatClockMs(v)) : formatNumber;
+  const values = new Set<number>();
+  const labels = new Set<string>();
+  for (const s of data.series) {
+    for (const x of s.x) {
+      if (typeof x !== 'number') continue;
+      values.add(x);
+      labels.add(nice(x));
+    }
+  }
+  const f = labels.size === values.size ? nice : exactNumber;
+  return (x) => (typeof x === 'number' ? f(x) : x);
 }
 
 export type XMode = 'time' | 'clock' | 'value' | 'category';
@@ -170,7 +199,7 @@ export function buildChartOption(data: ChartData): ChartOption {
     nameTextStyle: { color: THEME.dim },
     splitLine: { lineStyle: { color: THEME.split } },
   };
-  const binLabel = (x: number | string) => (typeof x === 'number' ? formatNumber(x) : x);
+  const binLabel = categoryLabeller(data);
   const categories = mode === 'category' ? categoriesOf(data.series, binLabel) : null;
 
   const series = data.series.map((s): LineSeriesOption | ScatterSeriesOption | BarSeriesOption => {

@@ -135,6 +135,30 @@ describe('option building', () => {
     expect((opt.legend as { show: boolean }).show).toBe(true);
   });
 
+  it('keeps every histogram bin of epoch times its own bar, however close the bins', () => {
+    // Binned as the engine bins: the real migrate_set_state times of both sides, in ms.
+    const ts = [...readLog('src'), ...readLog('dst')].filter((r) => r.name === 'migrate_set_state').map((r) => Number(r.tsNs / 1000n) / 1000);
+    expect(ts.length).toBeGreaterThan(4);
+    for (const bins of [2, 50]) {
+      const lo = Math.min(...ts);
+      const hi = Math.max(...ts);
+      const width = (hi - lo) / bins;
+      const counts = new Array<number>(bins).fill(0);
+      for (const t of ts) counts[Math.min(bins - 1, Math.floor((t - lo) / (hi - lo) * bins))]++;
+      const data: ChartData = {
+        kind: 'histogram', xType: 'time', xName: 'ts_ns', yName: 'count',
+        series: [{ name: 'count', x: counts.map((_, i) => lo + i * width), y: counts }],
+        sourceRows: ts.length, points: bins, sampled: false,
+      };
+      const opt = buildChartOption(data);
+      const cats = (opt.xAxis as { data: string[] }).data;
+      expect(new Set(cats).size, `${bins} bins`).toBe(bins);
+      expect((opt.series as { data: (number | null)[] }[])[0]!.data).toEqual(counts);
+      // Readable as times when that is enough to tell them apart.
+      if (bins === 2) expect(cats[0]).toBe(formatEpochMs(lo));
+    }
+  });
+
   it('interleave pairs x and y by position', () => {
     const arr = interleave({ name: 's', x: [3, 1], y: [30, 10] });
     expect([...arr]).toEqual([3, 30, 1, 10]);
