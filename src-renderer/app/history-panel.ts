@@ -24,7 +24,7 @@ export function createHistoryPanel(host: HTMLElement, store: HistoryStore, hooks
     });
     const outcome = e.error
       ? h('span', { class: 'err' }, e.error === 'cancelled' ? 'cancelled' : 'error')
-      : h('span', { class: 'muted' }, `${formatCount(e.rows ?? 0)} rows · ${formatElapsedMs(e.elapsedMs ?? 0)}`);
+      : h('span', { class: 'muted' }, `${formatCount(e.rows ?? 0)} row${e.rows === 1 ? '' : 's'} · ${formatElapsedMs(e.elapsedMs ?? 0)}`);
     const row = h(
       'div',
       { class: 'history-item', title: `${e.sql}\n\nClick to open in the editor` },

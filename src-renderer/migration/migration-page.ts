@@ -83,7 +83,9 @@ export function attemptCard(a: AttemptSummary): HTMLElement {
       h('span', { class: `mg-outcome ${outcomeKind(a.finalState)}`, 'data-field': 'final_state', 'data-value': state }, state)),
     span ? h('div', { class: 'mg-card-span muted', title: 'start_ts_ns' }, span) : null,
     h('div', { class: 'mg-metrics' },
-      metric('total', 'total_ms', a.totalMs, formatMs(a.totalMs), 'total-time: from the migrate command to completion'),
+      metric('total', 'total_ms', a.totalMs, formatMs(a.totalMs), a.side === 'dst'
+        ? 'from the incoming side entering setup (-incoming) to completed; QEMU reports no total-time here'
+        : 'total-time: from the migrate command to completion'),
       metric('setup', 'setup_ms', a.setupMs, formatMs(a.setupMs), 'setup-time'),
       metric('downtime', 'downtime_ms', a.downtimeMs, formatMs(a.downtimeMs), `downtime: guest stopped${a.downtimeSource ? ` (${a.downtimeSource})` : ''}`),
       metric('dirty syncs', 'dirty_syncs', a.dirtySyncs, formatInt(a.dirtySyncs), 'ram.dirty-sync-count'),

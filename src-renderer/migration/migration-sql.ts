@@ -29,24 +29,27 @@ export function stateTimelineSql(cat: Catalog): ChartQuery {
     return { missing: 'No migrate_set_state events in these traces.' };
   }
   const offset = cat.hasColumns('traces', 'clock_offset_ns') ? 'coalesce(t.clock_offset_ns, 0)' : '0';
+  const clock = cat.hasColumns('traces', 'clock') ? 't.clock' : 'NULL::VARCHAR';
   return {
     sql: `WITH s AS (
-  SELECT m.side, m.trace_id, m.seq, m.new_state AS state,
+  SELECT m.side, m.trace_id, m.seq, m.new_state AS state, ${clock} AS clock,
          m.ts_ns + ${offset} AS ts_aligned_ns,
          t.last_ts_ns + ${offset} AS trace_end_aligned_ns
   FROM migrate_set_state m JOIN traces t USING (trace_id)
 ), iv AS (
-  SELECT side, trace_id, seq, state, ts_aligned_ns,
+  SELECT side, trace_id, seq, state, clock, ts_aligned_ns,
          coalesce(lead(ts_aligned_ns) OVER (PARTITION BY trace_id ORDER BY seq), trace_end_aligned_ns) AS until_aligned_ns
   FROM s
 ), o AS (
-  SELECT coalesce(min(ts_aligned_ns) FILTER (WHERE side = 'src'), min(ts_aligned_ns)) AS origin_ns FROM iv
+  -- One origin per clock kind: a wall-clock log and a monotonic simpletrace of the same
+  -- migration cannot share an axis.
+  SELECT clock, coalesce(min(ts_aligned_ns) FILTER (WHERE side = 'src'), min(ts_aligned_ns)) AS origin_ns FROM iv GROUP BY clock
 )
 SELECT side, trace_id, state, ts_aligned_ns, until_aligned_ns,
        (ts_aligned_ns - origin_ns) / 1e6 AS start_ms,
        (greatest(until_aligned_ns, ts_aligned_ns) - origin_ns) / 1e6 AS end_ms,
        (greatest(until_aligned_ns, ts_aligned_ns) - ts_aligned_ns) / 1e6 AS duration_ms
-FROM iv, o
+FROM iv JOIN o ON o.clock IS NOT DISTINCT FROM iv.clock
 ORDER BY ${SOURCE_FIRST}, trace_id, seq`,
   };
 }
@@ -67,17 +70,25 @@ export function dirtyPagesSql(cat: Catalog): ChartQuery {
  * The time axis every migration chart shares: ms since the source's first migration state change
  * (the `migrate` command), on the source's clock (ts_ns + clock_offset_ns). A destination
  * started with -incoming sits in 'setup' long before that; its wait is left of zero.
+ * `clockOf`: the SQL of the row's trace clock, so that traces of another clock kind (a
+ * monotonic simpletrace beside a wall-clock log) get an origin of their own.
  */
-export function originExpr(cat: Catalog): string | null {
+export function originExpr(cat: Catalog, clockOf: string): string | null {
   if (!cat.hasColumns('migrate_set_state', 'trace_id', 'ts_ns')) return null;
-  const offset = cat.hasColumns('traces', 'clock_offset_ns') ? ' + coalesce(t.clock_offset_ns, 0)' : '';
-  return `(SELECT coalesce(min(m.ts_ns${offset}) FILTER (WHERE m.side = 'src'), min(m.ts_ns${offset})) FROM migrate_set_state m JOIN traces t USING (trace_id))`;
+  const offset = cat.hasColumns('traces', 'clock_offset_ns') ? ' + coalesce(o_t.clock_offset_ns, 0)' : '';
+  const sameClock = cat.hasColumns('traces', 'clock') ? ` WHERE o_t.clock IS NOT DISTINCT FROM ${clockOf}` : '';
+  return `(SELECT coalesce(min(o_m.ts_ns${offset}) FILTER (WHERE o_m.side = 'src'), min(o_m.ts_ns${offset})) FROM migrate_set_state o_m JOIN traces o_t USING (trace_id)${sameClock})`;
+}
+
+/** The SQL of the clock of traces alias `t`, where the workspace records one. */
+function clockOfT(cat: Catalog): string {
+  return cat.hasColumns('traces', 'clock') ? 't.clock' : 'NULL';
 }
 
 /** Throughput in Mb/s per progress report (or between samples), per side, on the aligned clock. */
 export function throughputSql(cat: Catalog): ChartQuery {
   const v = 'precopy_progress';
-  const origin = originExpr(cat);
+  const origin = originExpr(cat, clockOfT(cat));
   // 7.2+ migrate_transferred: bytes sent in each ~100 ms rate-limit period and its length.
   if (origin && cat.hasColumns(v, 'trace_id', 'side', 'ts_ns', 'kind', 'transferred_bytes', 'time_spent_ms')) {
     const offset = cat.hasColumns('traces', 'clock_offset_ns') ? 'coalesce(t.clock_offset_ns, 0)' : '0';
@@ -124,11 +135,11 @@ export function multifdThroughputSql(cat: Catalog): ChartQuery | null {
   const offset = cat.hasColumns('traces', 'clock_offset_ns') ? 'coalesce(t.clock_offset_ns, 0)' : '0';
   return {
     sql: `WITH b AS (
-  SELECT m.side, m.bucket_ts_ns + ${offset} AS ts_aligned_ns, sum(m.mbps) AS mbps
+  SELECT m.side, ${clockOfT(cat)} AS clock, m.bucket_ts_ns + ${offset} AS ts_aligned_ns, sum(m.mbps) AS mbps
   FROM multifd_throughput(${MULTIFD_BUCKET_MS}) m JOIN traces t USING (trace_id)
   GROUP BY ALL
 )
-SELECT side, ts_aligned_ns, (ts_aligned_ns - ${originExpr(cat) ?? 'min(ts_aligned_ns) OVER ()'}) / 1e6 AS t_ms, mbps
+SELECT side, ts_aligned_ns, (ts_aligned_ns - ${originExpr(cat, 'b.clock') ?? 'min(ts_aligned_ns) OVER ()'}) / 1e6 AS t_ms, mbps
 FROM b
 ORDER BY ${SOURCE_FIRST}, ts_aligned_ns`,
   };
@@ -139,7 +150,7 @@ ORDER BY ${SOURCE_FIRST}, ts_aligned_ns`,
  * the multifd_throughput macro; per-channel totals from multifd_channels where it is absent.
  */
 export function multifdLanesSql(cat: Catalog): ChartQuery {
-  const origin = originExpr(cat);
+  const origin = originExpr(cat, clockOfT(cat));
   if (cat.hasMacro('multifd_throughput') && origin) {
     const offset = cat.hasColumns('traces', 'clock_offset_ns') ? 'coalesce(t.clock_offset_ns, 0)' : '0';
     return {

@@ -49,8 +49,10 @@ export function toAttempt(r: Row): AttemptSummary {
   let throughputMbps = num(r.mbps ?? r.throughput_mbps);
   let throughputSource: string | null = throughputMbps !== null ? 'from migration_overview' : null;
   const bytes = num(r.transferred_bytes ?? r.normal_bytes);
-  // QEMU's final mbps divides the bytes sent by the transfer time (total - setup).
-  const transferMs = totalMs !== null ? totalMs - (setupMs ?? 0) : null;
+  // QEMU's final mbps divides the bytes sent by the transfer time (total - setup), a figure of
+  // the source. A destination's total starts when it began waiting (-incoming), often long
+  // before any page was sent: no estimate there.
+  const transferMs = totalMs !== null && setupMs !== null ? totalMs - setupMs : null;
   if (throughputMbps === null && transferMs !== null && transferMs > 0) {
     if (bytes !== null) {
       throughputMbps = (bytes * 8) / transferMs / 1000;

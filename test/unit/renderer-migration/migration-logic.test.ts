@@ -122,6 +122,14 @@ describe('attempt cards (migration_overview)', () => {
     expect(a.throughputSource).toMatch(/≈/);
     expect(a.throughputMbps).toBeCloseTo((qm.ram.normal * 4096 * 8) / (a.totalMs! - a.setupMs!) / 1000, 6);
   });
+
+  it('estimate no throughput for the destination, whose total starts when it began waiting', () => {
+    const dst = attempts.filter((a) => a.side === 'dst');
+    expect(dst.length).toBe(1);
+    expect(dst[0]!.normalPages).toBeGreaterThan(0);
+    expect(dst[0]!.setupMs).toBeNull();
+    expect([dst[0]!.throughputMbps, dst[0]!.throughputSource]).toEqual([null, null]);
+  });
 });
 
 describe('chart queries', () => {
