@@ -132,11 +132,15 @@ describe('source tree rebuilt from catalogues.json', () => {
   const { dir, cleanup } = scratch('qtw-cat-tree72-');
   afterAll(cleanup);
   const chunks = v.chunks as readonly Chunk[];
-  for (const c of chunks) {
-    const f = path.join(dir, c.path);
-    mkdirSync(path.dirname(f), { recursive: true });
-    writeFileSync(f, all.subarray(c.byte_offset, c.byte_offset + c.bytes));
-  }
+  /** The published chunks written out as the source tree's files, under `root`. */
+  const writeChunks = (root: string) => {
+    for (const c of chunks) {
+      const f = path.join(root, c.path);
+      mkdirSync(path.dirname(f), { recursive: true });
+      writeFileSync(f, all.subarray(c.byte_offset, c.byte_offset + c.bytes));
+    }
+  };
+  writeChunks(dir);
   const subdirs = chunks.map((c) => path.dirname(c.path)).filter((d) => d !== '.');
   // Files a Linux build leaves out: bsd-user (listed, conditional) and an unlisted test fixture.
   mkdirSync(path.join(dir, 'bsd-user'), { recursive: true });
@@ -191,12 +195,7 @@ describe('source tree rebuilt from catalogues.json', () => {
   it('a tree from before meson (QEMU ≤ 5.1) takes the order of trace-events-subdirs in Makefile.objs', () => {
     const copy = path.join(dir, '..', `${path.basename(dir)}-make`);
     rmSync(copy, { recursive: true, force: true });
-    mkdirSync(copy);
-    for (const c of chunks) {
-      const f = path.join(copy, c.path);
-      mkdirSync(path.dirname(f), { recursive: true });
-      writeFileSync(f, all.subarray(c.byte_offset, c.byte_offset + c.bytes));
-    }
+    writeChunks(copy);
     // As QEMU 4.2's Makefile.objs wrote it: a reset, one += per line, conditional blocks.
     const make = [
       'common-obj-y += migration/',
@@ -226,12 +225,7 @@ describe('source tree rebuilt from catalogues.json', () => {
   it('without meson.build takes every subdirectory in sorted path order', () => {
     const copy = path.join(dir, '..', `${path.basename(dir)}-nomeson`);
     rmSync(copy, { recursive: true, force: true });
-    mkdirSync(copy);
-    for (const c of chunks) {
-      const f = path.join(copy, c.path);
-      mkdirSync(path.dirname(f), { recursive: true });
-      writeFileSync(f, all.subarray(c.byte_offset, c.byte_offset + c.bytes));
-    }
+    writeChunks(copy);
     try {
       const tree = loadCatalogueFromTree(copy);
       const order = ['trace-events', ...chunks.map((c) => c.path).filter((p) => p !== 'trace-events').sort()];
