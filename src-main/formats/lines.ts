@@ -11,9 +11,12 @@
 //   line.
 // - Decoding is lossy UTF-8 (invalid sequences become U+FFFD, NUL bytes are kept) and the callback
 //   is told when that happened, with a copy of the line's raw bytes to keep.
-// - A line longer than `maxLineBytes` (16 MiB) is emitted in pieces, all with the same line
-//   number, each but the last flagged `more`, so a file without newlines cannot make us buffer
-//   without bound. Pieces are cut on UTF-8 character boundaries.
+// - A line longer than `maxLineBytes` (MAX_LINE_BYTES, 1 MiB) is emitted once, after its end, as
+//   its first `headBytes` (4 KiB) with its full length: the rest is counted, never buffered, so
+//   a gigabyte of NUL bytes without a newline (what a log holds where the host crashed) costs no
+//   memory. When such a line holds NUL bytes and what follows its last NUL is short enough, that
+//   tail is emitted as a line of its own (same line number, its own offset): the record QEMU
+//   wrote after the crash, glued to the NUL run.
 //
 // Speed: lines are found by Buffer/String indexOf, and a chunk whose complete lines are all ASCII
 // (the usual case; checked once per chunk by simdutf) is decoded as one latin1 string and sliced,
@@ -21,16 +24,16 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 
 /**
- * Receives one line. `more` is true when `text` is a piece of an over-long line whose next piece
- * follows under the same `lineNo`. `raw`, given only when the line was not valid UTF-8, holds its
- * exact bytes (a copy the receiver may keep).
+ * Receives one line. `longBytes` is 0 for a whole line; for a line over the cap it is the line's
+ * length in bytes and `text` is only its head. `raw`, given only when the text was not valid
+ * UTF-8, holds its exact bytes (a copy the receiver may keep).
  */
 export type OnLine = (
   text: string,
   lineNo: number,
   offset: number,
   hadInvalidUtf8: boolean,
-  more: boolean,
+  longBytes: number,
   raw?: Uint8Array,
 ) => void;
 
@@ -41,15 +44,23 @@ export type OnLine = (
 export type OnAsciiLine = (s: string, start: number, end: number, bytes: Buffer, byteStart: number, lineNo: number, offset: number) => void;
 
 export interface LineSplitterOptions {
-  /** Longest line kept whole, in bytes; longer lines come in pieces. Default 16 MiB. */
+  /** Longest line kept whole, in bytes; of a longer line only its head is kept. Default MAX_LINE_BYTES. */
   readonly maxLineBytes?: number;
+  /** How much of an over-long line is kept. Default LONG_LINE_HEAD. */
+  readonly headBytes?: number;
   /** Keep a '\r' that precedes '\n' (default false: it is removed). */
   readonly keepCr?: boolean;
   /** Stream offset of the first byte pushed (a segment of a larger input). Default 0. */
   readonly startOffset?: number;
 }
 
-export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+/**
+ * The line cap. No QEMU trace line comes near it (the longest messages, hex dumps of a %s, are a
+ * few KiB); a longer line is damage, and buffering it whole is how one bad line ate gigabytes.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+/** The head of an over-long line kept for `unparsed` (as much as a skipped simpletrace region). */
+export const LONG_LINE_HEAD = 4096;
 
 const NL = 10;
 const CR = 13;
@@ -63,22 +74,33 @@ function asBuffer(chunk: Uint8Array): Buffer {
 
 export class LineSplitter {
   private readonly maxLine: number;
+  private readonly headBytes: number;
   private readonly keepCr: boolean;
   /** Copies of the bytes of the unfinished current line (callers may reuse their chunk buffers). */
   private carry: Buffer[] = [];
   private carryLen = 0;
   /** Stream offset of the first carried byte. */
   private carryStart = 0;
-  /** Pieces of the current line were already emitted. */
+  /** The current line is over the cap: it is counted, not carried. */
   private inLongLine = false;
+  private longHead: Buffer = EMPTY;
+  private longLen = 0;
+  private longStart = 0;
+  /** The last byte counted was '\r' (removed from the length if '\n' follows). */
+  private longLastCr = false;
+  /** The bytes after the last NUL of the long line (null: none yet, or too many). */
+  private tail: Buffer[] | null = null;
+  private tailLen = 0;
+  private tailStart = 0;
   /** Stream offset of the next chunk's first byte. */
   private base = 0;
   private nextLineNo = 1;
 
   constructor(options: LineSplitterOptions = {}) {
-    const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-    // A piece must be able to hold one whole UTF-8 character.
+    const max = options.maxLineBytes ?? MAX_LINE_BYTES;
+    // A line must be able to hold one whole UTF-8 character.
     this.maxLine = Math.max(4, Math.floor(max));
+    this.headBytes = Math.max(4, Math.floor(options.headBytes ?? LONG_LINE_HEAD));
     this.keepCr = options.keepCr === true;
     this.base = options.startOffset ?? 0;
   }
@@ -104,10 +126,16 @@ export class LineSplitter {
     // A UTF-8 byte order mark (a log saved by a Windows editor) is not part of the first line.
     if (base === 0 && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
 
-    if (this.carryLen > 0 || this.inLongLine) {
+    if (this.inLongLine) {
+      const nl = buf.indexOf(NL);
+      this.countLong(buf, 0, nl < 0 ? n : nl, base);
+      if (nl < 0) return;
+      this.finishLong(true, this.nextLineNo++, onLine);
+      pos = nl + 1;
+    } else if (this.carryLen > 0) {
       const nl = buf.indexOf(NL);
       if (nl < 0) {
-        this.appendCarry(buf, 0, n, onLine);
+        this.appendCarry(buf, 0, n);
         return;
       }
       this.finishCarried(buf, nl, onLine);
@@ -125,11 +153,17 @@ export class LineSplitter {
         let from = pos;
         while (lastNl - from > ASCII_PIECE) {
           const cut = buf.lastIndexOf(NL, from + ASCII_PIECE);
-          if (cut <= from) break;
+          if (cut <= from) {
+            // A line longer than a piece: read from the bytes, never as one big string.
+            const nl = buf.indexOf(NL, from + ASCII_PIECE);
+            this.emitUtf8Range(buf, from, nl, base, onLine);
+            from = nl + 1;
+            continue;
+          }
           this.emitAsciiRange(buf, from, cut, base, onLine, onAscii);
           from = cut + 1;
         }
-        this.emitAsciiRange(buf, from, lastNl, base, onLine, onAscii);
+        if (from <= lastNl) this.emitAsciiRange(buf, from, lastNl, base, onLine, onAscii);
       } else {
         this.emitUtf8Range(buf, pos, lastNl, base, onLine);
       }
@@ -137,17 +171,19 @@ export class LineSplitter {
     }
     if (pos < n) {
       this.carryStart = base + pos;
-      this.appendCarry(buf, pos, n, onLine);
+      this.appendCarry(buf, pos, n);
     }
   }
 
   /** Emits the final line if the input did not end with '\n'. */
   end(onLine: OnLine): void {
-    if (this.carryLen === 0 && !this.inLongLine) return;
+    if (this.inLongLine) {
+      this.finishLong(false, this.nextLineNo++, onLine);
+      return;
+    }
+    if (this.carryLen === 0) return;
     const line = this.takeCarry();
-    const lineNo = this.nextLineNo++;
-    this.inLongLine = false;
-    this.emitBytes(line, 0, line.length, lineNo, this.carryStart, onLine);
+    this.emitBytes(line, 0, line.length, this.nextLineNo++, this.carryStart, onLine);
   }
 
   private emitAsciiRange(buf: Buffer, start: number, end: number, base: number, onLine: OnLine, onAscii: OnAsciiLine | undefined): void {
@@ -166,7 +202,7 @@ export class LineSplitter {
       } else if (onAscii !== undefined) {
         onAscii(s, i, e, buf, start + i, this.nextLineNo++, base + start + i);
       } else {
-        onLine(s.slice(i, e), this.nextLineNo++, base + start + i, false, false);
+        onLine(s.slice(i, e), this.nextLineNo++, base + start + i, false, 0);
       }
       if (j >= len) return;
       i = j + 1;
@@ -187,38 +223,23 @@ export class LineSplitter {
     }
   }
 
-  /** Decodes bytes [start, end) as one line, in pieces when it is over the cap. */
-  private emitBytes(
-    buf: Buffer,
-    start: number,
-    end: number,
-    lineNo: number,
-    offset: number,
-    onLine: OnLine,
-  ): void {
-    let s = start;
-    while (end - s > this.maxLine) {
-      const cut = this.pieceEnd(buf, s, s + this.maxLine);
-      this.emitDecoded(buf, s, cut, lineNo, offset + (s - start), true, onLine);
-      s = cut;
+  /** Decodes bytes [start, end) as one line (its '\r' already removed), or its head when it is over the cap. */
+  private emitBytes(buf: Buffer, start: number, end: number, lineNo: number, offset: number, onLine: OnLine): void {
+    if (end - start <= this.maxLine) {
+      this.emitDecoded(buf, start, end, lineNo, offset, 0, onLine);
+      return;
     }
-    this.emitDecoded(buf, s, end, lineNo, offset + (s - start), false, onLine);
+    this.beginLong(buf, start, end, offset);
+    this.countLong(buf, start, end, offset - start);
+    this.finishLong(false, lineNo, onLine);
   }
 
-  private emitDecoded(
-    buf: Buffer,
-    start: number,
-    end: number,
-    lineNo: number,
-    offset: number,
-    more: boolean,
-    onLine: OnLine,
-  ): void {
+  private emitDecoded(buf: Buffer, start: number, end: number, lineNo: number, offset: number, longBytes: number, onLine: OnLine): void {
     const text = buf.toString('utf8', start, end);
     // U+FFFD can be a genuine character; only then is the exact (rarer, costlier) check needed.
     const invalid = text.indexOf(REPLACEMENT) >= 0 && !isUtf8(buf.subarray(start, end));
-    if (invalid) onLine(text, lineNo, offset, true, more, Uint8Array.prototype.slice.call(buf, start, end));
-    else onLine(text, lineNo, offset, false, more);
+    if (invalid) onLine(text, lineNo, offset, true, longBytes, Uint8Array.prototype.slice.call(buf, start, end));
+    else onLine(text, lineNo, offset, false, longBytes);
   }
 
   /** Largest cut ≤ `limit` that does not split a UTF-8 character (never below start + 1). */
@@ -234,26 +255,62 @@ export class LineSplitter {
     const line = this.takeCarry();
     let e = line.length;
     if (!this.keepCr && e > 0 && line[e - 1] === CR) e--;
-    const lineNo = this.nextLineNo++;
-    this.inLongLine = false;
-    this.emitBytes(line, 0, e, lineNo, this.carryStart, onLine);
+    this.emitBytes(line, 0, e, this.nextLineNo++, this.carryStart, onLine);
   }
 
-  private appendCarry(buf: Buffer, start: number, end: number, onLine: OnLine): void {
+  private appendCarry(buf: Buffer, start: number, end: number): void {
     this.pushCarry(buf, start, end);
-    if (this.carryLen <= this.maxLine) return;
-    // Keep memory bounded: emit full pieces now, carry only the remainder (always ≥ 1 byte, so
-    // a '\r' that turns out to precede '\n' is still in the carry when the '\n' arrives).
+    // One byte of slack: a line of exactly the cap may still be followed by the '\r' of CRLF.
+    if (this.carryLen <= this.maxLine + 1) return;
     const all = this.takeCarry();
-    let s = 0;
-    while (all.length - s > this.maxLine) {
-      const cut = this.pieceEnd(all, s, s + this.maxLine);
-      this.emitDecoded(all, s, cut, this.nextLineNo, this.carryStart, true, onLine);
-      this.carryStart += cut - s;
-      s = cut;
-    }
+    this.beginLong(all, 0, all.length, this.carryStart);
+    this.countLong(all, 0, all.length, this.carryStart);
     this.inLongLine = true;
-    this.pushCarry(all, s, all.length);
+  }
+
+  /** Starts an over-long line at buf[start] (stream offset `offset`): keeps its head. */
+  private beginLong(buf: Buffer, start: number, end: number, offset: number): void {
+    const keep = end - start > this.headBytes ? this.pieceEnd(buf, start, start + this.headBytes) : end;
+    this.longHead = Buffer.from(buf.subarray(start, keep));
+    this.longStart = offset;
+    this.longLen = 0;
+    this.longLastCr = false;
+    this.tail = null;
+    this.tailLen = 0;
+  }
+
+  /** Counts buf[s, e) (stream offset of buf[0]: `base`) into the long line, keeping only what follows its last NUL. */
+  private countLong(buf: Buffer, s: number, e: number, base: number): void {
+    if (e <= s) return;
+    this.longLen += e - s;
+    this.longLastCr = buf[e - 1] === CR;
+    let from = s;
+    const z = buf.lastIndexOf(0, e - 1);
+    if (z >= s) {
+      this.tail = [];
+      this.tailLen = 0;
+      this.tailStart = base + z + 1;
+      from = z + 1;
+    }
+    if (this.tail === null || from >= e) return;
+    this.tailLen += e - from;
+    if (this.tailLen > this.maxLine + 1) this.tail = null;
+    else this.tail.push(Buffer.from(buf.subarray(from, e)));
+  }
+
+  /** Emits the over-long line (`nl`: a '\n' ended it), then what followed its last NUL if that is a line. */
+  private finishLong(nl: boolean, lineNo: number, onLine: OnLine): void {
+    this.inLongLine = false;
+    const cr = nl && !this.keepCr && this.longLastCr ? 1 : 0;
+    const len = this.longLen - cr;
+    const tail = this.tail === null ? null : Buffer.concat(this.tail, this.tailLen).subarray(0, Math.max(0, this.tailLen - cr));
+    const head = this.longHead;
+    this.longHead = EMPTY;
+    this.tail = null;
+    const split = tail !== null && tail.length > 0 && tail.length <= this.maxLine && len - tail.length > this.maxLine;
+    const headLen = Math.min(head.length, split ? len - (tail as Buffer).length : len);
+    this.emitDecoded(head, 0, headLen, lineNo, this.longStart, split ? len - (tail as Buffer).length : len, onLine);
+    if (split) this.emitDecoded(tail as Buffer, 0, (tail as Buffer).length, lineNo, this.tailStart, 0, onLine);
   }
 
   private pushCarry(buf: Buffer, start: number, end: number): void {

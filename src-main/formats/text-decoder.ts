@@ -8,6 +8,7 @@ import { mayContinue } from './dialects/index.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import { isColumnarSink, type EventRows, type PrefixStyle, type RecordSink } from './types.ts';
 import { LogBytesParser } from './dialects/log-bytes.ts';
+import { MAX_LINE_BYTES } from './lines.ts';
 
 /** Continuation lines kept for one event before the rest are treated as foreign. */
 const MAX_CONTINUATION_LINES = 4096;
@@ -201,8 +202,30 @@ export class TextTraceDecoder {
     this.flush(sink);
   }
 
-  /** `raw`: the line's exact bytes, given when they were not valid UTF-8. */
-  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array): void {
+  /**
+   * `raw`: the line's exact bytes, given when they were not valid UTF-8. `longBytes` > 0: the line
+   * was over the cap and `text` is its head (see LineSplitter); it is kept in `unparsed`.
+   */
+  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array, longBytes = 0): void {
+    if (longBytes > 0) {
+      // Never a continuation: a message that long is beyond what a record may hold.
+      this.flush(sink);
+      this.foreign(text, lineNo, offset, null, sink, raw, overLong(longBytes, text));
+      return;
+    }
+    // NUL bytes at the start of a line are what a host crash leaves (blocks allocated, never
+    // written), glued to the first record written after the restart: the run is one row, and
+    // what follows its last NUL is read as a line (as LineSplitter does past the line cap).
+    if (text.charCodeAt(0) === 0 && raw === undefined) {
+      const last = text.lastIndexOf('\0');
+      if (last < text.length - 1) {
+        const run = text.slice(0, last + 1);
+        this.flush(sink);
+        this.foreign(run, lineNo, offset, null, sink, undefined, `${run.length} bytes of NUL padding, up to its last NUL byte (the rest of the line is read on its own)`);
+        this.line(text.slice(last + 1), lineNo, offset + Buffer.byteLength(run), sink);
+        return;
+      }
+    }
     if (this.fastLine.known !== null) this.pending = this.pendingOfFastLine();
     const h = this.dialect.parse(text, this.isKnown);
     if (h === 'skip') return;
@@ -259,7 +282,7 @@ export class TextTraceDecoder {
     this.styleRun = 0;
   }
 
-  private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink, raw?: Uint8Array): void {
+  private foreign(text: string, lineNo: number, offset: number, near: TextHeader | null, sink: RecordSink, raw?: Uint8Array, reason?: string): void {
     this.stats.records++;
     if (raw !== undefined) sink.lossy?.({ seq: this.seq, line: lineNo, name: null, arg: null, raw });
     sink.unparsed({
@@ -270,7 +293,7 @@ export class TextTraceDecoder {
       tid: near?.tid ?? null,
       pid: near?.pid ?? null,
       name: null,
-      reason: text.length === 0 ? 'empty line' : 'not a trace record (foreign line)',
+      reason: reason ?? (text.length === 0 ? 'empty line' : 'not a trace record (foreign line)'),
       raw: text,
     });
   }
@@ -350,6 +373,14 @@ export class TextTraceDecoder {
       raw: p.lines.slice(0, lines).join('\n'),
     });
   }
+}
+
+/**
+ * The reason of an over-long line's row. Its line number is in `line_no` only: a segment decoded
+ * on its own (parse-segmented.ts) knows its own numbering, which is rebased in the columns.
+ */
+function overLong(bytes: number, head: string): string {
+  return `line of ${bytes} bytes, over the ${MAX_LINE_BYTES}-byte line limit (raw keeps its first ${Buffer.byteLength(head)} bytes)`;
 }
 
 function canSpanLines(ev: EventSpec): boolean {

@@ -25,17 +25,23 @@ export type SniffResult =
 /**
  * Control bytes other than tab, LF, VT, FF, CR and ESC (ESC starts the colour codes some tools
  * put in logs). Text traces have next to none; a NUL or two from a `%c` argument must not turn a
- * log into "binary", while compressed or binary data has them at several percent.
+ * log into "binary", while compressed or binary data has them at several percent. NUL bytes are
+ * counted apart: a run of them is what a log holds where the host crashed (blocks allocated,
+ * never written), with the log going on after it.
  */
-function looksBinary(bytes: Uint8Array): boolean {
-  let control = 0;
+function controlBytes(bytes: Uint8Array): { other: number; nul: number } {
+  let other = 0;
+  let nul = 0;
   const n = bytes.length;
   for (let i = 0; i < n; i++) {
     const b = bytes[i];
-    if (b < 32 ? b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 27 : b === 127) control++;
+    if (b === 0) nul++;
+    else if (b < 32 ? b !== 9 && b !== 10 && b !== 11 && b !== 12 && b !== 13 && b !== 27 : b === 127) other++;
   }
-  return control > 4 && control * 100 > n;
+  return { other, nul };
 }
+
+const tooMany = (count: number, n: number): boolean => count > 4 && count * 100 > n;
 
 function recognisedBy(dialect: TextDialect, line: string, isKnown: (name: string) => boolean): boolean {
   const h = dialect.parse(line, isKnown);
@@ -49,7 +55,9 @@ function recognisedBy(dialect: TextDialect, line: string, isKnown: (name: string
 export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean): SniffResult {
   if (head.length === 0) return { error: 'empty input: no text to recognise' };
   const first = head.length > SNIFF_BYTES ? head.subarray(0, SNIFF_BYTES) : head;
-  if (looksBinary(first)) return { error: 'binary data where a text trace was expected' };
+  const control = controlBytes(first);
+  const binary = { error: 'binary data where a text trace was expected' };
+  if (tooMany(control.other, first.length)) return binary;
 
   const anyDialect = (line: string) => DIALECT_ORDER.some((id) => recognisedBy(dialects[id], line, isKnown));
   let lines: string[] = [];
@@ -57,8 +65,8 @@ export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean):
   // 'head': the first SNIFF_LINES lines; 'scan': looking for a first recognisable line past them;
   // 'window': SNIFF_LINES lines from it.
   let phase: 'head' | 'scan' | 'window' = 'head';
-  const take = (text: string, _lineNo: number, _offset: number, _bad: boolean, more: boolean): void => {
-    if (more || text.length === 0) return;
+  const take = (text: string, _lineNo: number, _offset: number, _bad: boolean, longBytes: number): void => {
+    if (longBytes > 0 || text.length === 0) return;
     seen++;
     if (phase === 'scan') {
       if (!anyDialect(text)) return;
@@ -86,6 +94,8 @@ export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean):
       bestCount = count;
     }
   }
+  // NUL bytes with no record after them within the scan (a stream of zeros): binary after all.
+  if (best === null && tooMany(control.other + control.nul, first.length)) return binary;
   if (best === null) return { error: `no QEMU trace records recognised in the first ${seen} lines` };
   return { dialect: best, accepted: bestCount, examined: lines.length };
 }

@@ -74,12 +74,12 @@ class TextDecoderAdapter implements Decoder {
     const dec = this.dec;
     this.splitter.push(
       chunk,
-      (text, lineNo, offset, _bad, _more, raw) => dec.line(text, lineNo, offset, sink, raw),
+      (text, lineNo, offset, _bad, longBytes, raw) => dec.line(text, lineNo, offset, sink, raw, longBytes),
       this.bytesFirst ? (s, start, end, bytes, byteStart, lineNo, offset) => dec.asciiLine(s, start, end, bytes, byteStart, lineNo, offset, sink) : undefined,
     );
   }
   end(sink: RecordSink) {
-    this.splitter.end((text, lineNo, offset, _bad, _more, raw) => this.dec.line(text, lineNo, offset, sink, raw));
+    this.splitter.end((text, lineNo, offset, _bad, longBytes, raw) => this.dec.line(text, lineNo, offset, sink, raw, longBytes));
     this.dec.end(sink);
     return { error: null, truncatedAt: null };
   }

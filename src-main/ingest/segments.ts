@@ -6,13 +6,14 @@
 // segments before counted (rebaseBatch).
 import type { RecordBatch } from './record-batcher.ts';
 import { CONTINUATION_REACH } from '../formats/text-decoder.ts';
+import { MAX_LINE_BYTES } from '../formats/lines.ts';
 
 const NL = 10;
 const CR = 13;
 /** Enough of a line to decide whether it is a record header (prefix and name). */
 const HEADER_PROBE = 4096;
-/** An unfinished line longer than this is passed on before its end (the decoder pieces it). */
-const LONG_LINE = 16 << 20;
+/** An unfinished line longer than this is passed on before its end (the decoder keeps only its head). */
+const LONG_LINE = MAX_LINE_BYTES;
 
 /** Bytes for the current segment; `last`: the segment ends after them. */
 export interface SegmentPiece {

@@ -9,6 +9,7 @@ import { SourceFailure, errorText } from './source-bytes.ts';
 import { gunzip } from './source-gzip.ts';
 import { DECODE_CHUNK, throughStream } from './source-stream.ts';
 import { isTarHeader } from './source-tar.ts';
+import { ZstdBlockCutter } from './zstd-blocks.ts';
 
 export type Compression = 'gzip' | 'zstd' | 'xz';
 export type ArchiveKind = 'tar' | 'zip';
@@ -72,8 +73,6 @@ function loadLzma(): LzmaNative {
   return lzma;
 }
 
-// fzstd decodes whole blocks per push; small slices keep each push's output bounded.
-const ZSTD_SLICE = 64 << 10;
 const EMPTY = new Uint8Array(0);
 
 async function* unzstd(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
@@ -81,11 +80,15 @@ async function* unzstd(src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Arra
   const d = new ZstdDecompress((data) => {
     if (data.byteLength > 0) out.push(data);
   });
+  // Pushes of whole blocks making a few MiB at most, however high the ratio (see zstd-blocks.ts).
+  const cutter = new ZstdBlockCutter();
   let failure: SourceFailure | null = null;
   try {
     for await (const c of src) {
-      for (let i = 0; i < c.byteLength; i += ZSTD_SLICE) {
-        d.push(c.subarray(i, i + ZSTD_SLICE));
+      let from = 0;
+      for (const to of [...cutter.cuts(c), c.byteLength]) {
+        d.push(c.subarray(from, to));
+        from = to;
         while (out.length > 0) yield out.shift() as Uint8Array;
       }
     }

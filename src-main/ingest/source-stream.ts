@@ -41,6 +41,8 @@ export function drained(t: Duplex): Promise<void> {
 export interface FeedControl {
   /** True once the transform's output ended, it failed, or the consumer went away: stop writing. */
   stop(): boolean;
+  /** Bytes the transform has output so far (delivered or waiting in its buffer). */
+  output(): number;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function* pump(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const queue: Uint8Array[] = [];
   let queued = 0;
+  let output = 0;
   let failure: unknown = null;
   let failed = false;
   let ended = false;
@@ -79,6 +82,7 @@ export async function* pump(
   t.on('data', (c: Uint8Array) => {
     queue.push(c);
     queued += c.byteLength;
+    output += c.byteLength;
     if (queued >= QUEUE_LIMIT) t.pause();
     notify();
   });
@@ -88,7 +92,7 @@ export async function* pump(
   });
   t.on('error', fail);
 
-  const feeding = feed({ stop: () => stopped || failed || ended }).catch((e: unknown) => {
+  const feeding = feed({ stop: () => stopped || failed || ended, output: () => output + t.readableLength }).catch((e: unknown) => {
     fail(e);
     t.destroy();
   });
@@ -118,6 +122,28 @@ export async function* pump(
   }
 }
 
+/** Resolves once the transform has consumed `piece` (its output is out), or will never do so. */
+function written(t: Duplex, piece: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      t.off('close', done);
+      t.off('error', done);
+      resolve();
+    };
+    t.on('close', done);
+    t.on('error', done);
+    t.write(piece, () => done());
+  });
+}
+
+// A transform (liblzma, zlib) turns each written piece into all of its output before it takes
+// the next one, however much that is: 64 KiB of xz holding zeros are gigabytes. Pieces start
+// small and follow the output per input byte of the piece before, so that one piece's output
+// stays near PIECE_OUTPUT (growing at most fourfold a piece).
+const MIN_PIECE = 64;
+const MAX_PIECE = 64 << 10;
+const PIECE_OUTPUT = 4 << 20;
+
 /** Decodes src through a fresh transform made by `make`. */
 export async function* throughStream(
   src: AsyncIterable<Uint8Array>,
@@ -130,11 +156,21 @@ export async function* throughStream(
     yield* pump(
       t,
       async (ctl) => {
+        let size = MIN_PIECE;
         for (;;) {
           const r = await it.next();
           if (ctl.stop()) return;
           if (r.done === true) break;
-          if (!t.write(r.value)) await drained(t);
+          const c = r.value;
+          for (let i = 0; i < c.byteLength; ) {
+            const piece = c.subarray(i, i + size);
+            i += piece.byteLength;
+            const before = ctl.output();
+            await written(t, piece);
+            if (ctl.stop()) return;
+            const perByte = (ctl.output() - before) / piece.byteLength;
+            size = Math.max(MIN_PIECE, Math.min(MAX_PIECE, 4 * size, perByte > 0 ? Math.floor(PIECE_OUTPUT / perByte) : MAX_PIECE));
+          }
         }
         if (!ctl.stop()) t.end();
       },

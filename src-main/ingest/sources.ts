@@ -233,8 +233,9 @@ async function* walk(paths: readonly string[], signal: AbortSignal | undefined):
   const visited = new Set<string>();
   for (const { path, st } of tops) {
     if (st.isDirectory()) {
-      visited.add(`${st.dev}:${st.ino}`);
-      yield* walkDir(path, signal, visited);
+      const key = `${st.dev}:${st.ino}`;
+      visited.add(key);
+      yield* walkDir(path, signal, visited, new Map([[key, path]]));
     } else if (st.isFile()) {
       yield* openFile(path, signal);
     } else {
@@ -247,7 +248,17 @@ function byName(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function* walkDir(dir: string, signal: AbortSignal | undefined, visited: Set<string>): AsyncGenerator<InputMember, void, undefined> {
+/**
+ * `visited`: directory identities (dev:ino) already walked, so none is walked twice; `ancestors`:
+ * those of `dir` and the directories it lies in, with their paths. A symbolic link to one of them
+ * is a loop: that entry's error (one line naming it), and the walk goes on beside it.
+ */
+async function* walkDir(
+  dir: string,
+  signal: AbortSignal | undefined,
+  visited: Set<string>,
+  ancestors: ReadonlyMap<string, string>,
+): AsyncGenerator<InputMember, void, undefined> {
   let names: string[];
   try {
     names = (await readdir(dir)).sort(byName);
@@ -267,11 +278,22 @@ async function* walkDir(dir: string, signal: AbortSignal | undefined, visited: S
       throw fsError(e, full, 'stat');
     }
     if (st.isDirectory()) {
-      // Directory identities already walked: breaks symlink loops and double visits.
       const key = `${st.dev}:${st.ino}`;
+      const back = ancestors.get(key);
+      if (back !== undefined) {
+        const loop = new SourceFailure('unsupported', `symbolic link loop: leads back to ${back} (not followed)`);
+        const m = new Member(full, null, [], null, 0, { bytes: 0 }, failing(loop), signal);
+        try {
+          yield m;
+        } finally {
+          await m.retire();
+        }
+        continue;
+      }
+      // A directory reached again other than by a loop (two links to it) is walked once.
       if (visited.has(key)) continue;
       visited.add(key);
-      yield* walkDir(full, signal, visited);
+      yield* walkDir(full, signal, visited, new Map([...ancestors, [key, full]]));
     } else if (st.isFile()) {
       yield* openFile(full, signal);
     }

@@ -5,6 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, s
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { SAMPLES } from '../helpers/paths.ts';
+import { writeZstdFile } from '../helpers/zstd.ts';
 
 const LOG_SOURCES = ['qemu-7.2.22-log/a-precopy/src.log.gz', 'qemu-7.2.22-log/b-multifd4/src.log'];
 
@@ -94,3 +95,32 @@ export function generateSimple(file: string, records: number): string {
 }
 
 export const SIMPLE_CATALOGUE = path.join(SAMPLES, 'qemu-10.2.50/a-precopy/trace-events-all');
+
+/** Real lines of the damaged log: before the NUL run, and after it. */
+export const DAMAGED_LINES = { before: 3000, after: 100 } as const;
+
+/**
+ * A .zst log as a host crash leaves it: real lines, `nulBytes` NUL bytes without a newline (glued
+ * to the next line), more real lines. Written a block at a time: the run is never in memory.
+ */
+export function generateDamagedLog(file: string, nulBytes: number): string {
+  if (existsSync(file)) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const lines = readSample(LOG_SOURCES[0]).toString('latin1').split('\n').filter(Boolean);
+  const { before, after } = DAMAGED_LINES;
+  const text = (from: number, n: number) => Buffer.from(lines.slice(from, from + n).join('\n') + '\n', 'latin1');
+  const tmp = `${file}.tmp`;
+  writeZstdFile(tmp, [text(0, before), { byte: 0, count: nulBytes }, text(before, after)]);
+  renameSync(tmp, file);
+  return file;
+}
+
+/** `bytes` zero bytes as one zstd frame (4 GB in 128 KiB), written a block at a time. */
+export function generateZeroBomb(file: string, bytes: number): string {
+  if (existsSync(file)) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeZstdFile(tmp, [{ byte: 0, count: bytes }]);
+  renameSync(tmp, file);
+  return file;
+}

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO } from '../helpers/paths.ts';
 import { DEBIAN_72 } from '../helpers/paths.ts';
-import { generateLog, generateSimple, SIMPLE_CATALOGUE } from './generate.ts';
+import { DAMAGED_LINES, generateDamagedLog, generateLog, generateSimple, generateZeroBomb, SIMPLE_CATALOGUE } from './generate.ts';
 import { Engine } from '../../src-main/service/engine.ts';
 
 const DIR = path.join(REPO, '.bench');
@@ -21,7 +21,42 @@ function child(ws: string, catalogue: string, input: string) {
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`ingest child failed: ${r.stderr.trim().split('\n').pop()}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; records: number; events: number; unparsed: number; maxRssMB: number; appendMs: number; appendedRows: number };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    ms: number;
+    records: number;
+    events: number;
+    unparsed: number;
+    errors: string[];
+    maxRssMB: number;
+    appendMs: number;
+    appendedRows: number;
+  };
+}
+
+/** Peak RSS goal for any single ingest, damaged input included. */
+const RSS_GOAL_MB = 1500;
+
+/**
+ * Damaged inputs: a log with a NUL run far over the line cap (what a host crash leaves), and a
+ * zstd stream of zeros. Memory must stay flat and the valid lines must all be typed.
+ */
+function damagedInputs(quick: boolean) {
+  const nul = quick ? 64 << 20 : GB;
+  const zeros = quick ? 256 << 20 : 4 * GB;
+  const rss = (mb: number) => `${mb.toFixed(0)} MB peak RSS (goal ≤ ${RSS_GOAL_MB} MB${mb > RSS_GOAL_MB ? ': MISSED' : ''})`;
+  const d = generateDamagedLog(path.join(DIR, `damaged-${nul}.log.zst`), nul);
+  const rd = child(path.join(DIR, 'damaged.duckdb'), DEBIAN_72, d);
+  const want = DAMAGED_LINES.before + DAMAGED_LINES.after;
+  line(
+    `log with a ${(nul / 1e9).toFixed(2)} GB NUL run (${(statSync(d).size / 1e3).toFixed(0)} KB .zst)`,
+    `${rss(rd.maxRssMB)}, ${(rd.ms / 1000).toFixed(1)} s, ${rd.events} of ${want} lines typed${rd.events === want ? '' : ': LOST LINES'}, ${rd.unparsed} unparsed${rd.errors.length > 0 ? `, error: ${rd.errors[0]}` : ''}`,
+  );
+  const z = generateZeroBomb(path.join(DIR, `zeros-${zeros}.zst`), zeros);
+  const rz = child(path.join(DIR, 'zeros.duckdb'), DEBIAN_72, z);
+  line(
+    `${(zeros / 1e9).toFixed(2)} GB of zeros (${(statSync(z).size / 1e3).toFixed(0)} KB .zst), refused`,
+    `${rss(rz.maxRssMB)}, ${(rz.ms / 1000).toFixed(1)} s${rz.errors.length === 1 ? ` (${path.basename(rz.errors[0])})` : `: UNEXPECTED (${rz.errors.length} errors, ${rz.records} records)`}`,
+  );
 }
 
 /** How much of an ingest the main thread spent inside DuckDB's appends: a floor for its duration. */
@@ -56,6 +91,11 @@ async function main() {
   const quick = process.argv.includes('--quick');
   const logBytes = quick ? 0.1 * GB : 1 * GB;
   process.stdout.write(`QEMU Trace Workbench bench (${quick ? 'quick' : 'full'}), node ${process.version}, ${availableParallelism()} cores\n\n`);
+  // `--damaged`: only the damaged-input figures (they need no large generated log).
+  if (process.argv.includes('--damaged')) {
+    damagedInputs(quick);
+    return;
+  }
 
   const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
   const logSize = statSync(log1).size;
@@ -101,6 +141,8 @@ async function main() {
   await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
   line(`SELECT name, count(*) FROM events GROUP BY name (${events} events)`, `${(performance.now() - t1).toFixed(0)} ms`);
   big.close();
+
+  damagedInputs(quick);
 
   // The UI figures run in their own process (browser automation, DOM-typed code).
   const ui = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO, 'test/bench/ui-bench.ts')], { encoding: 'utf8' });

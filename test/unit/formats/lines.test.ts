@@ -11,14 +11,14 @@ interface Got {
   lineNo: number;
   offset: number;
   bad: boolean;
-  more: boolean;
+  long: number;
 }
 
 function split(chunks: Uint8Array[], opts?: ConstructorParameters<typeof LineSplitter>[0]): Got[] {
   const out: Got[] = [];
   const sp = new LineSplitter(opts);
-  const cb = (text: string, lineNo: number, offset: number, bad: boolean, more: boolean): void => {
-    out.push({ text, lineNo, offset, bad, more });
+  const cb = (text: string, lineNo: number, offset: number, bad: boolean, long: number): void => {
+    out.push({ text, lineNo, offset, bad, long });
   };
   for (const c of chunks) sp.push(c, cb);
   sp.end(cb);
@@ -175,34 +175,59 @@ describe('LineSplitter edge cases', () => {
     expect(got.map((g) => [g.text, g.bad])).toEqual([['a\u0000b', false]]);
   });
 
-  it('emits an over-long line in pieces with the same line number and bounded size', () => {
+  it('keeps only the head of an over-long line, with its length, and goes on with the next line', () => {
     const line = 'x'.repeat(25);
-    const got = split([enc(`${line}\nshort\n`)], { maxLineBytes: 10 });
-    expect(got.map((g) => [g.text.length, g.lineNo, g.offset, g.more])).toEqual([
-      [10, 1, 0, true],
-      [10, 1, 10, true],
-      [5, 1, 20, false],
-      [5, 2, 26, false],
-    ]);
-    // Fed byte by byte, pieces come out as soon as the cap is passed, never larger than it.
-    const got1 = split(chunksOf(enc(`${line}\nshort\n`), 1, 9), { maxLineBytes: 10 });
-    expect(got1.map((g) => [g.text, g.lineNo, g.offset, g.more])).toEqual(
-      got.map((g) => [g.text, g.lineNo, g.offset, g.more]),
-    );
+    const want = [
+      ['xxxx', 1, 0, 25],
+      ['short', 2, 26, 0],
+    ];
+    const got = split([enc(`${line}\nshort\n`)], { maxLineBytes: 10, headBytes: 4 });
+    expect(got.map((g) => [g.text, g.lineNo, g.offset, g.long])).toEqual(want);
+    // Fed byte by byte (the line is counted, not carried), with CRLF, and as the final line.
+    for (const chunk of [1, 3, 11]) {
+      expect(split(chunksOf(enc(`${line}\nshort\n`), chunk, 9), { maxLineBytes: 10, headBytes: 4 }).map((g) => [g.text, g.lineNo, g.offset, g.long])).toEqual(want);
+      expect(split(chunksOf(enc(`${line}\r\nshort\n`), chunk, 9), { maxLineBytes: 10, headBytes: 4 }).map((g) => [g.lineNo, g.offset, g.long])).toEqual([
+        [1, 0, 25],
+        [2, 27, 0],
+      ]);
+      expect(split(chunksOf(enc(`a\n${line}`), chunk, 9), { maxLineBytes: 10, headBytes: 4 }).map((g) => [g.text, g.long])).toEqual([
+        ['a', 0],
+        ['xxxx', 25],
+      ]);
+    }
+    // A line of exactly the cap is whole, with or without the CR of CRLF.
+    expect(split([enc(`${'y'.repeat(10)}\r\n`)], { maxLineBytes: 10 }).map((g) => [g.text, g.long])).toEqual([['y'.repeat(10), 0]]);
+    expect(split(chunksOf(enc(`${'y'.repeat(10)}\r\n`), 1, 2), { maxLineBytes: 10 }).map((g) => [g.text, g.long])).toEqual([['y'.repeat(10), 0]]);
   });
 
-  it('never cuts a piece inside a UTF-8 character', () => {
+  it('skips a 5 MiB run of NUL bytes under a 1 MiB cap, reading the record glued to its end', () => {
+    const before = '1@2.000003:a x';
+    const glued = '4@5.000006:b y';
+    const input = Buffer.concat([enc(`${before}\n`), Buffer.alloc(5 << 20), enc(`${glued}\nnext\n`)]);
+    const want = [
+      [before, 1, 0, 0, before.length],
+      ['\0'.repeat(4096), 2, 15, 5 << 20, 4096],
+      [glued, 2, 15 + (5 << 20), 0, glued.length],
+      ['next', 3, 15 + (5 << 20) + glued.length + 1, 0, 4],
+    ];
+    for (const chunk of [64 << 10, 1 << 20, 16 << 20]) {
+      const got = split(chunksOf(input, chunk, 5));
+      expect(got.map((g) => [g.text.slice(0, 4096), g.lineNo, g.offset, g.long, g.text.length])).toEqual(want);
+    }
+    // Text after the NUL run that is itself over the cap is not a line of its own.
+    const tooLong = split([Buffer.concat([Buffer.alloc(30), enc('z'.repeat(20)), enc('\n')])], { maxLineBytes: 10, headBytes: 4 });
+    expect(tooLong.map((g) => [g.lineNo, g.long])).toEqual([[1, 50]]);
+  });
+
+  it('never cuts the head of an over-long line inside a UTF-8 character', () => {
     const text = 'ab\u00e9\u20ac\u{1f600}'.repeat(20);
     for (const chunk of [1, 7, 1000]) {
-      const got = split(chunksOf(enc(`${text}\n`), chunk, 5), { maxLineBytes: 9 });
-      expect(got.every((g) => !g.bad && !g.text.includes('\uFFFD'))).toBe(true);
-      expect(got.map((g) => g.text).join('')).toBe(text);
-      expect(got.every((g) => Buffer.byteLength(g.text) <= 9)).toBe(true);
-      // Each piece's offset is the byte count of what came before it.
-      let off = 0;
-      for (const g of got) {
-        expect(g.offset).toBe(off);
-        off += Buffer.byteLength(g.text);
+      for (const head of [4, 5, 6, 7, 9]) {
+        const [g] = split(chunksOf(enc(`${text}\n`), chunk, 5), { maxLineBytes: 9, headBytes: head });
+        expect(g.bad).toBe(false);
+        expect(g.long).toBe(Buffer.byteLength(text));
+        expect(text.startsWith(g.text)).toBe(true);
+        expect(Buffer.byteLength(g.text)).toBeLessThanOrEqual(head);
       }
     }
   });

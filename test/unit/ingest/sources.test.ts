@@ -471,7 +471,7 @@ describe('openInputs: archives', () => {
 });
 
 describe('openInputs: directories', () => {
-  it('walks a tree in sorted order, keeps dotfiles, skips symlink loops', async () => {
+  it('walks a tree in sorted order, keeps dotfiles, reports symlink loops as entries and walks on', async () => {
     const root = path.join(tmp, 'tree');
     await mkdir(path.join(root, 'b', '.hidden'), { recursive: true });
     await mkdir(path.join(root, 'a'), { recursive: true });
@@ -481,17 +481,25 @@ describe('openInputs: directories', () => {
     await writeFile(path.join(root, 'Z.tar'), await tar([{ name: 'm.log', data: multifd }]));
     await symlink('..', path.join(root, 'b', 'loop'));
     await symlink('nowhere', path.join(root, 'dangling'));
+    // A second link to a directory already walked is not a loop: walked once, silently.
+    await symlink(path.join('..', 'a'), path.join(root, 'b', 'again'));
+    await symlink('.', path.join(root, 'b', 'self'));
     const reads = await readAll([root]);
     expect(reads.map((r) => [path.relative(root, r.path), r.member])).toEqual([
       ['Z.tar', 'm.log'],
       [path.join('a', 'src.log.gz'), null],
       [path.join('b', '.hidden', 'h.log'), null],
+      [path.join('b', 'loop'), null],
+      [path.join('b', 'self'), null],
       [path.join('b', 'z.log'), null],
     ]);
     expect(sha(reads[0].bytes)).toBe(sha(multifd));
     expect(sha(reads[1].bytes)).toBe(sha(precopy));
     expect(sha(reads[2].bytes)).toBe(sha(notsDst));
-    expect(sha(reads[3].bytes)).toBe(sha(notsSrc));
+    expect(sha(reads[5].bytes)).toBe(sha(notsSrc));
+    expect(reads[3].error?.message).toBe(`${path.join(root, 'b', 'loop')}: symbolic link loop: leads back to ${root} (not followed)`);
+    expect(reads[4].error?.message).toBe(`${path.join(root, 'b', 'self')}: symbolic link loop: leads back to ${path.join(root, 'b')} (not followed)`);
+    expect(reads[3].bytes.byteLength).toBe(0);
   });
 });
 
