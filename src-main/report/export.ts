@@ -1,11 +1,12 @@
 // Report export: runs the items, renders Markdown / HTML / text, writes charts and data files,
 // and zips the lot. One Redactor per export keeps placeholders consistent across every file.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportFormat, ReportModel } from '../contract.ts';
 import type { QueryRunner } from '../workspace/query.ts';
+import { makeOutputDir, withDiskFull } from '../workspace/output-fs.ts';
 import { ident } from '../workspace/schema.ts';
 import { collectItems } from './collect.ts';
 import type { RedactColumns } from './data-files.ts';
@@ -54,7 +55,30 @@ export async function knownHostnames(conn: DuckDBConnection): Promise<string[]> 
   return [...out];
 }
 
+/** A full disk named with the file (Node's own ENOSPC message names none). */
+function writeOut(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw withDiskFull(e, file);
+  }
+}
+
 async function buildDoc(
+  ctx: ReportContext,
+  model: ReportModel,
+  redact: boolean,
+  where: { outDir: string | null; chartDir: string; dataDir: string | null },
+): Promise<ReportDoc> {
+  try {
+    return await collectDoc(ctx, model, redact, where);
+  } catch (e) {
+    // Charts and data files are written while collecting.
+    throw withDiskFull(e, where.outDir ?? 'the report');
+  }
+}
+
+async function collectDoc(
   ctx: ReportContext,
   model: ReportModel,
   redact: boolean,
@@ -72,13 +96,18 @@ async function buildDoc(
  * data/item-N.{csv,parquet,json} and report.zip of all of them. Returns the files written.
  */
 export async function writeReportBundle(ctx: ReportContext, model: ReportModel, dir: string, redact: boolean, zipTo: string | null = path.join(dir, BUNDLE_FILES.zip)): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
+  makeOutputDir(dir);
   const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir: 'charts', dataDir: path.join(dir, 'data') });
-  writeFileSync(path.join(dir, BUNDLE_FILES.markdown), renderMarkdown(doc));
-  writeFileSync(path.join(dir, BUNDLE_FILES.html), renderHtml(doc));
-  writeFileSync(path.join(dir, BUNDLE_FILES.text), renderText(doc));
+  writeOut(path.join(dir, BUNDLE_FILES.markdown), renderMarkdown(doc));
+  writeOut(path.join(dir, BUNDLE_FILES.html), renderHtml(doc));
+  writeOut(path.join(dir, BUNDLE_FILES.text), renderText(doc));
   if (zipTo === null) return [];
-  const names = zipDirectory(dir, zipTo, [BUNDLE_FILES.zip]);
+  let names: string[];
+  try {
+    names = zipDirectory(dir, zipTo, [BUNDLE_FILES.zip]);
+  } catch (e) {
+    throw withDiskFull(e, zipTo);
+  }
   return [...names.map((n) => path.join(dir, n)), zipTo];
 }
 
@@ -87,19 +116,18 @@ export async function writeReportBundle(ctx: ReportContext, model: ReportModel, 
  * (referenced relatively); HTML and text are single files; zip holds the whole bundle.
  */
 export async function exportReportFile(ctx: ReportContext, model: ReportModel, format: ReportFormat, redact: boolean, file: string): Promise<void> {
-  const dir = path.dirname(file);
-  mkdirSync(dir, { recursive: true });
+  const dir = makeOutputDir(path.dirname(file));
   switch (format) {
     case 'markdown': {
       const chartDir = `${path.basename(file).replace(/\.[^.]*$/, '')}-charts`;
       const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir, dataDir: null });
-      writeFileSync(file, renderMarkdown(doc));
+      writeOut(file, renderMarkdown(doc));
       return;
     }
     case 'html':
     case 'text': {
       const doc = await buildDoc(ctx, model, redact, { outDir: null, chartDir: 'charts', dataDir: null });
-      writeFileSync(file, format === 'html' ? renderHtml(doc) : renderText(doc));
+      writeOut(file, format === 'html' ? renderHtml(doc) : renderText(doc));
       return;
     }
     case 'zip': {

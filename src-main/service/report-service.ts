@@ -1,18 +1,14 @@
 // The engine's report methods: the model saved in the workspace, exports to a chosen path or to
 // the export folder beside the workspace (served by name under `qtw serve`).
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportExportResult, ReportFormat, ReportModel } from '../contract.ts';
 import { exportReportFile, uniqueExportName, type ReportContext } from '../report/export.ts';
 import { loadReport, saveReport } from '../report/store.ts';
+import { exportFolderTarget, exportTarget, type ExportRule } from './export-policy.ts';
 import { ServiceError } from './failure.ts';
 
-export const EXPORT_FOLDER = 'qtw-exports';
-
-export function exportFolder(workspacePath: string): string {
-  return path.join(path.dirname(path.resolve(workspacePath)), EXPORT_FOLDER);
-}
+export { EXPORT_FOLDER, exportFolder } from './export-policy.ts';
 
 export function getReport(conn: DuckDBConnection): Promise<ReportModel> {
   return loadReport(conn);
@@ -29,22 +25,16 @@ export async function exportReport(
   model: ReportModel,
   req: { format: ReportFormat; redact: boolean; path: string | null },
   workspacePath: string,
-  allowPath: (file: string) => boolean,
+  rule: ExportRule | undefined,
 ): Promise<ReportExportResult> {
-  let file: string;
-  if (req.path === null) {
-    const dir = exportFolder(workspacePath);
-    mkdirSync(dir, { recursive: true });
-    file = path.join(dir, uniqueExportName((n) => existsSync(path.join(dir, n)), req.format));
-  } else {
-    if (!path.isAbsolute(req.path)) throw new ServiceError('export path must be absolute');
-    if (!allowPath(req.path)) throw new ServiceError(`exporting to ${req.path} is not allowed in this session`);
-    file = req.path;
-  }
+  const target =
+    req.path === null
+      ? exportFolderTarget(workspacePath, (exists) => uniqueExportName(exists, req.format))
+      : exportTarget(workspacePath, rule, ctx.lockedDown, req.path);
   try {
-    await exportReportFile(ctx, model, req.format, req.redact, file);
+    await target.write((out) => exportReportFile(ctx, model, req.format, req.redact, out));
   } catch (e) {
     throw new ServiceError(`report export failed: ${(e as Error).message}`);
   }
-  return { path: file, name: path.basename(file) };
+  return { path: target.file, name: path.basename(target.file) };
 }

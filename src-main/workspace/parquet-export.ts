@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { makeOutputDir, withDiskFull } from './output-fs.ts';
 import { ident, literal } from './schema.ts';
 
 export interface ParquetExportSummary {
@@ -32,7 +33,15 @@ export async function exportWorkspaceParquet(
 ): Promise<ParquetExportSummary> {
   const out = path.resolve(dir);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out}: the export folder is not empty`);
-  mkdirSync(out, { recursive: true });
+  makeOutputDir(out);
+  try {
+    return await writeDataset(conn, out, onTable);
+  } catch (e) {
+    throw withDiskFull(e, out);
+  }
+}
+
+async function writeDataset(conn: DuckDBConnection, out: string, onTable: (name: string, rows: number) => void): Promise<ParquetExportSummary> {
   let rows = 0;
   const names = (await conn.runAndReadAll('SELECT name FROM qtw_event_tables ORDER BY name')).getRows().map((r) => String(r[0]));
   for (const name of names) {

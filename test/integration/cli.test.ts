@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -16,6 +16,7 @@ function qtw(...args: string[]) {
     encoding: 'utf8',
     cwd: tmp.dir,
     env: { ...process.env, FORCE_COLOR: '0' },
+    timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -141,6 +142,21 @@ describe('qtw', () => {
     expect(t.unparsed).toBeGreaterThan(0);
     const u = qtw('query', w, `SELECT DISTINCT name FROM unparsed WHERE name LIKE 'migrate_pending%'`, '--format', 'csv');
     expect(u.out).toMatch(/migrate_pending_estimate/);
+  });
+
+  it.skipIf(!existsSync('/proc/self'))('export --parquet and report -o into /proc fail at once with one line (no endless mkdir)', () => {
+    for (const args of [
+      ['export', ws, '--parquet', '/proc/qtw-x/y'],
+      ['report', ws, '-o', '/proc/qtw-x', '--analysis', 'migration_overview'],
+      ['report', ws, '-o', '/proc/self/fd', '--analysis', 'migration_overview'],
+    ]) {
+      // The bound only stops a regression from hanging the suite: before, these spun forever.
+      const r = qtw(...args);
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(/^qtw: \/proc\/\S+: cannot (create|write into) the folder/);
+      expectOneLineError(r.err);
+    }
   });
 
   it('catalogue lists events and diffs versions', () => {
