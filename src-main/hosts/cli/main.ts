@@ -19,7 +19,7 @@ const USAGE = `usage:
   qtw export WORKSPACE.duckdb --parquet DIR   the workspace as a Hive-partitioned Parquet dataset
   qtw report WORKSPACE.duckdb -o DIR [--title T] [--query SQL [--chart line|bar|scatter|histogram]]... [--analysis NAME]... [--redact]
   qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
-  qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--no-open]
+  qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--max-upload-mb N] [--no-open]
   qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
 `;
 
@@ -220,6 +220,7 @@ interface ServeArgs {
   readonly options: { catalogues?: string[]; src?: string[]; dst?: string[] };
   readonly host?: string;
   readonly port?: number;
+  readonly maxUploadBytes?: number;
   readonly open: boolean;
 }
 
@@ -234,6 +235,7 @@ function parseServeArgs(argv: string[], defaults: { sample: boolean }): ServeArg
       dst: { type: 'string', multiple: true },
       host: { type: 'string' },
       port: { type: 'string' },
+      'max-upload-mb': { type: 'string' },
       'no-open': { type: 'boolean' },
     },
   });
@@ -241,6 +243,12 @@ function parseServeArgs(argv: string[], defaults: { sample: boolean }): ServeArg
   if (values.port !== undefined) {
     port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: not a port number`);
+  }
+  let maxUploadBytes: number | undefined;
+  if (values['max-upload-mb'] !== undefined) {
+    const mb = Number(values['max-upload-mb']);
+    if (!/^\d+$/.test(values['max-upload-mb']) || mb < 1) throw new UsageError(`--max-upload-mb ${values['max-upload-mb']}: not a positive whole number of MiB`);
+    maxUploadBytes = mb * 1024 * 1024;
   }
   let workspace = values.output;
   let inputs = positionals;
@@ -261,6 +269,7 @@ function parseServeArgs(argv: string[], defaults: { sample: boolean }): ServeArg
     options: { catalogues, src: values.src, dst: values.dst },
     host: values.host,
     port,
+    maxUploadBytes,
     open: !values['no-open'],
   };
 }
@@ -268,7 +277,7 @@ function parseServeArgs(argv: string[], defaults: { sample: boolean }): ServeArg
 async function runServe(a: ServeArgs): Promise<number> {
   const { serve } = await import('../server/serve.ts');
   const { canOpenBrowser, openBrowser } = await import('../server/open-browser.ts');
-  const session = await serve({ workspace: a.workspace, inputs: a.inputs, options: a.options, host: a.host, port: a.port, log: err });
+  const session = await serve({ workspace: a.workspace, inputs: a.inputs, options: a.options, host: a.host, port: a.port, maxUploadBytes: a.maxUploadBytes, log: err });
   err(`workspace ${a.workspace}`);
   out(`${session.server.url}\n`);
   if (a.open && canOpenBrowser()) openBrowser(session.server.url);

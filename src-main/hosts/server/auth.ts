@@ -3,6 +3,7 @@
 // authorised without putting the token in every URL.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { hostname, networkInterfaces } from 'node:os';
 
 export const TOKEN_COOKIE = 'qtw_token';
 
@@ -21,7 +22,12 @@ export function cookieValue(header: string | undefined, name: string): string | 
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return null; // a malformed escape (`%`) proves nothing
+    }
   }
   return null;
 }
@@ -37,6 +43,34 @@ export function tokenSource(req: IncomingMessage, url: URL, token: string): 'que
 
 export function tokenCookie(token: string): string {
   return `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+}
+
+/** The host name of a Host header ("name[:port]" or "[v6][:port]"), lower-cased; null if malformed. */
+export function hostName(hostHeader: string | undefined): string | null {
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]/\s]+)(?::\d{1,5})?$/.exec(hostHeader ?? '');
+  return m ? m[1].toLowerCase() : null;
+}
+
+/** Host names a request to a server bound to `host` may carry: loopback names and that address. */
+export function allowedHostNames(host: string): Set<string> {
+  const bracket = (a: string) => (a.includes(':') ? `[${a.toLowerCase()}]` : a.toLowerCase());
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bracket(host)]);
+  // Bound to every interface: reached by this machine's addresses or name.
+  if (host === '0.0.0.0' || host === '::') {
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bracket(a.address.replace(/%.*$/, '')));
+    names.add(hostname().toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * DNS rebinding: a page of evil.example whose name comes to resolve to 127.0.0.1 talks to this
+ * server as same-origin, but its requests still say `Host: evil.example`. Any port is accepted:
+ * an SSH or container port forward changes it, and the name is what the attacker cannot fake.
+ */
+export function hostAllowed(hostHeader: string | undefined, allowed: ReadonlySet<string>): boolean {
+  const name = hostName(hostHeader);
+  return name !== null && allowed.has(name);
 }
 
 /**

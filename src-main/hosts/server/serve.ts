@@ -1,8 +1,10 @@
 // The `qtw serve` host: one EngineService on a workspace (SQL locked down), the built renderer
 // and the engine API on loopback, and the given inputs ingested as a job the UI can watch.
+import { readdirSync, realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenInputsOptions } from '../../contract.ts';
 import { EngineService } from '../../service/api.ts';
+import { exportFolder, SERVED_EXPORTS } from '../../service/export-policy.ts';
 import { handleRaw } from '../../service/rpc-dispatch.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
 import { startServer, type RunningServer } from './server.ts';
@@ -13,6 +15,10 @@ export interface ServeRequest {
   readonly options: OpenInputsOptions;
   readonly host?: string;
   readonly port?: number;
+  /** Largest browser upload in bytes (default: the server's). */
+  readonly maxUploadBytes?: number;
+  /** The built renderer (tests); default dist/renderer, built when stale. */
+  readonly rendererDir?: string;
   readonly log: (line: string) => void;
 }
 
@@ -26,29 +32,101 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** Whether file, symlinks resolved, lies inside folder (symlinks resolved too); a missing file does not. */
+export function insideFolder(folder: string, file: string): boolean {
+  try {
+    const root = realpathSync(folder);
+    return realpathSync(file).startsWith(root.endsWith(path.sep) ? root : root + path.sep);
+  } catch {
+    return false;
+  }
+}
+
+function field(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export async function serve(req: ServeRequest): Promise<ServeSession> {
-  const rendererDir = await ensureRendererBuilt(req.log);
+  const rendererDir = req.rendererDir ?? (await ensureRendererBuilt(req.log));
+  const folder = path.dirname(path.resolve(req.workspace));
+  const uploadDir = path.join(folder, 'qtw-uploads');
+  // What the CLI user named may lie anywhere; what the browser names must lie beside the workspace.
+  const given = new Set([...req.inputs, ...(req.options.src ?? []), ...(req.options.dst ?? []), ...(req.options.catalogues ?? [])].map((p) => path.resolve(p)));
   const service = await EngineService.open(req.workspace, {
     host: 'server',
     lockDown: true,
     defaultCatalogues: req.options.catalogues ?? [],
-    // A browser session may only write exports beside its workspace.
-    allowExport: (p) => {
-      const dir = path.dirname(path.resolve(req.workspace));
-      const full = path.resolve(p);
-      return full.startsWith(dir + path.sep);
-    },
+    allowInput: (p) => given.has(path.resolve(p)) || insideFolder(folder, p),
+    // A browser session writes only new files in the export folder (see export-policy.ts).
+    allowExport: SERVED_EXPORTS,
   });
+
+  // Uploads are copies made for one ingest: once no trace refers to one (its job failed, was
+  // cancelled, or found it a duplicate) it only takes space. An upload whose ingest was not asked
+  // for yet is left alone: only files of finished jobs, and at start those of earlier sessions.
+  const jobUploads = new Map<number, string[]>();
+  const endedEarly = new Set<number>();
+  const dropUnreferenced = async (files: readonly string[]): Promise<void> => {
+    if (files.length === 0) return;
+    try {
+      const used = new Set((await service.call('listTraces', {})).map((t) => path.resolve(t.path)));
+      const pending = new Set([...jobUploads.values()].flat());
+      for (const f of files) {
+        if (used.has(f) || pending.has(f) || given.has(f)) continue;
+        try {
+          rmSync(f, { force: true });
+        } catch {
+          // not a plain file (someone else's folder): leave it
+        }
+      }
+    } catch {
+      // The workspace closed meanwhile: the next start cleans up.
+    }
+  };
+  const jobEnded = (jobId: number): void => {
+    const files = jobUploads.get(jobId);
+    if (files === undefined) return void endedEarly.add(jobId);
+    jobUploads.delete(jobId);
+    void dropUnreferenced(files);
+  };
+  service.onEvent((e) => {
+    if (e.type === 'ingestDone' || e.type === 'ingestFailed') jobEnded(e.jobId);
+  });
+  let earlier: string[] = [];
+  try {
+    earlier = readdirSync(uploadDir).map((f) => path.join(uploadDir, f));
+  } catch {
+    // no uploads yet
+  }
+  await dropUnreferenced(earlier);
+  const handle = async (raw: unknown) => {
+    const reply = await handleRaw(service, raw);
+    if (field(raw, 'method') === 'openInputs' && reply.kind === 'response' && reply.ok) {
+      const params = field(raw, 'params');
+      const options = field(params, 'options');
+      const inputs = [...strings(field(params, 'paths')), ...strings(field(options, 'src')), ...strings(field(options, 'dst'))].map((p) => path.resolve(p));
+      const jobId = field(reply.result, 'jobId') as number;
+      jobUploads.set(jobId, inputs.filter((p) => path.dirname(p) === uploadDir));
+      if (endedEarly.delete(jobId)) jobEnded(jobId);
+    }
+    return reply;
+  };
+
   let server: RunningServer;
   try {
     server = await startServer({
-      endpoint: { handle: (raw) => handleRaw(service, raw), onEvent: (l) => service.onEvent(l) },
+      endpoint: { handle, onEvent: (l) => service.onEvent(l) },
       rendererDir,
-      uploadDir: path.join(path.dirname(path.resolve(req.workspace)), 'qtw-uploads'),
+      uploadDir,
       // Where exportReport writes when given no path (see service/api.ts).
-      downloadDir: path.join(path.dirname(path.resolve(req.workspace)), 'qtw-exports'),
+      downloadDir: exportFolder(req.workspace),
       host: req.host,
       port: req.port,
+      maxUploadBytes: req.maxUploadBytes,
     });
   } catch (e) {
     await service.close();

@@ -1,14 +1,17 @@
 // `qtw serve`: the built renderer over HTTP and the engine API over a WebSocket, on loopback
 // with a random token by default. Every request must prove the token (query or cookie).
+// Nothing a client sends may stop the server: every handler answers or drops its own connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EngineEvent, ServerMessage } from '../../contract.ts';
-import { newToken, originAllowed, tokenCookie, tokenSource } from './auth.ts';
-import { CSP, mimeType, resolveStatic, staticStream } from './static-files.ts';
+import { MAX_MESSAGE_BYTES } from '../../service/rpc-validate.ts';
+import { allowedHostNames, hostAllowed, newToken, originAllowed, tokenCookie, tokenSource } from './auth.ts';
+import { CSP, mimeType, resolveStaticReal, staticStream } from './static-files.ts';
 
 /** What the server needs from the engine: one validated request → one response, plus events. */
 export interface RpcEndpoint {
@@ -27,6 +30,8 @@ export interface ServeOptions {
   readonly port?: number;
   /** Fixed token (tests); default random. */
   readonly token?: string;
+  /** Largest upload accepted (bytes); default DEFAULT_MAX_UPLOAD_BYTES. */
+  readonly maxUploadBytes?: number;
 }
 
 export interface RunningServer {
@@ -36,11 +41,70 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 
-function refuse(res: ServerResponse, code: number, text: string): void {
-  res.writeHead(code, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+/** A failure with the HTTP status that answers it. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function oneLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+function refuse(res: ServerResponse, code: number, text: string, close = false): void {
+  const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+  // An unread request body: the connection cannot carry another request.
+  if (close) headers.connection = 'close';
+  res.writeHead(code, headers);
   res.end(text + '\n');
+}
+
+function rawRefuse(socket: Duplex, status: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  else socket.destroy();
+}
+
+/** An origin-form request target ("/path?query") as a URL; null for anything else ("*", "http://x/"). */
+export function requestUrl(target: string | undefined): URL | null {
+  if (target === undefined || !target.startsWith('/')) return null;
+  try {
+    // Not new URL(target, base): "//x" would be read as a host.
+    return new URL(`http://localhost${target}`);
+  } catch {
+    return null;
+  }
+}
+
+/** The request body, refused once it passes max bytes; the request itself stays usable for the answer. */
+async function* bounded(req: IncomingMessage, max: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) throw new HttpError(413, `upload too large: over ${max} bytes (qtw serve --max-upload-mb)`);
+    yield chunk;
+  }
+}
+
+function messageId(raw: unknown): number {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : -1;
+}
+
+function field(v: unknown, key: string): unknown {
+  return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+/** What one WebSocket holds in the engine: result handles, and whether its query runs. */
+interface SocketState {
+  readonly handles: Set<number>;
+  queries: number;
+  closed: boolean;
 }
 
 /** A file name for an upload: its base name only, printable, never a path. */
@@ -54,17 +118,28 @@ export function safeUploadName(name: string | null): string | null {
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const host = opts.host ?? '127.0.0.1';
+  const hosts = allowedHostNames(host);
+  const maxUpload = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   let uploads = 0;
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((e: unknown) => {
-      if (!res.headersSent) refuse(res, 500, `error: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
-      else res.destroy();
+      try {
+        if (res.headersSent) res.destroy();
+        else if (e instanceof HttpError) refuse(res, e.status, e.message, true);
+        else refuse(res, 500, `error: ${oneLine(e)}`, true);
+      } catch {
+        res.destroy();
+      }
     });
   });
+  // Malformed HTTP (bad request line, header overflow, garbage): answer it and drop the connection.
+  server.on('clientError', (_e: Error, socket: Duplex) => rawRefuse(socket, '400 Bad Request'));
 
   async function handleHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req.headers.host, hosts)) return refuse(res, 403, 'forbidden: misdirected request (unknown Host)', true);
+    const url = requestUrl(req.url);
+    if (url === null) return refuse(res, 400, 'bad request target', true);
     const auth = tokenSource(req, url, token);
     if (auth === null) return refuse(res, 403, 'forbidden: open the URL with the token that `qtw serve` printed');
     if (url.pathname === '/upload') {
@@ -72,9 +147,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(res, 403, 'forbidden origin');
       const name = safeUploadName(url.searchParams.get('name'));
       if (!name) return refuse(res, 400, 'upload needs ?name=FILENAME');
+      const declared = req.headers['content-length'];
+      if (declared !== undefined && Number(declared) > maxUpload) {
+        return refuse(res, 413, `upload too large: ${declared} bytes, at most ${maxUpload} (qtw serve --max-upload-mb)`, true);
+      }
       mkdirSync(opts.uploadDir, { recursive: true });
       const dest = path.join(opts.uploadDir, `${Date.now()}-${++uploads}-${name}`);
-      await pipeline(req, createWriteStream(dest, { flags: 'wx' }));
+      try {
+        await pipeline(bounded(req, maxUpload), createWriteStream(dest, { flags: 'wx' }));
+      } catch (e) {
+        // Too large, the client went away, the disk is full: no partial file is left to ingest.
+        rmSync(dest, { force: true });
+        throw e;
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ path: dest }));
       return;
@@ -83,7 +168,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (url.pathname === '/download') {
       const name = url.searchParams.get('name') ?? '';
       // A plain file name in the export folder: never a path.
-      const file = opts.downloadDir && safeUploadName(name) === name ? resolveStatic(opts.downloadDir, `/${name}`) : null;
+      const file = opts.downloadDir && safeUploadName(name) === name ? await resolveStaticReal(opts.downloadDir, `/${name}`) : null;
       if (!file) return refuse(res, 404, 'no such export');
       res.writeHead(200, {
         'content-type': mimeType(file),
@@ -95,7 +180,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await pipeline(staticStream(file), res);
       return;
     }
-    const file = resolveStatic(opts.rendererDir, url.pathname);
+    const file = await resolveStaticReal(opts.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, 'not found');
     const headers: Record<string, string> = {
       'content-type': mimeType(file),
@@ -112,33 +197,87 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/rpc' || tokenSource(req, url, token) === null || !originAllowed(req.headers.origin, req.headers.host)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
+  let ownIds = 0;
+
+  /** A request of the host's own (cleanup after a socket): ids below zero, the reply unused. */
+  function hostRequest(method: string, params: unknown): void {
+    void (async () => opts.endpoint.handle({ kind: 'request', id: -1_000_000 - ++ownIds, method, params }))().catch(() => undefined);
+  }
+
+  function send(ws: WebSocket, msg: ServerMessage): void {
+    if (ws.readyState !== ws.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify(msg);
+    } catch (e) {
+      const id = msg.kind === 'response' ? msg.id : -1;
+      text = JSON.stringify({ kind: 'response', id, ok: false, error: { message: `the reply could not be sent: ${oneLine(e)}`, position: null } });
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data, isBinary) => {
-        void (async () => {
-          let raw: unknown;
-          try {
-            raw = isBinary ? undefined : JSON.parse(String(data));
-          } catch {
-            raw = undefined;
-          }
-          const reply = await opts.endpoint.handle(raw);
-          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
-        })();
-      });
+    ws.send(text, () => undefined); // a socket that went away meanwhile is not an error of the server
+  }
+
+  async function relay(ws: WebSocket, mine: SocketState, data: RawData, isBinary: boolean): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = isBinary ? undefined : JSON.parse(String(data));
+    } catch {
+      raw = undefined;
+    }
+    const method = field(raw, 'method');
+    if (method === 'runQuery') mine.queries++;
+    let reply: ServerMessage;
+    try {
+      reply = await opts.endpoint.handle(raw);
+    } catch (e) {
+      reply = { kind: 'response', id: messageId(raw), ok: false, error: { message: oneLine(e), position: null } };
+    } finally {
+      if (method === 'runQuery') mine.queries--;
+    }
+    if (reply.kind === 'response' && reply.ok) {
+      const h = field(reply.result, 'handle');
+      if (method === 'runQuery' && typeof h === 'number') {
+        // Its socket closed while the query ran: nobody can page or release it any more.
+        if (mine.closed) hostRequest('releaseResult', { handle: h });
+        else mine.handles.add(h);
+      }
+      if (method === 'releaseResult') mine.handles.delete(field(field(raw, 'params'), 'handle') as number);
+    }
+    send(ws, reply);
+  }
+
+  function onSocket(ws: WebSocket): void {
+    sockets.add(ws);
+    const mine: SocketState = { handles: new Set(), queries: 0, closed: false };
+    // Bad frames (too large, bad UTF-8, reserved opcodes or bits, unmasked): ws closes this socket
+    // with 1002/1007/1009 and then reports here; the server and the other sockets go on.
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      mine.closed = true;
+      if (mine.queries > 0) hostRequest('cancelQuery', {});
+      for (const h of mine.handles) hostRequest('releaseResult', { handle: h });
+      mine.handles.clear();
     });
+    ws.on('message', (data, isBinary) => void relay(ws, mine, data, isBinary));
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = requestUrl(req.url);
+      if (!hostAllowed(req.headers.host, hosts)) return rawRefuse(socket, '403 Forbidden');
+      if (url === null) return rawRefuse(socket, '400 Bad Request');
+      if (url.pathname !== '/rpc' || tokenSource(req, url, token) === null || !originAllowed(req.headers.origin, req.headers.host)) {
+        return rawRefuse(socket, '403 Forbidden');
+      }
+      wss.handleUpgrade(req, socket, head, onSocket);
+    } catch {
+      socket.destroy();
+    }
   });
 
   const stopEvents = opts.endpoint.onEvent((event) => {
-    const text = JSON.stringify({ kind: 'event', event } satisfies ServerMessage);
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+    for (const ws of sockets) send(ws, { kind: 'event', event });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -155,7 +294,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       stopEvents();
       for (const ws of sockets) ws.terminate();
       wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

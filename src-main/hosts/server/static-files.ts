@@ -1,5 +1,6 @@
 // Serving the built renderer: files under one root only, with the CSP every page gets.
 import { createReadStream, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { RENDERER_CSP } from '../renderer-csp.ts';
 
@@ -45,6 +46,21 @@ export function resolveStatic(root: string, urlPath: string): string | null {
   if (full !== base && !full.startsWith(base + path.sep)) return null;
   try {
     return statSync(full).isFile() ? full : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * resolveStatic, then the same confinement for the file's real path: a symlink under root that
+ * leads elsewhere (a download folder others can write to) must not serve what it points at.
+ */
+export async function resolveStaticReal(root: string, urlPath: string): Promise<string | null> {
+  const file = resolveStatic(root, urlPath);
+  if (file === null) return null;
+  try {
+    const [realRoot, real] = await Promise.all([realpath(root), realpath(file)]);
+    return real.startsWith(realRoot + path.sep) && statSync(real).isFile() ? real : null;
   } catch {
     return null;
   }
