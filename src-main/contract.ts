@@ -296,6 +296,10 @@ export interface EngineMethods {
   /** Starts an ingest job; progress and the end arrive as events. */
   openInputs: { params: { paths: string[]; options: OpenInputsOptions }; result: JobStarted };
   cancelJob: { params: { jobId: number }; result: { cancelled: boolean } };
+  /**
+   * path: absolute; a browser session (`qtw serve`) may also give a plain file name. There it
+   * writes only new files in the export folder (service/export-policy.ts); result.path says where.
+   */
   exportResult: { params: { handle: number; format: ExportFormat; path: string }; result: { path: string; rows: number } };
   /** The workspace's report (empty when none was saved yet). */
   getReport: { params: Record<string, never>; result: ReportModel };
@@ -308,6 +312,11 @@ export interface EngineMethods {
   setClockOffset: { params: { traceId: number; offsetNs: string | null }; result: ClockAlignmentEntry[] };
   /** The analysis library: each view's name, title, description and its SQL for this workspace. */
   listAnalyses: { params: Record<string, never>; result: AnalysisEntry[] };
+  /**
+   * Delete traces and all their rows (user SQL cannot: it runs read-only). Ids are never given
+   * again. Refused while an ingest runs. Emits tracesChanged.
+   */
+  removeTraces: { params: { traceIds: number[] }; result: { removed: number[] } };
 }
 
 export type EngineMethod = keyof EngineMethods;

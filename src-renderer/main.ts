@@ -147,7 +147,14 @@ async function start(): Promise<void> {
   ui.openFiles.addEventListener('click', opener.openFiles);
   ui.openFolder.addEventListener('click', opener.openFolder);
 
-  const traces = createTracesPanel(ui.sidePanes.traces, { ...hooks, openFiles: opener.openFiles, openFolder: opener.openFolder });
+  const traces = createTracesPanel(ui.sidePanes.traces, {
+    ...hooks,
+    openFiles: opener.openFiles,
+    openFolder: opener.openFolder,
+    removeTrace: async (traceId) => {
+      await client.call('removeTraces', { traceIds: [traceId] });
+    },
+  });
   const catalogue = createCataloguePanel(ui.sidePanes.catalogue, client, hooks);
   createHistoryPanel(ui.sidePanes.history, history, { load: (sql) => editor.openQuery(sql, 'History') });
 

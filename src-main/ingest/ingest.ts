@@ -13,6 +13,7 @@ import { openInputs, type InputMember } from './sources.ts';
 import { detectSide, type Side } from './side.ts';
 import { TraceWriter } from '../workspace/trace-writer.ts';
 import type { Workspace } from '../workspace/workspace.ts';
+import { diskFullMessage } from '../workspace/output-fs.ts';
 
 /** Bytes read before deciding format and catalogue (simpletrace mappings alone can be ~200 KB). */
 const HEAD_BYTES = 2 << 20;
@@ -83,6 +84,9 @@ async function sha256File(file: string): Promise<string> {
 const INGEST_MEMORY_LIMIT = '512MB';
 
 export async function ingest(ws: Workspace, opts: IngestOptions): Promise<IngestResult> {
+  // New traces would take over the rows a hand-edited workspace left behind: refuse instead.
+  const broken = await ws.inconsistency();
+  if (broken !== null) throw new Error(`${ws.path}: the workspace is inconsistent (${broken}); nothing was added: remove those traces or start a new workspace`);
   const before = await ws.conn.runAndReadAll(`SELECT current_setting('memory_limit')`);
   await ws.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
   try {
@@ -104,6 +108,10 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
       result.errors.push(`${input}: no such file or directory`);
       continue;
     }
+    const errorsBefore = result.errors.length;
+    // Files or members of this input found not to be traces (said once the input is done).
+    const notTraces: string[] = [];
+    let found = false;
     try {
       for await (const member of openInputs([input], { signal: opts.signal })) {
         if (opts.signal?.aborted) throw new IngestCancelled();
@@ -113,15 +121,32 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
         const t = await ingestMember(ws, member, opts, sideOf.get(path.resolve(member.path)) ?? null, say, explicit);
         if ('skipped' in t) {
           result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
-          say(`${label(member)}: ${t.skipped}`);
+          if (t.notTrace) notTraces.push(`${label(member)}: ${t.skipped}`);
+          else {
+            found = true;
+            say(`${label(member)}: ${t.skipped}`);
+          }
         } else if ('failed' in t) result.errors.push(t.failed);
-        else result.traces.push(t);
+        else {
+          found = true;
+          result.traces.push(t);
+        }
       }
     } catch (e) {
       if (e instanceof IngestCancelled || opts.signal?.aborted) {
         return { ...result, cancelled: true };
       }
-      result.errors.push(oneLine(e, input));
+      const full = diskFullMessage(e, ws.path);
+      result.errors.push(full === null ? oneLine(e, input) : `${full} (${input} not added)`);
+      continue;
+    }
+    // A directory or archive that holds no trace at all is an error, like a file that is not
+    // one; companions beside a trace are not.
+    const nothing = !found && result.errors.length === errorsBefore;
+    if (nothing && notTraces.length === 1) result.errors.push(notTraces[0]);
+    else {
+      for (const line of notTraces) say(line);
+      if (nothing) result.errors.push(`${input}: no QEMU trace found (${notTraces.length === 0 ? 'nothing to read in it' : `none of its ${notTraces.length} entries is one`})`);
     }
   }
   return result;
@@ -147,7 +172,7 @@ async function ingestMember(
   forcedSide: Side | null,
   say: (line: string) => void,
   explicit: boolean,
-): Promise<IngestedTrace | { skipped: string } | { failed: string }> {
+): Promise<IngestedTrace | { skipped: string; notTrace?: true } | { failed: string }> {
   const name = label(member);
   const started = performance.now();
   // A plain file the same size as a trace already here is hashed first: re-ingesting it is a no-op.
@@ -192,7 +217,7 @@ async function ingestMember(
   if (p.kind === 'none') {
     if (readError !== null) return { failed: readError };
     if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
-    return { skipped: `not a QEMU trace (${p.reason})` };
+    return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
   }
   const { catalogue, headCounts } = chooseCatalogue(p, name, head, opts.catalogues);
   const traceId = await ws.nextTraceId();
@@ -272,6 +297,7 @@ async function ingestMember(
     const records = c.events + c.unparsed + c.droppedRecords;
     await writer.commit(side, async () => {
       await ws.registerEventTables(writer.tables());
+      await ws.recordTraceId(traceId);
       const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
       const pid = mainPid(done.pidCounts);
       await ws.conn.run(

@@ -32,6 +32,7 @@ import { suggestChartFor } from './chart-suggest.ts';
 import { Engine } from './engine.ts';
 import { readEventRow } from './event-row.ts';
 import { copyExport, relayExport } from './export-result.ts';
+import { exportTarget, type ExportRule } from './export-policy.ts';
 import { ServiceError, toQueryFailure } from './failure.ts';
 import { JobQueue } from './jobs.ts';
 import { readSchema } from './schema-info.ts';
@@ -49,16 +50,29 @@ export interface ServiceOptions {
    */
   readonly lockDown?: boolean;
   /**
-   * Whether exportResult may write this path (e.g. the path the user picked in a save dialog).
-   * Asked once per export. Without it, exports are allowed unless the session is locked down.
+   * Where exportResult/exportReport may write (export-policy.ts): a function asked once per path
+   * (the path the user picked in a save dialog), or SERVED_EXPORTS for a browser session (new
+   * files in the export folder only). Without it, a locked-down session gets SERVED_EXPORTS and
+   * any other may write any absolute path. No rule lets an export replace the workspace or its WAL.
    */
-  readonly allowExport?: (path: string) => boolean;
+  readonly allowExport?: ExportRule;
+  /**
+   * Whether openInputs may read this path (a browser session: its own folder only). Asked for
+   * every path a request names; the defaultCatalogues are the host's and are not asked about.
+   */
+  readonly allowInput?: (path: string) => boolean;
   /**
    * Catalogues for openInputs requests that name none (a browser upload cannot): those the host
    * was started with. Empty = the installed QEMU's and the embedded default.
    */
   readonly defaultCatalogues?: readonly string[];
+  /** Results unused this long are released (a page that went away without saying so). Default 30 min. */
+  readonly idleResultMs?: number;
+  /** Cap on the disk DuckDB may spill to (max_temp_directory_size); default: see Workspace. */
+  readonly maxTempSize?: string;
 }
+
+const DEFAULT_IDLE_RESULT_MS = 30 * 60_000;
 
 type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
@@ -92,6 +106,7 @@ export class EngineService {
   private lanes: ReturnType<typeof readLanes> | null = null;
   private closed = false;
   private readonly handlers: Handlers;
+  private readonly idleTimer: NodeJS.Timeout;
 
   private constructor(
     private readonly engine: Engine,
@@ -110,11 +125,19 @@ export class EngineService {
       },
     );
     this.handlers = this.makeHandlers();
+    const idleMs = options.idleResultMs ?? DEFAULT_IDLE_RESULT_MS;
+    this.idleTimer = setInterval(() => {
+      if (this.closed) return;
+      this.query(() => this.runner.releaseIdle(idleMs)).catch(() => {
+        // The next sweep tries again; a failed DROP leaves a temp table, nothing worse.
+      });
+    }, Math.max(50, Math.min(60_000, idleMs / 4)));
+    this.idleTimer.unref();
   }
 
   static async open(workspacePath: string, options: ServiceOptions): Promise<EngineService> {
     // Not Workspace's lockDown: its lock_configuration would also stop ingest's own settings.
-    const engine = await Engine.open(workspacePath, { readOnly: options.readOnly });
+    const engine = await Engine.open(workspacePath, { readOnly: options.readOnly, maxTempSize: options.maxTempSize });
     try {
       const queryConn = await engine.ws.instance.connect();
       const metaConn = await engine.ws.instance.connect();
@@ -153,6 +176,7 @@ export class EngineService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.idleTimer);
     this.jobs.cancelAll();
     this.runner.cancel();
     await this.jobs.idle();
@@ -207,6 +231,12 @@ export class EngineService {
       openInputs: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added');
         if (p.paths.length === 0 && !p.options.src?.length && !p.options.dst?.length) throw new ServiceError('no input given');
+        const allowInput = this.options.allowInput;
+        if (allowInput) {
+          for (const f of [...p.paths, ...(p.options.src ?? []), ...(p.options.dst ?? []), ...(p.options.catalogues ?? [])]) {
+            if (!allowInput(f)) throw new ServiceError(`reading ${f} is not allowed in this session`);
+          }
+        }
         const options = p.options.catalogues?.length ? p.options : { ...p.options, catalogues: [...(this.options.defaultCatalogues ?? [])] };
         return { jobId: this.jobs.start(p.paths, options) };
       },
@@ -216,7 +246,6 @@ export class EngineService {
       saveReport: (p) => this.meta((c) => putReport(c, p.report, this.options.readOnly === true)),
       exportReport: async (p) => {
         const model = await this.meta(getReport);
-        const allow = (f: string) => (this.options.allowExport ? this.options.allowExport(f) : this.options.lockDown !== true);
         // Items run on the query connection (their result tables live there); provenance reads
         // metadata, which that connection sees as well.
         return this.query(() =>
@@ -225,7 +254,7 @@ export class EngineService {
             model,
             p,
             this.workspacePath,
-            allow,
+            this.options.allowExport,
           ),
         );
       },
@@ -234,6 +263,15 @@ export class EngineService {
           (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql })),
         ),
       clockAlignment: () => this.meta(async (c) => toAlignmentEntries(await readClockAlignment(c))),
+      removeTraces: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be removed');
+        // Ingest writes on the same connection, one transaction per trace.
+        const busy = 'an ingest is running: remove traces when it has finished';
+        const removed = await this.jobs.exclusive(busy, () => this.engine.removeTraces(p.traceIds));
+        this.lanes = null;
+        if (removed.length > 0) this.emit({ type: 'tracesChanged' });
+        return { removed };
+      },
       setClockOffset: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; clock offsets cannot be changed');
         let offset: bigint | null = null;
@@ -280,14 +318,12 @@ export class EngineService {
   }
 
   private async exportResult(handle: number, format: ExportFormat, file: string): Promise<{ path: string; rows: number }> {
-    if (!path.isAbsolute(file)) throw new ServiceError('export path must be absolute');
-    const allowed = this.options.allowExport ? this.options.allowExport(file) : this.options.lockDown !== true;
-    if (!allowed) throw new ServiceError(`exporting to ${file} is not allowed in this session`);
+    const target = exportTarget(this.workspacePath, this.options.allowExport, this.options.lockDown === true, file);
     return this.query(async () => {
       const h = this.runner.handle(handle);
-      if (h.table !== null && !this.options.lockDown) await copyExport(this.runner.connection, h.table, format, file);
-      else await relayExport(this.runner.connection, h, format, file);
-      return { path: file, rows: h.rowCount };
+      const conn = this.runner.connection;
+      await target.write((out) => (h.table !== null && !this.options.lockDown ? copyExport(conn, h.table, format, out) : relayExport(conn, h, format, out)));
+      return { path: target.file, rows: h.rowCount };
     });
   }
 }

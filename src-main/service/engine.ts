@@ -1,5 +1,6 @@
 // The one implementation of the engine API. Hosts (CLI, server, Electron utility process) only
 // translate their transport to calls on Engine.
+import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts';
 import { resolveCatalogues } from '../catalogue/index.ts';
@@ -11,6 +12,16 @@ import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/quer
 import { readTraces } from './traces.ts';
 import { Workspace, type WorkspaceOptions } from '../workspace/workspace.ts';
 import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
+import { withDiskFull } from '../workspace/output-fs.ts';
+
+function pathExists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch (e) {
+    return (e as { code?: unknown }).code !== 'ENOENT';
+  }
+}
 
 export class Engine {
   readonly runner: QueryRunner;
@@ -20,7 +31,18 @@ export class Engine {
   }
 
   static async open(workspacePath: string, opts: WorkspaceOptions = {}): Promise<Engine> {
-    const engine = new Engine(await Workspace.open(workspacePath, opts));
+    // A workspace this call creates and fails to set up (a full disk, say) is removed: a 0-byte
+    // or half-written file would later fail to open as a "workspace".
+    const created = opts.readOnly || workspacePath === ':memory:' ? [] : [workspacePath, `${workspacePath}.wal`].filter((f) => !pathExists(f));
+    let ws: Workspace;
+    try {
+      ws = await Workspace.open(workspacePath, opts);
+    } catch (e) {
+      // Not when another process holds the lock: the file is then its workspace, just created.
+      if (created.includes(workspacePath) && !/lock/i.test(String((e as Error)?.message))) for (const f of created) rmSync(f, { force: true });
+      throw withDiskFull(e, workspacePath);
+    }
+    const engine = new Engine(ws);
     if (!opts.readOnly) await engine.refreshAnalyses();
     return engine;
   }
@@ -78,6 +100,16 @@ export class Engine {
     } catch (e) {
       onMessage?.(`analysis views not refreshed: ${(e as Error).message}`);
     }
+  }
+
+  /** Remove traces with all their rows; alignment and analysis views follow what is left. */
+  async removeTraces(ids: readonly number[], onMessage?: (line: string) => void): Promise<number[]> {
+    const removed = await this.ws.removeTraces(ids);
+    if (removed.length > 0) {
+      await this.alignClocks(onMessage);
+      await this.refreshAnalyses(onMessage);
+    }
+    return removed;
   }
 
   async listTraces(): Promise<TraceInfo[]> {

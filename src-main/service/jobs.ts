@@ -25,6 +25,7 @@ export class JobQueue {
   private readonly queue: Job[] = [];
   private active: Job | null = null;
   private idleWaiters: (() => void)[] = [];
+  private holding = false;
 
   constructor(
     private readonly run: IngestRunner,
@@ -59,6 +60,21 @@ export class JobQueue {
     this.active?.abort.abort();
   }
 
+  /**
+   * Run other work on the ingest connection (trace removal) while no job runs; jobs asked for
+   * meanwhile wait for it. Refused, not queued, while an ingest runs: that can take minutes.
+   */
+  async exclusive<T>(busy: string, task: () => Promise<T>): Promise<T> {
+    if (this.active !== null || this.queue.length > 0 || this.holding) throw new Error(busy);
+    this.holding = true;
+    try {
+      return await task();
+    } finally {
+      this.holding = false;
+      void this.pump();
+    }
+  }
+
   /** Resolves when no job is queued or running. */
   idle(): Promise<void> {
     if (this.active === null && this.queue.length === 0) return Promise.resolve();
@@ -66,7 +82,7 @@ export class JobQueue {
   }
 
   private async pump(): Promise<void> {
-    if (this.active !== null) return;
+    if (this.active !== null || this.holding) return;
     const job = this.queue.shift();
     if (!job) {
       for (const w of this.idleWaiters.splice(0)) w();

@@ -5,7 +5,15 @@
 import type { ClientMessage, EngineMethod } from '../contract.ts';
 import { parseReportModel, ReportInvalid } from '../report/validate.ts';
 
-export const MAX_SQL_CHARS = 1 << 20;
+/**
+ * A WebSocket frame carries one message, so every bound below must leave the whole message (in
+ * UTF-8 bytes, after JSON escaping) inside it: else a request the UI may build legitimately would
+ * lose its socket instead of getting an answer. SQL escapes at most 6x (\u0001), so 6 MiB; a
+ * report is measured as the JSON it is sent as.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+export const MAX_SQL_BYTES = 1024 * 1024;
+export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 export const MAX_PATH_CHARS = 4096;
 export const MAX_NAME_CHARS = 1024;
 export const MAX_PATHS = 1000;
@@ -58,6 +66,15 @@ function string(min: number, max: number): Check<string> {
     if (v.length < min || v.length > max) fail(at, `length must be ${min}..${max}`);
     if (v.includes('\0')) fail(at, 'NUL characters are not allowed');
     return v;
+  };
+}
+
+/** A string bounded in UTF-8 bytes, as it travels. */
+function utf8(max: number): Check<string> {
+  return (v, at) => {
+    const s = string(0, max)(v, at); // UTF-8 is never shorter than UTF-16 code units
+    if (Buffer.byteLength(s, 'utf8') > max) fail(at, `length must be 0..${max} bytes in UTF-8`);
+    return s;
   };
 }
 
@@ -120,7 +137,9 @@ const paths = array(path, MAX_PATHS);
 
 const reportModel: Check<unknown> = (v, at) => {
   try {
-    return parseReportModel(v, at);
+    const model = parseReportModel(v, at);
+    if (Buffer.byteLength(JSON.stringify(model), 'utf8') > MAX_REPORT_BYTES) fail(at, `at most ${MAX_REPORT_BYTES} bytes as JSON`);
+    return model;
   } catch (e) {
     if (e instanceof ReportInvalid) throw new Invalid(e.message);
     throw e;
@@ -132,7 +151,7 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   listTraces: empty,
   schema: empty,
   catalogueTree: empty,
-  runQuery: object<{ sql: string }>({ sql: string(0, MAX_SQL_CHARS) }),
+  runQuery: object<{ sql: string }>({ sql: utf8(MAX_SQL_BYTES) }),
   cancelQuery: empty,
   fetchRows: object<{ handle: number; offset: number; count: number; sort: { column: string; desc: boolean } | null }>({
     handle,
@@ -195,6 +214,7 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
     traceId: int(0, 2 ** 31 - 1),
     offsetNs: nullable(nsString),
   }),
+  removeTraces: object<{ traceIds: number[] }>({ traceIds: array(int(1, 2 ** 31 - 1), 10_000) }),
 };
 
 const METHODS = Object.keys(PARAMS) as EngineMethod[];

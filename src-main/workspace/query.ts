@@ -3,6 +3,7 @@
 // turns them into numbers only where that is lossless.
 import { JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import { ident } from './schema.ts';
+import { allowedCall, allowedPragma, firstRefusedCall, refusedFunctionNames } from './sql-guard.ts';
 
 export interface ColumnInfo {
   readonly name: string;
@@ -115,8 +116,41 @@ export interface StreamHandlers {
 }
 
 /**
+ * Why user SQL runs in READ ONLY transactions: a DELETE, DROP or UPDATE typed into the editor (or
+ * sent by a page to `qtw serve`) would otherwise destroy traces for good, and later ingests would
+ * merge new records into what is left. TEMP tables, views and macros stay writable.
+ */
+const READ_ONLY_HINT = 'SQL cannot change the workspace: use CREATE TEMP TABLE / TEMP VIEW / TEMP MACRO for your own objects, and Remove trace to delete a trace';
+
+/** DuckDB's messages for writes refused by the read-only transaction and a temp-space cap hit, made actionable. */
+export function explainFailure(message: string): string {
+  const ro = /Cannot write to database "([^"]*)" - transaction is launched in read-only mode/.exec(message);
+  if (ro) return `Permission Error: ${READ_ONLY_HINT} (database "${ro[1]}")`;
+  if (/failed to offload data block/.test(message) && /max_temp_directory_size/.test(message)) {
+    const used = /\(([^)]*) used\)/.exec(message)?.[1];
+    return `Out of Memory Error: the query needs more temporary disk space than this session allows${used ? ` (${used} used)` : ''}; narrow it with WHERE or LIMIT, or aggregate`;
+  }
+  return message;
+}
+
+/** One statement inside a READ ONLY transaction, rolled back when it fails. */
+async function readOnly<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION READ ONLY');
+  let value: T;
+  try {
+    value = await work();
+  } catch (e) {
+    await conn.run('ROLLBACK').catch(() => {});
+    throw e;
+  }
+  await conn.run('COMMIT');
+  return value;
+}
+
+/**
  * Run every statement of `sql`; stream the result of the last one to `handlers` chunk by chunk
- * (bounded memory for any result size). Returns the number of rows streamed.
+ * (bounded memory for any result size). Returns the number of rows streamed. The CLI calls it on
+ * a workspace opened read-only, so it needs no transaction of its own.
  */
 export async function streamQuery(conn: DuckDBConnection, sql: string, handlers: StreamHandlers): Promise<number> {
   const ex = await prepareAll(conn, sql);
@@ -129,7 +163,7 @@ export async function streamQuery(conn: DuckDBConnection, sql: string, handlers:
       else result = await prepared.stream();
     }
   } catch (e) {
-    throw new QueryError((e as Error).message);
+    throw new QueryError(explainFailure((e as Error).message));
   }
   if (result === undefined) return 0;
   const names = result.columnNames();
@@ -145,10 +179,12 @@ export async function streamQuery(conn: DuckDBConnection, sql: string, handlers:
       await handlers.rows(rows);
     }
   } catch (e) {
-    throw new QueryError((e as Error).message);
+    throw new QueryError(explainFailure((e as Error).message));
   }
   return n;
 }
+
+const TRANSACTION_REFUSED = 'Permission Error: BEGIN, COMMIT and ROLLBACK are not allowed here: each statement runs in a transaction of its own';
 
 export interface ResultHandle {
   readonly id: number;
@@ -170,6 +206,12 @@ export interface RunnerOptions {
   readonly lockedDown?: boolean;
 }
 
+/** A result handle with when it was last used (idle handles are released, see releaseIdle). */
+interface LiveHandle {
+  readonly handle: ResultHandle;
+  lastUsed: number;
+}
+
 /** A page is never bigger than this, whatever the caller asks for. */
 export const MAX_PAGE_ROWS = 5000;
 
@@ -183,6 +225,7 @@ const REFUSED_WHEN_LOCKED = new Map<number, string>([
   [StatementType.COPY, 'COPY (use Export instead)'],
   [StatementType.COPY_DATABASE, 'COPY DATABASE'],
   [StatementType.EXPORT, 'EXPORT DATABASE'],
+  [StatementType.VACUUM, 'VACUUM and ANALYZE'],
 ]);
 
 /**
@@ -191,7 +234,8 @@ const REFUSED_WHEN_LOCKED = new Map<number, string>([
  */
 export class QueryRunner {
   private serial = 0;
-  private readonly handles = new Map<number, ResultHandle>();
+  private readonly handles = new Map<number, LiveHandle>();
+  private refused: Promise<Set<string>> | null = null;
   /** One sorted copy per result (the grid's current sort), so paging a sorted view stays cheap. */
   private readonly sorted = new Map<number, { key: string; table: string }>();
   /** Set while `run` is executing; cancel keeps interrupting until it is cleared. */
@@ -217,7 +261,8 @@ export class QueryRunner {
   handle(id: number): ResultHandle {
     const h = this.handles.get(id);
     if (!h) throw new QueryError(`unknown result handle ${id}`);
-    return h;
+    h.lastUsed = performance.now();
+    return h.handle;
   }
 
   async run(sql: string): Promise<ResultHandle> {
@@ -233,6 +278,15 @@ export class QueryRunner {
 
   private async runStatements(sql: string): Promise<ResultHandle> {
     const t0 = performance.now();
+    // Before DuckDB sees the text: binding a table function may already act (enable_logging).
+    if (this.options.lockedDown) {
+      this.refused ??= refusedFunctionNames(this.conn).catch((e: unknown) => {
+        this.refused = null;
+        throw e;
+      });
+      const fn = firstRefusedCall(sql, await this.refused);
+      if (fn !== null) throw new QueryError(`Permission Error: the function ${fn}() is not allowed in this session`);
+    }
     const ex = await prepareAll(this.conn, sql);
     if (ex.count === 0) throw new QueryError('no SQL statement given');
     const id = ++this.serial;
@@ -246,12 +300,12 @@ export class QueryRunner {
         current = i;
         if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled');
         const prepared = await ex.prepare(i);
-        const refused = this.options.lockedDown ? REFUSED_WHEN_LOCKED.get(prepared.statementType) : undefined;
-        if (refused !== undefined) throw new QueryError(`Permission Error: ${refused} is not allowed in this session`);
+        if (prepared.statementType === StatementType.TRANSACTION) throw new QueryError(TRANSACTION_REFUSED);
+        if (this.options.lockedDown) await this.checkLocked(prepared.statementType, sql, i, ex.count);
         const last = i === ex.count - 1;
         // statementType 1 is SELECT: only those are materialized for paging.
         if (!last || prepared.statementType !== StatementType.SELECT) {
-          const r = await prepared.runAndReadAll();
+          const r = await readOnly(this.conn, () => prepared.runAndReadAll());
           if (last) {
             columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
             inline = r.getRowsJS().map((row) => row.map(toCell));
@@ -264,13 +318,14 @@ export class QueryRunner {
         table = `qtw_result_${id}`;
         try {
           if (parts.length !== ex.count) throw new Error('statement text not found');
-          await this.conn.run(`CREATE TEMP TABLE ${ident(table)} AS ${parts[i]}`);
+          const create = `CREATE TEMP TABLE ${ident(table)} AS ${parts[i]}`;
+          await readOnly(this.conn, () => this.conn.run(create));
         } catch (e) {
           if (this.cancelled) throw e;
           // DESCRIBE, SHOW, PIVOT ... report as SELECT but cannot feed CREATE TABLE AS: their
           // results are small, keep them inline (a real error surfaces again here).
           table = null;
-          const r = await prepared.runAndReadAll();
+          const r = await readOnly(this.conn, () => prepared.runAndReadAll());
           columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
           inline = r.getRowsJS().map((row) => row.map(toCell));
           rowCount = inline.length;
@@ -285,11 +340,30 @@ export class QueryRunner {
       if (table !== null) await this.conn.run(`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
       if (e instanceof QueryError) throw e;
       const msg = (e as Error).message;
-      throw new QueryError(msg, await this.locate(msg, sql, current, ex.count));
+      throw new QueryError(explainFailure(msg), await this.locate(msg, sql, current, ex.count));
     }
     const h: ResultHandle = { id, columns, rowCount, elapsedMs: performance.now() - t0, table, inline };
-    this.handles.set(id, h);
+    this.handles.set(id, { handle: h, lastUsed: performance.now() });
     return h;
+  }
+
+  /**
+   * A locked-down session runs queries, not commands: no settings, files, extensions or
+   * attachments (REFUSED_WHEN_LOCKED), and only the pragmas and CALLs of sql-guard.ts (its
+   * table functions were checked on the whole text before anything was prepared).
+   * A CALL or PRAGMA is checked on its own text, so its statement must be found in `sql`.
+   */
+  private async checkLocked(type: StatementType, sql: string, index: number, count: number): Promise<void> {
+    const what = REFUSED_WHEN_LOCKED.get(type);
+    if (what !== undefined) throw new QueryError(`Permission Error: ${what} is not allowed in this session`);
+    if (type !== StatementType.PRAGMA && type !== StatementType.CALL) return;
+    const spans = statementSpans(sql);
+    const text = spans.length === count ? sql.slice(spans[index].start, spans[index].end) : '';
+    const ok = type === StatementType.PRAGMA ? allowedPragma(text) : allowedCall(text);
+    if (ok === null) {
+      const shown = text.trim().split(/\s+/).slice(0, 2).join(' ') || (type === StatementType.PRAGMA ? 'this PRAGMA' : 'this CALL');
+      throw new QueryError(`Permission Error: ${shown} is not allowed in this session (queries, SHOW, DESCRIBE and the read-only PRAGMAs are)`);
+    }
   }
 
   /**
@@ -345,13 +419,24 @@ export class QueryRunner {
   }
 
   async release(id: number): Promise<void> {
-    const h = this.handles.get(id);
-    if (!h) return;
+    const live = this.handles.get(id);
+    if (!live) return;
     this.handles.delete(id);
     const s = this.sorted.get(id);
     this.sorted.delete(id);
     if (s) await this.conn.run(`DROP TABLE IF EXISTS ${ident(s.table)}`);
-    if (h.table) await this.conn.run(`DROP TABLE IF EXISTS ${ident(h.table)}`);
+    if (live.handle.table) await this.conn.run(`DROP TABLE IF EXISTS ${ident(live.handle.table)}`);
+  }
+
+  /**
+   * Release every handle unused for `idleMs`: a page that closed without releasing its results
+   * (a crashed tab, a killed script) must not keep their temp tables for the session's life.
+   */
+  async releaseIdle(idleMs: number): Promise<number[]> {
+    const now = performance.now();
+    const stale = [...this.handles].filter(([, h]) => now - h.lastUsed >= idleMs).map(([id]) => id);
+    for (const id of stale) await this.release(id);
+    return stale;
   }
 
   /** Every live handle, for hosts that release them all on disconnect. */

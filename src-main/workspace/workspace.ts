@@ -1,8 +1,11 @@
 // A workspace is one DuckDB file. Opening it again needs no re-parse: everything the engine
 // knows about a trace lives in its tables.
+import { statfsSync } from 'node:fs';
+import nodePath from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
+import { inconsistencies, nextTraceId, recordTraceId, removeTraces } from './integrity.ts';
 import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, eventsViewSql, literal } from './schema.ts';
 
 /** The JSON shape of catalogue_events rows as storeCatalogue sends them. */
@@ -20,6 +23,25 @@ export interface WorkspaceOptions {
   readonly lockDown?: boolean;
   /** DuckDB memory limit, e.g. '1GB'. Keeps ingest memory bounded. */
   readonly memoryLimit?: string;
+  /** Cap on DuckDB's spill files (max_temp_directory_size), e.g. '8GiB'; see defaultTempLimit. */
+  readonly maxTempSize?: string;
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * Spill space for one workspace: half of what is free beside it, at most 32 GiB. DuckDB's own
+ * default (90% of the free space) lets one runaway sort fill the disk the workspace lives on,
+ * and then ingest, reports and DuckDB's own WAL fail with it.
+ */
+export function defaultTempLimit(workspacePath: string): string {
+  try {
+    const st = statfsSync(nodePath.dirname(nodePath.resolve(workspacePath)));
+    const free = Number(st.bavail) * Number(st.bsize);
+    return `${Math.max(1, Math.floor(Math.min(free / 2, 32 * GIB) / (1024 * 1024)))}MiB`;
+  } catch {
+    return '8GiB';
+  }
 }
 
 export class Workspace {
@@ -41,12 +63,24 @@ export class Workspace {
     const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     const ws = new Workspace(path, instance, conn);
-    if (!opts.readOnly) {
-      await conn.run(CREATE_SCHEMA);
-      await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES ('schema_version', ${literal(SCHEMA_VERSION)})`);
-      await ws.refreshEventsView();
+    try {
+      // Set after start: given in the start-up config, DuckDB 1.5 does not enforce it.
+      if (path !== ':memory:') await conn.run(`SET max_temp_directory_size = ${literal(opts.maxTempSize ?? defaultTempLimit(path))}`);
+      if (!opts.readOnly) {
+        await conn.run(CREATE_SCHEMA);
+        await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES ('schema_version', ${literal(SCHEMA_VERSION)})`);
+        await ws.refreshEventsView();
+      }
+      if (opts.lockDown) await conn.run(`SET enable_external_access = false; SET lock_configuration = true`);
+    } catch (e) {
+      // Closed here so that a caller may remove a workspace it failed to create (disk full).
+      try {
+        ws.close();
+      } catch {
+        // Closing checkpoints, which fails the same way; the error that matters is e.
+      }
+      throw e;
     }
-    if (opts.lockDown) await conn.run(`SET enable_external_access = false; SET lock_configuration = true`);
     return ws;
   }
 
@@ -98,13 +132,34 @@ export class Workspace {
   }
 
   async refreshEventsView(): Promise<void> {
-    const r = await this.conn.runAndReadAll('SELECT name FROM qtw_event_tables ORDER BY name');
+    // Only tables that exist: a workspace whose event table was dropped by hand still opens
+    // (and ingest then says what is missing, see integrity.ts).
+    const r = await this.conn.runAndReadAll(`SELECT name FROM qtw_event_tables WHERE name IN (
+        SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary)
+      ORDER BY name`);
     await this.conn.run(eventsViewSql(r.getRows().map((x) => String(x[0]))));
   }
 
-  async nextTraceId(): Promise<number> {
-    const r = await this.conn.runAndReadAll('SELECT coalesce(max(trace_id), 0) + 1 FROM traces');
-    return Number(r.getRows()[0][0]);
+  nextTraceId(): Promise<number> {
+    return nextTraceId(this.conn);
+  }
+
+  /** Within the transaction that commits the trace: its id is never given again. */
+  recordTraceId(id: number): Promise<void> {
+    return recordTraceId(this.conn, id);
+  }
+
+  /** Why an ingest must not add to this workspace (see integrity.ts), or null. */
+  async inconsistency(): Promise<string | null> {
+    const found = await inconsistencies(this.conn);
+    return found.length === 0 ? null : found.join('; ');
+  }
+
+  /** Remove traces with all their rows; the events view follows. */
+  async removeTraces(ids: readonly number[]): Promise<number[]> {
+    const { removed } = await removeTraces(this.conn, ids);
+    if (removed.length > 0) await this.refreshEventsView();
+    return removed;
   }
 
   async hasInput(sha256: string): Promise<boolean> {

@@ -25,7 +25,13 @@ function baseName(p: string): string {
 
 export function createTracesPanel(
   host: HTMLElement,
-  hooks: { openQuery(sql: string, run: boolean): void; openFiles(): void; openFolder(): void },
+  hooks: {
+    openQuery(sql: string, run: boolean): void;
+    openFiles(): void;
+    openFolder(): void;
+    /** Resolves when the engine removed it (the list then refreshes on tracesChanged); rejects with why not. */
+    removeTrace(traceId: number): Promise<void>;
+  },
 ): TracesPanel {
   const list = h('div', { class: 'traces-list' });
   host.append(list);
@@ -68,10 +74,34 @@ export function createTracesPanel(
       hooks.openQuery(droppedQuery(t.traceId), true);
     });
     const side = h('span', { class: `side side-${t.side ?? 'none'}`, title: 'side (detected from content)' }, t.side ?? '—');
+    const remove = h('button', { class: 'trace-remove', title: 'Remove this trace from the workspace…', 'data-testid': 'remove-trace', 'aria-label': `Remove trace #${t.traceId}` }, '×');
+    const confirmRow = h('div', { class: 'trace-confirm', 'data-testid': 'remove-trace-confirm', hidden: '' });
+    // Removal cannot be undone: ask on the card itself, naming what goes.
+    remove.addEventListener('click', () => {
+      clear(confirmRow);
+      const yes = h('button', { class: 'btn danger', 'data-testid': 'remove-trace-yes' }, 'Remove');
+      const no = h('button', { class: 'btn' }, 'Keep');
+      const status = h('span', { class: 'trace-confirm-status' });
+      confirmRow.append(h('span', {}, `Remove trace #${t.traceId} (${name}) and its ${formatCount(t.records)} records from the workspace? This cannot be undone.`), h('div', { class: 'empty-actions' }, yes, no), status);
+      confirmRow.hidden = false;
+      no.addEventListener('click', () => {
+        confirmRow.hidden = true;
+      });
+      yes.addEventListener('click', () => {
+        yes.disabled = no.disabled = true;
+        status.textContent = 'removing…';
+        hooks.removeTrace(t.traceId).catch((e: unknown) => {
+          yes.disabled = no.disabled = false;
+          status.textContent = e instanceof Error ? e.message : typeof e === 'object' && e !== null && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+          status.classList.add('trace-error');
+        });
+      });
+    });
     return h(
       'div',
       { class: 'trace-card', 'data-trace-id': t.traceId, title: t.path },
-      h('div', { class: 'trace-head' }, side, h('span', { class: 'trace-name' }, name), h('span', { class: 'trace-id' }, `#${t.traceId}`)),
+      h('div', { class: 'trace-head' }, side, h('span', { class: 'trace-name' }, name), h('span', { class: 'trace-id' }, `#${t.traceId}`), remove),
+      confirmRow,
       h(
         'div',
         { class: 'trace-meta' },

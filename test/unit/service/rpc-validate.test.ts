@@ -2,7 +2,7 @@
 // and hostile messages are rejected with a reason. Dispatch turns failures into QueryFailures.
 import { describe, expect, it } from 'vitest';
 import type { ClientMessage, EngineMethod, ParamsOf } from '../../../src-main/contract.ts';
-import { MAX_SQL_CHARS, parseClientMessage } from '../../../src-main/service/rpc-validate.ts';
+import { MAX_SQL_BYTES, parseClientMessage } from '../../../src-main/service/rpc-validate.ts';
 import { dispatch, handleRaw, type Callable } from '../../../src-main/service/rpc-dispatch.ts';
 
 const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
@@ -27,6 +27,7 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   getReport: {},
   saveReport: { report: { title: 't', items: [] } },
   exportReport: { format: 'markdown', redact: false, path: null },
+  removeTraces: { traceIds: [2, 5] },
 };
 
 function req(method: string, params: unknown, id: unknown = 7): unknown {
@@ -69,7 +70,7 @@ describe('parseClientMessage', () => {
   it('rejects wrong param types, ranges and extra keys', () => {
     expect(rejects(req('schema', { x: 1 }))).toMatch(/unknown key/);
     expect(rejects(req('runQuery', { sql: 1 }))).toMatch(/string/);
-    expect(rejects(req('runQuery', { sql: 'x'.repeat(MAX_SQL_CHARS + 1) }))).toMatch(/length/);
+    expect(rejects(req('runQuery', { sql: 'x'.repeat(MAX_SQL_BYTES + 1) }))).toMatch(/length/);
     rejects(req('fetchRows', { ...VALID.fetchRows, offset: -1 }));
     rejects(req('fetchRows', { ...VALID.fetchRows, count: Infinity }));
     rejects(req('fetchRows', { ...VALID.fetchRows, count: NaN }));
@@ -93,6 +94,7 @@ describe('parseClientMessage', () => {
     rejects(req('openInputs', { paths: Array(1001).fill('/a'), options: {} }));
     rejects(req('openInputs', { paths: ['/a'], options: { sides: ['/a'] } }));
     rejects(req('openInputs', { paths: ['/a'] }));
+    for (const traceIds of [[0], [-1], [1.5], ['1'], 1, Array(10_001).fill(1)]) rejects(req('removeTraces', { traceIds }));
     // eslint-disable-next-line no-sparse-arrays
     rejects(req('openInputs', { paths: ['/a', , '/b'], options: {} }));
   });
