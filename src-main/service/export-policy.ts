@@ -31,8 +31,8 @@ export interface ExportTarget {
   write(produce: (out: string) => Promise<void>): Promise<void>;
 }
 
-/** The same characters `qtw serve` accepts in /download?name=, so a served export can be downloaded. */
-function isSafeName(name: string): boolean {
+/** A plain file name: what a served export may be called and what `qtw serve` hands out by /download?name=. */
+export function isSafeName(name: string): boolean {
   return /^[\w+-][\w.+-]{0,199}$/.test(name);
 }
 

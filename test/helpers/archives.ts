@@ -1,5 +1,7 @@
 // Archives built in memory for tests, with the libraries that write them (tar-stream, yazl):
 // the readers under test are our own, so these are independent of them.
+import { createRequire } from 'node:module';
+import type { Duplex } from 'node:stream';
 import tarStream from 'tar-stream';
 import yazl from 'yazl';
 
@@ -44,3 +46,20 @@ export function zip(entries: ZipEntry[]): Promise<Buffer> {
   });
 }
 
+
+interface LzmaNative {
+  createCompressor(opts?: { preset?: number }): Duplex;
+}
+
+/** .xz of `data`, written by liblzma (lzma-native), at preset 1. */
+export function xz(data: Buffer): Promise<Buffer> {
+  const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
+  return new Promise((resolve, reject) => {
+    const c = lzma.createCompressor({ preset: 1 });
+    const parts: Buffer[] = [];
+    c.on('data', (b: Buffer) => parts.push(b));
+    c.on('end', () => resolve(Buffer.concat(parts)));
+    c.on('error', reject);
+    c.end(data);
+  });
+}

@@ -6,23 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { QueryFailure } from '../../src-main/contract.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { Engine } from '../../src-main/service/engine.ts';
 import { SERVED_EXPORTS } from '../../src-main/service/export-policy.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
+import { failure } from '../helpers/failure.ts';
 
 const SRC = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4/src.log');
 const SQL = 'SELECT name, count(*) AS n FROM events GROUP BY name ORDER BY n DESC, name';
-
-async function failure(p: Promise<unknown>): Promise<QueryFailure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QueryFailure;
-  }
-  throw new Error('expected a failure');
-}
 
 async function tracesIn(ws: string): Promise<number> {
   const e = await Engine.open(ws, { readOnly: true });

@@ -6,15 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Duplex } from 'node:stream';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Engine } from '../../src-main/service/engine.ts';
 import { MAX_LINE_BYTES } from '../../src-main/formats/lines.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { decompress } from '../../src-main/ingest/source-codecs.ts';
-import { tar, zip } from '../helpers/archives.ts';
+import { tar, xz, zip } from '../helpers/archives.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
 import { zstdBuffer } from '../helpers/zstd.ts';
 
@@ -64,22 +62,6 @@ async function ingestWith(label: string, file: string, env: Record<string, strin
       else process.env[k] = v;
     }
   }
-}
-
-interface LzmaNative {
-  createCompressor(opts?: { preset?: number }): Duplex;
-}
-
-function xz(data: Buffer): Promise<Buffer> {
-  const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
-  return new Promise((resolve, reject) => {
-    const c = lzma.createCompressor({ preset: 1 });
-    const parts: Buffer[] = [];
-    c.on('data', (b: Buffer) => parts.push(b));
-    c.on('end', () => resolve(Buffer.concat(parts)));
-    c.on('error', reject);
-    c.end(data);
-  });
 }
 
 function put(name: string, data: Buffer): string {

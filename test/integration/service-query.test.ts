@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { EngineEvent, QueryFailure } from '../../src-main/contract.ts';
+import type { EngineEvent } from '../../src-main/contract.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
+import { failure } from '../helpers/failure.ts';
 
 const tmp = scratch('qtw-svc-query-');
 let svc: EngineService;
@@ -18,15 +19,6 @@ afterAll(async () => {
   await svc?.close();
   tmp.cleanup();
 });
-
-async function failure(p: Promise<unknown>): Promise<QueryFailure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QueryFailure;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('EngineService queries', () => {
   it('pages a 10M-row result at its end quickly and exactly', async () => {

@@ -4,25 +4,17 @@
 // changed behind its back. On the real QEMU 7.2 and 10.2 samples.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import type { EngineEvent, QueryFailure } from '../../src-main/contract.ts';
+import type { EngineEvent } from '../../src-main/contract.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { Engine } from '../../src-main/service/engine.ts';
 import { Workspace } from '../../src-main/workspace/workspace.ts';
 import { firstRefusedCall } from '../../src-main/workspace/sql-guard.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
+import { failure } from '../helpers/failure.ts';
 
 const SRC72 = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy/src.log.gz');
 const DST72 = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy/dst.log.gz');
 const DIR102 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
-
-async function failure(p: Promise<unknown>): Promise<QueryFailure> {
-  try {
-    await p;
-  } catch (e) {
-    return e as QueryFailure;
-  }
-  throw new Error('expected a failure');
-}
 
 async function scalar(svc: EngineService, sql: string): Promise<unknown> {
   const r = await svc.call('runQuery', { sql });

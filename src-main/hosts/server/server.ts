@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EngineEvent, ServerMessage } from '../../contract.ts';
+import { isSafeName } from '../../service/export-policy.ts';
 import { MAX_MESSAGE_BYTES } from '../../service/rpc-validate.ts';
 import { allowedHostNames, hostAllowed, newToken, originAllowed, tokenCookie, tokenSource } from './auth.ts';
 import { CSP, mimeType, resolveStaticReal, staticStream } from './static-files.ts';
@@ -168,7 +169,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (url.pathname === '/download') {
       const name = url.searchParams.get('name') ?? '';
       // A plain file name in the export folder: never a path.
-      const file = opts.downloadDir && safeUploadName(name) === name ? await resolveStaticReal(opts.downloadDir, `/${name}`) : null;
+      const file = opts.downloadDir && isSafeName(name) ? await resolveStaticReal(opts.downloadDir, `/${name}`) : null;
       if (!file) return refuse(res, 404, 'no such export');
       res.writeHead(200, {
         'content-type': mimeType(file),

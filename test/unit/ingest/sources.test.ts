@@ -1,15 +1,13 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, readdir, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
-import type { Duplex } from 'node:stream';
 import yazl from 'yazl';
-import { tar, zip, type TarEntry } from '../../helpers/archives.ts';
+import { tar, xz, zip, type TarEntry } from '../../helpers/archives.ts';
 import { InputError, openInputs } from '../../../src-main/ingest/sources.ts';
 import type { InputMember } from '../../../src-main/ingest/sources.ts';
 
@@ -63,22 +61,6 @@ async function outerError(paths: string[], signal?: AbortSignal): Promise<{ read
     return { reads, error: e };
   }
   return { reads, error: null };
-}
-
-interface LzmaNative {
-  createCompressor(opts?: { preset?: number }): Duplex;
-}
-const lzma = createRequire(import.meta.url)('lzma-native') as LzmaNative;
-
-function xz(data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const c = lzma.createCompressor({ preset: 1 });
-    const parts: Buffer[] = [];
-    c.on('data', (b: Buffer) => parts.push(b));
-    c.on('end', () => resolve(Buffer.concat(parts)));
-    c.on('error', reject);
-    c.end(data);
-  });
 }
 
 /** A tar header block written from the POSIX/GNU layout, independent of any tar library. */
