@@ -74,7 +74,15 @@ export interface ServiceOptions {
 
 const DEFAULT_IDLE_RESULT_MS = 30 * 60_000;
 
-type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+/**
+ * Who is calling, where a host has several clients (each WebSocket of `qtw serve`): a session's
+ * cancelQuery stops only its own query, and a session that ended has its queued queries dropped.
+ */
+export interface CallContext {
+  readonly session?: number;
+}
+
+type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, ctx: CallContext) => Promise<ResultOf<M>> };
 
 function packageVersion(): string {
   try {
@@ -107,6 +115,9 @@ export class EngineService {
   private closed = false;
   private readonly handlers: Handlers;
   private readonly idleTimer: NodeJS.Timeout;
+  /** The session whose query runs now (see CallContext), and sessions that have ended. */
+  private activeSession: number | undefined;
+  private readonly endedSessions = new Set<number>();
 
   private constructor(
     private readonly engine: Engine,
@@ -152,12 +163,12 @@ export class EngineService {
   }
 
   /** One engine method by name; rejects with a QueryFailure. */
-  async call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  async call<M extends EngineMethod>(method: M, params: ParamsOf<M>, ctx: CallContext = {}): Promise<ResultOf<M>> {
     try {
       if (this.closed) throw new ServiceError('the workspace is closed');
       if (!Object.prototype.hasOwnProperty.call(this.handlers, method)) throw new ServiceError(`unknown method ${String(method)}`);
-      const h = this.handlers[method] as (p: ParamsOf<M>) => Promise<ResultOf<M>>;
-      return await h(params);
+      const h = this.handlers[method] as (p: ParamsOf<M>, c: CallContext) => Promise<ResultOf<M>>;
+      return await h(params, ctx);
     } catch (e) {
       throw toQueryFailure(e);
     }
@@ -217,8 +228,11 @@ export class EngineService {
       listTraces: () => this.meta(readTraces),
       schema: () => this.meta(readSchema),
       catalogueTree: () => this.meta(readCatalogueTree),
-      runQuery: (p) => this.runQuery(p.sql),
-      cancelQuery: async () => ({ cancelled: this.runner.cancel() }),
+      runQuery: (p, ctx) => this.runQuery(p.sql, ctx),
+      // A session cancels its own query only (another tab's query is not its to stop).
+      cancelQuery: async (_p, ctx) => ({
+        cancelled: ctx.session === undefined || this.activeSession === undefined || this.activeSession === ctx.session ? this.runner.cancel() : false,
+      }),
       fetchRows: (p) => this.fetchRows(p.handle, p.offset, p.count, p.sort),
       releaseResult: (p) => this.query(async () => (await this.runner.release(p.handle), {})),
       suggestChart: async (p) => {
@@ -287,8 +301,22 @@ export class EngineService {
     };
   }
 
-  private async runQuery(sql: string): Promise<QueryResultInfo> {
-    const h = await this.query(() => this.runner.run(sql));
+  /** A client went away: its running query is interrupted and its queued ones never start. */
+  sessionClosed(session: number): void {
+    this.endedSessions.add(session);
+    if (this.activeSession === session) this.runner.cancel();
+  }
+
+  private async runQuery(sql: string, ctx: CallContext): Promise<QueryResultInfo> {
+    const h = await this.query(async () => {
+      if (ctx.session !== undefined && this.endedSessions.has(ctx.session)) throw new ServiceError('INTERRUPT Error: query cancelled: its client went away');
+      this.activeSession = ctx.session;
+      try {
+        return await this.runner.run(sql);
+      } finally {
+        this.activeSession = undefined;
+      }
+    });
     return { handle: h.id, columns: h.columns, rowCount: h.rowCount, elapsedMs: h.elapsedMs };
   }
 

@@ -1,18 +1,18 @@
 // One validated ClientMessage → one ServerMessage, for every transport (WebSocket, MessagePort).
 // Failures become ok:false with a QueryFailure: one line, never a stack trace.
 import type { ClientMessage, EngineMethod, ParamsOf, QueryFailure, ServerMessage } from '../contract.ts';
-import type { EngineService } from './api.ts';
+import type { CallContext, EngineService } from './api.ts';
 import { isQueryFailure, toQueryFailure } from './failure.ts';
 import { parseClientMessage } from './rpc-validate.ts';
 
 /** The part of EngineService dispatch needs (tests may pass a stand-in). */
 export interface Callable {
-  call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<unknown>;
+  call<M extends EngineMethod>(method: M, params: ParamsOf<M>, ctx?: CallContext): Promise<unknown>;
 }
 
-export async function dispatch(service: Callable | EngineService, msg: ClientMessage): Promise<ServerMessage> {
+export async function dispatch(service: Callable | EngineService, msg: ClientMessage, ctx: CallContext = {}): Promise<ServerMessage> {
   try {
-    const result = await service.call(msg.method, msg.params as ParamsOf<typeof msg.method>);
+    const result = await service.call(msg.method, msg.params as ParamsOf<typeof msg.method>, ctx);
     return { kind: 'response', id: msg.id, ok: true, result };
   } catch (e) {
     const error: QueryFailure = isQueryFailure(e) ? { message: e.message, position: e.position } : toQueryFailure(e);
@@ -21,7 +21,7 @@ export async function dispatch(service: Callable | EngineService, msg: ClientMes
 }
 
 /** Validate then dispatch a raw decoded message (what the server host's RpcEndpoint.handle needs). */
-export async function handleRaw(service: Callable | EngineService, raw: unknown): Promise<ServerMessage> {
+export async function handleRaw(service: Callable | EngineService, raw: unknown, ctx: CallContext = {}): Promise<ServerMessage> {
   const msg = parseClientMessage(raw);
   if ('error' in msg) {
     const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
@@ -32,5 +32,5 @@ export async function handleRaw(service: Callable | EngineService, raw: unknown)
       error: { message: `invalid request: ${msg.error}`, position: null },
     };
   }
-  return dispatch(service, msg);
+  return dispatch(service, msg, ctx);
 }

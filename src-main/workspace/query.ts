@@ -1,7 +1,7 @@
 // The query runner: statements run in order, the last one's result is streamed in chunks or
 // kept as a handle that can be paged. 64-bit integers stay exact (BigInt); conversion to JSON
 // turns them into numbers only where that is lossless.
-import { JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import { JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
 import { ident } from './schema.ts';
 import { allowedCall, allowedPragma, firstRefusedCall, refusedFunctionNames } from './sql-guard.ts';
 
@@ -131,6 +131,53 @@ export function explainFailure(message: string): string {
     return `Out of Memory Error: the query needs more temporary disk space than this session allows${used ? ` (${used} used)` : ''}; narrow it with WHERE or LIMIT, or aggregate`;
   }
   return message;
+}
+
+/** Rows a statement that cannot be paged from a temp table may keep in memory. */
+export const MAX_INLINE_ROWS = 100_000;
+
+/** Run a prepared statement to its end, reading its rows chunk by chunk and dropping them. */
+async function drain(prepared: DuckDBPreparedStatement): Promise<void> {
+  const r = await prepared.stream();
+  for (;;) {
+    const chunk = await r.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) return;
+  }
+}
+
+/** A statement's rows in memory, chunk by chunk (the event loop breathes), at most MAX_INLINE_ROWS. */
+async function collectInline(prepared: DuckDBPreparedStatement): Promise<{ columns: ColumnInfo[]; rows: CellValue[][] }> {
+  const r = await prepared.stream();
+  const names = r.columnNames();
+  const types = r.columnTypes();
+  const rows: CellValue[][] = [];
+  for (;;) {
+    const chunk = await r.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    if (rows.length + chunk.rowCount > MAX_INLINE_ROWS) {
+      throw new QueryError(
+        `this statement's result has more than ${MAX_INLINE_ROWS.toLocaleString('en-US')} rows and cannot be paged as it is: wrap it as SELECT * FROM (...) or add a LIMIT`,
+      );
+    }
+    for (const row of chunk.convertRows(JSDuckDBValueConverter)) rows.push(row.map(toCell));
+  }
+  return { columns: names.map((name, k) => ({ name, type: types[k].toString() })), rows };
+}
+
+/** Whether two prepared statements give the same column names and types. */
+function sameColumns(a: DuckDBPreparedStatement, b: DuckDBPreparedStatement): boolean {
+  if (a.columnCount !== b.columnCount) return false;
+  for (let k = 0; k < a.columnCount; k++) {
+    if (a.columnName(k) !== b.columnName(k) || a.columnType(k).toString() !== b.columnType(k).toString()) return false;
+  }
+  return true;
+}
+
+/** Statement `index` of `sql` as our own splitter cuts it, when it finds as many as DuckDB did. */
+function statementText(sql: string, index: number, count: number): string | null {
+  if (count === 1) return sql;
+  const spans = statementSpans(sql);
+  return spans.length === count ? sql.slice(spans[index].start, spans[index].end) : null;
 }
 
 /** One statement inside a READ ONLY transaction, rolled back when it fails. */
@@ -299,42 +346,33 @@ export class QueryRunner {
       for (let i = 0; i < ex.count; i++) {
         current = i;
         if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled');
-        const prepared = await ex.prepare(i);
+        let prepared = await ex.prepare(i);
         if (prepared.statementType === StatementType.TRANSACTION) throw new QueryError(TRANSACTION_REFUSED);
-        if (this.options.lockedDown) await this.checkLocked(prepared.statementType, sql, i, ex.count);
+        if (this.options.lockedDown) prepared = await this.checkLocked(prepared, sql, i, ex.count);
         const last = i === ex.count - 1;
+        if (!last) {
+          // Its rows go nowhere: stream and drop them (materialized, one SELECT took 8 GB).
+          await readOnly(this.conn, () => drain(prepared));
+          continue;
+        }
         // statementType 1 is SELECT: only those are materialized for paging.
-        if (!last || prepared.statementType !== StatementType.SELECT) {
-          const r = await readOnly(this.conn, () => prepared.runAndReadAll());
-          if (last) {
-            columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
-            inline = r.getRowsJS().map((row) => row.map(toCell));
-            rowCount = inline.length;
-          }
+        const text = prepared.statementType === StatementType.SELECT ? statementText(sql, i, ex.count) : null;
+        const create = text === null ? null : await this.createResultTable(`qtw_result_${id}`, text, prepared);
+        if (create !== null) {
+          table = `qtw_result_${id}`;
+          await readOnly(this.conn, () => create.run());
+          const info = await this.conn.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`);
+          rowCount = Number(info.getRows()[0][0]);
+          const desc = await this.conn.runAndReadAll(`SELECT * FROM ${ident(table)} LIMIT 0`);
+          columns = desc.columnNames().map((name, k) => ({ name, type: desc.columnTypes()[k].toString() }));
           continue;
         }
-        // DuckDB does not hand back a statement's text; split it ourselves (quotes and comments aware).
-        const parts = ex.count === 1 ? [sql] : splitStatements(sql);
-        table = `qtw_result_${id}`;
-        try {
-          if (parts.length !== ex.count) throw new Error('statement text not found');
-          const create = `CREATE TEMP TABLE ${ident(table)} AS ${parts[i]}`;
-          await readOnly(this.conn, () => this.conn.run(create));
-        } catch (e) {
-          if (this.cancelled) throw e;
-          // DESCRIBE, SHOW, PIVOT ... report as SELECT but cannot feed CREATE TABLE AS: their
-          // results are small, keep them inline (a real error surfaces again here).
-          table = null;
-          const r = await readOnly(this.conn, () => prepared.runAndReadAll());
-          columns = r.columnNames().map((name, k) => ({ name, type: r.columnTypes()[k].toString() }));
-          inline = r.getRowsJS().map((row) => row.map(toCell));
-          rowCount = inline.length;
-          continue;
-        }
-        const info = await this.conn.runAndReadAll(`SELECT count(*) FROM ${ident(table)}`);
-        rowCount = Number(info.getRows()[0][0]);
-        const desc = await this.conn.runAndReadAll(`SELECT * FROM ${ident(table)} LIMIT 0`);
-        columns = desc.columnNames().map((name, k) => ({ name, type: desc.columnTypes()[k].toString() }));
+        // DESCRIBE, SHOW, PIVOT, PRAGMA ... cannot feed CREATE TABLE AS: their results are small
+        // and kept in memory, up to a cap (a large one stalled the whole server).
+        const r = await readOnly(this.conn, () => collectInline(prepared));
+        columns = r.columns;
+        inline = r.rows;
+        rowCount = inline.length;
       }
     } catch (e) {
       if (table !== null) await this.conn.run(`DROP TABLE IF EXISTS ${ident(table)}`).catch(() => {});
@@ -348,22 +386,48 @@ export class QueryRunner {
   }
 
   /**
+   * `CREATE TEMP TABLE name AS <text>` prepared, when `text` (our own cut of the SQL) is verified
+   * to be the statement DuckDB prepared: DuckDB reads it as exactly one SELECT with the same
+   * columns, and the CREATE as one statement. Else null (the rows are then kept inline). Running
+   * text that was not verified let `E'\\'` and `$tag$` strings smuggle COMMIT and writes past the
+   * read-only transaction.
+   */
+  private async createResultTable(table: string, text: string, prepared: DuckDBPreparedStatement): Promise<DuckDBPreparedStatement | null> {
+    try {
+      const own = await this.conn.extractStatements(text);
+      if (own.count !== 1) return null;
+      const select = await own.prepare(0);
+      if (select.statementType !== StatementType.SELECT || !sameColumns(select, prepared)) return null;
+      const create = await this.conn.extractStatements(`CREATE TEMP TABLE ${ident(table)} AS ${text}`);
+      if (create.count !== 1) return null;
+      const p = await create.prepare(0);
+      return p.statementType === StatementType.CREATE ? p : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * A locked-down session runs queries, not commands: no settings, files, extensions or
    * attachments (REFUSED_WHEN_LOCKED), and only the pragmas and CALLs of sql-guard.ts (its
-   * table functions were checked on the whole text before anything was prepared).
-   * A CALL or PRAGMA is checked on its own text, so its statement must be found in `sql`.
+   * table functions were checked on the whole text before anything was prepared). A CALL or
+   * PRAGMA is judged on its own text, and what runs is that text, prepared again: so what was
+   * judged is what runs, however the statements were cut.
    */
-  private async checkLocked(type: StatementType, sql: string, index: number, count: number): Promise<void> {
+  private async checkLocked(prepared: DuckDBPreparedStatement, sql: string, index: number, count: number): Promise<DuckDBPreparedStatement> {
+    const type = prepared.statementType;
     const what = REFUSED_WHEN_LOCKED.get(type);
     if (what !== undefined) throw new QueryError(`Permission Error: ${what} is not allowed in this session`);
-    if (type !== StatementType.PRAGMA && type !== StatementType.CALL) return;
-    const spans = statementSpans(sql);
-    const text = spans.length === count ? sql.slice(spans[index].start, spans[index].end) : '';
+    if (type !== StatementType.PRAGMA && type !== StatementType.CALL) return prepared;
+    const text = statementText(sql, index, count) ?? '';
     const ok = type === StatementType.PRAGMA ? allowedPragma(text) : allowedCall(text);
-    if (ok === null) {
+    const own = ok === null ? null : await this.conn.extractStatements(text).catch(() => null);
+    const again = own !== null && own.count === 1 ? await own.prepare(0) : null;
+    if (again === null || again.statementType !== type) {
       const shown = text.trim().split(/\s+/).slice(0, 2).join(' ') || (type === StatementType.PRAGMA ? 'this PRAGMA' : 'this CALL');
       throw new QueryError(`Permission Error: ${shown} is not allowed in this session (queries, SHOW, DESCRIBE and the read-only PRAGMAs are)`);
     }
+    return again;
   }
 
   /**
@@ -480,7 +544,6 @@ function compareCells(a: CellValue, b: CellValue): number {
 export function statementSpans(sql: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   let start = 0;
-  let q: string | null = null;
   let content = false;
   const close = (end: number) => {
     if (content) out.push({ start, end });
@@ -489,19 +552,39 @@ export function statementSpans(sql: string): { start: number; end: number }[] {
   };
   for (let i = 0; i < sql.length; i++) {
     const ch = sql[i];
-    if (q) {
-      if (ch === q) q = null;
-      continue;
-    }
+    const prev = i > 0 ? sql[i - 1] : '';
     if (ch === "'" || ch === '"') {
-      q = ch;
+      // E'...' strings take backslash escapes; elsewhere a doubled quote stays inside.
+      const escapes = ch === "'" && /[eE]/.test(prev) && !/[\w$]/.test(i > 1 ? sql[i - 2] : '');
+      let j = i + 1;
+      while (j < sql.length && sql[j] !== ch) j += escapes && sql[j] === '\\' ? 2 : 1;
+      i = j;
+      content = true;
+    } else if (ch === '$' && !/[\w$]/.test(prev)) {
+      // Dollar quoting: $$...$$ or $tag$...$tag$ ($1 is a parameter, not a quote).
+      const tag = /^\$(?:[A-Za-z_][\w]*)?\$/.exec(sql.slice(i, i + 256));
+      if (tag) {
+        const endAt = sql.indexOf(tag[0], i + tag[0].length);
+        i = endAt < 0 ? sql.length : endAt + tag[0].length - 1;
+      }
       content = true;
     } else if (ch === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl < 0 ? sql.length : nl;
+      // Up to the end of the line: LF or CR, as DuckDB's scanner ends it.
+      let j = i + 2;
+      while (j < sql.length && sql[j] !== '\n' && sql[j] !== '\r') j++;
+      i = j;
     } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end < 0 ? sql.length : end + 1;
+      // Block comments nest.
+      let depth = 1;
+      let j = i + 2;
+      while (j < sql.length && depth > 0) {
+        const pair = sql.slice(j, j + 2);
+        if (pair === '/*' || pair === '*/') {
+          depth += pair === '/*' ? 1 : -1;
+          j += 2;
+        } else j++;
+      }
+      i = j - 1;
     } else if (ch === ';') close(i);
     else if (!/\s/.test(ch)) content = true;
   }

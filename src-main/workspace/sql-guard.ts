@@ -120,8 +120,10 @@ export async function refusedFunctionNames(conn: DuckDBConnection): Promise<Set<
   return out;
 }
 
-// A call: a (possibly "quoted") name, then only blanks or comments before its parenthesis.
-const CALL_RE = /(?:^|[^\w$])"?([A-Za-z_][\w$]*)"?(?:\s|\/\*[\s\S]*?\*\/|--[^\n]*(?:\n|$))*\(/g;
+// A call: a (possibly "quoted") name, then only blanks or comments before its parenthesis. A
+// `--` comment ends at CR as well as LF, as in DuckDB's scanner (ending it at LF only let
+// `query --x<CR>(...)` through); block comments nest, which the lazy match covers by backtracking.
+const CALL_RE = /(?:^|[^\w$])"?([A-Za-z_][\w$]*)"?(?:\s|\/\*[\s\S]*?\*\/|--[^\n\r]*(?:[\n\r]|$))*\(/g;
 
 /**
  * The first refused function called anywhere in `sql`. The scan ignores quoting on purpose: a

@@ -77,6 +77,37 @@ describe('user SQL is read-only against the workspace', () => {
     expect(JSON.stringify(await scalar(served, FINGERPRINT))).toBe(before);
   });
 
+  it.each([
+    // Statement text that our own splitter and DuckDB cut differently: an E'' escape and $tag$
+    // strings hid a COMMIT and writes from the read-only transaction (found by an audit).
+    "SELECT E'\\';SELECT $a$' || $a$ AS x; COMMIT; UPDATE traces SET records = 0 WHERE trace_id = 2; SELECT 2 AS y --$a$ AS z; SELECT 1 AS w",
+    "SELECT E'\\';SELECT $a$' || $a$ AS x; COMMIT; CREATE TABLE main.pwned AS SELECT 42 AS x; SELECT 2 AS y --$a$ AS z; SELECT 1 AS w",
+    "SELECT $$;$$ AS s; COMMIT; DELETE FROM traces; SELECT 1",
+  ])('cannot smuggle writes past the read-only transaction: %s', async (sql) => {
+    await served.call('runQuery', { sql }).catch(() => undefined);
+    expect(JSON.stringify(await scalar(served, FINGERPRINT))).toBe(before);
+    expect(await scalar(served, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'pwned'")).toBe(0);
+  });
+
+  it('pages the result of a statement whose text holds quoting our splitter must follow', async () => {
+    const r = await served.call('runQuery', { sql: "SELECT 1 AS a; SELECT $$;$$ AS s, E'\\';' AS e, range AS n FROM range(3) /* ; /* ; */ ; */ -- ;\r" });
+    expect(r.rowCount).toBe(3);
+    expect((await served.call('fetchRows', { handle: r.handle, offset: 0, count: 5, sort: { column: 'n', desc: true } })).rows).toEqual([
+      [';', "';", 2],
+      [';', "';", 1],
+      [';', "';", 0],
+    ]);
+  });
+
+  it('keeps at most 100,000 rows of a result it cannot page, and says so beyond', async () => {
+    // A DuckDB statement count our splitter cannot match ($$ with an unclosed quote inside) is kept in memory.
+    const small = await served.call('runQuery', { sql: 'SELECT 1; DESCRIBE traces' });
+    expect(small.rowCount).toBeGreaterThan(20);
+    const f = await failure(served.call('runQuery', { sql: 'SELECT 1; PIVOT (SELECT range % 200000 AS k, 1 AS v FROM range(200000)) ON v USING count(*) GROUP BY k' }));
+    expect(f.message).toMatch(/more than 100,000 rows and cannot be paged as it is/);
+    expect(await scalar(served, 'SELECT 41 + 1')).toBe(42);
+  });
+
   it('refuses transaction control, which would lift the read-only transaction', async () => {
     for (const sql of ['BEGIN', 'COMMIT', 'ROLLBACK', 'BEGIN TRANSACTION; DELETE FROM traces; COMMIT']) {
       expect((await failure(served.call('runQuery', { sql }))).message).toMatch(/BEGIN, COMMIT and ROLLBACK are not allowed/);
@@ -112,6 +143,8 @@ describe('user SQL is read-only against the workspace', () => {
     'CREATE TEMP MACRO m() AS TABLE SELECT * FROM disable_logging()',
     'VACUUM',
     "SET VARIABLE x = 1",
+    "SELECT * FROM query --x\r('SELECT 42')",
+    "SELECT * FROM enable_logging --x\r(storage='file', storage_path='x.csv')",
   ])('a locked-down session refuses %s', async (sql) => {
     const f = await failure(served.call('runQuery', { sql }));
     expect(f.message).toMatch(/Permission Error: .* not allowed in this session/);
@@ -263,6 +296,36 @@ describe('trace removal, ids that never repeat, and ingest into a damaged worksp
       e.close();
     }
   }, 120_000);
+});
+
+describe('sessions of one service (the WebSockets of qtw serve)', () => {
+  const tmp = scratch('qtw-sessions-');
+  afterAll(() => tmp.cleanup());
+  const SLOW = 'SELECT count(*) FROM range(3000000000) t(x) WHERE x % 7 = 3';
+
+  it('a session cancels only its own query, and an ended session has its query stopped', async () => {
+    const svc = await EngineService.open(path.join(tmp.dir, 's.duckdb'), { host: 'server', lockDown: true });
+    try {
+      const slow = svc.call('runQuery', { sql: SLOW }, { session: 1 }).then(
+        () => 'finished',
+        (e: unknown) => (e as { message: string }).message,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      // Another page's Esc, or another page going away, does not touch it.
+      expect(await svc.call('cancelQuery', {}, { session: 2 })).toEqual({ cancelled: false });
+      svc.sessionClosed(2);
+      const queued = svc.call('runQuery', { sql: 'SELECT 7' }, { session: 3 });
+      svc.sessionClosed(3);
+      await new Promise((r) => setTimeout(r, 300));
+      svc.sessionClosed(1);
+      expect(await slow).toMatch(/INTERRUPT/);
+      // A query queued by a session that then ended never runs.
+      expect((await failure(queued)).message).toMatch(/its client went away/);
+      expect(await scalar(svc, 'SELECT 1')).toBe(1);
+    } finally {
+      await svc.close();
+    }
+  }, 60_000);
 });
 
 describe('result handles and temp space', () => {

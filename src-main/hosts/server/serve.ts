@@ -103,8 +103,8 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     // no uploads yet
   }
   await dropUnreferenced(earlier);
-  const handle = async (raw: unknown) => {
-    const reply = await handleRaw(service, raw);
+  const handle = async (raw: unknown, session?: number) => {
+    const reply = await handleRaw(service, raw, { session });
     if (field(raw, 'method') === 'openInputs' && reply.kind === 'response' && reply.ok) {
       const params = field(raw, 'params');
       const options = field(params, 'options');
@@ -119,7 +119,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   let server: RunningServer;
   try {
     server = await startServer({
-      endpoint: { handle, onEvent: (l) => service.onEvent(l) },
+      endpoint: { handle, onEvent: (l) => service.onEvent(l), sessionClosed: (s) => service.sessionClosed(s) },
       rendererDir,
       uploadDir,
       // Where exportReport writes when given no path (see service/api.ts).

@@ -16,7 +16,10 @@ import { CSP, mimeType, resolveStaticReal, staticStream } from './static-files.t
 
 /** What the server needs from the engine: one validated request → one response, plus events. */
 export interface RpcEndpoint {
-  handle(raw: unknown): Promise<ServerMessage>;
+  /** `session` names the WebSocket the request came on (one per page). */
+  handle(raw: unknown, session?: number): Promise<ServerMessage>;
+  /** The WebSocket of `session` closed: stop its query (and only its). */
+  sessionClosed?(session: number): void;
   onEvent(listener: (e: EngineEvent) => void): () => void;
 }
 
@@ -101,10 +104,10 @@ function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
 }
 
-/** What one WebSocket holds in the engine: result handles, and whether its query runs. */
+/** What one WebSocket holds in the engine: its session id and result handles. */
 interface SocketState {
+  readonly session: number;
   readonly handles: Set<number>;
-  queries: number;
   closed: boolean;
 }
 
@@ -199,6 +202,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sockets = new Set<WebSocket>();
   let ownIds = 0;
+  let sessions = 0;
 
   /** A request of the host's own (cleanup after a socket): ids below zero, the reply unused. */
   function hostRequest(method: string, params: unknown): void {
@@ -225,14 +229,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       raw = undefined;
     }
     const method = field(raw, 'method');
-    if (method === 'runQuery') mine.queries++;
     let reply: ServerMessage;
     try {
-      reply = await opts.endpoint.handle(raw);
+      reply = await opts.endpoint.handle(raw, mine.session);
     } catch (e) {
       reply = { kind: 'response', id: messageId(raw), ok: false, error: { message: oneLine(e), position: null } };
-    } finally {
-      if (method === 'runQuery') mine.queries--;
     }
     if (reply.kind === 'response' && reply.ok) {
       const h = field(reply.result, 'handle');
@@ -248,14 +249,18 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
 
   function onSocket(ws: WebSocket): void {
     sockets.add(ws);
-    const mine: SocketState = { handles: new Set(), queries: 0, closed: false };
+    const mine: SocketState = { session: ++sessions, handles: new Set(), closed: false };
     // Bad frames (too large, bad UTF-8, reserved opcodes or bits, unmasked): ws closes this socket
     // with 1002/1007/1009 and then reports here; the server and the other sockets go on.
     ws.on('error', () => undefined);
     ws.on('close', () => {
       sockets.delete(ws);
       mine.closed = true;
-      if (mine.queries > 0) hostRequest('cancelQuery', {});
+      try {
+        opts.endpoint.sessionClosed?.(mine.session);
+      } catch {
+        // the engine closed meanwhile
+      }
       for (const h of mine.handles) hostRequest('releaseResult', { handle: h });
       mine.handles.clear();
     });

@@ -36,11 +36,15 @@ async function until(what: string, cond: () => boolean, ms = 5000): Promise<void
   }
 }
 
-/** An engine stand-in behind the real validation: runQuery hands out handles; 'slow' waits for cancelQuery. */
+/**
+ * An engine stand-in behind the real validation: runQuery hands out handles; 'slow' waits until
+ * cancelQuery, or until its session is closed (as EngineService.sessionClosed interrupts it).
+ */
 function standIn() {
-  const calls: { id: number; method: string; params: unknown }[] = [];
+  const calls: { id: number; method: string; params: unknown; session?: number }[] = [];
   let nextHandle = 1;
   let cancel: (() => void) | null = null;
+  let slowSession: number | undefined;
   const callable = {
     async call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<unknown> {
       if (method === 'runQuery') {
@@ -59,10 +63,19 @@ function standIn() {
   return {
     calls,
     endpoint: {
-      handle: (raw: unknown): Promise<ServerMessage> => {
+      handle: (raw: unknown, session?: number): Promise<ServerMessage> => {
         const m = raw as { id?: number; method?: string; params?: unknown } | undefined;
-        if (m && typeof m.method === 'string') calls.push({ id: m.id ?? 0, method: m.method, params: m.params });
+        if (m && typeof m.method === 'string') calls.push({ id: m.id ?? 0, method: m.method, params: m.params, session });
+        if (m?.method === 'runQuery' && (m.params as { sql?: string } | undefined)?.sql === 'slow') slowSession = session;
         return handleRaw(callable, raw);
+      },
+      sessionClosed: (session: number): void => {
+        calls.push({ id: -1, method: 'sessionClosed', params: { session } });
+        if (slowSession === session && cancel !== null) {
+          const c = cancel;
+          cancel = null;
+          c();
+        }
       },
       onEvent: () => () => undefined,
     },
@@ -264,6 +277,10 @@ describe('hostile requests to qtw serve', () => {
       ws.close();
       await until('releases by the host', () => hostCalls('releaseResult').length === 2);
       expect(hostCalls('releaseResult').map((c) => (c.params as { handle: number }).handle).sort()).toEqual(handles.slice(1));
+      // Its end is reported for its own session only; no blanket cancelQuery (that would stop another tab's query).
+      const session = engine.calls.find((c) => c.id === 1 && c.method === 'runQuery')?.session;
+      expect(session).toBeDefined();
+      await until('the session end', () => hostCalls('sessionClosed').some((c) => (c.params as { session: number }).session === session));
       expect(hostCalls('cancelQuery')).toEqual([]);
     });
 
@@ -273,8 +290,9 @@ describe('hostile requests to qtw serve', () => {
       await new Promise((r) => ws.on('open', r));
       ws.send(JSON.stringify({ kind: 'request', id: 1, method: 'runQuery', params: { sql: 'slow' } }));
       await until('the query to start', () => engine.calls.some((c) => c.id === 1 && (c.params as { sql?: string }).sql === 'slow'));
+      const session = engine.calls.find((c) => c.id === 1 && (c.params as { sql?: string }).sql === 'slow')?.session;
       ws.terminate();
-      await until('a cancel by the host', () => hostCalls('cancelQuery').length === 1);
+      await until('the session end', () => hostCalls('sessionClosed').some((c) => (c.params as { session: number }).session === session));
       await until('the late result to be released', () => hostCalls('releaseResult').length === before + 1);
     });
   });
