@@ -108,6 +108,22 @@ describe('user SQL is read-only against the workspace', () => {
     expect(await scalar(served, 'SELECT 41 + 1')).toBe(42);
   });
 
+  it('cuts a page of huge cells short instead of building gigabytes in the engine', async () => {
+    const r = await served.call('runQuery', { sql: "SELECT range AS i, repeat('x', 1048576) AS s FROM range(200)" });
+    expect(r.rowCount).toBe(200);
+    const page = await served.call('fetchRows', { handle: r.handle, offset: 10, count: 5000, sort: null });
+    // 64 MiB of text per page at most: 63 rows of 1 MiB (and a bit), starting where asked.
+    expect(page.rows.length).toBe(63);
+    expect(page.rows[0][0]).toBe(10);
+    expect((page.rows[0][1] as string).length).toBe(1048576);
+    const next = await served.call('fetchRows', { handle: r.handle, offset: 73, count: 5000, sort: { column: 'i', desc: false } });
+    expect(next.rows[0][0]).toBe(73);
+    await served.call('releaseResult', { handle: r.handle });
+    const huge = await served.call('runQuery', { sql: "SELECT repeat('y', 70 * 1048576) AS s" });
+    expect((await failure(served.call('fetchRows', { handle: huge.handle, offset: 0, count: 1, sort: null }))).message).toMatch(/row 1 of this result is 70 MiB as text, too large to show/);
+    await served.call('releaseResult', { handle: huge.handle });
+  });
+
   it('refuses transaction control, which would lift the read-only transaction', async () => {
     for (const sql of ['BEGIN', 'COMMIT', 'ROLLBACK', 'BEGIN TRANSACTION; DELETE FROM traces; COMMIT']) {
       expect((await failure(served.call('runQuery', { sql }))).message).toMatch(/BEGIN, COMMIT and ROLLBACK are not allowed/);
