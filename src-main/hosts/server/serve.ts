@@ -1,6 +1,6 @@
 // The `qtw serve` host: one EngineService on a workspace (SQL locked down), the built renderer
 // and the engine API on loopback, and the given inputs ingested as a job the UI can watch.
-import { readdirSync, realpathSync, rmSync } from 'node:fs';
+import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenInputsOptions } from '../../contract.ts';
 import { EngineService } from '../../service/api.ts';
@@ -19,6 +19,8 @@ export interface ServeRequest {
   readonly maxUploadBytes?: number;
   /** The built renderer (tests); default dist/renderer, built when stale. */
   readonly rendererDir?: string;
+  /** Uploads not ingested this long are removed (tests); default STALE_UPLOAD_MS. */
+  readonly staleUploadMs?: number;
   readonly log: (line: string) => void;
 }
 
@@ -27,6 +29,10 @@ export interface ServeSession {
   readonly service: EngineService;
   stop(): Promise<void>;
 }
+
+/** An upload not ingested (nor asked to be) this long after it arrived is removed. */
+const STALE_UPLOAD_MS = 15 * 60_000;
+const SWEEP_MS = 5 * 60_000;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -103,6 +109,31 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     // no uploads yet
   }
   await dropUnreferenced(earlier);
+  // And, while the session runs, uploads nobody ingested within STALE_UPLOAD_MS, and those of
+  // removed traces: else a page could fill the disk with uploads it never ingests.
+  const sweep = (): void => {
+    let stale: string[] = [];
+    try {
+      const now = Date.now();
+      stale = readdirSync(uploadDir)
+        .map((f) => path.join(uploadDir, f))
+        .filter((f) => {
+          try {
+            return now - statSync(f).mtimeMs > (req.staleUploadMs ?? STALE_UPLOAD_MS);
+          } catch {
+            return false;
+          }
+        });
+    } catch {
+      return; // no uploads yet
+    }
+    void dropUnreferenced(stale);
+  };
+  const sweeper = setInterval(sweep, Math.min(SWEEP_MS, req.staleUploadMs ?? SWEEP_MS));
+  sweeper.unref();
+  service.onEvent((e) => {
+    if (e.type === 'tracesChanged') sweep();
+  });
   const handle = async (raw: unknown, session?: number) => {
     const reply = await handleRaw(service, raw, { session });
     if (field(raw, 'method') === 'openInputs' && reply.kind === 'response' && reply.ok) {
@@ -150,6 +181,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     server,
     service,
     stop: async () => {
+      clearInterval(sweeper);
       await server.close();
       await service.close();
     },

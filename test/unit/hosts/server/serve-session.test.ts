@@ -92,3 +92,52 @@ describe('serve() on a workspace', () => {
     expect(readdirSync(uploads).sort()).toEqual([path.basename(kept), path.basename(waiting)].sort());
   });
 });
+
+describe('serve() sweeps uploads while it runs', () => {
+  const tmp = scratch('qtw-serve-sweep-');
+  const folder = path.join(tmp.dir, 'ws');
+  const uploads = path.join(folder, 'qtw-uploads');
+  let session: ServeSession;
+  let id = 0;
+  const call = async (method: string, params: unknown): Promise<ServerMessage> =>
+    rpc(session.server.port, session.server.token, { kind: 'request', id: ++id, method, params });
+  const upload = async (name: string, body: string | Buffer): Promise<string> => {
+    const r = await fetch(`http://127.0.0.1:${session.server.port}/upload?token=${session.server.token}&name=${name}`, { method: 'POST', body });
+    expect(r.status).toBe(200);
+    return ((await r.json()) as { path: string }).path;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(path.join(tmp.dir, 'renderer'), { recursive: true });
+    writeFileSync(path.join(tmp.dir, 'renderer', 'index.html'), '<!doctype html>');
+    mkdirSync(folder, { recursive: true });
+    session = await serve({
+      workspace: path.join(folder, 'w.duckdb'),
+      inputs: [],
+      options: {},
+      rendererDir: path.join(tmp.dir, 'renderer'),
+      staleUploadMs: 400,
+      log: () => undefined,
+    });
+  });
+  afterAll(async () => {
+    await session?.stop();
+    tmp.cleanup();
+  });
+
+  it('removes uploads never ingested, and the upload of a removed trace, but keeps a trace’s upload', async () => {
+    const kept = await upload('src.log', readFileSync(SAMPLE));
+    const removed = await upload('dst.log', readFileSync(path.join(SAMPLES, 'qemu-7.2.22-log', 'qemu-7.2.22-log-nots-multifd-dst.log')));
+    const never = await upload('never.log', 'uploaded, never ingested\n');
+    expect(await call('openInputs', { paths: [kept, removed], options: {} })).toMatchObject({ ok: true });
+    await session.service.jobsIdle();
+    await until('the upload nobody ingested to go', () => !existsSync(never));
+    expect(existsSync(kept) && existsSync(removed)).toBe(true);
+    const traces = await call('listTraces', {});
+    const ids = traces.kind === 'response' && traces.ok ? (traces.result as { traceId: number; path: string }[]).filter((t) => t.path === removed).map((t) => t.traceId) : [];
+    expect(ids).toHaveLength(1);
+    expect(await call('removeTraces', { traceIds: ids })).toMatchObject({ ok: true });
+    await until('the removed trace’s upload to go', () => !existsSync(removed));
+    expect(existsSync(kept)).toBe(true);
+  });
+});
