@@ -19,8 +19,11 @@ import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 export interface ParsePipeline {
   /** Feed bytes; resolves when more may be fed. */
   push(chunk: Uint8Array): Promise<void>;
-  /** No more bytes: resolves once every batch has been handed to `onBatch`. */
-  end(): Promise<DecodeDone>;
+  /**
+   * No more bytes: resolves once every batch has been handed to `onBatch`. `readError`: why the
+   * input ended early, if it did (then its unterminated last line is not typed, see Decoder.end).
+   */
+  end(readError?: string | null): Promise<DecodeDone>;
   /** Totals as of the last acknowledged chunk. */
   counts(): CountsWire;
   /** Stop now (cancel or failure): resolves once no batch is being appended any more. */
@@ -47,8 +50,8 @@ class InThreadPipeline implements ParsePipeline {
     await this.queue.drain();
   }
 
-  async end(): Promise<DecodeDone> {
-    const done = this.core.end();
+  async end(readError: string | null = null): Promise<DecodeDone> {
+    const done = this.core.end(readError);
     await this.queue.drain();
     this.last = done.counts;
     return done;
@@ -140,8 +143,8 @@ class WorkerPipeline implements ParsePipeline {
     await this.gate.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED, () => this.queue.check());
   }
 
-  async end(): Promise<DecodeDone> {
-    const msg: ToWorker = { type: 'end' };
+  async end(readError: string | null = null): Promise<DecodeDone> {
+    const msg: ToWorker = { type: 'end', readError };
     this.worker.postMessage(msg);
     await this.gate.until(() => this.doneMsg !== null, () => this.queue.check());
     await this.queue.drain();

@@ -56,6 +56,8 @@ export interface DecodeDone {
   /** Lines read (text traces), and records per prefix style. */
   readonly lines: number;
   readonly prefixStyles: [PrefixStyle, number][];
+  /** Lines joined to the record before them (multi-line messages). */
+  readonly continuationLines: number;
 }
 
 /**
@@ -66,10 +68,11 @@ export interface DecodeDone {
  */
 export type ToWorker =
   | { readonly type: 'chunk'; readonly id: number; readonly data: ArrayBuffer }
-  | { readonly type: 'end' }
+  /** `readError`: why the input ended early, if it did (see Decoder.end). */
+  | { readonly type: 'end'; readonly readError: string | null }
   | { readonly type: 'segment'; readonly id: number; readonly offset: number }
   | { readonly type: 'segmentData'; readonly id: number; readonly data: ArrayBuffer }
-  | { readonly type: 'segmentEnd'; readonly id: number }
+  | { readonly type: 'segmentEnd'; readonly id: number; readonly readError: string | null }
   /** Column buffers of appended batches, handed back for reuse (see buffer-pool.ts). */
   | { readonly type: 'recycle'; readonly buffers: ArrayBuffer[] };
 

@@ -55,12 +55,12 @@ if (catalogue === null) {
         const seg = segments.get(m.id);
         if (seg === undefined) throw new Error(`parse worker: no segment ${m.id}`);
         segments.delete(m.id);
-        post({ type: 'segmentDone', id: m.id, done: seg.end() });
+        post({ type: 'segmentDone', id: m.id, done: seg.end(m.readError) });
       } else if (m.type === 'chunk') {
         const counts = core.push(new Uint8Array(m.data));
         post({ type: 'pushed', id: m.id, counts });
       } else {
-        post({ type: 'done', done: core.end() });
+        post({ type: 'done', done: core.end(m.readError) });
         core = null;
       }
     } catch (e) {

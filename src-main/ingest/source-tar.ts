@@ -78,6 +78,20 @@ function isZeroBlock(h: Uint8Array): boolean {
   return true;
 }
 
+/** The largest empty tar taken as one: GNU tar pads to a 10 KiB record, some writers to more. */
+export const EMPTY_TAR_MAX = 64 * BLOCK;
+
+/**
+ * True for a whole stream that is only a tar's end-of-archive blocks (an empty tar: 1 KiB to
+ * 10 KiB of zeros). `h` must be the whole stream: a log that merely starts with a NUL run (a host
+ * crash) is not a tar, and is refused as binary or read past the run.
+ */
+export function isEmptyTar(h: Uint8Array, wholeStream: boolean): boolean {
+  if (!wholeStream || h.byteLength < 2 * BLOCK || h.byteLength % BLOCK !== 0 || h.byteLength > EMPTY_TAR_MAX) return false;
+  for (let i = 0; i < h.byteLength; i++) if (h[i] !== 0) return false;
+  return true;
+}
+
 /** pax records are "<decimal byte length> <key>=<value>\n", lengths counting bytes. */
 function parsePax(d: Uint8Array): Map<string, string> {
   const out = new Map<string, string>();

@@ -20,8 +20,11 @@
 //   before anything is yielded), a zip whose directory is unreadable, a tar header that is
 //   corrupt or a failure while skipping a member nobody read. Iteration then ends; call
 //   openInputs once per path to isolate such failures.
+// - inside a directory, an entry that cannot be listed, stat'ed or opened (or a symbolic link
+//   loop) is yielded as a member of its own whose `chunks` throw that entry's error, and the
+//   walk goes on with the next entry. A dangling symbolic link is passed to `onNote` and skipped.
 // - cancellation through `signal` throws InputError with kind 'aborted' from either iterator.
-import { lstat, open, readdir, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as nodePath from 'node:path';
@@ -29,7 +32,7 @@ import { ByteReader, OuterFailure, SourceFailure, errorText, fileChunks, throwIf
 import type { ReadCounter } from './source-bytes.ts';
 import { SNIFF_BYTES, decompress, sniffArchive, sniffCompression } from './source-codecs.ts';
 import type { ArchiveKind, Compression } from './source-codecs.ts';
-import { TarReader } from './source-tar.ts';
+import { EMPTY_TAR_MAX, TarReader, isEmptyTar } from './source-tar.ts';
 import type { TarMember } from './source-tar.ts';
 import { ZipReader } from './source-zip.ts';
 
@@ -81,12 +84,14 @@ export class InputError extends Error {
 
 export interface OpenInputsOptions {
   readonly signal?: AbortSignal;
+  /** One-line mentions of entries passed over that are not errors (a dangling symbolic link in a directory). */
+  readonly onNote?: (line: string) => void;
 }
 
 /** Opens paths (files, archives, directories recursively in sorted order) and yields trace members one after another. See the file comment for skipping and errors. */
 export function openInputs(paths: readonly string[], opts: OpenInputsOptions = {}): AsyncIterable<InputMember> {
   const list = [...paths];
-  return { [Symbol.asyncIterator]: () => walk(list, opts.signal) };
+  return { [Symbol.asyncIterator]: () => walk(list, opts.signal, opts.onNote ?? (() => {})) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +113,8 @@ function toInputError(e: unknown, file: string, member: string | null, decoded: 
 function fsError(e: unknown, file: string, what: string): InputError {
   const code = (e as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new InputError('missing', file, null, 'no such file or directory');
-  return new InputError('unreadable', file, null, `cannot ${what} (${errorText(e)})`);
+  // libuv ends its message with the syscall and the path, which the error names already.
+  return new InputError('unreadable', file, null, `cannot ${what} (${errorText(e).replace(/, \w+ '.*'$/, '')})`);
 }
 
 /** Archive member names as reported: '/' separated, no empty or '.' segments; '..' and a leading '/' are kept. */
@@ -187,8 +193,18 @@ class Member implements InputMember {
   }
 }
 
-async function* failing(f: SourceFailure): AsyncGenerator<Uint8Array, void, undefined> {
+async function* failing(f: SourceFailure | InputError): AsyncGenerator<Uint8Array, void, undefined> {
   throw f;
+}
+
+/** A directory entry that cannot be read, as a member whose data is its error. */
+async function* failedEntry(path: string, f: SourceFailure | InputError, signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+  const m = new Member(path, null, [], null, 0, { bytes: 0 }, failing(f), signal);
+  try {
+    yield m;
+  } finally {
+    await m.retire();
+  }
 }
 
 interface Layers {
@@ -219,7 +235,11 @@ async function closeAll(readers: readonly ByteReader[]): Promise<void> {
   for (let i = readers.length - 1; i >= 0; i--) await readers[i].close();
 }
 
-async function* walk(paths: readonly string[], signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+async function* walk(
+  paths: readonly string[],
+  signal: AbortSignal | undefined,
+  note: (line: string) => void,
+): AsyncGenerator<InputMember, void, undefined> {
   // Check every path first: a typo in the last one should not surface after hours of ingest.
   const tops: { path: string; st: Stats }[] = [];
   for (const p of paths) {
@@ -235,7 +255,7 @@ async function* walk(paths: readonly string[], signal: AbortSignal | undefined):
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       visited.add(key);
-      yield* walkDir(path, signal, visited, new Map([[key, path]]));
+      yield* walkDir(path, signal, visited, new Map([[key, path]]), note);
     } else if (st.isFile()) {
       yield* openFile(path, signal);
     } else {
@@ -258,12 +278,14 @@ async function* walkDir(
   signal: AbortSignal | undefined,
   visited: Set<string>,
   ancestors: ReadonlyMap<string, string>,
+  note: (line: string) => void,
 ): AsyncGenerator<InputMember, void, undefined> {
   let names: string[];
   try {
     names = (await readdir(dir)).sort(byName);
   } catch (e) {
-    throw fsError(e, dir, 'list directory');
+    yield* failedEntry(dir, fsError(e, dir, 'list directory'), signal);
+    return;
   }
   for (const name of names) {
     const full = nodePath.join(dir, name);
@@ -272,42 +294,41 @@ async function* walkDir(
     try {
       st = await stat(full); // follows symlinks
     } catch (e) {
-      // A dangling symlink is not a regular file; anything else unreadable is an error.
-      const isLink = await lstat(full).then((l) => l.isSymbolicLink(), () => false);
-      if (isLink) continue;
-      throw fsError(e, full, 'stat');
+      // A dangling symlink is not a regular file (said, not an error); anything else unreadable is.
+      const missing = (e as { code?: unknown } | null)?.code === 'ENOENT';
+      const target = missing ? await lstat(full).then((l) => (l.isSymbolicLink() ? readlink(full) : null)).catch(() => null) : null;
+      if (target !== null) note(`${full}: symbolic link to ${target}, which does not exist (skipped)`);
+      else yield* failedEntry(full, fsError(e, full, 'stat'), signal);
+      continue;
     }
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       const back = ancestors.get(key);
       if (back !== undefined) {
-        const loop = new SourceFailure('unsupported', `symbolic link loop: leads back to ${back} (not followed)`);
-        const m = new Member(full, null, [], null, 0, { bytes: 0 }, failing(loop), signal);
-        try {
-          yield m;
-        } finally {
-          await m.retire();
-        }
+        yield* failedEntry(full, new SourceFailure('unsupported', `symbolic link loop: leads back to ${back} (not followed)`), signal);
         continue;
       }
       // A directory reached again other than by a loop (two links to it) is walked once.
       if (visited.has(key)) continue;
       visited.add(key);
-      yield* walkDir(full, signal, visited, new Map([...ancestors, [key, full]]));
+      yield* walkDir(full, signal, visited, new Map([...ancestors, [key, full]]), note);
     } else if (st.isFile()) {
-      yield* openFile(full, signal);
+      yield* openFile(full, signal, true);
     }
   }
 }
 
-async function* openFile(path: string, signal: AbortSignal | undefined): AsyncGenerator<InputMember, void, undefined> {
+/** `inDir`: a file found in a directory, whose failure to open is its own entry's error. */
+async function* openFile(path: string, signal: AbortSignal | undefined, inDir = false): AsyncGenerator<InputMember, void, undefined> {
   throwIfAbortedFor(signal, path, null);
   let fh: FileHandle;
   let size: number;
   try {
     fh = await open(path, 'r');
   } catch (e) {
-    throw fsError(e, path, 'open');
+    if (!inDir) throw fsError(e, path, 'open');
+    yield* failedEntry(path, fsError(e, path, 'open'), signal);
+    return;
   }
   const counter: ReadCounter = { bytes: 0 };
   let readers: ByteReader[] = [];
@@ -342,7 +363,10 @@ async function* openFile(path: string, signal: AbortSignal | undefined): AsyncGe
       yield current;
       return;
     }
-    if (layers.archive === 'tar') {
+    // Only for the file itself: a member of an archive that starts with zeros is data, not a tar.
+    // An empty tar is at most EMPTY_TAR_MAX bytes of zeros: peek one more to know it ends there.
+    const head = layers.archive === null ? await layers.top.peekAvailable(EMPTY_TAR_MAX + 1) : null;
+    if (layers.archive === 'tar' || (head !== null && isEmptyTar(head, head.byteLength <= EMPTY_TAR_MAX))) {
       yield* tarMembers(path, size, layers, counter, signal);
       return;
     }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportFormat, ReportModel } from '../contract.ts';
 import type { QueryRunner } from '../workspace/query.ts';
-import { makeOutputDir, withDiskFull } from '../workspace/output-fs.ts';
+import { makeOutputDir, makeOutputDirUndoable, withDiskFull } from '../workspace/output-fs.ts';
 import { ident } from '../workspace/schema.ts';
 import { collectItems } from './collect.ts';
 import type { RedactColumns } from './data-files.ts';
@@ -96,7 +96,17 @@ async function collectDoc(
  * data/item-N.{csv,parquet,json} and report.zip of all of them. Returns the files written.
  */
 export async function writeReportBundle(ctx: ReportContext, model: ReportModel, dir: string, redact: boolean, zipTo: string | null = path.join(dir, BUNDLE_FILES.zip)): Promise<string[]> {
-  makeOutputDir(dir);
+  const target = makeOutputDirUndoable(dir, ['charts', 'data']);
+  try {
+    return await writeBundle(ctx, model, dir, redact, zipTo);
+  } catch (e) {
+    // No partial report is left to be mistaken for a whole one.
+    target.undo();
+    throw e;
+  }
+}
+
+async function writeBundle(ctx: ReportContext, model: ReportModel, dir: string, redact: boolean, zipTo: string | null): Promise<string[]> {
   const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir: 'charts', dataDir: path.join(dir, 'data') });
   writeOut(path.join(dir, BUNDLE_FILES.markdown), renderMarkdown(doc));
   writeOut(path.join(dir, BUNDLE_FILES.html), renderHtml(doc));

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { makeOutputDir, withDiskFull } from './output-fs.ts';
+import { makeOutputDirUndoable, withDiskFull } from './output-fs.ts';
 import { ident, literal } from './schema.ts';
 
 export interface ParquetExportSummary {
@@ -33,10 +33,12 @@ export async function exportWorkspaceParquet(
 ): Promise<ParquetExportSummary> {
   const out = path.resolve(dir);
   if (existsSync(out) && readdirSync(out).length > 0) throw new Error(`${out}: the export folder is not empty`);
-  makeOutputDir(out);
+  const target = makeOutputDirUndoable(out);
   try {
     return await writeDataset(conn, out, onTable);
   } catch (e) {
+    // Half a dataset is worse than none: a glob over many exports would read its partial files.
+    target.undo();
     throw withDiskFull(e, out);
   }
 }

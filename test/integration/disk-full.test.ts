@@ -3,9 +3,10 @@
 // that cannot create its workspace leaves no file behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { QueryFailure } from '../../src-main/contract.ts';
+import type { QueryFailure, ServerMessage } from '../../src-main/contract.ts';
+import { startServer } from '../../src-main/hosts/server/server.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { Engine } from '../../src-main/service/engine.ts';
 import { SERVED_EXPORTS } from '../../src-main/service/export-policy.ts';
@@ -67,7 +68,7 @@ describe.skipIf(!canMount)('a full disk', () => {
   });
 
   it('an ingest whose commit does not fit names the workspace file, in one line', () => {
-    const disk = smallDisk(path.join(tmp.dir, 'small'), '16k')!;
+    const disk = smallDisk(path.join(tmp.dir, 'small'), '32k')!;
     const target = path.join(disk, 'w.duckdb');
     const r = qtw('ingest', '-o', target, '--catalogue', DEBIAN_72, '-q', SRC);
     expect(r.code).toBe(1);
@@ -85,6 +86,52 @@ describe.skipIf(!canMount)('a full disk', () => {
     expect(rep.code).toBe(1);
     expect(rep.err.trim()).toMatch(new RegExp(`^qtw: ${disk}/report\\S*: no space left on device$`));
   });
+
+  it('a failed export --parquet or report -o leaves nothing behind, and a re-run after freeing space works', () => {
+    const disk = smallDisk(path.join(tmp.dir, 'rerun'), '64k')!;
+    const dataset = path.join(disk, 'dataset');
+    expect(qtw('export', ws, '--parquet', dataset).code).toBe(1);
+    expect(readdirSync(disk)).toEqual([]);
+    // An existing folder keeps what it held; only this run's files and folders go.
+    const report = path.join(disk, 'report');
+    mkdirSync(path.join(report, 'data'), { recursive: true });
+    writeFileSync(path.join(report, 'notes.txt'), 'mine');
+    writeFileSync(path.join(report, 'data', 'keep.csv'), 'a\n1\n');
+    writeFileSync(path.join(disk, 'filler'), Buffer.alloc(40 * 1024));
+    const rep = qtw('report', ws, '-o', report, '--query', 'SELECT * FROM events', '--chart', 'line', '--analysis', 'migration_overview');
+    expect(rep.code).toBe(1);
+    expect(readdirSync(disk).sort()).toEqual(['filler', 'report']);
+    expect(readdirSync(report).sort()).toEqual(['data', 'notes.txt']);
+    expect(readdirSync(path.join(report, 'data'))).toEqual(['keep.csv']);
+    rmSync(path.join(disk, 'filler'));
+    rmSync(report, { recursive: true });
+    execFileSync('mount', ['-o', 'remount,size=64m', disk], { stdio: 'ignore', timeout: 10_000 });
+    const again = qtw('export', ws, '--parquet', dataset);
+    expect(again.code).toBe(0);
+    expect(readdirSync(dataset)).toContain('traces.parquet');
+  }, 120_000);
+
+  it('an upload that does not fit answers 507 naming the upload, and leaves no file', async () => {
+    const uploads = smallDisk(path.join(tmp.dir, 'served', 'qtw-uploads'), '16k')!;
+    const server = await startServer({
+      endpoint: { handle: async () => ({ id: -1, ok: true, result: null }) as unknown as ServerMessage, onEvent: () => () => undefined },
+      rendererDir: tmp.dir,
+      uploadDir: uploads,
+      token: 't',
+    });
+    try {
+      const r = await fetch(`http://127.0.0.1:${server.port}/upload?token=t&name=big.log`, {
+        method: 'POST',
+        body: Buffer.alloc(256 * 1024, 'x'),
+        signal: AbortSignal.timeout(20_000),
+      });
+      expect(r.status).toBe(507);
+      expect((await r.text()).trim()).toBe('qtw-uploads/big.log: no space left on device');
+      expect(readdirSync(uploads)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
 
   it('a served export that does not fit names the file and leaves nothing in the export folder', async () => {
     const folder = smallDisk(path.join(tmp.dir, 'qtw-exports'), '16k')!;

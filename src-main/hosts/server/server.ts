@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EngineEvent, ServerMessage } from '../../contract.ts';
 import { isSafeName } from '../../service/export-policy.ts';
+import { isDiskFull } from '../../workspace/output-fs.ts';
 import { MAX_MESSAGE_BYTES } from '../../service/rpc-validate.ts';
 import { allowedHostNames, hostAllowed, newToken, originAllowed, tokenCookie, tokenSource } from './auth.ts';
 import { CSP, mimeType, resolveStaticReal, staticStream } from './static-files.ts';
@@ -162,6 +163,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       } catch (e) {
         // Too large, the client went away, the disk is full: no partial file is left to ingest.
         rmSync(dest, { force: true });
+        // Named as the README's "FILE: no space left on device", without the server's own path.
+        if (isDiskFull(e)) throw new HttpError(507, `${path.basename(opts.uploadDir)}/${name}: no space left on device`);
         throw e;
       }
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -483,6 +483,31 @@ describe('openInputs: directories', () => {
     expect(reads[4].error?.message).toBe(`${path.join(root, 'b', 'self')}: symbolic link loop: leads back to ${path.join(root, 'b')} (not followed)`);
     expect(reads[3].bytes.byteLength).toBe(0);
   });
+
+  it('mentions a dangling symbolic link as a note, not as an entry', async () => {
+    const root = path.join(tmp, 'dangling-tree');
+    await mkdir(root);
+    await symlink('gone.log', path.join(root, 'a'));
+    await writeFile(path.join(root, 'b.log'), notsSrc);
+    const notes: string[] = [];
+    const names: string[] = [];
+    for await (const m of openInputs([root], { onNote: (l) => notes.push(l) })) {
+      names.push(path.relative(root, m.path));
+      await drain(m);
+    }
+    expect(names).toEqual(['b.log']);
+    expect(notes).toEqual([`${path.join(root, 'a')}: symbolic link to gone.log, which does not exist (skipped)`]);
+  });
+});
+
+describe('openInputs: empty tar', () => {
+  it('reads a file of end-of-archive blocks as a tar without members, but a zero-filled member as data', async () => {
+    const empty = await put('empty.tar', new Uint8Array(10240));
+    expect(await readAll([empty])).toEqual([]);
+    const zeros = Buffer.alloc(4096);
+    const [m] = await readAll([await put('zeros-inside.tar', await tar([{ name: 'zeros.bin', data: zeros }]))]);
+    expect([m.member, m.error, m.bytes.byteLength]).toEqual(['zeros.bin', null, 4096]);
+  });
 });
 
 describe('openInputs: errors', () => {

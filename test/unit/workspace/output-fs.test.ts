@@ -1,9 +1,9 @@
 // Output folders made one level at a time (bounded where Node's recursive mkdir spins) and
 // disk-full errors said in one line naming the file.
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { diskFullMessage, makeOutputDir, withDiskFull } from '../../../src-main/workspace/output-fs.ts';
+import { diskFullMessage, makeOutputDir, makeOutputDirUndoable, withDiskFull } from '../../../src-main/workspace/output-fs.ts';
 import { scratch } from '../../helpers/paths.ts';
 
 describe('diskFullMessage', () => {
@@ -45,5 +45,33 @@ describe('makeOutputDir', () => {
   it.skipIf(!existsSync('/proc/self'))('fails at once under /proc, where a recursive mkdir never returns', () => {
     expect(() => makeOutputDir('/proc/qtw-nope/x')).toThrow('/proc/qtw-nope/x: cannot create the folder: the file system does not allow it');
     expect(() => makeOutputDir('/proc/self/fd')).toThrow(/^\/proc\/self\/fd: cannot write into the folder/);
+  });
+});
+
+describe('makeOutputDirUndoable', () => {
+  it('undo removes the outermost folder it created, or only the new entries of a folder that existed', () => {
+    const tmp = scratch('qtw-outdir-undo-');
+    try {
+      const fresh = makeOutputDirUndoable(path.join(tmp.dir, 'a', 'b'));
+      mkdirSync(path.join(fresh.dir, 'events'));
+      writeFileSync(path.join(fresh.dir, 'events', 'data_0.parquet'), '');
+      fresh.undo();
+      expect(readdirSync(tmp.dir)).toEqual([]);
+
+      const old = path.join(tmp.dir, 'old');
+      mkdirSync(path.join(old, 'data'), { recursive: true });
+      writeFileSync(path.join(old, 'mine.txt'), 'x');
+      writeFileSync(path.join(old, 'data', 'mine.csv'), 'x');
+      const kept = makeOutputDirUndoable(old, ['data', 'charts']);
+      writeFileSync(path.join(old, 'report.md'), '');
+      writeFileSync(path.join(old, 'data', 'item-1.csv'), '');
+      mkdirSync(path.join(old, 'charts'));
+      writeFileSync(path.join(old, 'charts', 'item-1.png'), '');
+      kept.undo();
+      expect(readdirSync(old).sort()).toEqual(['data', 'mine.txt']);
+      expect(readdirSync(path.join(old, 'data'))).toEqual(['mine.csv']);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });
