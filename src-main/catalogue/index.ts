@@ -7,7 +7,7 @@ export type { ConversionToken, FormatToken, LiteralToken } from './printf.ts';
 export { parseTraceEvents, parseFormatPart, expandPriMacro } from './grammar.ts';
 export { argSpecFor, normalizeCType, isStringType, typedFromBits } from './ctypes.ts';
 export { tokenizeFormat, conversionBits, compileFormat, compileFormatCached, compiledFormats } from './printf.ts';
-export { buildCatalogue, synthesizeQmpEvent } from './catalogue.ts';
+export { buildCatalogue, lazyCatalogue, synthesizeQmpEvent } from './catalogue.ts';
 export {
   loadCatalogueFile,
   loadCatalogueFromTree,
@@ -16,10 +16,17 @@ export {
   loadInstalledCatalogue,
   loadEmbeddedCatalogue,
   resolveCatalogues,
+  builtinReleases,
+  loadRelease,
+  findRelease,
+  catalogueVersion,
   makefileTraceSubdirs,
   mesonTraceSubdirs,
   CatalogueSourceError,
   INSTALLED_CATALOGUE,
   EMBEDDED_CATALOGUE,
+  RELEASES_INDEX,
+  RELEASES_PACK,
 } from './sources.ts';
+export type { Release } from './sources.ts';
 export { diffCatalogues, formatCatalogueDiff, signature, argumentList } from './diff.ts';

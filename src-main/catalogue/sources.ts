@@ -2,16 +2,20 @@
 // files concatenated the way the build does), the installed QEMU's trace-events-all, and the
 // migration catalogue embedded in resources/.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCatalogue } from './catalogue.ts';
+import { buildCatalogue, lazyCatalogue } from './catalogue.ts';
 import type { CataloguePart } from './catalogue.ts';
 import type { Catalogue } from './types.ts';
 
 export const INSTALLED_CATALOGUE = '/usr/share/qemu/trace-events-all';
 const RESOURCES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources');
 export const EMBEDDED_CATALOGUE = path.join(RESOURCES, 'catalogues/migration.trace-events');
+/** Every QEMU release's trace-events-all, one brotli stream (tools/pack-catalogues.ts writes it). */
+export const RELEASES_INDEX = path.join(RESOURCES, 'catalogues/releases.json');
+export const RELEASES_PACK = path.join(RESOURCES, 'catalogues/releases.br');
 
 /** A catalogue that cannot be read at all (its message is one line naming the path). */
 export class CatalogueSourceError extends Error {
@@ -48,7 +52,75 @@ function displayName(file: string): string {
 /** A trace-events or trace-events-all file. */
 export function loadCatalogueFile(file: string, name = displayName(file)): Catalogue {
   const bytes = readBytes(file);
-  return buildCatalogue({ name, source: path.resolve(file), text: bytes.toString('utf8'), bytes, file });
+  return lazyCatalogue({ name, source: path.resolve(file), text: bytes.toString('utf8'), bytes, file });
+}
+
+/** A built-in release: `dir` is its folder name in shared/catalogues (`qemu-7.2.22-debian`). */
+export interface Release {
+  readonly dir: string;
+  /** X.Y.Z of the QEMU that the catalogue is of (`7.2.22` for the Debian build). */
+  readonly version: string;
+  readonly offset: number;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
+let releaseList: Release[] | null = null;
+
+function versionKey(v: string): number[] {
+  return v.split('.').map(Number);
+}
+
+/** Newest first; of one version, a real build (`-build`, `-debian`) before the source catalogue. */
+export function builtinReleases(): readonly Release[] {
+  if (releaseList === null) {
+    const index = JSON.parse(readBytes(RELEASES_INDEX).toString('utf8')) as { releases: Release[] };
+    releaseList = [...index.releases].sort((a, b) => {
+      const [x, y] = [versionKey(a.version), versionKey(b.version)];
+      for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return y[i] - x[i];
+      return b.dir.length - a.dir.length || (a.dir < b.dir ? -1 : 1);
+    });
+  }
+  return releaseList;
+}
+
+let releasePack: Buffer | null = null;
+const releaseCache = new Map<string, Catalogue>();
+
+/** A built-in release's catalogue (unpacked and indexed once per process; events parsed by name on demand). */
+export function loadRelease(dir: string): Catalogue {
+  const cached = releaseCache.get(dir);
+  if (cached !== undefined) return cached;
+  const r = builtinReleases().find((x) => x.dir === dir);
+  if (r === undefined) throw new CatalogueSourceError(`${dir}: no such built-in release (there are ${builtinReleases().map((x) => x.dir).join(', ')})`);
+  if (releasePack === null) {
+    try {
+      releasePack = brotliDecompressSync(readBytes(RELEASES_PACK));
+    } catch (e) {
+      if (e instanceof CatalogueSourceError) throw e;
+      throw new CatalogueSourceError(`${RELEASES_PACK}: cannot unpack the built-in catalogues (${reason(e)})`);
+    }
+  }
+  const bytes = releasePack.subarray(r.offset, r.offset + r.bytes);
+  const cat = lazyCatalogue({ name: `${dir}/trace-events-all`, source: `builtin:${dir}`, text: bytes.toString('utf8'), bytes, file: `${dir}/trace-events-all` });
+  releaseCache.set(dir, cat);
+  return cat;
+}
+
+/**
+ * The built-in release a `--catalogue` argument names, or null: `qemu-8.2`, `8.2`, `8.2.0`,
+ * `qemu-7.2.22-debian`, `10.2.50-build`. A bare X.Y means X.Y.0, the release itself.
+ */
+export function findRelease(spec: string): Release | null {
+  const m = /^(?:qemu-)?(\d+\.\d+)(\.\d+)?(-[\w.-]+)?$/.exec(spec.trim());
+  if (m === null) return null;
+  const dir = `qemu-${m[1]}${m[2] ?? '.0'}${m[3] ?? ''}`;
+  return builtinReleases().find((r) => r.dir === dir) ?? null;
+}
+
+/** The QEMU version of a catalogue: its release's, or that of the built-in release with the same bytes. */
+export function catalogueVersion(cat: Catalogue): string | null {
+  return builtinReleases().find((r) => r.sha256 === cat.sha256)?.version ?? null;
 }
 
 /**
@@ -164,7 +236,10 @@ export function loadCatalogueSource(p: string): Catalogue {
   try {
     st = statSync(p);
   } catch (e) {
-    throw new CatalogueSourceError(`${p}: no such catalogue file or directory (${reason(e)})`);
+    const release = findRelease(p);
+    if (release !== null) return loadRelease(release.dir);
+    const named = /^(?:qemu-)?\d+\.\d+/.test(p) ? `; the built-in releases are ${builtinReleases().map((r) => r.dir).join(', ')}` : '';
+    throw new CatalogueSourceError(`${p}: no such catalogue file or directory (${reason(e)})${named}`);
   }
   if (!st.isDirectory()) return loadCatalogueFile(p);
   if (existsSync(path.join(p, 'trace-events')) || existsSync(path.join(p, 'meson.build'))) return loadCatalogueFromTree(p);
@@ -182,7 +257,7 @@ export function loadCatalogueSource(p: string): Catalogue {
 export async function loadInstalledCatalogue(file = INSTALLED_CATALOGUE): Promise<Catalogue | null> {
   if (!existsSync(file)) return null;
   const bytes = await readBytesAsync(file);
-  return buildCatalogue({ name: 'installed:trace-events-all', source: `installed:${file}`, text: bytes.toString('utf8'), bytes, file });
+  return lazyCatalogue({ name: 'installed:trace-events-all', source: `installed:${file}`, text: bytes.toString('utf8'), bytes, file });
 }
 
 let embedded: Promise<Catalogue> | null = null;
@@ -205,6 +280,7 @@ export function loadEmbeddedCatalogue(): Promise<Catalogue> {
  * receiving the parsed catalogue): a file, a source tree, `installed:FILE` or `embedded`.
  */
 export function loadCatalogueBySource(source: string, name: string): Catalogue {
+  if (source.startsWith('builtin:')) return loadRelease(source.slice('builtin:'.length));
   if (source === 'embedded') {
     const bytes = readBytes(EMBEDDED_CATALOGUE);
     return buildCatalogue({ name, source, text: bytes.toString('utf8'), bytes, file: EMBEDDED_CATALOGUE });
@@ -212,15 +288,24 @@ export function loadCatalogueBySource(source: string, name: string): Catalogue {
   if (source.startsWith('installed:')) {
     const file = source.slice('installed:'.length);
     const bytes = readBytes(file);
-    return buildCatalogue({ name, source, text: bytes.toString('utf8'), bytes, file });
+    return lazyCatalogue({ name, source, text: bytes.toString('utf8'), bytes, file });
   }
   return statSync(source).isDirectory() ? loadCatalogueFromTree(source) : loadCatalogueFile(source, name);
 }
 
-/** With explicit paths exactly those; otherwise the installed QEMU's (if any) and the embedded default. */
-export async function resolveCatalogues(paths?: readonly string[]): Promise<Catalogue[]> {
-  if (paths !== undefined && paths.length > 0) return paths.map(loadCatalogueSource);
-  const installed = await loadInstalledCatalogue();
-  const fallback = await loadEmbeddedCatalogue();
-  return installed !== null ? [installed, fallback] : [fallback];
+/**
+ * The candidates for a trace, in order of preference when they type it equally well: the given
+ * ones (paths or release names), the installed QEMU's (if any), every built-in release newest
+ * first, and the migration seed. A catalogue whose bytes are already listed is listed once.
+ */
+export async function resolveCatalogues(paths?: readonly string[], installedFile = INSTALLED_CATALOGUE): Promise<Catalogue[]> {
+  const given = (paths ?? []).map(loadCatalogueSource);
+  const installed = await loadInstalledCatalogue(installedFile);
+  const all = [...given, ...(installed !== null ? [installed] : []), ...builtinReleases().map((r) => loadRelease(r.dir)), await loadEmbeddedCatalogue()];
+  const seen = new Set<string>();
+  return all.filter((c) => {
+    if (seen.has(c.sha256)) return false;
+    seen.add(c.sha256);
+    return true;
+  });
 }

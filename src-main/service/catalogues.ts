@@ -1,7 +1,15 @@
 // Catalogue inspection for hosts: list a catalogue's events or diff two catalogues, as plain
 // data and text. Hosts never reach into catalogue/ themselves.
-import { diffCatalogues, formatCatalogueDiff, loadCatalogueSource, signature } from '../catalogue/index.ts';
+import { diffCatalogues, formatCatalogueDiff, loadCatalogueSource, resolveCatalogues, signature } from '../catalogue/index.ts';
 import type { Catalogue } from '../catalogue/types.ts';
+import { detectCatalogues, type Detection } from '../ingest/detect.ts';
+
+export type { Detection, DetectedFit } from '../ingest/detect.ts';
+
+/** How every candidate catalogue (the given ones, the installed, the built-in releases) fits each trace's head. */
+export async function detectTraceCatalogues(traces: readonly string[], given: readonly string[] = []): Promise<Detection[]> {
+  return detectCatalogues(traces, await resolveCatalogues(given));
+}
 
 export interface CatalogueEventInfo {
   readonly name: string;

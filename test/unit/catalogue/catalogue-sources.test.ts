@@ -66,16 +66,20 @@ describe('installed catalogue', () => {
 });
 
 describe('resolveCatalogues', () => {
-  it('uses exactly the given files and trees', async () => {
+  it('lists the given files and trees first, then the other candidates (each catalogue\'s bytes once)', async () => {
     const cats = await resolveCatalogues([DEBIAN_72, SEED]);
-    expect(cats.map((c) => c.source)).toEqual([path.resolve(DEBIAN_72), path.resolve(SEED)]);
+    expect(cats.slice(0, 2).map((c) => c.source)).toEqual([path.resolve(DEBIAN_72), path.resolve(SEED)]);
+    // The given files have the bytes of the Debian release and of the embedded seed: not listed again.
+    expect(cats.map((c) => c.source)).not.toContain('builtin:qemu-7.2.22-debian');
+    expect(cats.map((c) => c.source)).not.toContain('embedded');
   });
 
-  it('falls back to the installed catalogue (if any) and then the embedded one', async () => {
+  it('without any given: the installed catalogue (if any), every built-in release, then the embedded one', async () => {
     const cats = await resolveCatalogues(undefined);
     const embedded = await loadEmbeddedCatalogue();
     expect(cats[cats.length - 1]).toBe(embedded);
-    expect(cats.length).toBe(existsSync(INSTALLED_CATALOGUE) ? 2 : 1);
+    expect(cats.filter((c) => c.source.startsWith('builtin:')).length).toBeGreaterThanOrEqual(10);
+    expect(cats[0].source.startsWith('installed:')).toBe(existsSync(INSTALLED_CATALOGUE));
     expect((await resolveCatalogues([])).length).toBe(cats.length);
   });
 
