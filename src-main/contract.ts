@@ -15,6 +15,14 @@ export interface TraceInfo {
   readonly catalogueId: string;
   /** Records whose event the catalogue lacks or types differently (version skew). */
   readonly catalogueMisfits: number;
+  /** Lines joined to the record before them as part of a multi-line message (text traces). */
+  readonly continuationLines: number;
+  /** QEMU version of the catalogue (X.Y.Z), when it is a release's or has the bytes of one. */
+  readonly catalogueVersion: string | null;
+  /** Records typed / records naming an event, in the head the catalogue was chosen on; null when none. */
+  readonly catalogueFit: number | null;
+  /** What was removed from the lines of a pasted trace (quote markers, indentation…); null when nothing. */
+  readonly pasteNormalized: string | null;
   readonly bytes: string;
   readonly sha256: string;
   readonly firstTsNs: string | null;
@@ -361,6 +369,8 @@ export interface HostBridge {
   /** Absolute path of a File from a drop or <input type=file>. */
   pathForFile(file: File): string;
   pickSavePath(defaultName: string): Promise<string | null>;
+  /** Saves text pasted into the page as a file named `name` in the app's data; its path. */
+  savePastedText(name: string, text: string): Promise<string>;
 }
 
 /**

@@ -28,6 +28,7 @@ type Page = 'workbench' | 'migration' | 'compare' | 'report';
 function buildShell() {
   const openFiles = h('button', { class: 'btn', title: 'Open trace files (or archives)' }, 'Open files…');
   const openFolder = h('button', { class: 'btn', title: 'Open every trace in a folder' }, 'Open folder…');
+  const pasteTrace = h('button', { class: 'btn', title: 'Import trace text pasted from an issue, a mail or a terminal', 'data-testid': 'paste-trace' }, 'Paste trace…');
   const workspace = h('span', { class: 'workspace-path' }, 'connecting…');
   const pageTabs: Record<Page, HTMLButtonElement> = {
     workbench: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'true', 'data-page': 'workbench', title: 'SQL editor, results, chart and timeline' }, 'Workbench'),
@@ -38,7 +39,7 @@ function buildShell() {
   const topbar = h('header', { class: 'topbar' },
     h('span', { class: 'brand', title: 'QEMU Trace Workbench' }, h('span', { class: 'brand-mark' }, 'QTW'), h('span', { class: 'brand-name' }, 'QEMU Trace Workbench')),
     h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.migration, pageTabs.compare, pageTabs.report),
-    openFiles, openFolder, h('span', { class: 'spacer' }), workspace);
+    openFiles, openFolder, pasteTrace, h('span', { class: 'spacer' }), workspace);
   const notices = h('div', { class: 'notices' });
   const sideTabs: Record<SideTab, HTMLButtonElement> = {
     traces: h('button', { class: 'stab', role: 'tab', 'aria-selected': 'true' }, 'Traces'),
@@ -60,7 +61,7 @@ function buildShell() {
   const pages = h('div', { class: 'pages', hidden: true });
   const app = h('div', { class: 'app' }, topbar, notices, workbench, pages);
   document.body.append(app);
-  return { openFiles, openFolder, workspace, notices, pageTabs, pages, sideTabs, sidePanes, sidebar, editorArea, resultsArea, center, workbench };
+  return { openFiles, openFolder, pasteTrace, workspace, notices, pageTabs, pages, sideTabs, sidePanes, sidebar, editorArea, resultsArea, center, workbench };
 }
 
 async function start(): Promise<void> {
@@ -146,6 +147,7 @@ async function start(): Promise<void> {
   const opener = createFileOpener(client, progress, { openSqlText: (name, text) => editor.openFile(name, text) });
   ui.openFiles.addEventListener('click', opener.openFiles);
   ui.openFolder.addEventListener('click', opener.openFolder);
+  ui.pasteTrace.addEventListener('click', opener.pasteTrace);
 
   const traces = createTracesPanel(ui.sidePanes.traces, {
     ...hooks,

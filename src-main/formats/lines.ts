@@ -39,7 +39,9 @@ export type OnLine = (
 
 /**
  * Receives one line of an all-ASCII run: the line is s[start, end), and also bytes[byteStart,
- * byteStart + end - start), for callers that would rather read bytes than a sliced string.
+ * byteStart + end - start), for callers that would rather read bytes than a sliced string. A
+ * line that holds a NUL byte (damage: QEMU never prints one) goes to OnLine instead, so that
+ * byte-level readers need not look for NULs.
  */
 export type OnAsciiLine = (s: string, start: number, end: number, bytes: Buffer, byteStart: number, lineNo: number, offset: number) => void;
 
@@ -191,6 +193,9 @@ export class LineSplitter {
     const len = s.length;
     const keepCr = this.keepCr;
     const max = this.maxLine;
+    // The next NUL byte: a line holding one takes the string way (see OnAsciiLine). One search
+    // per piece, as a log has none but where it was damaged.
+    let nul = onAscii === undefined ? -1 : s.indexOf('\0');
     let i = 0;
     for (;;) {
       let j = s.indexOf('\n', i);
@@ -199,13 +204,14 @@ export class LineSplitter {
       if (!keepCr && e > i && s.charCodeAt(e - 1) === CR) e--;
       if (e - i > max) {
         this.emitBytes(buf, start + i, start + e, this.nextLineNo++, base + start + i, onLine);
-      } else if (onAscii !== undefined) {
+      } else if (onAscii !== undefined && (nul < 0 || nul >= e)) {
         onAscii(s, i, e, buf, start + i, this.nextLineNo++, base + start + i);
       } else {
         onLine(s.slice(i, e), this.nextLineNo++, base + start + i, false, 0);
       }
       if (j >= len) return;
       i = j + 1;
+      if (nul >= 0 && nul < i) nul = s.indexOf('\0', i);
     }
   }
 

@@ -250,7 +250,7 @@ export class PayloadDecoder {
 }
 
 /** Value of a ≤32-bit integer, bool or char from the u64's halves; undefined if it does not fit. */
-function smallValue(code: number, hi: number, lo: number): number | boolean | undefined {
+export function smallValue(code: number, hi: number, lo: number): number | boolean | undefined {
   const v = smallNumber(code, hi, lo);
   if (v !== v) return undefined;
   return code === K_BOOL ? v === 1 : v;

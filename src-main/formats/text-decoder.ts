@@ -1,14 +1,17 @@
 // Turns the lines of a text trace into typed records: the dialect splits off the prefix, the
 // catalogue's compiled format inverts printf. A line that is not a record header either
 // continues the previous event (a `\n` in its format or in a `%s` value) or is foreign; either
-// way nothing is dropped: what cannot be typed goes to `unparsed` with the reason.
+// way nothing is dropped: what cannot be typed goes to `unparsed` with the reason. A line joins
+// only when it cannot be anything else (see dialects/continuation.ts): a blank line or an
+// error_report glued onto a `%s` would be wrong data that looks right.
 import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
-import { mayContinue } from './dialects/index.ts';
+import { formatSpansLines, notAContinuation } from './dialects/continuation.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import { isColumnarSink, type EventRows, type PrefixStyle, type RecordSink } from './types.ts';
 import { LogBytesParser } from './dialects/log-bytes.ts';
 import { MAX_LINE_BYTES } from './lines.ts';
+import { decodePyArgs, type PyLossyArg } from './dialects/simpletrace-py.ts';
 
 /** Continuation lines kept for one event before the rest are treated as foreign. */
 const MAX_CONTINUATION_LINES = 4096;
@@ -31,6 +34,10 @@ interface Known {
   readonly event: EventSpec;
   readonly compiled: CompiledFormat;
   readonly canSpan: boolean;
+  /** Continuation lines the record may have: its format's `\n`s, or any number with a `%s`. */
+  readonly maxMore: number;
+  /** The `\n`s of its format: lines QEMU prints whatever the values (maybe blank, for an empty `%s`). */
+  readonly formatLines: number;
   /** Direct rows into `rowsSink` (null: that sink takes records only). */
   rows: EventRows | null;
   rowsSink: RecordSink | null;
@@ -60,6 +67,8 @@ const NO_MORE: { lineNo: number; offset: number }[] = [];
 
 export interface TextDecodeStats {
   records: number;
+  /** Lines joined to the record before them (a `\n` in a format or a `%s` value), in typed records. */
+  continuations: number;
   prefixStyles: Map<PrefixStyle, number>;
 }
 
@@ -67,13 +76,18 @@ export class TextTraceDecoder {
   private pending: Pending | null = null;
   private seq = 0;
   private readonly isKnown: (name: string) => boolean;
-  readonly stats: TextDecodeStats = { records: 0, prefixStyles: new Map() };
+  readonly stats: TextDecodeStats = { records: 0, continuations: 0, prefixStyles: new Map() };
+  private readonly spans: boolean;
 
   /** Per event name: its spec and compiled format (one map lookup per line). */
   private readonly known = new Map<string, Known | null>();
   /** The log dialect's byte-level prefix reader, and `known` by its name ids (null: unknown). */
   private readonly logBytes: LogBytesParser | null;
   private readonly knownById: (Known | null)[] = [];
+  /** simpletrace.py text: arguments printed by name, typed like the binary they came from. */
+  private readonly byName: boolean;
+  /** String arguments of the last successful by-name decode that were not UTF-8. */
+  private readonly argLossy: PyLossyArg[] = [];
 
   constructor(
     private readonly dialect: TextDialect,
@@ -81,13 +95,15 @@ export class TextTraceDecoder {
   ) {
     this.isKnown = (name) => this.lookup(name) !== undefined;
     this.logBytes = dialect.format === 'log' ? new LogBytesParser() : null;
+    this.byName = dialect.format === 'simpletrace-py';
+    this.spans = formatSpansLines(dialect.format);
   }
 
   private lookup(name: string): Known | undefined {
     let k = this.known.get(name);
     if (k === undefined) {
       const event = this.catalogue.get(name);
-      k = event === undefined ? null : { event, compiled: compileFormatCached(event), canSpan: canSpanLines(event), rows: null, rowsSink: null };
+      k = event === undefined ? null : known(event);
       this.known.set(name, k);
     }
     return k ?? undefined;
@@ -205,26 +221,39 @@ export class TextTraceDecoder {
   /**
    * `raw`: the line's exact bytes, given when they were not valid UTF-8. `longBytes` > 0: the line
    * was over the cap and `text` is its head (see LineSplitter); it is kept in `unparsed`.
+   * `prompted`: an HMP `(qemu) ` prompt was removed from the line (a pasted session, see
+   * formats/paste.ts): unless it is a record, it is a command typed there, never a continuation.
    */
-  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array, longBytes = 0): void {
+  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array, longBytes = 0, prompted = false): void {
     if (longBytes > 0) {
       // Never a continuation: a message that long is beyond what a record may hold.
       this.flush(sink);
       this.foreign(text, lineNo, offset, null, sink, raw, overLong(longBytes, text));
       return;
     }
-    // NUL bytes at the start of a line are what a host crash leaves (blocks allocated, never
-    // written), glued to the first record written after the restart: the run is one row, and
-    // what follows its last NUL is read as a line (as LineSplitter does past the line cap).
-    if (text.charCodeAt(0) === 0 && raw === undefined) {
-      const last = text.lastIndexOf('\0');
-      if (last < text.length - 1) {
-        const run = text.slice(0, last + 1);
-        this.flush(sink);
-        this.foreign(run, lineNo, offset, null, sink, undefined, `${run.length} bytes of NUL padding, up to its last NUL byte (the rest of the line is read on its own)`);
-        this.line(text.slice(last + 1), lineNo, offset + Buffer.byteLength(run), sink);
-        return;
-      }
+    // QEMU never prints a NUL byte (printf stops at one): a run of them is what a host crash
+    // leaves (blocks allocated, never written), after the record it cut off and glued to the first
+    // record written after the restart. Everything up to the last NUL is one row, and what follows
+    // it is read as a line (as LineSplitter does past the line cap): never one record of both.
+    // indexOf first: several times faster than lastIndexOf over a line without one.
+    const last = raw === undefined && text.indexOf('\0') >= 0 ? text.lastIndexOf('\0') : -1;
+    if (last >= 0) {
+      const run = text.slice(0, last + 1);
+      let first = last;
+      while (first > 0 && text.charCodeAt(first - 1) === 0) first--;
+      const rest = last < text.length - 1 ? ' (the rest of the line is read on its own)' : '';
+      this.flush(sink);
+      this.foreign(
+        run,
+        lineNo,
+        offset,
+        null,
+        sink,
+        undefined,
+        first === 0 ? `${run.length} bytes of NUL padding, up to its last NUL byte${rest}` : `cut off by a run of ${last - first + 1} NUL bytes (host crash?)${rest}`,
+      );
+      if (rest !== '') this.line(text.slice(last + 1), lineNo, offset + Buffer.byteLength(run), sink);
+      return;
     }
     if (this.fastLine.known !== null) this.pending = this.pendingOfFastLine();
     const h = this.dialect.parse(text, this.isKnown);
@@ -236,14 +265,16 @@ export class TextTraceDecoder {
       return;
     }
     const p = this.pending;
-    if (
-      p !== null &&
-      p.known !== undefined &&
-      p.known.canSpan &&
-      p.more.length < MAX_CONTINUATION_LINES &&
-      p.chars < MAX_CONTINUATION_CHARS &&
-      mayContinue(this.dialect.format, text)
-    ) {
+    if (p !== null && p.known !== undefined && this.spans && p.more.length < p.known.maxMore && p.chars < MAX_CONTINUATION_CHARS) {
+      const not = prompted ? 'HMP prompt' : notAContinuation(text, this.isKnown);
+      // A blank line is QEMU's own where its format breaks the line before an empty `%s`.
+      if (not !== null && !(not === 'blank line' && p.more.length < p.known.formatLines)) {
+        this.flush(sink);
+        // A record of the file's own format that is not QEMU's (a kernel event in an ftrace
+        // buffer) is a foreign record of the file like any other, not a line glued onto this one.
+        this.foreign(text, lineNo, offset, null, sink, raw, not === `${this.dialect.format} record` ? undefined : `${not} (not part of the previous record)`);
+        return;
+      }
       p.lines.push(text);
       p.chars += text.length + 1;
       if (p.more === NO_MORE) p.more = [];
@@ -264,6 +295,12 @@ export class TextTraceDecoder {
   end(sink: RecordSink): void {
     this.flush(sink);
     this.countStyle();
+  }
+
+  /** A line known to be incomplete (the input ended early within it): kept, never typed or joined. */
+  cutOff(text: string, lineNo: number, offset: number, sink: RecordSink, raw: Uint8Array | undefined, reason: string): void {
+    this.flush(sink);
+    this.foreign(text, lineNo, offset, null, sink, raw, reason);
   }
 
   /** Prefix styles are counted in runs (they rarely change within a file). */
@@ -308,6 +345,12 @@ export class TextTraceDecoder {
     this.pending = null;
     const h = p.header;
     this.countOne(h.prefixStyle);
+    if (h.dropped !== undefined) {
+      this.stats.records++;
+      sink.dropped({ seq: this.seq++, offset: p.offset, tsNs: h.tsNs ?? 0n, pid: h.pid, count: h.dropped });
+      this.orphans(p, 1, sink);
+      return;
+    }
     if (p.known === undefined) {
       this.emitUnparsed(p, sink, `unknown event '${h.name}' (not in catalogue ${this.catalogue.name})`, 1);
       this.orphans(p, 1, sink);
@@ -328,12 +371,17 @@ export class TextTraceDecoder {
     }
     const args = this.decode(compiled, h, h.msg);
     if (args !== null) this.emitEvent(p, args, 1, sink);
+    else if (this.byName) this.emitUnparsed(p, sink, `fields are not the arguments of '${h.name}' in catalogue ${this.catalogue.name} (names in order, values fitting their types)`, 1);
     else this.emitUnparsed(p, sink, `message does not match the format of '${h.name}' in catalogue ${this.catalogue.name}`, 1);
     this.orphans(p, 1, sink);
   }
 
   private decode(compiled: CompiledFormat, h: TextHeader, msg: string): ArgValue[] | null {
     if (h.fields !== undefined) return decodeFields(compiled.event, h.fields);
+    if (this.byName) {
+      this.argLossy.length = 0;
+      return decodePyArgs(compiled.event, msg, this.argLossy);
+    }
     return compiled.decode(msg);
   }
 
@@ -353,7 +401,13 @@ export class TextTraceDecoder {
   private emitEvent(p: Pending, args: ArgValue[], lines: number, sink: RecordSink): void {
     const h = p.header;
     this.stats.records++;
+    this.stats.continuations += lines - 1;
     this.keepLossy(p, lines, sink);
+    if (this.argLossy.length > 0) {
+      const ev = (p.known as Known).event;
+      for (const l of this.argLossy) sink.lossy?.({ seq: this.seq, line: p.lineNo, name: h.name, arg: ev.args[l.arg].name, raw: l.raw });
+      this.argLossy.length = 0;
+    }
     sink.event({ seq: this.seq++, offset: p.offset, line: p.lineNo, tsNs: h.tsNs, tid: h.tid, pid: h.pid, event: (p.known as Known).event, args });
   }
 
@@ -383,8 +437,18 @@ function overLong(bytes: number, head: string): string {
   return `line of ${bytes} bytes, over the ${MAX_LINE_BYTES}-byte line limit (raw keeps its first ${Buffer.byteLength(head)} bytes)`;
 }
 
-function canSpanLines(ev: EventSpec): boolean {
-  return ev.format.includes('\n') || ev.args.some((a) => a.kind === 'string');
+function known(event: EventSpec): Known {
+  const formatLines = event.format.split('\n').length - 1;
+  const strings = event.args.some((a) => a.kind === 'string');
+  return {
+    event,
+    compiled: compileFormatCached(event),
+    canSpan: formatLines > 0 || strings,
+    maxMore: strings ? MAX_CONTINUATION_LINES : formatLines,
+    formatLines,
+    rows: null,
+    rowsSink: null,
+  };
 }
 
 /** The message of a multi-line event: first line's message plus `lines - 1` continuation lines. */

@@ -20,6 +20,8 @@ export interface TextHeader {
   readonly cpu?: number;
   /** journal: the message's exact bytes, when they were a byte array that is not UTF-8. */
   readonly raw?: Uint8Array;
+  /** simpletrace.py: a `Dropped_Event` line's count of lost events (the line is no event). */
+  readonly dropped?: bigint;
 }
 
 export interface TextDialect {
@@ -40,4 +42,12 @@ export interface TextDialect {
    * trace has been read.
    */
   readonly forTrace?: () => TextDialect;
+  /**
+   * A setting read from a trace's sniff window that its lines need but no single line shows
+   * (syslog: the locales its month names are in, when one of them is ambiguous), as plain text
+   * for the decode plan; null when there is none.
+   */
+  readonly tune?: (lines: readonly string[]) => string | null;
+  /** This dialect with a setting `tune` gave. */
+  readonly tuned?: (tuning: string) => TextDialect;
 }

@@ -10,14 +10,16 @@ export type TraceFormat =
   | 'ftrace'
   | 'syslog'
   | 'journal'
-  | 'babeltrace';
+  | 'babeltrace'
+  | 'simpletrace-py';
 
 /** What ts_ns means for a trace (ARCHITECTURE.md, `traces.clock`). */
 /** `daytime`: nanoseconds since the midnight before the first record, of an unknown day and zone. */
-export type ClockKind = 'epoch' | 'monotonic' | 'kernel' | 'daytime' | 'none';
+/** `relative`: nanoseconds since the trace's first record (simpletrace.py's summed deltas). */
+export type ClockKind = 'epoch' | 'monotonic' | 'kernel' | 'daytime' | 'relative' | 'none';
 
 /** Prefix style of one log line (qemu-trace-formats.md §3.2). */
-export type PrefixStyle = 'none' | 'tid@sec.usec' | 'iso8601' | 'pid@ns' | 'ftrace' | 'syslog' | 'journal' | 'babeltrace' | 'simpletrace';
+export type PrefixStyle = 'none' | 'tid@sec.usec' | 'iso8601' | 'pid@ns' | 'ftrace' | 'syslog' | 'journal' | 'babeltrace' | 'simpletrace' | 'simpletrace.py';
 
 export interface EventRecord {
   readonly seq: number;

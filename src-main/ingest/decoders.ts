@@ -1,11 +1,14 @@
 // Every trace format behind one decoder interface, chosen by a serializable plan so that the
 // parse worker can build the same decoder as the main thread.
+import { compileFormatCached } from '../catalogue/index.ts';
 import type { Catalogue } from '../catalogue/types.ts';
 import { dialects, type TextFormat } from '../formats/dialects/index.ts';
-import { LineSplitter } from '../formats/lines.ts';
+import { decodePyArgs } from '../formats/dialects/simpletrace-py.ts';
+import { LineSplitter, type OnLine } from '../formats/lines.ts';
+import { detectPaste, normaliseHead, normaliseLine, rewritesLines, type PasteRule } from '../formats/paste.ts';
 import { SimpletraceDecoder, simpletraceHeaderProblem, sniffSimpletrace } from '../formats/simpletrace.ts';
 import { TextTraceDecoder } from '../formats/text-decoder.ts';
-import type { TextDialect } from '../formats/text-types.ts';
+import type { TextDialect, TextHeader } from '../formats/text-types.ts';
 import { sniffText } from '../formats/text-sniff.ts';
 import type { ClockKind, PrefixStyle, RecordSink, TraceFormat } from '../formats/types.ts';
 
@@ -16,7 +19,11 @@ export interface DecodeEnd {
 
 export interface Decoder {
   push(chunk: Uint8Array, sink: RecordSink): void;
-  end(sink: RecordSink): DecodeEnd;
+  /**
+   * No more bytes. `readError`: why the input ended early (a truncated archive or stream), when it
+   * did: then a final line without its newline is cut off, kept in `unparsed`, never typed.
+   */
+  end(sink: RecordSink, readError?: string | null): DecodeEnd;
   readonly format: TraceFormat;
   readonly clock: ClockKind;
   prefixStyle(): PrefixStyle | null;
@@ -24,12 +31,16 @@ export interface Decoder {
   prefixStyles(): [PrefixStyle, number][];
   /** Lines read so far (0 for binary traces). */
   lines(): number;
+  /** Lines joined to the record before them as part of its message (text traces). */
+  continuationLines(): number;
 }
 
 /** How to decode a trace, decided from its first bytes. Plain data: it crosses to the worker. */
 export type Plan =
   | { readonly kind: 'simple'; readonly headerless: boolean }
-  | { readonly kind: 'text'; readonly format: TextFormat }
+  /** `paste`: markers of a pasted trace removed from every line (see formats/paste.ts). */
+  /** `tuning`: what the sniff window settled for the dialect (TextDialect.tune). */
+  | { readonly kind: 'text'; readonly format: TextFormat; readonly paste?: PasteRule; readonly tuning?: string }
   | { readonly kind: 'none'; readonly reason: string };
 
 export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Plan {
@@ -39,15 +50,27 @@ export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Pla
   const badHeader = simpletraceHeaderProblem(head);
   if (badHeader !== null) return { kind: 'none', reason: badHeader };
   const isKnown = (name: string) => catalogues.some((c) => c.get(name) !== undefined);
-  const t = sniffText(head, isKnown);
+  const paste = detectPaste(head, isKnown);
+  // The dialect is the one under which some catalogue types the most lines, message and all.
+  const types = (h: TextHeader) =>
+    catalogues.some((c) => {
+      const e = c.get(h.name);
+      if (e === undefined) return false;
+      // simpletrace.py prints no format: its fields are typed by the arguments' names.
+      if (h.prefixStyle === 'simpletrace.py') return decodePyArgs(e, h.msg) !== null;
+      return h.fields !== undefined || compileFormatCached(e).decode(h.msg) !== null;
+    });
+  const t = sniffText(rewritesLines(paste) ? normaliseHead(paste, head) : head, isKnown, types);
   if ('error' in t) return { kind: 'none', reason: t.error };
-  return { kind: 'text', format: t.dialect.format as TextFormat };
+  const format = t.dialect.format as TextFormat;
+  const plan: Plan = paste === null ? { kind: 'text', format } : { kind: 'text', format, paste };
+  return t.tuning === undefined ? plan : { ...plan, tuning: t.tuning };
 }
 
 /** `startOffset`: where the bytes pushed begin in the input (a text segment; 0 otherwise). */
 export function makeDecoder(p: Plan, file: string, catalogue: Catalogue, startOffset = 0): Decoder {
   if (p.kind === 'simple') return new SimpleDecoderAdapter(file, catalogue, p.headerless);
-  if (p.kind === 'text') return new TextDecoderAdapter(p.format, catalogue, startOffset);
+  if (p.kind === 'text') return new TextDecoderAdapter(p.format, catalogue, startOffset, p.paste ?? null, p.tuning);
   throw new Error(`${file}: not a trace (${p.reason})`);
 }
 
@@ -58,14 +81,27 @@ class TextDecoderAdapter implements Decoder {
   private readonly bytesFirst: boolean;
   private readonly dialect: TextDialect;
   readonly format: TraceFormat;
-  constructor(format: TextFormat, catalogue: Catalogue, startOffset: number) {
+  /** Hands a line to the decoder; with a paste rule, its markers removed first (no byte fast path then). */
+  private readonly onLine: (sink: RecordSink) => OnLine;
+  constructor(format: TextFormat, catalogue: Catalogue, startOffset: number, paste: PasteRule | null, tuning?: string) {
     this.splitter = new LineSplitter({ startOffset });
-    const shared = dialects[format];
+    const base = dialects[format];
+    const shared = tuning !== undefined && base.tuned !== undefined ? base.tuned(tuning) : base;
     const dialect = shared.forTrace?.() ?? shared;
     this.dialect = dialect;
-    this.dec = new TextTraceDecoder(dialect, catalogue);
+    const dec = new TextTraceDecoder(dialect, catalogue);
+    this.dec = dec;
     this.format = dialect.format;
-    this.bytesFirst = format === 'log';
+    const rule = rewritesLines(paste) ? paste : null;
+    this.bytesFirst = format === 'log' && rule === null;
+    this.onLine =
+      rule === null
+        ? (sink) => (text, lineNo, offset, _bad, longBytes, raw) => dec.line(text, lineNo, offset, sink, raw, longBytes)
+        : (sink) => (text, lineNo, offset, _bad, longBytes, raw) => {
+            const t = normaliseLine(rule, text);
+            // A line typed at the `(qemu) ` prompt (`info migrate`) never continues a record.
+            if (t !== null) dec.line(t, lineNo, offset, sink, raw, longBytes, rule.hmp && normaliseLine({ ...rule, hmp: false }, text) !== t);
+          };
   }
   get clock(): ClockKind {
     return this.dialect.clock;
@@ -74,13 +110,25 @@ class TextDecoderAdapter implements Decoder {
     const dec = this.dec;
     this.splitter.push(
       chunk,
-      (text, lineNo, offset, _bad, longBytes, raw) => dec.line(text, lineNo, offset, sink, raw, longBytes),
+      this.onLine(sink),
       this.bytesFirst ? (s, start, end, bytes, byteStart, lineNo, offset) => dec.asciiLine(s, start, end, bytes, byteStart, lineNo, offset, sink) : undefined,
     );
   }
-  end(sink: RecordSink) {
-    this.splitter.end((text, lineNo, offset, _bad, longBytes, raw) => this.dec.line(text, lineNo, offset, sink, raw, longBytes));
-    this.dec.end(sink);
+  end(sink: RecordSink, readError: string | null = null) {
+    const dec = this.dec;
+    // A cut-off line is a prefix of a record: its last value would be typed short (`host: 0x7f`).
+    // Of an over-long line only its head is kept anyway, as what it is.
+    const reason = `truncated: the input ended early (${readError})`;
+    const onLine = this.onLine(sink);
+    this.splitter.end(
+      readError === null
+        ? onLine
+        : (text, lineNo, offset, bad, longBytes, raw) => {
+            if (longBytes > 0) onLine(text, lineNo, offset, bad, longBytes, raw);
+            else dec.cutOff(text, lineNo, offset, sink, raw, reason);
+          },
+    );
+    dec.end(sink);
     return { error: null, truncatedAt: null };
   }
   prefixStyle(): PrefixStyle | null {
@@ -94,6 +142,9 @@ class TextDecoderAdapter implements Decoder {
   }
   lines(): number {
     return this.splitter.lines;
+  }
+  continuationLines(): number {
+    return this.dec.stats.continuations;
   }
 }
 
@@ -135,6 +186,9 @@ class SimpleDecoderAdapter implements Decoder {
     return [];
   }
   lines(): number {
+    return 0;
+  }
+  continuationLines(): number {
     return 0;
   }
 }

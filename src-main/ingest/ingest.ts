@@ -7,16 +7,18 @@ import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
 import type { TraceFormat } from '../formats/types.ts';
 import { planFor } from './decoders.ts';
-import { chooseCatalogue } from './trial.ts';
+import { describePaste } from '../formats/paste.ts';
+import { catalogueVersion } from '../catalogue/index.ts';
+import { chooseCatalogue, type CatalogueChoice, type CatalogueFit } from './trial.ts';
 import { startParsePipeline, type ParsePipeline } from './parse-pipeline.ts';
 import { openInputs, type InputMember } from './sources.ts';
 import { detectSide, type Side } from './side.ts';
 import { TraceWriter } from '../workspace/trace-writer.ts';
-import type { Workspace } from '../workspace/workspace.ts';
+import { damagedWorkspace, type Workspace } from '../workspace/workspace.ts';
 import { diskFullMessage } from '../workspace/output-fs.ts';
 
 /** Bytes read before deciding format and catalogue (simpletrace mappings alone can be ~200 KB). */
-const HEAD_BYTES = 2 << 20;
+export const HEAD_BYTES = 2 << 20;
 
 export interface IngestProgress {
   readonly path: string;
@@ -113,7 +115,7 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
     const notTraces: string[] = [];
     let found = false;
     try {
-      for await (const member of openInputs([input], { signal: opts.signal })) {
+      for await (const member of openInputs([input], { signal: opts.signal, onNote: say })) {
         if (opts.signal?.aborted) throw new IngestCancelled();
         // A file named on the command line must be a trace; files found in a directory or an
         // archive may be companions (manifests, notes) and are skipped with a message.
@@ -136,6 +138,9 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
       if (e instanceof IngestCancelled || opts.signal?.aborted) {
         return { ...result, cancelled: true };
       }
+      // Not this input's fault: no further input should be written into a damaged file.
+      const damaged = damagedWorkspace(e, ws.path);
+      if (damaged !== null) throw damaged;
       const full = diskFullMessage(e, ws.path);
       result.errors.push(full === null ? oneLine(e, input) : `${full} (${input} not added)`);
       continue;
@@ -219,7 +224,18 @@ async function ingestMember(
     if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
     return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
   }
-  const { catalogue, headCounts } = chooseCatalogue(p, name, head, opts.catalogues);
+  const choice = chooseCatalogue(p, name, head, opts.catalogues, srcDone && readError === null);
+  const { catalogue, headCounts } = choice;
+  // A positional stream read with the wrong catalogue gives plausible garbage: one that no
+  // candidate decodes cleanly is refused, unless the user named the catalogue to use.
+  const guessed = choice.positional !== null && choice.fit.typed < choice.fit.records && isBuiltIn(catalogue);
+  if ((choice.fit.records > 0 && choice.fit.typed === 0) || guessed) {
+    const why = nothingTyped(name, choice, opts.catalogues);
+    if (explicit) throw new Error(why);
+    return { failed: why };
+  }
+  const chosen = choiceSummary(name, choice);
+  if (chosen !== null) say(chosen);
   const traceId = await ws.nextTraceId();
   const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? detectSide(headCounts), catalogue);
   let pipeline: ParsePipeline | null = null;
@@ -280,7 +296,7 @@ async function ingestMember(
         readError = readFailure(e, member, name);
       }
     }
-    const done = await pipe.end();
+    const done = await pipe.end(readError);
     report(true);
     const sha = done.sha256;
     const bytes = done.bytes;
@@ -303,8 +319,8 @@ async function ingestMember(
       await ws.conn.run(
         `INSERT INTO traces (trace_id, path, member, encodings, format, prefix_style, side, side_source, pid, clock, clock_offset_ns,
           catalogue_id, catalogue_misfits, bytes, sha256, first_ts_ns, last_ts_ns, records, events, unparsed, dropped, dropped_records,
-          truncated_at, error, ingested_at, ingest_ms)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now(), $24)`,
+          truncated_at, error, ingested_at, ingest_ms, paste_normalized, continuation_lines, catalogue_version, catalogue_fit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now(), $24, $25, $26, $27, $28)`,
         [
           traceId,
           member.path,
@@ -330,6 +346,10 @@ async function ingestMember(
           done.truncatedAt === null ? null : BigInt(done.truncatedAt),
           error,
           performance.now() - started,
+          p.kind === 'text' ? describePaste(p.paste) : null,
+          done.continuationLines,
+          catalogueVersion(catalogue),
+          fitRatio(choice.fit),
         ],
       );
     });
@@ -355,6 +375,48 @@ async function ingestMember(
     await writer.rollback();
     throw e;
   }
+}
+
+/** Records typed / records, in the head; null when the head has no record naming an event. */
+function fitRatio(f: CatalogueFit): number | null {
+  return f.records === 0 ? null : f.typed / f.records;
+}
+
+/** A catalogue the user did not name: a built-in release, the installed one or the migration seed. */
+function isBuiltIn(c: Catalogue): boolean {
+  return c.source.startsWith('builtin:') || c.source.startsWith('installed:') || c.source === 'embedded';
+}
+
+/** A catalogue as the user would name it: `qemu-8.2.0`, or `qemu-7.2.22-precopy (QEMU 7.2.22)` for a file with a release's bytes. */
+function catalogueLabel(c: Catalogue): string {
+  const name = c.name.replace(/\/trace-events-all$/, '');
+  const v = catalogueVersion(c);
+  return v === null || name.includes(v) ? name : `${name} (QEMU ${v})`;
+}
+
+/** The choice in one line when other candidates fit as well (which one was used, and why). */
+function choiceSummary(file: string, c: CatalogueChoice): string | null {
+  // A catalogue the user gave is used as given; a tie is news only when the choice was ours.
+  if (!isBuiltIn(c.catalogue) || c.ties.length === 0 || c.fit.records === 0) return null;
+  const shown = c.ties.slice(0, 3).map(catalogueLabel).join(', ');
+  const more = c.ties.length > 3 ? ` and ${c.ties.length - 3} more` : '';
+  const why = c.catalogue.source.startsWith('builtin:') ? 'the newest' : 'the installed QEMU\'s';
+  return `${file}: catalogue ${catalogueLabel(c.catalogue)} types ${c.fit.typed}/${c.fit.records} records of the head; tie with ${shown}${more}, which type as many: ${why} is used (pass --catalogue to choose)`;
+}
+
+/** Why a trace whose head names events types none of them, and what to do (one line). */
+function nothingTyped(file: string, c: CatalogueChoice, candidates: readonly Catalogue[]): string {
+  const names = [...c.untypedNames.entries()].sort((a, b) => b[1] - a[1]).map(([n]) => `\`${n}\``);
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', …' : '');
+  const n = c.fit.records;
+  const noun = n === 1 ? 'line looks like a QEMU trace record' : 'lines look like QEMU trace records';
+  if (c.positional !== null) {
+    const best = c.fit.typed > 0 ? `; at best ${c.fit.typed} with ${catalogueLabel(c.catalogue)}` : '';
+    return `${file}: a ${c.positional} simpletrace stream numbers its events by their position in the catalogue, and no candidate decodes its first ${n} records without overruns${best} (tried ${candidates.map(catalogueLabel).join(', ')}): pass --catalogue with the trace-events-all of the QEMU build that wrote it`;
+  }
+  const known = candidates.some((cat) => c.untypedNames.size > 0 && [...c.untypedNames.keys()].some((k) => cat.get(k) !== undefined));
+  const what = known ? 'but none fits the format of its event in any built-in release' : 'but no built-in release has these events';
+  return `${file}: ${n} ${noun} (${shown}) ${what}: pass --catalogue with the trace-events-all of the QEMU build that wrote them`;
 }
 
 /**

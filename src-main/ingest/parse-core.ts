@@ -35,8 +35,9 @@ export class ParseCore {
     return this.counts();
   }
 
-  end(): DecodeDone {
-    const e = this.decoder.end(this.batcher);
+  /** `readError`: see Decoder.end. */
+  end(readError: string | null = null): DecodeDone {
+    const e = this.decoder.end(this.batcher, readError);
     this.batcher.flushAll();
     return {
       counts: this.counts(),
@@ -51,6 +52,7 @@ export class ParseCore {
       bytes: this.bytes,
       lines: this.decoder.lines(),
       prefixStyles: this.decoder.prefixStyles(),
+      continuationLines: this.decoder.continuationLines(),
     };
   }
 

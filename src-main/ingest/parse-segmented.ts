@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import type { Catalogue } from '../catalogue/types.ts';
 import { dialects } from '../formats/dialects/index.ts';
+import { normaliseLine, rewritesLines } from '../formats/paste.ts';
 import type { PrefixStyle } from '../formats/types.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { BufferReturn } from './buffer-pool.ts';
@@ -54,6 +55,7 @@ class Totals {
   lastTs: bigint | null = null;
   lines = 0;
   bytes = 0;
+  continuationLines = 0;
   readonly eventCounts = new Map<string, number>();
   readonly pidCounts = new Map<number, number>();
   readonly styles = new Map<PrefixStyle, number>();
@@ -71,6 +73,7 @@ class Totals {
     if (c.lastTs !== null && (this.lastTs === null || BigInt(c.lastTs) > this.lastTs)) this.lastTs = BigInt(c.lastTs);
     this.lines += d.lines;
     this.bytes += d.bytes;
+    this.continuationLines += d.continuationLines;
     for (const [k, v] of d.eventCounts) this.eventCounts.set(k, (this.eventCounts.get(k) ?? 0) + v);
     for (const [k, v] of d.pidCounts) this.pidCounts.set(k, (this.pidCounts.get(k) ?? 0) + v);
     for (const [k, v] of d.prefixStyles) this.styles.set(k, (this.styles.get(k) ?? 0) + v);
@@ -99,6 +102,7 @@ class Totals {
       bytes: this.bytes,
       lines: this.lines,
       prefixStyles: [...this.styles],
+      continuationLines: this.continuationLines,
     };
   }
 }
@@ -124,6 +128,7 @@ class SegmentedPipeline implements ParsePipeline {
     private readonly workers: Worker[],
     catalogue: Catalogue,
     onBatch: BatchHandler,
+    plan: Plan,
   ) {
     // Buffers are the same sizes in every worker: each gets its share back in turn.
     let next = 0;
@@ -133,7 +138,11 @@ class SegmentedPipeline implements ParsePipeline {
     });
     this.queue = new BatchQueue(back.wrap(onBatch), () => this.gate.wake());
     const isKnown = (name: string) => catalogue.get(name) !== undefined;
-    this.segmenter = new LogSegmenter((line) => {
+    // A cut is judged on the line as the workers' decoders will read it.
+    const paste = plan.kind === 'text' && rewritesLines(plan.paste) ? plan.paste : null;
+    this.segmenter = new LogSegmenter((raw) => {
+      const line = paste === null ? raw : normaliseLine(paste, raw);
+      if (line === null) return false;
       const h = dialects.log.parse(line, isKnown);
       return h !== null && h !== 'skip';
     }, segmentBytes());
@@ -202,7 +211,8 @@ class SegmentedPipeline implements ParsePipeline {
     this.workers[w].postMessage(m, transfer);
   }
 
-  private async send(p: SegmentPiece): Promise<void> {
+  /** `readError`: for the pieces of the last segment (see Decoder.end). */
+  private async send(p: SegmentPiece, readError: string | null = null): Promise<void> {
     await this.gate.until(() => this.inFlight < MAX_BYTES_IN_FLIGHT && this.queue.length < MAX_QUEUED && this.segments.size <= 2 * this.workers.length, () => this.queue.check());
     if (this.current === null) {
       const id = this.nextId++;
@@ -226,7 +236,7 @@ class SegmentedPipeline implements ParsePipeline {
       this.post(w, { type: 'segmentData', id, data }, [data]);
     }
     if (p.last) {
-      this.post(w, { type: 'segmentEnd', id });
+      this.post(w, { type: 'segmentEnd', id, readError });
       this.current = null;
     }
   }
@@ -242,8 +252,9 @@ class SegmentedPipeline implements ParsePipeline {
     for (const p of this.segmenter.push(chunk)) await this.send(p);
   }
 
-  async end(): Promise<DecodeDone> {
-    for (const p of this.segmenter.end()) await this.send(p);
+  async end(readError: string | null = null): Promise<DecodeDone> {
+    // Segments are cut at line starts: only the last one can end in the middle of a line.
+    for (const p of this.segmenter.end()) await this.send(p, readError);
     if (this.nextId === 0) await this.send({ bytes: new Uint8Array(0), last: true });
     await this.gate.until(() => this.turn === this.nextId, () => this.queue.check());
     await this.queue.drain();
@@ -270,5 +281,5 @@ export async function startSegmentedPipeline(init: WorkerInit, catalogue: Catalo
     return null;
   }
   segmentedStats.pipelines++;
-  return new SegmentedPipeline(workers, catalogue, onBatch);
+  return new SegmentedPipeline(workers, catalogue, onBatch, init.plan);
 }

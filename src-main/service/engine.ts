@@ -6,11 +6,11 @@ import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts
 import { resolveCatalogues } from '../catalogue/index.ts';
 import { estimateClockOffsets } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
-import { ingest, type IngestProgress } from '../ingest/ingest.ts';
+import { ingest, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
 import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
 import { readTraces } from './traces.ts';
-import { Workspace, type WorkspaceOptions } from '../workspace/workspace.ts';
+import { Workspace, damagedWorkspace, type WorkspaceOptions } from '../workspace/workspace.ts';
 import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
 import { withDiskFull } from '../workspace/output-fs.ts';
 
@@ -23,10 +23,19 @@ function pathExists(p: string): boolean {
   }
 }
 
+/** Removes the files of a workspace this process created (the file and its .wal). */
+function removeCreated(files: readonly string[]): void {
+  for (const f of files) rmSync(f, { force: true });
+}
+
 export class Engine {
   readonly runner: QueryRunner;
 
-  private constructor(readonly ws: Workspace) {
+  private constructor(
+    readonly ws: Workspace,
+    /** The workspace files that did not exist before open, when open created the workspace. */
+    private readonly created: readonly string[],
+  ) {
     this.runner = new QueryRunner(ws.conn);
   }
 
@@ -39,11 +48,18 @@ export class Engine {
       ws = await Workspace.open(workspacePath, opts);
     } catch (e) {
       // Not when another process holds the lock: the file is then its workspace, just created.
-      if (created.includes(workspacePath) && !/lock/i.test(String((e as Error)?.message))) for (const f of created) rmSync(f, { force: true });
-      throw withDiskFull(e, workspacePath);
+      if (created.includes(workspacePath) && !/lock/i.test(String((e as Error)?.message))) removeCreated(created);
+      throw damagedWorkspace(e, workspacePath) ?? withDiskFull(e, workspacePath);
     }
-    const engine = new Engine(ws);
-    if (!opts.readOnly) await engine.refreshAnalyses();
+    const engine = new Engine(ws, created.includes(workspacePath) ? created : []);
+    if (!opts.readOnly) {
+      try {
+        await engine.refreshAnalyses();
+      } catch (e) {
+        engine.close();
+        throw e;
+      }
+    }
     return engine;
   }
 
@@ -51,13 +67,25 @@ export class Engine {
     this.ws.close();
   }
 
+  /**
+   * Closes; and when open created the workspace, removes it: for a first command that added
+   * nothing, so that an empty workspace is not left behind. An existing workspace is only closed.
+   */
+  closeDiscardingCreated(): void {
+    this.ws.close();
+    removeCreated(this.created);
+  }
+
   async openInputs(
     inputs: readonly string[],
     options: OpenInputsOptions,
     hooks: { onProgress?: (p: IngestProgress) => void; onMessage?: (line: string) => void; signal?: AbortSignal } = {},
   ): Promise<IngestSummary> {
-    const catalogues = await resolveCatalogues(options.catalogues && options.catalogues.length ? [...options.catalogues] : undefined);
-    for (const c of catalogues) for (const e of c.errors.slice(0, 20)) hooks.onMessage?.(`${e.file}: line ${e.line}: ${e.reason}`);
+    const given = options.catalogues ?? [];
+    const catalogues = await resolveCatalogues(given);
+    // Only the catalogues the user gave are checked whole: the built-in ones parse an event's
+    // line only when a trace names it.
+    for (const c of catalogues.slice(0, given.length)) for (const e of c.errors.slice(0, 20)) hooks.onMessage?.(`${e.file}: line ${e.line}: ${e.reason}`);
     const sides = new Map<string, Side>();
     for (const p of options.src ?? []) sides.set(p, 'src');
     for (const p of options.dst ?? []) sides.set(p, 'dst');
@@ -69,14 +97,19 @@ export class Engine {
       seen.add(k);
       return true;
     });
-    const r = await ingest(this.ws, {
-      inputs: unique,
-      catalogues,
-      sides,
-      signal: hooks.signal,
-      onProgress: hooks.onProgress,
-      onMessage: hooks.onMessage,
-    });
+    let r: IngestResult;
+    try {
+      r = await ingest(this.ws, {
+        inputs: unique,
+        catalogues,
+        sides,
+        signal: hooks.signal,
+        onProgress: hooks.onProgress,
+        onMessage: hooks.onMessage,
+      });
+    } catch (e) {
+      throw damagedWorkspace(e, this.ws.path) ?? e;
+    }
     if (r.traces.length > 0) await this.alignClocks(hooks.onMessage);
     if (r.traces.length > 0) await this.refreshAnalyses(hooks.onMessage);
     const traces = await this.listTraces();
@@ -84,20 +117,25 @@ export class Engine {
     return { traces: traces.filter((t) => ids.has(t.traceId)), skipped: r.skipped, errors: r.errors, cancelled: r.cancelled };
   }
 
-  /** Re-estimate source/destination clock offsets; a failure only costs the alignment. */
+  /** Re-estimate source/destination clock offsets; a failure only costs the alignment, unless the workspace is damaged. */
   private async alignClocks(onMessage?: (line: string) => void): Promise<void> {
     try {
       await estimateClockOffsets(this.ws.conn);
     } catch (e) {
+      // A damaged file is not an alignment problem: the whole command fails with it.
+      const damaged = damagedWorkspace(e, this.ws.path);
+      if (damaged !== null) throw damaged;
       onMessage?.(`clock alignment failed: ${(e as Error).message}`);
     }
   }
 
-  /** Recreate the analysis views for the event tables now present; a failure only costs the views. */
+  /** Recreate the analysis views for the event tables now present; a failure only costs the views, unless the workspace is damaged. */
   private async refreshAnalyses(onMessage?: (line: string) => void): Promise<void> {
     try {
       await installAnalyses(this.ws.conn);
     } catch (e) {
+      const damaged = damagedWorkspace(e, this.ws.path);
+      if (damaged !== null) throw damaged;
       onMessage?.(`analysis views not refreshed: ${(e as Error).message}`);
     }
   }

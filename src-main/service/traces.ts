@@ -9,7 +9,8 @@ function side(v: unknown): SideName | null {
 export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
   const r = await conn.runAndReadAll(
     `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
-            records, events, unparsed, dropped, error, catalogue_misfits FROM traces ORDER BY trace_id`,
+            records, events, unparsed, dropped, error, catalogue_misfits, continuation_lines, catalogue_version, catalogue_fit, paste_normalized
+       FROM traces ORDER BY trace_id`,
   );
   return r.getRowsJS().map((row) => {
     const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -32,6 +33,10 @@ export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
       dropped: Number(row[15]),
       error: s(row[16]),
       catalogueMisfits: Number(row[17] ?? 0),
+      continuationLines: Number(row[18] ?? 0),
+      catalogueVersion: s(row[19]),
+      catalogueFit: row[20] === null || row[20] === undefined ? null : Number(row[20]),
+      pasteNormalized: s(row[21]),
     };
   });
 }

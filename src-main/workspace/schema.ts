@@ -42,6 +42,10 @@ CREATE TABLE IF NOT EXISTS lossy(
 CREATE TABLE IF NOT EXISTS dropped(
   trace_id INTEGER, seq BIGINT, ts_ns BIGINT, pid INTEGER, count UBIGINT);
 CREATE TABLE IF NOT EXISTS inputs(sha256 VARCHAR PRIMARY KEY, path VARCHAR, bytes UBIGINT, traces INTEGER);
+ALTER TABLE traces ADD COLUMN IF NOT EXISTS paste_normalized VARCHAR;
+ALTER TABLE traces ADD COLUMN IF NOT EXISTS continuation_lines BIGINT;
+ALTER TABLE traces ADD COLUMN IF NOT EXISTS catalogue_version VARCHAR;
+ALTER TABLE traces ADD COLUMN IF NOT EXISTS catalogue_fit DOUBLE;
 `;
 
 /** Quote an SQL identifier for DuckDB. */

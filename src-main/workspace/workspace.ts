@@ -172,3 +172,17 @@ export class Workspace {
     return r.currentRowCount > 0 ? Number(r.getRows()[0][0]) : null;
   }
 }
+
+/** A workspace file DuckDB found damaged: going on would add to a file that cannot be trusted. */
+export class WorkspaceDamaged extends Error {}
+
+/** The one-line error for a DuckDB failure that says the workspace file is damaged, else null. */
+export function damagedWorkspace(e: unknown, file: string): WorkspaceDamaged | null {
+  if (e instanceof WorkspaceDamaged) return e;
+  const msg = String((e as Error)?.message ?? e).replace(/\s*\n\s*/g, ' ');
+  // DuckDB's wording when a block's checksum does not match what it stored (an IO Error), also
+  // quoted, maybe twice, inside the error of a rollback it caused: the first quote is the news.
+  const corrupt = /Corrupt database file(?:[^"]*?in block at location \d+|[^"]*)/i.exec(msg);
+  if (corrupt === null) return null;
+  return new WorkspaceDamaged(`${file}: the workspace is damaged (DuckDB: ${corrupt[0].trim()})`);
+}

@@ -108,6 +108,7 @@ export function createTracesPanel(
         h('span', { class: 'chip' }, t.format + (t.prefixStyle ? ` · ${t.prefixStyle}` : '')),
         h('span', { class: 'chip', title: `catalogue ${t.catalogueId}` }, t.catalogueId.length > 28 ? `${t.catalogueId.slice(0, 27)}…` : t.catalogueId),
         h('span', { class: 'chip', title: 'what ts_ns means for this trace' }, t.clock),
+        t.pasteNormalized ? h('span', { class: 'chip', title: `removed from every line before reading: ${t.pasteNormalized}`, 'data-testid': 'trace-pasted' }, 'pasted') : null,
       ),
       span,
       h(

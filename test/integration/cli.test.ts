@@ -123,15 +123,24 @@ describe('qtw', () => {
     expect(t.records).toBe(lines.length + 2);
   });
 
-  it('a QEMU 10.x log against the 7.2 catalogue: no crash, misfits kept in unparsed', () => {
+  it('a QEMU 10.x log given the 7.2 catalogue is typed with the 10.2.50 release; events no catalogue has are kept in unparsed', () => {
     const log10 = path.join(tmp.dir, 'src10.log');
-    writeFileSync(log10, gunzipSync(readFileSync(path.join(SAMPLES, 'qemu-10.2.50/a-precopy/src.log.gz'))));
+    // An event no catalogue declares (as a patched QEMU would print it).
+    const text = gunzipSync(readFileSync(path.join(SAMPLES, 'qemu-10.2.50/a-precopy/src.log.gz')))
+      .toString('utf8')
+      .replace(/Z migrate_pending_estimate /g, 'Z migrate_pending_estimate_patched ');
+    writeFileSync(log10, text);
+    const renamed = text.split('\n').filter((l) => l.includes('Z migrate_pending_estimate_patched ')).length;
+    expect(renamed).toBeGreaterThan(0);
     const w = path.join(tmp.dir, 'skew.duckdb');
     const r = qtw('ingest', '-o', w, '--catalogue', DEBIAN_72, log10);
     expect(r.code).toBe(0);
     expectOneLineError(r.err);
-    const q = qtw('query', w, `SELECT events, unparsed, records, catalogue_misfits FROM traces`, '--format', 'json');
+    expect(r.err).toMatch(/trace 1: .*src10\.log: .*catalogue qemu-10\.2\.50-build\/trace-events-all@[0-9a-f]{12} \(QEMU 10\.2\.50\), fit \d+(\.\d)?% of the head, /);
+    const q = qtw('query', w, `SELECT events, unparsed, records, catalogue_misfits, catalogue_version FROM traces`, '--format', 'json');
     const [t] = JSON.parse(q.out);
+    expect(t.catalogue_version).toBe('10.2.50');
+    expect(t.catalogue_misfits).toBe(renamed);
     expect(r.err).toContain(`(${t.catalogue_misfits} did not fit the catalogue)`);
     // And where the first one is, in one line naming the file.
     expect(r.err).toMatch(new RegExp(`src10\\.log: line \\d+: ${t.catalogue_misfits} records did not fit the catalogue \\(kept in unparsed; first: unknown event`));
@@ -141,7 +150,24 @@ describe('qtw', () => {
     expect(t.events + t.unparsed).toBe(lines);
     expect(t.unparsed).toBeGreaterThan(0);
     const u = qtw('query', w, `SELECT DISTINCT name FROM unparsed WHERE name LIKE 'migrate_pending%'`, '--format', 'csv');
-    expect(u.out).toMatch(/migrate_pending_estimate/);
+    expect(u.out).toMatch(/migrate_pending_estimate_patched/);
+  });
+
+  it('catalogue --detect ranks the candidates for each trace; catalogue names a release', () => {
+    const r = qtw('catalogue', '--detect', path.join(B, 'src.log'), path.join(SAMPLES, 'qemu-10.2.50/a-precopy/dst.simple.gz'));
+    expect(r.code).toBe(0);
+    const blocks = r.out.split(/\n(?=\S)/);
+    expect(blocks).toHaveLength(2);
+    expect(blocks[0]).toMatch(/src\.log\n  1\tqemu-[\d.]+(-debian)?\t[\d.]+\t(\d+)\/\2\t/);
+    expect(blocks[1]).toMatch(/dst\.simple\.gz\n  1\tqemu-10\.2\.50-build\t10\.2\.50\t(\d+)\/\1\ttie with qemu-10\.2\.50, /);
+    expect(blocks[1]).toMatch(/\tqemu-5\.2\.0\t5\.2\.0\t\d+\/\d+\n/);
+    const c = qtw('catalogue', 'qemu-8.2');
+    expect(c.code).toBe(0);
+    expect(c.err).toMatch(/^qemu-8\.2\.0\/trace-events-all: 4949 events, 0 errors/m);
+    const bad = qtw('catalogue', 'qemu-3.1');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/^qtw: qemu-3\.1: no such catalogue file or directory \(ENOENT\); the built-in releases are qemu-10\.2\.50-build, /);
+    expectOneLineError(bad.err);
   });
 
   it.skipIf(!existsSync('/proc/self'))('export --parquet and report -o into /proc fail at once with one line (no endless mkdir)', () => {

@@ -13,7 +13,8 @@
 // The traditional format has no year and no zone. Times are read as UTC (the host's zone is not
 // knowable from the file) in `year`, which defaults to the current UTC year, or the previous
 // one when that would put the line more than a month in the future (a log from December read
-// in January).
+// in January). journalctl's short output has the same layout, with the month name of the
+// writer's locale (`янв 07`, `Mär 07`, ` 1月 07`): see months.ts.
 import type { TextDialect, TextHeader } from '../text-types.ts';
 import {
   dateTimeSeconds,
@@ -29,6 +30,7 @@ import {
   timeOfDaySeconds,
   utcSeconds,
 } from './scan.ts';
+import { localizedMonth, tuneLocales } from './months.ts';
 
 const SPACE = 32;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -39,6 +41,8 @@ export interface SyslogOptions {
   readonly year?: number;
   /** "Now" in epoch ms for the default year rule (tests). */
   readonly nowMs?: number;
+  /** Locales that ambiguous localized month names are read in (the sniffer's tuning). */
+  readonly locales?: readonly string[];
 }
 
 interface Stamp {
@@ -52,10 +56,39 @@ function monthIndex(line: string): number {
   return 0;
 }
 
-function traditionalStamp(line: string, yearFor: (month: number, day: number) => number): Stamp | null {
-  const mo = monthIndex(line);
-  if (mo === 0 || line.charCodeAt(3) !== SPACE) return null;
+/** Whether `line` has ` DD HH:MM:SS ` (or `  D HH:MM:SS `) after a month name ending before `i`. */
+function dayTimeFollows(line: string, i: number): boolean {
+  if (line.charCodeAt(i) === SPACE) i++;
+  const dEnd = skipDigits(line, i);
+  return dEnd > i && dEnd - i <= 2 && line.charCodeAt(dEnd) === SPACE && line.charCodeAt(dEnd + 9) === SPACE && timeOfDaySeconds(line, dEnd + 1) >= 0;
+}
+
+/**
+ * Where a month name other than C's starts and ends at the head of `line` ([start, end), `end`
+ * being the space before the day), or null. The name may hold spaces (vi `thg 1`) and follow one
+ * space (glibc pads ja/ko ` 1月`); the day and time after it say where it ends.
+ */
+function localMonthSpan(line: string): [number, number] | null {
+  const start = line.charCodeAt(0) === SPACE ? 1 : 0;
+  let sp = start;
+  for (let words = 0; words < 3; words++) {
+    sp = line.indexOf(' ', sp + 1);
+    if (sp < 0 || sp - start > 32) return null;
+    if (dayTimeFollows(line, sp + 1)) return [start, sp];
+  }
+  return null;
+}
+
+function traditionalStamp(line: string, yearFor: (month: number, day: number) => number, locales: ReadonlySet<string> | undefined): Stamp | null {
+  let mo = monthIndex(line);
   let i = 4;
+  if (mo === 0 || line.charCodeAt(3) !== SPACE) {
+    const span = localMonthSpan(line);
+    if (span === null) return null;
+    mo = localizedMonth(line.slice(span[0], span[1]), locales);
+    if (mo === 0) return null;
+    i = span[1] + 1;
+  }
   if (line.charCodeAt(i) === SPACE) i++;
   const dEnd = skipDigits(line, i);
   if (dEnd === i || dEnd - i > 2 || line.charCodeAt(dEnd) !== SPACE) return null;
@@ -190,11 +223,19 @@ function afterPriority(line: string): number {
   return close > 1 && close <= 4 && line.charCodeAt(close) === 62 /* > */ ? close + 1 : -1;
 }
 
+/** The line after its `<PRI>`, when it may hold a traditional stamp; null otherwise. */
+function traditionalPart(full: string): string | null {
+  const at = afterPriority(full);
+  if (at < 0 || (at > 0 && full.charCodeAt(at) === 49 && full.charCodeAt(at + 1) === SPACE)) return null;
+  return at > 0 ? full.slice(at) : full;
+}
+
 export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
   const fixed = options.year;
   const now = options.nowMs ?? Date.now();
   const nowYear = new Date(now).getUTCFullYear();
   const monthAhead = now + 31 * 86_400_000;
+  const locales = options.locales === undefined ? undefined : new Set(options.locales);
   const yearFor = (month: number, day: number): number => {
     if (fixed !== undefined) return fixed;
     return Date.UTC(nowYear, month - 1, day) > monthAhead ? nowYear - 1 : nowYear;
@@ -207,8 +248,22 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
       if (at < 0) return null;
       if (at > 0 && full.charCodeAt(at) === 49 /* 1 */ && full.charCodeAt(at + 1) === SPACE) return parseRfc5424(full.slice(at + 2), isKnown);
       const line = at > 0 ? full.slice(at) : full;
-      const stamp = isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : traditionalStamp(line, yearFor);
+      // ja/zh month names start with a digit (`12月 07`).
+      const stamp = (isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : null) ?? traditionalStamp(line, yearFor, locales);
       return stamp === null ? null : parseAfterStamp(line, stamp, isKnown, at > 0);
+    },
+    tune(lines) {
+      const names: string[] = [];
+      for (const full of lines) {
+        const line = traditionalPart(full);
+        if (line === null || (monthIndex(line) !== 0 && line.charCodeAt(3) === SPACE)) continue;
+        const span = localMonthSpan(line);
+        if (span !== null) names.push(line.slice(span[0], span[1]));
+      }
+      return tuneLocales(names);
+    },
+    tuned(tuning) {
+      return createSyslogDialect({ ...options, locales: tuning.split(',') });
     },
   };
 }

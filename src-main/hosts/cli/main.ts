@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Engine } from '../../service/engine.ts';
-import { describeCatalogue, diffCatalogueFiles } from '../../service/catalogues.ts';
+import { describeCatalogue, detectTraceCatalogues, diffCatalogueFiles } from '../../service/catalogues.ts';
 import { createResultWriter, type OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { estimateClockOffsets, parseOffsetNs, setClockOffset, toAlignmentEntries } from '../../analyses/clock-alignment.ts';
@@ -15,7 +15,8 @@ import { reportFromArgs, runCliReport } from '../../report/cli-report.ts';
 const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
-  qtw catalogue FILE [--diff OTHER] [--json]
+  qtw catalogue FILE [--diff OTHER] [--json]   FILE: a trace-events file, a QEMU tree, or a release (qemu-8.2)
+  qtw catalogue --detect TRACE... [--catalogue FILE]... [--json]   which catalogue types each trace best
   qtw export WORKSPACE.duckdb --parquet DIR   the workspace as a Hive-partitioned Parquet dataset
   qtw report WORKSPACE.duckdb -o DIR [--title T] [--query SQL [--chart line|bar|scatter|histogram]]... [--analysis NAME]... [--redact]
   qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
@@ -54,6 +55,8 @@ async function cmdIngest(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
   const progress = progressReporter(process.stderr);
+  // A first ingest that fails without adding a trace leaves no empty workspace behind.
+  let discard = false;
   try {
     const r = await engine.openInputs(
       positionals,
@@ -72,11 +75,13 @@ async function cmdIngest(argv: string[]): Promise<number> {
       const where = t.member ? `${t.path}:${t.member}` : t.path;
       err(
         `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle && t.prefixStyle !== t.format ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
-          `catalogue ${t.catalogueId}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed` +
-          `${t.catalogueMisfits > 0 ? ` (${t.catalogueMisfits} did not fit the catalogue)` : ''}, ${t.dropped} dropped`,
+          `catalogue ${t.catalogueId}${t.catalogueVersion ? ` (QEMU ${t.catalogueVersion})` : ''}${t.catalogueFit !== null ? `, fit ${fitPercent(t.catalogueFit)} of the head` : ''}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed` +
+          `${t.catalogueMisfits > 0 ? ` (${t.catalogueMisfits} did not fit the catalogue)` : ''}, ${t.dropped} dropped` +
+          `${t.continuationLines > 0 ? `, ${t.continuationLines} continuation line${t.continuationLines === 1 ? '' : 's'} joined to multi-line records` : ''}`,
       );
     }
     for (const e of r.errors) err(e);
+    discard = r.traces.length === 0 && (r.errors.length > 0 || r.cancelled);
     if (r.cancelled) {
       err('ingest cancelled; traces completed before the interrupt are kept');
       return 1;
@@ -84,8 +89,15 @@ async function cmdIngest(argv: string[]): Promise<number> {
     return r.errors.length > 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
-    engine.close();
+    if (discard) engine.closeDiscardingCreated();
+    else engine.close();
   }
+}
+
+/** A fit as a percentage that is 100% only when it is exactly 1. */
+function fitPercent(f: number): string {
+  const p = Math.floor(f * 1000) / 10;
+  return `${p}%`;
 }
 
 async function cmdQuery(argv: string[]): Promise<number> {
@@ -159,8 +171,24 @@ async function cmdCatalogue(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { diff: { type: 'string' }, json: { type: 'boolean' } },
+    options: { diff: { type: 'string' }, json: { type: 'boolean' }, detect: { type: 'boolean' }, catalogue: { type: 'string', multiple: true } },
   });
+  if (values.detect) {
+    if (positionals.length === 0) throw new UsageError('catalogue --detect needs at least one TRACE');
+    const found = await detectTraceCatalogues(positionals, values.catalogue ?? []);
+    if (values.json) out(JSON.stringify(found, null, 1) + '\n');
+    for (const d of found) {
+      if (d.error !== null) {
+        err(d.error);
+        continue;
+      }
+      if (values.json) continue;
+      out(`${d.member === null ? d.path : `${d.path}:${d.member}`}\n`);
+      d.ranking.forEach((f, i) => out(`  ${i + 1}\t${f.catalogue}\t${f.version ?? '-'}\t${f.typed}/${f.records}${i === 0 && d.ties.length > 0 ? `\ttie with ${d.ties.join(', ')}: the first is used` : ''}\n`));
+    }
+    return found.some((d) => d.error !== null) ? 1 : 0;
+  }
+  if (values.catalogue !== undefined) throw new UsageError('catalogue takes --catalogue only with --detect');
   if (positionals.length !== 1) throw new UsageError('catalogue needs one FILE (a trace-events file or a QEMU source tree)');
   if (values.diff) {
     const d = diffCatalogueFiles(positionals[0], values.diff);

@@ -2,7 +2,7 @@
 // preload bundles nothing but these strings.
 
 /** renderer → main (ipcRenderer.invoke). */
-export const INVOKE_CHANNELS = ['qtw:pick-files', 'qtw:pick-save-path'] as const;
+export const INVOKE_CHANNELS = ['qtw:pick-files', 'qtw:pick-save-path', 'qtw:save-pasted-text'] as const;
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 
 /** main → preload: carries the engine MessagePort for this page load. */

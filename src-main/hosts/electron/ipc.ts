@@ -10,15 +10,19 @@ export { ENGINE_PORT_CHANNEL, INVOKE_CHANNELS, type InvokeChannel } from './chan
 export interface InvokePayloads {
   'qtw:pick-files': { readonly directories: boolean };
   'qtw:pick-save-path': { readonly defaultName: string };
+  'qtw:save-pasted-text': { readonly name: string; readonly text: string };
 }
 export interface InvokeResults {
   'qtw:pick-files': string[];
   'qtw:pick-save-path': string | null;
+  'qtw:save-pasted-text': string;
 }
 
 export type ValidInvoke = { [C in InvokeChannel]: { readonly channel: C; readonly payload: InvokePayloads[C] } }[InvokeChannel];
 
 const MAX_NAME = 255;
+/** Largest paste saved (UTF-16 code units): far beyond what a text box holds comfortably. */
+export const MAX_PASTE_CHARS = 256 << 20;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -64,6 +68,11 @@ export function validateInvoke(channel: unknown, args: readonly unknown[]): Vali
         return { error: `${channel}: expected { defaultName: a file name }` };
       }
       return { channel, payload: { defaultName: p.defaultName } };
+    case 'qtw:save-pasted-text':
+      if (!hasExactly(p, ['name', 'text']) || typeof p.name !== 'string' || !isSafeFileName(p.name) || typeof p.text !== 'string' || p.text.length > MAX_PASTE_CHARS) {
+        return { error: `${channel}: expected { name: a file name, text: a string of at most ${MAX_PASTE_CHARS} characters }` };
+      }
+      return { channel, payload: { name: p.name, text: p.text } };
   }
 }
 
@@ -91,6 +100,8 @@ export async function handleInvoke(handlers: InvokeHandlers, channel: InvokeChan
       return handlers['qtw:pick-files'](v.payload, event);
     case 'qtw:pick-save-path':
       return handlers['qtw:pick-save-path'](v.payload, event);
+    case 'qtw:save-pasted-text':
+      return handlers['qtw:save-pasted-text'](v.payload, event);
   }
 }
 

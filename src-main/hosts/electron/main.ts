@@ -2,6 +2,7 @@
 // engine work happens here; the engine runs in a utility process (engine-entry.ts) and talks to
 // each page over its own MessagePort.
 import { existsSync, mkdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, protocol, session, shell, utilityProcess } from 'electron';
@@ -209,6 +210,14 @@ function start(): void {
         if (r.canceled || !r.filePath) return null;
         engine.allowExport(r.filePath);
         return r.filePath;
+      },
+      // A paste becomes a file like any other input, kept so that its trace keeps a source.
+      'qtw:save-pasted-text': async ({ name, text }) => {
+        const dir = path.join(app.getPath('userData'), 'pastes');
+        await mkdir(dir, { recursive: true });
+        const file = path.join(dir, name);
+        await writeFile(file, text, { flag: 'wx' });
+        return file;
       },
     });
 

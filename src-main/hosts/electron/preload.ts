@@ -15,12 +15,14 @@ const page = globalThis as unknown as PreloadWindow;
 
 const PICK_FILES: InvokeChannel = 'qtw:pick-files';
 const PICK_SAVE_PATH: InvokeChannel = 'qtw:pick-save-path';
+const SAVE_PASTED_TEXT: InvokeChannel = 'qtw:save-pasted-text';
 
 const bridge: HostBridge = {
   kind: 'electron',
   pickFiles: (options) => ipcRenderer.invoke(PICK_FILES, { directories: options.directories === true }) as Promise<string[]>,
   pathForFile: (file) => webUtils.getPathForFile(file),
   pickSavePath: (defaultName) => ipcRenderer.invoke(PICK_SAVE_PATH, { defaultName: String(defaultName) }) as Promise<string | null>,
+  savePastedText: (name, text) => ipcRenderer.invoke(SAVE_PASTED_TEXT, { name: String(name), text: String(text) }) as Promise<string>,
 };
 contextBridge.exposeInMainWorld('qtwHost', bridge);
 

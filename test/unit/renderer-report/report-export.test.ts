@@ -25,6 +25,7 @@ function host(answer: string | null): HostBridge & { asked: string[] } {
     asked,
     pickFiles: () => Promise.resolve([]),
     pathForFile: () => '',
+    savePastedText: () => Promise.reject(new Error('not used here')),
     pickSavePath: (name) => {
       asked.push(name);
       return Promise.resolve(answer);

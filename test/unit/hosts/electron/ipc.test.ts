@@ -82,6 +82,10 @@ describe('handleInvoke / registerIpc', () => {
         log.push(`save:${p.defaultName}`);
         return `/data/exports/${p.defaultName}`;
       },
+      'qtw:save-pasted-text': async (p) => {
+        log.push(`paste:${p.name}:${p.text.length}`);
+        return `/data/pastes/${p.name}`;
+      },
     };
   }
   const event = (url: string, parent: unknown = null) => ({ senderFrame: { url, parent } }) as unknown as IpcMainInvokeEvent;
@@ -98,6 +102,9 @@ describe('handleInvoke / registerIpc', () => {
     await expect(registered.get('qtw:pick-files')!(event(APP_URL, {}), { directories: false })).rejects.toThrow(/not sent by the app/);
     await expect(registered.get('qtw:pick-save-path')!(event(APP_URL), { defaultName: '../x' })).rejects.toThrow(/file name/);
     await expect(handleInvoke(handlers(log), 'qtw:pick-files', { senderFrame: null } as unknown as IpcMainInvokeEvent, [{ directories: true }])).rejects.toThrow();
-    expect(log).toEqual(['files:false', 'save:r.csv']);
+    await expect(registered.get('qtw:save-pasted-text')!(event(APP_URL), { name: 'pasted-1.log', text: '> 1@2.000003:x\n' })).resolves.toBe('/data/pastes/pasted-1.log');
+    await expect(registered.get('qtw:save-pasted-text')!(event(APP_URL), { name: '../pasted.log', text: 'x' })).rejects.toThrow(/file name/);
+    await expect(registered.get('qtw:save-pasted-text')!(event(APP_URL), { name: 'p.log', text: 42 })).rejects.toThrow(/a string/);
+    expect(log).toEqual(['files:false', 'save:r.csv', 'paste:pasted-1.log:15']);
   });
 });

@@ -1,0 +1,117 @@
+// Year-less syslog stamps with the month names of the writer's locale, as journalctl's short
+// output prints them (strftime `%b %d %T` under LC_TIME): glibc's abbreviations (ru `фев`, es
+// `sep`, ja ` 1月` padded to two columns) and ICU's (`févr.`, `déc.`).
+import { describe, it, expect } from 'vitest';
+import { loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
+import { createSyslogDialect } from '../../../src-main/formats/dialects/syslog.ts';
+import type { TextHeader } from '../../../src-main/formats/text-types.ts';
+import type { EventRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
+import { makeDecoder, planFor } from '../../../src-main/ingest/decoders.ts';
+import { DEBIAN_72 } from '../../helpers/paths.ts';
+
+const cat = loadCatalogueFile(DEBIAN_72);
+
+/** The year the dialect gives a year-less stamp (README: this year, or last when a month ahead). */
+function yearOf(month: number, day: number): number {
+  const now = Date.now();
+  const y = new Date(now).getUTCFullYear();
+  return Date.UTC(y, month - 1, day) > now + 31 * 86_400_000 ? y - 1 : y;
+}
+
+const nsAt = (month: number, day: number, h: number, m: number, s: number): bigint =>
+  BigInt(Date.UTC(yearOf(month, day), month - 1, day, h, m, s)) * 1_000_000n;
+
+/** [month name as printed, month, day as printed, day]. */
+type Stamp = readonly [string, number, string, number];
+
+const LOCALES: Record<string, readonly Stamp[]> = {
+  ru: [['янв', 1, '07', 7], ['фев', 2, '28', 28], ['мая', 5, '09', 9], ['сен', 9, '01', 1], ['дек.', 12, '31', 31]],
+  de: [['Mär', 3, '07', 7], ['Mai', 5, '01', 1], ['Okt', 10, '15', 15], ['Dez', 12, '24', 24]],
+  fr: [['janv.', 1, '02', 2], ['févr.', 2, '14', 14], ['mai', 5, ' 8', 8], ['août', 8, '15', 15], ['déc.', 12, '07', 7]],
+  es: [['ene', 1, '06', 6], ['sep', 9, '11', 11], ['dic', 12, '25', 25]],
+  pl: [['sty', 1, '20', 20], ['paź', 10, '03', 3], ['lis', 11, '11', 11], ['gru', 12, '06', 6]],
+  ja: [[' 1月', 1, '07', 7], [' 9月', 9, '30', 30], ['12月', 12, '07', 7]],
+  zh: [['3月', 3, '08', 8], ['11月', 11, '11', 11]],
+  ko: [[' 6월', 6, '25', 25], ['10월', 10, '09', 9]],
+  tr: [['Şub', 2, '14', 14], ['Ağu', 8, '30', 30]],
+};
+
+const STATES = ['setup', 'active', 'completed', 'cancelled', 'failed'];
+
+function journalShort(stamps: readonly Stamp[]): string {
+  return stamps
+    .map(([mon, , day], k) => `${mon} ${day} 12:34:${String(k).padStart(2, '0')} vmhost qemu-system-x86_64[4242]: migrate_set_state new state ${STATES[k]}`)
+    .join('\n');
+}
+
+function decode(text: string): { plan: ReturnType<typeof planFor>; events: EventRecord[]; unparsed: UnparsedRecord[] } {
+  const bytes = Buffer.from(`${text}\n`);
+  const plan = planFor(bytes, [cat]);
+  const events: EventRecord[] = [];
+  const unparsed: UnparsedRecord[] = [];
+  if (plan.kind !== 'text') return { plan, events, unparsed };
+  const sink: RecordSink = { event: (r) => events.push(r), unparsed: (r) => unparsed.push(r), dropped: () => {} };
+  const dec = makeDecoder(plan, 'journal.txt', cat);
+  dec.push(bytes, sink);
+  dec.end(sink);
+  return { plan, events, unparsed };
+}
+
+describe('journalctl short output in other locales', () => {
+  for (const [locale, stamps] of Object.entries(LOCALES)) {
+    it(`types ${locale} lines, values and times exact`, () => {
+      const d = decode(journalShort(stamps));
+      expect(d.plan.kind === 'text' && d.plan.format).toBe('syslog');
+      expect(d.unparsed).toEqual([]);
+      expect(d.events.map((e) => [e.tsNs, e.pid, e.tid, e.event.name, e.args])).toEqual(
+        stamps.map(([, month, , day], k) => [nsAt(month, day, 12, 34, k), 4242, null, 'migrate_set_state', [STATES[k]]]),
+      );
+    });
+  }
+
+  it('reads a name shared by locales in the locale the rest of the file is in', () => {
+    // `lis` is November in Polish and Czech, October in Croatian; `stu` is Croatian November.
+    const hr = decode(journalShort([['lis', 10, '31', 31], ['stu', 11, '01', 1]]));
+    expect(hr.plan).toEqual({ kind: 'text', format: 'syslog', tuning: 'hr' });
+    expect(hr.events.map((e) => e.tsNs)).toEqual([nsAt(10, 31, 12, 34, 0), nsAt(11, 1, 12, 34, 1)]);
+    const pl = decode(journalShort([['lis', 11, '30', 30], ['gru', 12, '01', 1]]));
+    expect(pl.plan).toEqual({ kind: 'text', format: 'syslog', tuning: 'pl' });
+    expect(pl.events.map((e) => e.tsNs)).toEqual([nsAt(11, 30, 12, 34, 0), nsAt(12, 1, 12, 34, 1)]);
+  });
+
+  it('does not guess a month the file cannot tell', () => {
+    const d = decode(journalShort([['lis', 11, '07', 7], ['lis', 11, '08', 8]]));
+    expect(d.plan.kind).toBe('none');
+  });
+});
+
+describe('localized month names in the syslog dialect', () => {
+  const sys = createSyslogDialect({ year: 2025 });
+  const at = (stamp: string): bigint | null => {
+    const h = sys.parse(`${stamp} 12:00:00 vmhost qemu-kvm[7]: savevm_state_header `, () => true) as TextHeader | null;
+    return h === null ? null : h.tsNs;
+  };
+  const utc = (month: number, day: number): bigint => BigInt(Date.UTC(2025, month - 1, day, 12)) * 1_000_000n;
+
+  it('matches any case, with or without the trailing dot', () => {
+    expect(at('MÄR 07')).toBe(utc(3, 7));
+    expect(at('mär 07')).toBe(utc(3, 7));
+    expect(at('Dez. 07')).toBe(utc(12, 7));
+    expect(at('déc 07')).toBe(utc(12, 7));
+    expect(at('DÉC. 07')).toBe(utc(12, 7));
+    expect(at('Февраля  7')).toBe(utc(2, 7));
+  });
+
+  it('reads names with a space in them and the C names as before', () => {
+    expect(at('thg 12 07')).toBe(utc(12, 7));
+    expect(at('Dec  7')).toBe(utc(12, 7));
+    expect(at('Jan 07')).toBe(utc(1, 7));
+  });
+
+  it('refuses what is no month name, or an ambiguous one', () => {
+    expect(at('Foo 07')).toBeNull();
+    expect(at('lis 07')).toBeNull();
+    expect(at('12 07')).toBeNull();
+    expect(at('1月07')).toBeNull();
+  });
+});
