@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Engine } from '../../src-main/service/engine.ts';
+import { ingestOne } from '../helpers/ingest-one.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { tar } from '../helpers/archives.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -24,12 +24,6 @@ interface Tables {
   unparsed: unknown[][];
 }
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
-  const acc: unknown[][] = [];
-  await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
-  return acc;
-}
-
 const SINGLE = { QTW_PARSE_WORKER: '0' };
 const WORKER = { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '1' };
 const SEGMENTS = { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '2', QTW_PARSE_SEGMENT_BYTES: String(16 << 10) };
@@ -37,26 +31,12 @@ const SEGMENTS = { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '2', QTW_PARSE_SEGM
 async function ingestWith(label: string, data: Buffer, name: string, env: Record<string, string>): Promise<Tables> {
   const file = path.join(tmp.dir, `${label}-${name}`);
   writeFileSync(file, data);
-  const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
-  try {
-    const r = await engine.openInputs([file], { catalogues: [DEBIAN_72] });
-    expect(r.errors).toEqual([]);
-    expect(r.traces).toHaveLength(1);
-    return {
-      traces: await rows(engine, `SELECT records, events, unparsed, error FROM traces`),
-      events: await rows(engine, `SELECT name, ts_ns, tid FROM events ORDER BY seq`),
-      rsp: await rows(engine, `SELECT ts_ns, tid, rbname, "offset", host FROM ram_save_page ORDER BY seq`),
-      unparsed: await rows(engine, `SELECT seq, line_no, "offset", reason, raw FROM unparsed ORDER BY seq`),
-    };
-  } finally {
-    engine.close();
-    for (const [k, v] of Object.entries(prev)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  return ingestOne(path.join(tmp.dir, `${label}.duckdb`), file, [DEBIAN_72], env, async (rows) => ({
+    traces: await rows(`SELECT records, events, unparsed, error FROM traces`),
+    events: await rows(`SELECT name, ts_ns, tid FROM events ORDER BY seq`),
+    rsp: await rows(`SELECT ts_ns, tid, rbname, "offset", host FROM ram_save_page ORDER BY seq`),
+    unparsed: await rows(`SELECT seq, line_no, "offset", reason, raw FROM unparsed ORDER BY seq`),
+  }));
 }
 
 describe('a record cut off by a NUL run under the line cap', () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { Engine } from '../../src-main/service/engine.ts';
+import { ingestOne } from '../helpers/ingest-one.ts';
 import { MAX_LINE_BYTES } from '../../src-main/formats/lines.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { decompress } from '../../src-main/ingest/source-codecs.ts';
@@ -34,34 +34,14 @@ interface Tables {
   unparsed: unknown[][];
 }
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
-  const acc: unknown[][] = [];
-  await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
-  return acc;
-}
-
 async function ingestWith(label: string, file: string, env: Record<string, string> = {}): Promise<Tables> {
-  const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
-  try {
-    const r = await engine.openInputs([file], { catalogues: [DEBIAN_72] });
-    expect(r.errors).toEqual([]);
-    expect(r.traces).toHaveLength(1);
-    return {
-      traces: await rows(engine, `SELECT records, events, unparsed FROM traces`),
-      // Typed values with their order, not their seq (the unparsed row takes one).
-      events: await rows(engine, `SELECT name, ts_ns, tid FROM events ORDER BY seq`),
-      rsp: await rows(engine, `SELECT ts_ns, tid, rbname, "offset", host FROM ram_save_page ORDER BY seq`),
-      unparsed: await rows(engine, `SELECT line_no, "offset", reason, length(raw), raw = repeat(chr(0), 4096) FROM unparsed ORDER BY seq`),
-    };
-  } finally {
-    engine.close();
-    for (const [k, v] of Object.entries(prev)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  return ingestOne(path.join(tmp.dir, `${label}.duckdb`), file, [DEBIAN_72], env, async (rows) => ({
+    traces: await rows(`SELECT records, events, unparsed FROM traces`),
+    // Typed values with their order, not their seq (the unparsed row takes one).
+    events: await rows(`SELECT name, ts_ns, tid FROM events ORDER BY seq`),
+    rsp: await rows(`SELECT ts_ns, tid, rbname, "offset", host FROM ram_save_page ORDER BY seq`),
+    unparsed: await rows(`SELECT line_no, "offset", reason, length(raw), raw = repeat(chr(0), 4096) FROM unparsed ORDER BY seq`),
+  }));
 }
 
 function put(name: string, data: Buffer): string {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Engine } from '../../src-main/service/engine.ts';
+import { ingestOne } from '../helpers/ingest-one.ts';
 import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
@@ -24,17 +24,7 @@ type Snapshot = { trace: unknown[]; tables: Record<string, unknown[][]>; unparse
 async function ingestText(label: string, text: string, env: Record<string, string> = { QTW_PARSE_WORKER: '0' }): Promise<Snapshot> {
   const file = path.join(tmp.dir, `${label}.log`);
   writeFileSync(file, text);
-  const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
-  try {
-    const r = await engine.openInputs([file], { catalogues: [DEBIAN_72] });
-    expect(r.errors).toEqual([]);
-    const rows = async (sql: string) => {
-      const acc: unknown[][] = [];
-      await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
-      return acc;
-    };
+  return ingestOne(path.join(tmp.dir, `${label}.duckdb`), file, [DEBIAN_72], env, async (rows) => {
     const [trace] = await rows(`SELECT format, prefix_style, events, unparsed, paste_normalized FROM traces`);
     const tables: Record<string, unknown[][]> = {};
     // seq is left out: foreign lines of a mail take record numbers of their own.
@@ -43,13 +33,7 @@ async function ingestText(label: string, text: string, env: Record<string, strin
     }
     const unparsed = await rows(`SELECT line_no, reason, raw FROM unparsed ORDER BY seq`);
     return { trace, tables, unparsed };
-  } finally {
-    engine.close();
-    for (const [k, v] of Object.entries(prev)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  });
 }
 
 const lines = (ls: readonly string[], eol = '\n') => ls.join(eol) + eol;
