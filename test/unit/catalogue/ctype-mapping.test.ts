@@ -5,11 +5,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { argSpecFor, isStringType, loadCatalogueFile, normalizeCType, parseTraceEvents } from '../../../src-main/catalogue/index.ts';
 import type { ArgSpec } from '../../../src-main/catalogue/index.ts';
-import { CATALOGUES, SHARED } from '../../helpers/paths.ts';
+import { CATALOGUES, REPO } from '../../helpers/paths.ts';
 
 /** `C type → DuckDB type` rows of the §1.4 table (a row may list several pointer types). */
 function docTable(): Map<string, string> {
-  const doc = readFileSync(path.join(SHARED, 'docs/qemu-trace-formats.md'), 'utf8');
+  const doc = readFileSync(path.join(REPO, 'docs/qemu-trace-formats.md'), 'utf8');
   const start = doc.indexOf('| C type (normalized)');
   expect(start).toBeGreaterThan(0);
   const rows = doc.slice(start).split('\n\n')[0].split('\n').slice(2);

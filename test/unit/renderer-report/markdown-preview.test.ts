@@ -1,14 +1,15 @@
 // The note preview on real text: the project's own format reference (a large Markdown file) and
-// real QEMU trace lines pasted into a note. Nothing the author writes may become markup.
+// real QEMU trace lines pasted into a note. Nothing the author writes may become markup; links
+// and images become text.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { SAMPLES, SHARED } from '../../helpers/paths.ts';
-import { escapeHtml, renderInline, renderMarkdown } from '../../../src-renderer/report/markdown-preview.ts';
+import { REPO, SAMPLES } from '../../helpers/paths.ts';
+import { renderMarkdown } from '../../../src-renderer/report/markdown-preview.ts';
 
-const ALLOWED = new Set(['p', 'br', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'pre', 'code', 'strong', 'em', 'blockquote', 'hr', 'span']);
-const ALLOWED_ATTRS = new Set(['class', 'title', 'data-lang']);
+const ALLOWED = new Set(['p', 'br', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'pre', 'code', 'strong', 'em', 's', 'blockquote', 'hr', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+const ALLOWED_ATTRS = new Set(['class', 'style', 'start']);
 
 function unescape(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
@@ -26,11 +27,11 @@ function tags(html: string): { name: string; attrs: string[] }[] {
   return out;
 }
 
-const formatsDoc = readFileSync(path.join(SHARED, 'docs/qemu-trace-formats.md'), 'utf8');
+const formatsDoc = readFileSync(path.join(REPO, 'docs/qemu-trace-formats.md'), 'utf8');
 const srcLog = gunzipSync(readFileSync(path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy/src.log.gz'))).toString('utf8');
 
-describe('note preview (safe Markdown subset)', () => {
-  it('renders the format reference with only whitelisted tags, one heading per ATX heading line', () => {
+describe('note preview (markdown-it, no raw HTML, links as text)', () => {
+  it('renders the format reference with only whitelisted tags, one heading per ATX heading line, two levels down', () => {
     const html = renderMarkdown(formatsDoc);
     const found = tags(html);
     for (const t of found) {
@@ -46,6 +47,7 @@ describe('note preview (safe Markdown subset)', () => {
     }
     expect(headings).toBeGreaterThan(5);
     expect(found.filter((t) => /^h[1-6]$/.test(t.name)).length / 2).toBe(headings);
+    expect(found.some((t) => t.name === 'h3')).toBe(true);
     const fences = formatsDoc.split('\n').filter((l) => /^\s*```/.test(l)).length;
     expect(found.filter((t) => t.name === 'pre').length / 2).toBe(fences / 2);
   });
@@ -56,7 +58,7 @@ describe('note preview (safe Markdown subset)', () => {
     const html = renderMarkdown(`The source went through these states:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\`\n\nThen it **completed**.`);
     const pre = /<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html);
     expect(pre).not.toBeNull();
-    expect(unescape(pre![1]!)).toBe(lines.join('\n'));
+    expect(unescape(pre![1]!)).toBe(`${lines.join('\n')}\n`);
     expect(html).toContain('<strong>completed</strong>');
   });
 
@@ -70,16 +72,21 @@ describe('note preview (safe Markdown subset)', () => {
       '> <iframe src="//evil">',
     ].join('\n\n');
     const html = renderMarkdown(hostile);
-    for (const t of tags(html)) expect(ALLOWED.has(t.name), t.name).toBe(true);
+    for (const t of tags(html)) {
+      expect(ALLOWED.has(t.name), t.name).toBe(true);
+      for (const a of t.attrs) expect(ALLOWED_ATTRS.has(a), a).toBe(true);
+    }
     expect(html).not.toMatch(/<(img|script|b|i|iframe|a)\b/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    // A link is text; its target only in a quoted, escaped title.
-    expect(html).toContain('<span class="md-link" title="javascript:alert(1)">click</span>');
+    // A javascript: target is no link at all (CommonMark's link check), so it stays as typed.
+    expect(html).toContain('[click](javascript:alert(1))');
+    // A link is its text, then its target as escaped text.
+    expect(html).toContain('<span class="md-link">x</span> (https://example.org/&quot;&gt;&lt;script&gt;)');
   });
 
   it('inline spans: code wins over emphasis, underscores inside identifiers stay literal', () => {
-    expect(renderInline('`migrate_set_state` and *x*')).toBe('<code>migrate_set_state</code> and <em>x</em>');
-    expect(renderInline('multifd_send_thread_end stays')).toBe('multifd_send_thread_end stays');
-    expect(renderInline('a < b & c')).toBe(escapeHtml('a < b & c'));
+    expect(renderMarkdown('`migrate_set_state` and *x*')).toBe('<p><code>migrate_set_state</code> and <em>x</em></p>\n');
+    expect(renderMarkdown('multifd_send_thread_end stays')).toBe('<p>multifd_send_thread_end stays</p>\n');
+    expect(renderMarkdown('a < b & c')).toBe('<p>a &lt; b &amp; c</p>\n');
   });
 });
