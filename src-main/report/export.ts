@@ -114,7 +114,7 @@ async function writeBundle(ctx: ReportContext, model: ReportModel, dir: string, 
   if (zipTo === null) return [];
   let names: string[];
   try {
-    names = zipDirectory(dir, zipTo, [BUNDLE_FILES.zip]);
+    names = await zipDirectory(dir, zipTo, [BUNDLE_FILES.zip]);
   } catch (e) {
     throw withDiskFull(e, zipTo);
   }

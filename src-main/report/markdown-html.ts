@@ -1,67 +1,48 @@
-// A safe Markdown subset as HTML for report notes: headings, paragraphs, lists, code blocks,
-// inline code, bold and italics. Everything is escaped; raw HTML shows as text, and links show
-// their text and target as text (the report page must reference nothing outside itself).
+// Report notes as HTML, by markdown-it (CommonMark with GFM tables and strikethrough), so a note
+// reads in the report as GitLab or GitHub render it. Raw HTML is off (shown as text). A link or
+// image becomes its text followed by its target in parentheses, never an <a> or <img>: the report
+// is pasted into bug trackers and opened offline, and must reference nothing outside itself.
+// The renderer's note preview (src-renderer/report/markdown-preview.ts) is configured the same way
+// (the renderer may import nothing from here); test/unit/report/note-markdown.test.ts holds the
+// two to the same output.
+import MarkdownIt from 'markdown-it';
+
 export function escapeHtml(s: string): string {
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
-function inline(s: string): string {
-  const parts = s.split(/(`[^`]+`)/);
-  return parts
-    .map((p, i) => {
-      if (i % 2 === 1) return `<code>${escapeHtml(p.slice(1, -1))}</code>`;
-      let e = escapeHtml(p);
-      e = e.replace(/!?\[([^\]]*)\]\(([^)\s]*)\)/g, (_m, text: string, href: string) => `${text} (${href})`);
-      e = e.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>').replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-      return e;
-    })
-    .join('');
+/** Note headings sit below the report's own h1 (title) and h2 (items). */
+const HEADING_SHIFT = 2;
+
+function noteMarkdown(): MarkdownIt {
+  const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: false });
+  md.core.ruler.push('note_heading_levels', (state) => {
+    for (const t of state.tokens) {
+      if (t.type === 'heading_open' || t.type === 'heading_close') t.tag = `h${Math.min(6, Number(t.tag.slice(1)) + HEADING_SHIFT)}`;
+    }
+  });
+  const target = (href: string) => escapeHtml(md.normalizeLinkText(href));
+  md.renderer.rules.link_open = () => '<span class="md-link">';
+  md.renderer.rules.link_close = (tokens, idx) => {
+    // CommonMark links do not nest: the nearest opening before this close is its own.
+    let open = idx - 1;
+    while (open >= 0 && tokens[open]!.type !== 'link_open') open--;
+    const t = tokens[open];
+    // An autolink's text already is its target.
+    const href = t && t.markup !== 'autolink' && t.markup !== 'linkify' ? t.attrGet('href') : null;
+    return href ? `</span> (${target(href)})` : '</span>';
+  };
+  md.renderer.rules.image = (tokens, idx, options, env, self) => {
+    const t = tokens[idx]!;
+    const alt = escapeHtml(self.renderInlineAsText(t.children ?? [], options, env)) || 'image';
+    const src = t.attrGet('src');
+    return `<span class="md-link">${alt}</span>${src ? ` (${target(src)})` : ''}`;
+  };
+  return md;
 }
 
-export function markdownToHtml(md: string): string {
-  const lines = md.replace(/\r\n?/g, '\n').split('\n');
-  const out: string[] = [];
-  let para: string[] = [];
-  let list: string[] | null = null;
-  const flush = () => {
-    if (para.length) out.push(`<p>${inline(para.join(' '))}</p>`);
-    para = [];
-    if (list) out.push(`<ul>${list.map((l) => `<li>${inline(l)}</li>`).join('')}</ul>`);
-    list = null;
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const fenceM = /^(`{3,}|~{3,})/.exec(line);
-    if (fenceM) {
-      flush();
-      const code: string[] = [];
-      for (i++; i < lines.length && !lines[i].startsWith(fenceM[1]); i++) code.push(lines[i]);
-      out.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
-      continue;
-    }
-    const h = /^(#{1,6})\s+(.*)$/.exec(line);
-    if (h) {
-      flush();
-      const level = Math.min(6, h[1].length + 2);
-      out.push(`<h${level}>${inline(h[2])}</h${level}>`);
-      continue;
-    }
-    const li = /^\s*[-*+]\s+(.*)$/.exec(line);
-    if (li) {
-      if (para.length) {
-        out.push(`<p>${inline(para.join(' '))}</p>`);
-        para = [];
-      }
-      (list ??= []).push(li[1]);
-      continue;
-    }
-    if (line.trim() === '') {
-      flush();
-      continue;
-    }
-    if (list) flush();
-    para.push(line.trim());
-  }
-  flush();
-  return out.join('\n');
+const md = noteMarkdown();
+
+export function markdownToHtml(text: string): string {
+  return md.render(text);
 }

@@ -41,9 +41,9 @@ describe('note Markdown to HTML', () => {
     expect(html).toContain('<strong>this</strong>');
     expect(html).toContain('<em>that</em>');
     expect(html).toContain('<code>a&lt;b</code>');
-    expect(html).toContain('<pre><code>&lt;script&gt;</code></pre>');
+    expect(html).toContain('<pre><code>&lt;script&gt;\n</code></pre>');
     expect(html).toContain('<li>x</li>');
-    expect(html).toContain('link (https://example.com/a)');
+    expect(html).toContain('<span class="md-link">link</span> (https://example.com/a)');
   });
 
   it('leaves no URL in the HTML report, even from notes and SQL', () => {
