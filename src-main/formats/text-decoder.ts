@@ -6,7 +6,7 @@
 // error_report glued onto a `%s` would be wrong data that looks right.
 import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
-import { formatSpansLines, notAContinuation } from './dialects/continuation.ts';
+import { formatSpansLines, isProse, notAContinuation, oneWordValue } from './dialects/continuation.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import { isColumnarSink, type EventRows, type PrefixStyle, type RecordSink } from './types.ts';
 import { LogBytesParser } from './dialects/log-bytes.ts';
@@ -38,6 +38,8 @@ interface Known {
   readonly maxMore: number;
   /** The `\n`s of its format: lines QEMU prints whatever the values (maybe blank, for an empty `%s`). */
   readonly formatLines: number;
+  /** Its format ends in its last argument's `%s`: a newline in that value makes the lines after it. */
+  readonly endsInString: boolean;
   /** Direct rows into `rowsSink` (null: that sink takes records only). */
   rows: EventRows | null;
   rowsSink: RecordSink | null;
@@ -48,6 +50,8 @@ interface Pending {
   known: Known | undefined;
   /** The header line, then continuation lines (most events have none: kept allocation-free). */
   lines: string[];
+  /** The same lines as they were in the file, when a paste rule rewrote them (null: `lines`). */
+  orig: string[] | null;
   chars: number;
   lineNo: number;
   offset: number;
@@ -195,7 +199,7 @@ export class TextTraceDecoder {
       prefixStyle: f.style,
     };
     f.s = '';
-    return { header: h, known, lines: [text], chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE, lossy: null };
+    return { header: h, known, lines: [text], orig: null, chars: text.length, lineNo: f.lineNo, offset: f.offset, more: NO_MORE, lossy: null };
   }
 
   /** Completes the waiting fast line: one row, straight into its columns. */
@@ -223,8 +227,19 @@ export class TextTraceDecoder {
    * was over the cap and `text` is its head (see LineSplitter); it is kept in `unparsed`.
    * `prompted`: an HMP `(qemu) ` prompt was removed from the line (a pasted session, see
    * formats/paste.ts): unless it is a record, it is a command typed there, never a continuation.
+   * `original`: the line as it was in the file when a paste rule rewrote it into `text`; what is
+   * kept in `unparsed` is the file's own line (it is the record of what was not typed).
    */
-  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array, longBytes = 0, prompted = false): void {
+  line(text: string, lineNo: number, offset: number, sink: RecordSink, raw?: Uint8Array, longBytes = 0, prompted = false, original?: string): void {
+    if (original !== undefined && original !== text) {
+      this.original = original;
+      try {
+        this.line(text, lineNo, offset, sink, raw, longBytes, prompted);
+      } finally {
+        this.original = undefined;
+      }
+      return;
+    }
     if (longBytes > 0) {
       // Never a continuation: a message that long is beyond what a record may hold.
       this.flush(sink);
@@ -238,6 +253,8 @@ export class TextTraceDecoder {
     // indexOf first: several times faster than lastIndexOf over a line without one.
     const last = raw === undefined && text.indexOf('\0') >= 0 ? text.lastIndexOf('\0') : -1;
     if (last >= 0) {
+      // The pieces of a split line are not the file's line: they are kept as read.
+      this.original = undefined;
       const run = text.slice(0, last + 1);
       let first = last;
       while (first > 0 && text.charCodeAt(first - 1) === 0) first--;
@@ -264,9 +281,15 @@ export class TextTraceDecoder {
       if (bytes !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw: bytes }];
       return;
     }
+    const why = this.dialect.explain?.(text, this.isKnown) ?? null;
+    if (why !== null) {
+      this.flush(sink);
+      this.foreign(text, lineNo, offset, null, sink, raw, why);
+      return;
+    }
     const p = this.pending;
     if (p !== null && p.known !== undefined && this.spans && p.more.length < p.known.maxMore && p.chars < MAX_CONTINUATION_CHARS) {
-      const not = prompted ? 'HMP prompt' : notAContinuation(text, this.isKnown);
+      const not = prompted ? 'HMP prompt' : (notAContinuation(text, this.isKnown) ?? this.notInValue(p, text));
       // A blank line is QEMU's own where its format breaks the line before an empty `%s`.
       if (not !== null && !(not === 'blank line' && p.more.length < p.known.formatLines)) {
         this.flush(sink);
@@ -276,6 +299,7 @@ export class TextTraceDecoder {
         return;
       }
       p.lines.push(text);
+      if (this.original !== undefined || p.orig !== null) (p.orig ??= p.lines.slice(0, -1)).push(this.original ?? text);
       p.chars += text.length + 1;
       if (p.more === NO_MORE) p.more = [];
       p.more.push({ lineNo, offset });
@@ -286,11 +310,33 @@ export class TextTraceDecoder {
     this.foreign(text, lineNo, offset, null, sink, raw);
   }
 
+  /**
+   * Why `line`, which may continue a QEMU message as far as its shape goes, cannot continue this
+   * record's: it would go beyond the format's own `\n`s into a `%s` value, and either reads as
+   * prose, or the value is already one word (a state or device name), which QEMU never follows
+   * with a newline. Null when it may.
+   */
+  private notInValue(p: Pending, line: string): string | null {
+    const known = p.known as Known;
+    if (p.more.length < known.formatLines) return null;
+    if (isProse(line)) return 'prose';
+    if (p.more.length > known.formatLines || !known.endsInString) return null;
+    const args = this.decode(known.compiled, p.header, joinedMessage(p, p.lines.length));
+    if (args === null) return null;
+    const last = args[args.length - 1];
+    if (typeof last !== 'string' || !oneWordValue(last)) return null;
+    return `line after the one-word value '${last}' of ${known.event.name}.${known.event.args[args.length - 1].name}`;
+  }
+
   /** A record header line: the previous record is complete, this one may continue. */
   private begin(h: TextHeader, known: Known | undefined, text: string, lineNo: number, offset: number, sink: RecordSink): void {
     this.flush(sink);
-    this.pending = { header: h, known, lines: [text], chars: text.length, lineNo, offset, more: NO_MORE, lossy: null };
+    const orig = this.original === undefined ? null : [this.original];
+    this.pending = { header: h, known, lines: [text], orig, chars: text.length, lineNo, offset, more: NO_MORE, lossy: null };
   }
+
+  /** The file's own text of the line being read, when a paste rule rewrote it (see `line`). */
+  private original: string | undefined = undefined;
 
   end(sink: RecordSink): void {
     this.flush(sink);
@@ -331,7 +377,7 @@ export class TextTraceDecoder {
       pid: near?.pid ?? null,
       name: null,
       reason: reason ?? (text.length === 0 ? 'empty line' : 'not a trace record (foreign line)'),
-      raw: text,
+      raw: this.original ?? text,
     });
   }
 
@@ -386,9 +432,15 @@ export class TextTraceDecoder {
   }
 
   private orphans(p: Pending, from: number, sink: RecordSink): void {
-    for (let i = from; i < p.lines.length; i++) {
-      const m = p.more[i - 1];
-      this.foreign(p.lines[i], m.lineNo, m.offset, p.header, sink, p.lossy?.find((l) => l.index === i)?.raw);
+    const original = this.original;
+    try {
+      for (let i = from; i < p.lines.length; i++) {
+        const m = p.more[i - 1];
+        this.original = p.orig?.[i];
+        this.foreign(p.lines[i], m.lineNo, m.offset, p.header, sink, p.lossy?.find((l) => l.index === i)?.raw);
+      }
+    } finally {
+      this.original = original;
     }
   }
 
@@ -424,7 +476,7 @@ export class TextTraceDecoder {
       pid: h.pid,
       name: h.name,
       reason,
-      raw: p.lines.slice(0, lines).join('\n'),
+      raw: (p.orig ?? p.lines).slice(0, lines).join('\n'),
     });
   }
 }
@@ -446,6 +498,7 @@ function known(event: EventSpec): Known {
     canSpan: formatLines > 0 || strings,
     maxMore: strings ? MAX_CONTINUATION_LINES : formatLines,
     formatLines,
+    endsInString: event.format.endsWith('%s') && event.args.length > 0 && event.args[event.args.length - 1].kind === 'string',
     rows: null,
     rowsSink: null,
   };

@@ -22,7 +22,12 @@ export const SNIFF_SCAN_BYTES = 2 << 20;
 export type SniffResult =
   /** `tuning`: what the dialect's `tune` read from the window, for `tuned` (and the plan). */
   | { readonly dialect: TextDialect; readonly accepted: number; readonly examined: number; readonly tuning?: string }
-  | { readonly error: string };
+  /**
+   * `unknownEvents`: the window's lines have the shape of no-prefix log records (`name args`, a
+   * QEMU-style event name) but no catalogue knows their names: the trace needs the catalogue of
+   * the build that wrote it (the caller words the remedy, knowing which catalogues it tried).
+   */
+  | { readonly error: string; readonly unknownEvents?: { readonly lines: number; readonly names: readonly string[] } };
 
 /**
  * Control bytes other than tab, LF, VT, FF, CR and ESC (ESC starts the colour codes some tools
@@ -120,7 +125,7 @@ export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean, 
   let bestCount = 0;
   for (const id of DIALECT_ORDER) {
     let dialect = dialects[id];
-    const tuning = dialect.tune?.(lines) ?? null;
+    const tuning = dialect.tune?.(lines, isKnown) ?? null;
     if (tuning !== null && dialect.tuned !== undefined) dialect = dialect.tuned(tuning);
     let typed = 0;
     let names = 0;
@@ -141,7 +146,54 @@ export function sniffText(head: Uint8Array, isKnown: (name: string) => boolean, 
   }
   // NUL bytes with no record after them within the scan (a stream of zeros): binary after all.
   if (best === null && tooMany(control.other + control.nul, first.length)) return binary;
-  if (best === null) return { error: `no QEMU trace records recognised in the first ${seen} lines` };
+  if (best === null) {
+    const error = `no QEMU trace records recognised in the first ${seen} lines`;
+    const unknown = unknownEvents(lines, isKnown);
+    if (unknown !== null) return { error, unknownEvents: unknown };
+    const why = explained(lines, isKnown);
+    return { error: why === null ? error : `${error}: ${why}` };
+  }
   const result = { dialect: best, accepted: bestCount, examined: lines.length };
   return bestTuning === null ? result : { ...result, tuning: bestTuning };
+}
+
+// A QEMU event name (lower case, words joined by `_`), a space, then its arguments (none: the
+// trailing space QEMU prints after an event with an empty format).
+const RECORD_SHAPE_RE = /^([a-z][a-z0-9]*(?:_[a-z0-9]+)+) (?:\S|$)/;
+
+/**
+ * The window's lines that look like no-prefix log records of events no catalogue knows, when
+ * they are at least half of it; null otherwise (prose, a config file, a catalogue: no shape).
+ */
+function unknownEvents(lines: readonly string[], isKnown: (name: string) => boolean): { lines: number; names: string[] } | null {
+  const names = new Map<string, number>();
+  let n = 0;
+  for (const line of lines) {
+    const m = RECORD_SHAPE_RE.exec(line);
+    if (m === null || isKnown(m[1])) continue;
+    n++;
+    names.set(m[1], (names.get(m[1]) ?? 0) + 1);
+  }
+  if (n === 0 || n * 2 < lines.length) return null;
+  return { lines: n, names: [...names].sort((a, b) => b[1] - a[1]).map(([name]) => name) };
+}
+
+/** What a dialect says of the window's lines it refused although they have a record's shape. */
+function explained(lines: readonly string[], isKnown: (name: string) => boolean): string | null {
+  for (const id of DIALECT_ORDER) {
+    let dialect = dialects[id];
+    if (dialect.explain === undefined) continue;
+    const tuning = dialect.tune?.(lines, isKnown) ?? null;
+    if (tuning !== null && dialect.tuned !== undefined) dialect = dialect.tuned(tuning);
+    let first: string | null = null;
+    let n = 0;
+    for (const line of lines) {
+      const why = dialect.explain?.(line, isKnown) ?? null;
+      if (why === null) continue;
+      first ??= why;
+      n++;
+    }
+    if (first !== null) return `${n} ${id} ${n === 1 ? 'line is a record' : 'lines are records'} but for this (first: ${first})`;
+  }
+  return null;
 }

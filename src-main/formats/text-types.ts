@@ -47,7 +47,13 @@ export interface TextDialect {
    * (syslog: the locales its month names are in, when one of them is ambiguous), as plain text
    * for the decode plan; null when there is none.
    */
-  readonly tune?: (lines: readonly string[]) => string | null;
+  readonly tune?: (lines: readonly string[], isKnown: (name: string) => boolean) => string | null;
   /** This dialect with a setting `tune` gave. */
   readonly tuned?: (tuning: string) => TextDialect;
+  /**
+   * Why a line `parse` refused is no record although it has a record's shape (a month name that
+   * means different months in the file's possible locales; an event name alone in a log whose
+   * records carry a prefix), as a reason for `unparsed`; null when there is nothing to say.
+   */
+  readonly explain?: (line: string, isKnown: (name: string) => boolean) => string | null;
 }

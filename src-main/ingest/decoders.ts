@@ -61,10 +61,22 @@ export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Pla
       return h.fields !== undefined || compileFormatCached(e).decode(h.msg) !== null;
     });
   const t = sniffText(rewritesLines(paste) ? normaliseHead(paste, head) : head, isKnown, types);
-  if ('error' in t) return { kind: 'none', reason: t.error };
+  if ('error' in t) return { kind: 'none', reason: t.unknownEvents === undefined ? t.error : unknownEventsReason(t.unknownEvents, catalogues) };
   const format = t.dialect.format as TextFormat;
   const plan: Plan = paste === null ? { kind: 'text', format } : { kind: 'text', format, paste };
   return t.tuning === undefined ? plan : { ...plan, tuning: t.tuning };
+}
+
+/**
+ * A text of `name args` lines whose names no candidate knows: what was seen and what to do, in
+ * the words ingest uses when a trace types nothing.
+ */
+function unknownEventsReason(u: { readonly lines: number; readonly names: readonly string[] }, catalogues: readonly Catalogue[]): string {
+  const shown = u.names.slice(0, 3).map((n) => `\`${n}\``).join(', ') + (u.names.length > 3 ? ', …' : '');
+  const noun = u.lines === 1 ? 'line looks like a QEMU trace record' : 'lines look like QEMU trace records';
+  const builtIn = catalogues.every((c) => c.source.startsWith('builtin:') || c.source.startsWith('installed:') || c.source === 'embedded');
+  const none = builtIn ? 'no built-in release has these events' : 'no catalogue given has these events';
+  return `${u.lines} ${noun} (${shown}) but ${none}: pass --catalogue with the trace-events-all of the QEMU build that wrote them`;
 }
 
 /** `startOffset`: where the bytes pushed begin in the input (a text segment; 0 otherwise). */
@@ -100,7 +112,8 @@ class TextDecoderAdapter implements Decoder {
         : (sink) => (text, lineNo, offset, _bad, longBytes, raw) => {
             const t = normaliseLine(rule, text);
             // A line typed at the `(qemu) ` prompt (`info migrate`) never continues a record.
-            if (t !== null) dec.line(t, lineNo, offset, sink, raw, longBytes, rule.hmp && normaliseLine({ ...rule, hmp: false }, text) !== t);
+            // `unparsed` keeps the file's own line, quote markers and all.
+            if (t !== null) dec.line(t, lineNo, offset, sink, raw, longBytes, rule.hmp && normaliseLine({ ...rule, hmp: false }, text) !== t, text);
           };
   }
   get clock(): ClockKind {

@@ -292,3 +292,90 @@ describe('10.2 log pasted into a Markdown issue', () => {
     }
   });
 });
+
+// ------------------------------------------------------------------------------------------------
+
+describe('a prefixed 7.2 log: lines without the prefix, prose, pasted markers', () => {
+  const head = realLines('qemu-7.2.22-log/a-precopy/dst.log.gz', 30);
+
+  it('an event name alone (a pasted -trace events= list) is no record of a prefixed log, even of an event that prints nothing', async () => {
+    // The list the user ran with, then the trace: `loadvm_state_setup` and
+    // `migration_socket_incoming_accepted` have empty formats; the trace has one of each.
+    expect(head[24]).toBe('27494@1795635788.370332:loadvm_state_setup ');
+    expect(cat72.get('loadvm_state_setup')?.format).toBe('');
+    expect(cat72.get('migration_socket_incoming_accepted')?.format).toBe('');
+    const list = ['migrate_set_state', 'migration_socket_incoming_accepted', 'loadvm_state_setup', 'loadvm_state_cleanup'];
+    const lines = [...list, ...head];
+    const modes: Record<string, string>[] = [
+      { QTW_PARSE_WORKER: '0' },
+      { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '3', QTW_PARSE_SEGMENT_BYTES: '600' },
+    ];
+    for (const [i, env] of modes.entries()) {
+      const { engine, summary } = await ingest(`list72-${i}`, write(`list72-${i}.log`, lines), DEBIAN_72, env);
+      try {
+        expect(summary.traces[0].format).toBe('log');
+        expect(await rows(engine, 'SELECT count(*) FROM events WHERE ts_ns IS NULL')).toEqual([[0n]]);
+        expect(await rows(engine, 'SELECT count(*) FROM loadvm_state_setup')).toEqual([[1n]]);
+        expect(await rows(engine, 'SELECT count(*) FROM migration_socket_incoming_accepted')).toEqual([[1n]]);
+        const un = await unparsedRows(engine);
+        expect(un.map(([line, , raw]) => [line, raw])).toEqual(list.map((l, k) => [BigInt(k + 1), l]));
+        for (const [, reason] of un.slice(1)) expect(String(reason)).toMatch(/^event name `\w+` alone on a line, without the timestamp prefix of this log's records/);
+        await expectNoGluedNewlines(engine);
+      } finally {
+        engine.close();
+      }
+    }
+  });
+
+  it('prose and `info migrate` output after a one-word %s value stay out of it; a TPM buffer still joins', async () => {
+    const prose = 'This happened after I ran virsh migrate --live guest qemu+ssh://dst/system twice.';
+    const status = 'Migration status: cancelled';
+    const lines = [
+      ...head.slice(0, 16),
+      '27494@1795635791.300001:migrate_set_state new state cancelling',
+      status,
+      '27494@1795635791.300002:migrate_set_state new state cancelled',
+      prose,
+      '27501@1795635791.300003:tpm_util_show_buffer direction: in len: 22',
+      '80 01 00 00 00 16 00 00 01 44 00 00 00 00 00 00 ',
+      '00 00 00 00 00 00 ',
+    ];
+    const { engine, summary } = await ingest('prose72', write('prose72.log', lines), DEBIAN_72);
+    try {
+      expect(await rows(engine, 'SELECT new_state FROM migrate_set_state ORDER BY seq')).toEqual([['active'], ['cancelling'], ['cancelled']]);
+      expect(await unparsedRows(engine)).toEqual([
+        [18n, glued("line after the one-word value 'cancelling' of migrate_set_state.new_state"), status],
+        [20n, glued('prose'), prose],
+      ]);
+      expect(summary.traces[0].continuationLines).toBe(2);
+      await expectNoGluedNewlines(engine, ['tpm_util_show_buffer.buf']);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('a quoted paste keeps the lines it could not type as the file has them, at their own line numbers', async () => {
+    const lines = [
+      'On Tue, Nov 25, 2026 at 20:23, Jane wrote:',
+      ...head.slice(0, 16).map((l) => `> ${l}`),
+      '> 27494@1795635788.369701:migrate_set_state new state cancelled',
+      '> qemu-system-x86_64: load of migration failed: Input/output error',
+      '> 27494@1795635788.369702:no_such_event x=1',
+      '> 27494@1795635788.369703:migrate_set_state',
+      '',
+      'Does this ring a bell?',
+    ];
+    const { engine, summary } = await ingest('quoted72', write('quoted72.txt', lines), DEBIAN_72);
+    try {
+      expect(summary.traces[0].events).toBe(17);
+      const un = await unparsedRows(engine);
+      const want = (text: string) => [BigInt(lines.indexOf(text) + 1), text];
+      expect(un.map(([line, , raw]) => [line, raw])).toEqual([lines[0], lines[18], lines[19], lines[20], lines[21], lines[22]].map(want));
+      expect(String(un[1][1])).toBe(glued('error_report line'));
+      expect(String(un[2][1])).toMatch(/^unknown event 'no_such_event'/);
+      await expectNoGluedNewlines(engine);
+    } finally {
+      engine.close();
+    }
+  });
+});

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
+import { expectNoGluedNewlines } from '../helpers/newlines.ts';
 import type { IngestSummary } from '../../src-main/contract.ts';
 import { compileFormat, loadCatalogueFile, loadCatalogueSource, loadEmbeddedCatalogue, tokenizeFormat } from '../../src-main/catalogue/index.ts';
 import { ingest, type IngestResult } from '../../src-main/ingest/ingest.ts';
@@ -293,7 +294,11 @@ function ingestReference(): Promise<Reference> {
   return reference;
 }
 afterAll(async () => {
-  if (reference !== null) (await reference).engine.close();
+  if (reference !== null) {
+    const { engine } = await reference;
+    await expectNoGluedNewlines(engine);
+    engine.close();
+  }
 });
 
 describe('every text dialect carries the real 7.2.22 log into identical typed tables', () => {
@@ -353,6 +358,7 @@ describe('every text dialect carries the real 7.2.22 log into identical typed ta
       expect(first).toBe(tss.reduce((a, b) => (b < a ? b : a)));
       expect(last).toBe(tss.reduce((a, b) => (b > a ? b : a)));
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -426,6 +432,7 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
       const counts = await rows(engine, `SELECT name, count(*) FROM events WHERE trace_id = ${t.traceId} GROUP BY name`);
       expect(new Map(counts.map(([n, c]) => [String(n), Number(c)]))).toEqual(logCounts());
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -444,6 +451,7 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
       const ts = await rows(engine, `SELECT ts_ns FROM events WHERE trace_id = ${t.traceId} ORDER BY seq`);
       expect(ts.map(([v]) => v)).toEqual(rw.expected.map((e) => e.ts - first));
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -480,6 +488,7 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
       const counts = await rows(engine, `SELECT name, count(*) FROM events WHERE trace_id = ${t.traceId} GROUP BY name`);
       expect(new Map(counts.map(([n, c]) => [String(n), Number(c)]))).toEqual(logCounts());
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -522,6 +531,7 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
         expect(got, name).toEqual(want.map((r) => [r[0], ...r.slice(2)]));
       }
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -564,6 +574,7 @@ describe('lines from other loggers never continue a QEMU message', () => {
       expect(t.unparsed).toBe(inserted);
       await expectRequestsIntact(engine);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -584,6 +595,7 @@ describe('lines from other loggers never continue a QEMU message', () => {
       expect(t.unparsed).toBe(inserted);
       await expectRequestsIntact(engine);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -640,6 +652,8 @@ describe('multi-line events (7.2: `\\n` in formats and in %s values)', () => {
       // Sequence numbers stay dense and in file order across the multi-line records.
       const seqs = await rows(engine, `SELECT seq FROM events WHERE trace_id = ${t.traceId} UNION ALL SELECT seq FROM unparsed WHERE trace_id = ${t.traceId} ORDER BY 1`);
       expect(seqs.map((r) => Number(r[0]))).toEqual([...Array(t.records).keys()]);
+      // The fixture really printed newlines in these two %s values (the others are format `\n`s).
+      await expectNoGluedNewlines(engine, ['qmp_enter_migrate.json', 'tpm_util_show_buffer.buf']);
     } finally {
       engine.close();
     }
@@ -673,6 +687,7 @@ describe('catalogue selection', () => {
       const [[described]] = await rows(engine, `SELECT count(*) FROM catalogue_events WHERE catalogue_id = '${id}'`);
       expect(Number(described)).toBe(Number(events));
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -711,6 +726,7 @@ describe('catalogue selection', () => {
       );
       expect(new Map(unknown.map(([n, c]) => [String(n), Number(c)]))).toEqual(missing);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -746,6 +762,7 @@ describe('catalogue selection', () => {
       expect(t.records).toBe(t.events + t.unparsed);
       expect(t.records).toBe(raw.split('\n').filter((l) => l !== '').length);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -780,6 +797,7 @@ describe('catalogue selection', () => {
       expect(topFile).toBe('runstate.c');
       expect(t.records).toBe(t.events + t.unparsed);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
     }
   });
@@ -878,7 +896,10 @@ describe('simpletrace through full ingest: cuts anywhere, both byte orders', () 
   beforeAll(async () => {
     engine = await Engine.open(path.join(tmp.dir, 'simple.duckdb'));
   });
-  afterAll(() => engine?.close());
+  afterAll(async () => {
+    if (engine !== undefined) await expectNoGluedNewlines(engine);
+    engine?.close();
+  });
 
   it('the sample has what the cuts need', () => {
     expect(mappings.length).toBeGreaterThan(1000);

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
+import { expectNoGluedNewlines } from '../helpers/newlines.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const LOG = path.join(SAMPLES, 'qemu-7.2.22-log');
@@ -59,7 +60,8 @@ describe.each(['a-precopy', 'b-multifd4'])('QEMU 7.2.22 log sample %s', (scenari
     expect(r.errors).toEqual([]);
     for (const t of r.traces) if (t.side) ids[t.side] = t.traceId;
   });
-  afterAll(() => {
+  afterAll(async () => {
+    if (engine !== undefined) await expectNoGluedNewlines(engine);
     engine?.close();
     tmp.cleanup();
   });
@@ -139,6 +141,7 @@ describe('no-prefix multifd logs', () => {
       const raw = rawCounts(file);
       expect(await countsFor(engine, t.traceId)).toEqual(raw);
     } finally {
+      await expectNoGluedNewlines(engine);
       engine.close();
       tmp.cleanup();
     }

@@ -83,6 +83,35 @@ export function notAContinuation(line: string, isKnown: (name: string) => boolea
   return null;
 }
 
+// A word of running text: letters (an apostrophe inside, quotes or brackets around, punctuation
+// after), holding a letter that is no hex digit (`add`, `be`, `dead` are hexdump bytes too).
+const WORD_RE = /^[("'`]?[A-Za-z][a-z]*(?:'[a-z]+)?[.,;:!?)"'`]*$/;
+const NOT_HEX_RE = /[g-zG-Z]/;
+
+/**
+ * Whether `line` reads as a sentence: unindented, four or more words of running text making up
+ * at least three quarters of it. What QEMU prints inside a `%s` value on later lines is hexdumps,
+ * indented fields, JSON, register lists: number-, symbol- and `=`-heavy, never a sentence. A
+ * line of prose after a record is the user's (`This happened after I ran virsh migrate`).
+ */
+export function isProse(line: string): boolean {
+  const c0 = line.charCodeAt(0);
+  if (c0 === 32 || c0 === 9) return false;
+  const tokens = line.trim().split(/\s+/);
+  let words = 0;
+  for (const t of tokens) if (WORD_RE.test(t) && NOT_HEX_RE.test(t)) words++;
+  return words >= 4 && words * 4 >= tokens.length * 3;
+}
+
+/**
+ * A `%s` value that is one word: a state, device, node or file name (`cancelled`, `virtio-net-pci`,
+ * `/dev/sda`). QEMU prints such a value whole on its line; a line after it is no part of it. A
+ * run of hex digits is not counted: it may be the first line of a wrapped hexdump.
+ */
+export function oneWordValue(v: string): boolean {
+  return /^[\w.:/@+-]+$/.test(v) && !/^(?:0x)?[0-9a-fA-F]+$/.test(v);
+}
+
 function programLine(program: string): string {
   return QEMU_PROGRAM_RE.test(program) ? 'error_report line' : `message of another program ('${program}:')`;
 }

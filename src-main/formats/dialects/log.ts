@@ -4,6 +4,11 @@
 //                                    line cannot tell which, so it is always reported as tid)
 //   YYYY-MM-DDTHH:MM:SS[.ffffff]Z name msg   10.1+, UTC; the fraction is absent when µs == 0
 //   name msg                         no prefix; accepted only when the name is a known event
+// In a log whose records carry a prefix (the sniff window says so: the dialect is tuned
+// `prefixed`), a known name alone on a line without one is no record: it is what a pasted
+// `-trace events=` list looks like, and typing it would make an event with no time. A no-prefix
+// line with a message still is one (§3.2: processes with and without `-msg timestamp=on` can
+// share one stderr, and qemu-img/qemu-nbd never prefix).
 // Prefixed lines are accepted whatever the name (the caller files unknown names as unparsed),
 // except that the 10.1+ prefix also precedes error_report output (`...Z qemu-system-x86_64: x`),
 // whose second token is not followed by a space and so is not a record.
@@ -112,8 +117,44 @@ export function parseLogLine(line: string, isKnown: (name: string) => boolean): 
   return parseBare(line, isKnown);
 }
 
+/** A line with no prefix that is a known event's name alone (its message empty). */
+function bareNameAlone(line: string, isKnown: (name: string) => boolean): string | null {
+  if (line.length === 0 || (isDigit(line.charCodeAt(0)) && (parseTidPrefix(line) ?? parseIsoPrefix(line)) !== null)) return null;
+  const h = parseBare(line, isKnown);
+  return h !== null && h.msg === '' ? h.name : null;
+}
+
+/** The tuning of a log whose records carry a prefix. */
+export const PREFIXED = 'prefixed';
+
+const prefixedLog: TextDialect = {
+  format: 'log',
+  clock: 'epoch',
+  parse(line, isKnown) {
+    const h = parseLogLine(line, isKnown);
+    return h !== null && h.prefixStyle === 'none' && h.msg === '' ? null : h;
+  },
+  explain(line, isKnown) {
+    const name = bareNameAlone(line, isKnown);
+    return name === null ? null : `event name \`${name}\` alone on a line, without the timestamp prefix of this log's records (a line of a -trace events= list?)`;
+  },
+};
+
 export const log: TextDialect = {
   format: 'log',
   clock: 'epoch',
   parse: parseLogLine,
+  // Prefixed records outnumber no-prefix records with a message: the file is a prefixed log.
+  tune(lines, isKnown) {
+    let prefixed = 0;
+    let bare = 0;
+    for (const line of lines) {
+      const h = parseLogLine(line, isKnown);
+      if (h === null) continue;
+      if (h.prefixStyle !== 'none') prefixed++;
+      else if (h.msg !== '') bare++;
+    }
+    return prefixed > bare ? PREFIXED : null;
+  },
+  tuned: (tuning) => (tuning === PREFIXED ? prefixedLog : log),
 };

@@ -154,3 +154,27 @@ export function tuneLocales(tokens: Iterable<string>): string | null {
   if (!ambiguous || common.length === 0) return null;
   return common.sort().join(',');
 }
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Why `token` gives no month although it is a month name: e.g. "month `lis` means November in
+ * cs, pl and October in hr" (restricted to `locales` when those narrow it); null when it is no
+ * month name, or one month.
+ */
+export function monthAmbiguity(token: string, locales?: ReadonlySet<string>): string | null {
+  const senses = sensesOf(token);
+  if (senses === undefined || senses.length < 2) return null;
+  let shown: readonly Sense[] = senses;
+  if (locales !== undefined) {
+    const narrowed = senses
+      .map((s) => ({ month: s.month, locales: new Set([...s.locales].filter((l) => locales.has(l))) }))
+      .filter((s) => s.locales.size > 0);
+    if (narrowed.length === 1) return null;
+    if (narrowed.length > 1) shown = narrowed;
+  }
+  const parts = [...shown]
+    .sort((a, b) => a.month - b.month)
+    .map((s) => `${MONTH_NAMES[s.month - 1]} in ${[...s.locales].sort().join(', ')}`);
+  return `month \`${token}\` means ${parts.slice(0, -1).join('; ')} and ${parts[parts.length - 1]}`;
+}

@@ -30,7 +30,7 @@ import {
   timeOfDaySeconds,
   utcSeconds,
 } from './scan.ts';
-import { localizedMonth, tuneLocales } from './months.ts';
+import { localizedMonth, monthAmbiguity, tuneLocales } from './months.ts';
 
 const SPACE = 32;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -252,7 +252,7 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
       const stamp = (isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : null) ?? traditionalStamp(line, yearFor, locales);
       return stamp === null ? null : parseAfterStamp(line, stamp, isKnown, at > 0);
     },
-    tune(lines) {
+    tune(lines, _isKnown) {
       const names: string[] = [];
       for (const full of lines) {
         const line = traditionalPart(full);
@@ -264,6 +264,21 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
     },
     tuned(tuning) {
       return createSyslogDialect({ ...options, locales: tuning.split(',') });
+    },
+    // A line whose stamp would read but for its month name meaning different months in the
+    // locales the file may be in: it says so (a guessed month would be a wrong time).
+    explain(full, isKnown) {
+      const line = traditionalPart(full);
+      if (line === null || (monthIndex(line) !== 0 && line.charCodeAt(3) === SPACE)) return null;
+      const span = localMonthSpan(line);
+      if (span === null) return null;
+      const token = line.slice(span[0], span[1]);
+      const why = monthAmbiguity(token, locales);
+      if (why === null) return null;
+      // The rest of the line must be a record once the month is known: any month will do.
+      const stamp = traditionalStamp(`Jan${line.slice(span[1])}`, yearFor, undefined);
+      if (stamp === null || parseAfterStamp(`Jan${line.slice(span[1])}`, stamp, isKnown, line !== full) === null) return null;
+      return `${why}, and the file's other month names do not tell which locale it is in: its time is not guessed`;
     },
   };
 }

@@ -82,6 +82,21 @@ describe('journalctl short output in other locales', () => {
   it('does not guess a month the file cannot tell', () => {
     const d = decode(journalShort([['lis', 11, '07', 7], ['lis', 11, '08', 8]]));
     expect(d.plan.kind).toBe('none');
+    // …and says why, naming the month's meanings.
+    expect(d.plan.kind === 'none' && d.plan.reason).toMatch(
+      /^no QEMU trace records recognised in the first 2 lines: 2 syslog lines are records but for this \(first: month `lis` means October in hr and November in (?:\w+, )*pl(?:, \w+)*, and the file's other month names do not tell which locale it is in/,
+    );
+  });
+
+  it('keeps a line whose month the file cannot tell in unparsed, saying so, and types the others', () => {
+    // A file of C-locale stamps with one journalctl line of a Polish or Croatian host in it.
+    const c = journalShort([['Nov', 11, '07', 7], ['Nov', 11, '08', 8], ['Nov', 11, '09', 9]]).split('\n');
+    const lis = journalShort([['lis', 11, '07', 7], ['lis', 11, '08', 8], ['lis', 11, '09', 9], ['lis', 11, '10', 10]]).split('\n')[3];
+    const d = decode([...c, lis].join('\n'));
+    expect(d.plan.kind === 'text' && d.plan.format).toBe('syslog');
+    expect(d.events.map((e) => e.args)).toEqual([['setup'], ['active'], ['completed']]);
+    expect(d.unparsed.map((u) => [u.line, u.raw])).toEqual([[4, lis]]);
+    expect(d.unparsed[0].reason).toMatch(/^month `lis` means October in hr and November in .*pl.*, and the file's other month names do not tell which locale it is in/);
   });
 });
 

@@ -2,9 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { sniffText, SNIFF_BYTES, SNIFF_SCAN_BYTES } from '../../../src-main/formats/text-sniff.ts';
+import { sniffText, SNIFF_BYTES, SNIFF_LINES, SNIFF_SCAN_BYTES } from '../../../src-main/formats/text-sniff.ts';
 import type { SniffResult, TypesRecord } from '../../../src-main/formats/text-sniff.ts';
+import type { Catalogue } from '../../../src-main/catalogue/types.ts';
 import { compileFormatCached, loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
+import { planFor } from '../../../src-main/ingest/decoders.ts';
 import { DEBIAN_72 } from '../../helpers/paths.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
@@ -157,6 +159,25 @@ describe('sniffText refuses what is not a text trace, in one line', () => {
     // Not beyond SNIFF_SCAN_BYTES.
     const far = Buffer.concat([Buffer.from(preamble.repeat(Math.ceil(SNIFF_SCAN_BYTES / preamble.length))), log]);
     expect(errorOf(sniffText(far, none))).toMatch(/^no QEMU trace records recognised in the first \d+ lines$/);
+  });
+
+  it('says what it saw when the lines look like records of events no catalogue knows, and what to do', () => {
+    // A real no-prefix log read with a catalogue that has none of its events (another build's).
+    const nots = readFileSync(`${SHARED}samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-dst.log`);
+    const r = sniffText(nots, none);
+    expect('unknownEvents' in r && r.unknownEvents?.lines).toBe(SNIFF_LINES);
+    // A catalogue with none of its events (of another build; QAPI events left out too), as given
+    // by the user and as if built in.
+    const without = (source: string): Catalogue => ({ id: 'other@0', name: 'other', source, sha256: '0', events: [], errors: [], holes: [], get: () => undefined });
+    expect(planFor(nots, [without('/tmp/other/trace-events-all')])).toMatchObject({ kind: 'none', reason: expect.stringMatching(/ but no catalogue given has these events: pass --catalogue /) });
+    const other = without('builtin:qemu-0.0');
+    const plan = planFor(nots, [other]);
+    expect(plan.kind).toBe('none');
+    expect(plan.kind === 'none' && plan.reason).toMatch(
+      /^200 lines look like QEMU trace records \(`\w+`, `\w+`, `\w+`, …\) but no built-in release has these events: pass --catalogue with the trace-events-all of the QEMU build that wrote them$/,
+    );
+    // Text that is no such record keeps the plain message.
+    expect(planFor(Buffer.from('hello world\nThis is a README, not a trace.\n'), [other])).toEqual({ kind: 'none', reason: 'no QEMU trace records recognised in the first 2 lines' });
   });
 
   it('tolerates a stray NUL from a %c argument in a text log', () => {
