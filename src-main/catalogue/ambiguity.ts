@@ -1,4 +1,4 @@
-// When is the split of a printed message into arguments a guess? (qemu-trace-formats.md §3.4,
+// When is the split of a printed message into arguments a guess? (docs/qemu-trace-formats.md §3.4,
 // §3.5 step 7). The regex reads a `%s` as the shortest string after which the rest of the
 // format still matches. That answer is only certain when what follows the string cannot also
 // occur inside it. The rules below flag the formats where ordinary values (strings with spaces,

@@ -1,4 +1,4 @@
-// C argument types of trace-events (qemu-trace-formats.md §1.4) → how values are carried and
+// C argument types of trace-events (docs/qemu-trace-formats.md §1.4) → how values are carried and
 // which DuckDB column holds them. Widths assume an LP64 Linux host, as QEMU's catalogues do.
 import type { ArgKind, ArgSpec, DuckType } from './types.ts';
 

@@ -1,4 +1,4 @@
-// The trace-events grammar as tracetool reads it (qemu-trace-formats.md §1.2): one event per
+// The trace-events grammar as tracetool reads it (docs/qemu-trace-formats.md §1.2): one event per
 // physical line, optional properties, C arguments, and a format made of C string literals and
 // <inttypes.h> PRI macros. Legacy `vcpu` and `tcg` properties are expanded the way tracetool
 // did, so positions and argument lists match what old QEMU builds emitted.

@@ -1,4 +1,4 @@
-// C printf format grammar (qemu-trace-formats.md §3.5 step 2): `%` flags width precision length
+// C printf format grammar (docs/qemu-trace-formats.md §3.5 step 2): `%` flags width precision length
 // conversion. Tokenizing with printf's own rules is what reads `%ud` as `%u` then a literal `d`.
 // Also how each integer conversion prints, for the two readers of printed text (printf.ts's
 // regex and printf-bytes.ts's byte matcher).

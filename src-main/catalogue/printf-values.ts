@@ -1,4 +1,4 @@
-// From the text of one printf conversion to the declared C type's value (qemu-trace-formats.md
+// From the text of one printf conversion to the declared C type's value (docs/qemu-trace-formats.md
 // §3.5 step 8): integers are read in the conversion's radix, then their bits are reinterpreted
 // as the declared type. Shared by the regex decoder (printf.ts) and the byte matcher
 // (printf-bytes.ts), so both give the same values.

@@ -1,4 +1,4 @@
-// printf inversion (qemu-trace-formats.md §3.5): an event's C format becomes one anchored regex
+// printf inversion (docs/qemu-trace-formats.md §3.5): an event's C format becomes one anchored regex
 // with a capture per conversion, plus a typed converter per argument. Integers are read in the
 // conversion's radix and width, then their bits are reinterpreted as the declared C type
 // (`%d` printing -5 for a uint32_t → 4294967291; `%x` printing ffffffff for an int → -1).
@@ -214,7 +214,7 @@ function fragment(t: ConversionToken, a: ArgSpec | null): string {
       break;
     case 'p':
       // glibc prints a null pointer as (nil) and others without leading zeros, but SystemTap and
-      // other libcs print 0x0 and zero-padded values (qemu-trace-formats.md §3.4.3, §4.4).
+      // other libcs print 0x0 and zero-padded values (docs/qemu-trace-formats.md §3.4.3, §4.4).
       body = '0x[0-9a-f]{1,16}|\\(nil\\)';
       break;
     case 's': {

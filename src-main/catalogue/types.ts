@@ -1,7 +1,7 @@
 // The catalogue model shared by the grammar, the type mapper, the printf compiler and every
 // decoder. Nothing here knows DuckDB beyond the names of its column types.
 
-/** DuckDB column type names an argument can map to (qemu-trace-formats.md §1.4). */
+/** DuckDB column type names an argument can map to (docs/qemu-trace-formats.md §1.4). */
 export type DuckType =
   | 'BOOLEAN'
   | 'TINYINT'
@@ -98,7 +98,7 @@ export interface Catalogue {
   get(name: string): EventSpec | undefined;
 }
 
-/** Result of compiling one event's format for text traces (qemu-trace-formats.md §3.5). */
+/** Result of compiling one event's format for text traces (docs/qemu-trace-formats.md §3.5). */
 export interface CompiledFormat {
   readonly event: EventSpec;
   /** True when the split between arguments is a guess (e.g. two `%s` separated by a space). */

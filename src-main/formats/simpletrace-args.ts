@@ -1,4 +1,4 @@
-// Turning a simpletrace payload back into typed argument values (qemu-trace-formats.md §1.4
+// Turning a simpletrace payload back into typed argument values (docs/qemu-trace-formats.md §1.4
 // "Rules for turning a simpletrace u64 back into the declared type", §2.2 argument encoding).
 // Each event is compiled once into a plan (an array of small integer codes) so the per-record
 // loop is a switch over bytes, never a lookup by name or C type.

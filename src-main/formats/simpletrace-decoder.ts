@@ -1,4 +1,4 @@
-// Streaming push decoder for QEMU simpletrace files (qemu-trace-formats.md §2, §6 items 1–18).
+// Streaming push decoder for QEMU simpletrace files (docs/qemu-trace-formats.md §2, §6 items 1–18).
 // Input arrives in arbitrary chunks; a record that spans chunks is completed in a small carry
 // buffer (only the partial tail is copied), everything else is parsed in place, so memory stays
 // bounded by the largest record whatever the file size.
@@ -307,7 +307,7 @@ export class SimpletraceDecoder {
   }
 
   /**
-   * A corrupt record at `at`. There is no sync marker (qemu-trace-formats.md §6 item 18), but a
+   * A corrupt record at `at`. There is no sync marker (docs/qemu-trace-formats.md §6 item 18), but a
    * v4 stream (with or without its header) can be picked up again where records make sense once
    * more (see chainAt); v2/v3 streams, without type words, stop here.
    */

@@ -1,4 +1,4 @@
-// Recognizing the start of a simpletrace stream (qemu-trace-formats.md §2.1, §2.2, §6 items 2,
+// Recognizing the start of a simpletrace stream (docs/qemu-trace-formats.md §2.1, §2.2, §6 items 2,
 // 3 and 12). Shared by the sniffer and the decoder so both agree on what a header is.
 
 /** Largest event record length we accept; QEMU's records are far below this (10 args ≤ 512 B). */

@@ -1,4 +1,4 @@
-// Public entry point of the simpletrace decoder (qemu-trace-formats.md §2).
+// Public entry point of the simpletrace decoder (docs/qemu-trace-formats.md §2).
 export { SimpletraceDecoder } from './simpletrace-decoder.ts';
 export type { SimpletraceOptions, SimpletraceSummary } from './simpletrace-decoder.ts';
 export { sniffSimpletrace, simpletraceHeaderProblem, MAX_RECORD_LENGTH, MAX_MAPPING_NAME } from './simpletrace-header.ts';

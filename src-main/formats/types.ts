@@ -13,12 +13,12 @@ export type TraceFormat =
   | 'babeltrace'
   | 'simpletrace-py';
 
-/** What ts_ns means for a trace (ARCHITECTURE.md, `traces.clock`). */
+/** What ts_ns means for a trace (docs/ARCHITECTURE.md, `traces.clock`). */
 /** `daytime`: nanoseconds since the midnight before the first record, of an unknown day and zone. */
 /** `relative`: nanoseconds since the trace's first record (simpletrace.py's summed deltas). */
 export type ClockKind = 'epoch' | 'monotonic' | 'kernel' | 'daytime' | 'relative' | 'none';
 
-/** Prefix style of one log line (qemu-trace-formats.md §3.2). */
+/** Prefix style of one log line (docs/qemu-trace-formats.md §3.2). */
 export type PrefixStyle = 'none' | 'tid@sec.usec' | 'iso8601' | 'pid@ns' | 'ftrace' | 'syslog' | 'journal' | 'babeltrace' | 'simpletrace' | 'simpletrace.py';
 
 export interface EventRecord {
@@ -50,7 +50,7 @@ export interface UnparsedRecord {
 }
 
 /**
- * The exact bytes behind text that was not valid UTF-8 (qemu-trace-formats.md §2.9, §3.5, §6.11):
+ * The exact bytes behind text that was not valid UTF-8 (docs/qemu-trace-formats.md §2.9, §3.5, §6.11):
  * the record is stored decoded lossily (U+FFFD) in its table, and these bytes beside it.
  */
 export interface LossyRecord {

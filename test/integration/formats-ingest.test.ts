@@ -380,7 +380,7 @@ describe('mixed and garbage input: every record typed, every foreign line kept',
   const cat72 = loadCatalogueFile(DEBIAN_72);
   const raw = logText.split('\n').filter((l) => l !== '');
 
-  // Real kinds of non-trace output found beside trace lines (qemu-trace-formats.md §3.1, §6.20).
+  // Real kinds of non-trace output found beside trace lines (docs/qemu-trace-formats.md §3.1, §6.20).
   const garbage = [
     '       CPU 0/KVM-28160   [001] d..2.  5412.123456: kvm_exit: vcpu 0 reason EPT_VIOLATION rip 0xffffffff8108d4c6 info 181 0',
     '',
@@ -822,7 +822,7 @@ interface Frame {
   name: string;
 }
 
-/** Walks v4 framing (qemu-trace-formats.md §2.2) of a complete little-endian file. */
+/** Walks v4 framing (docs/qemu-trace-formats.md §2.2) of a complete little-endian file. */
 function v4Frames(b: Buffer): Frame[] {
   expect(b.readBigUInt64LE(0)).toBe(0xffffffffffffffffn);
   expect(b.readBigUInt64LE(8)).toBe(0xf2b177cb0aa429b4n);

@@ -1,4 +1,4 @@
-// Text that is not valid UTF-8 (qemu-trace-formats.md §2.9, §3.5, §6.11): the record is typed
+// Text that is not valid UTF-8 (docs/qemu-trace-formats.md §2.9, §3.5, §6.11): the record is typed
 // with U+FFFD in place of the bad bytes, and the exact bytes are kept in `lossy`, for log lines
 // (events and foreign lines) and simpletrace string arguments alike.
 import { afterAll, describe, expect, it } from 'vitest';

@@ -5,7 +5,7 @@
 --   interval_ms          time since the previous sync of the attempt started (NULL for its first)
 --   dirty_pages_per_s    dirty_pages / interval: the rate the guest dirtied memory at
 --   throttle_pct         auto-converge CPU throttle in force at the sync (cpu_throttle_set), if traced
--- Each start takes the first end after it and before the next start (qemu-trace-formats.md §5.4):
+-- Each start takes the first end after it and before the next start (docs/qemu-trace-formats.md §5.4):
 -- a trace switched on in the middle of a sync begins with an end that has no start, and must not
 -- shift every later pair by one.
 CREATE OR REPLACE VIEW dirty_sync_iterations AS

@@ -1,5 +1,5 @@
 // babeltrace / babeltrace2 `text`/`pretty` output of an LTTng-UST trace written by QEMU's `ust`
-// backend (qemu-trace-formats.md §4.3):
+// backend (docs/qemu-trace-formats.md §4.3):
 //   [19:23:25.253839012] (+0.000038123) myhost qemu:migrate_set_state: { cpu_id = 3 }, { new_state = "setup" }
 // The time is `HH:MM:SS.nnnnnnnnn`, `sec.nnnnnnnnn` (--clock-seconds) or
 // `YYYY-MM-DD HH:MM:SS.nnnnnnnnn` (--clock-date); the delta and host are optional. Blocks before

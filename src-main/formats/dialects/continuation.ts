@@ -1,6 +1,6 @@
 // Which lines may continue the message of the record before them. QEMU's log backend prints a
 // record on several lines only when its format holds a `\n` (before 9.1) or a `%s` value does
-// (TPM hexdumps, vfio/OHCI register dumps, JSON a client sent; qemu-trace-formats.md §3.1, §6.20).
+// (TPM hexdumps, vfio/OHCI register dumps, JSON a client sent; docs/qemu-trace-formats.md §3.1, §6.20).
 // Such lines are hex bytes, indented fields, JSON: never blank, never another program's output.
 // What surrounds a trace in real files and pastes is: blank lines, elision marks, error_report
 // and libvirt lines, prompts, Markdown fences and records of another logger. Gluing one of those

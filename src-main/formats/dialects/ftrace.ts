@@ -1,5 +1,5 @@
 // The kernel's `trace` file (or trace_pipe) text with QEMU's ftrace backend writing to
-// trace_marker (qemu-trace-formats.md §4.1):
+// trace_marker (docs/qemu-trace-formats.md §4.1):
 //       qemu-system-x86-16503   [002] .....  5412.123456: tracing_mark_write: name msg
 // The column layout varies by kernel: the flags column has 4 or 5 characters or is absent, a
 // `(TGID)` column appears with the record-tgid option, and the timestamp has 6 or 9 decimals

@@ -1,4 +1,4 @@
-// `journalctl -o json` (or json-seq) export of QEMU's syslog backend (qemu-trace-formats.md §4.2):
+// `journalctl -o json` (or json-seq) export of QEMU's syslog backend (docs/qemu-trace-formats.md §4.2):
 // one JSON object per line. MESSAGE is `name msg`; it is a string, or an array of byte values
 // when the journal holds it as non-UTF-8 binary. A field stored several times is an array of
 // such values (the first is used). _PID is the process id; TID/_TID, when present, the thread.

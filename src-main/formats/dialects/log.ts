@@ -1,4 +1,4 @@
-// QEMU's `log` backend (qemu-trace-formats.md §3.2): every prefix era, detected per line because
+// QEMU's `log` backend (docs/qemu-trace-formats.md §3.2): every prefix era, detected per line because
 // the style can change inside one file (HMP `-msg`, several processes on one stderr).
 //   TID@SEC.USEC:name msg            2.3–10.0 (the id is the PID up to 3.1, a TID from 4.0; the
 //                                    line cannot tell which, so it is always reported as tid)

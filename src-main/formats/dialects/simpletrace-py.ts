@@ -1,4 +1,4 @@
-// The text that QEMU's scripts/simpletrace.py prints from a simpletrace binary (qemu-trace-formats.md
+// The text that QEMU's scripts/simpletrace.py prints from a simpletrace binary (docs/qemu-trace-formats.md
 // §2.3, §2.8), in every layout its releases used:
 //   name DELTA pid=N arg=0x1a str=b'ram'        2.1+ (8.2+ leaves a space after `pid=N` when
 //                                                the event has no arguments)

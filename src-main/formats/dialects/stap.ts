@@ -1,4 +1,4 @@
-// `qemu-trace-stap run` output, printed by the `*-log.stp` tapset (qemu-trace-formats.md §4.4):
+// `qemu-trace-stap run` output, printed by the `*-log.stp` tapset (docs/qemu-trace-formats.md §4.4):
 //   PID@NS name msg
 // PID is the process id, NS integer Unix-epoch nanoseconds (gettimeofday_ns), and a space — not
 // a colon as in the log backend — follows the timestamp. Unknown names are accepted (the caller

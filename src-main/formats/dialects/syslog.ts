@@ -1,4 +1,4 @@
-// QEMU's syslog backend as a syslog daemon writes it to disk (qemu-trace-formats.md §4.2):
+// QEMU's syslog backend as a syslog daemon writes it to disk (docs/qemu-trace-formats.md §4.2):
 //   Nov 25 19:23:05 host qemu-system-x86_64[16503]: name msg          (rsyslog traditional)
 //   2025-11-25T19:23:05.253839+00:00 host qemu-system-x86_64[16503]: name msg   (RFC 3339)
 // Daemons that keep the priority write it first (`<30>Nov 25 ...`), and those configured for RFC

@@ -1,4 +1,4 @@
-// C type → ArgSpec, checked against the type table of qemu-trace-formats.md §1.4 (read from the
+// C type → ArgSpec, checked against the type table of docs/qemu-trace-formats.md §1.4 (read from the
 // document itself) and against every argument type that occurs in the real catalogues.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';

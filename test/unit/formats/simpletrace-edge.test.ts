@@ -1,4 +1,4 @@
-// Edge cases of qemu-trace-formats.md §6 (simpletrace items 2–14, 17, 18) on streams written by
+// Edge cases of docs/qemu-trace-formats.md §6 (simpletrace items 2–14, 17, 18) on streams written by
 // the test writer from the documented layouts.
 import { describe, it, expect } from 'vitest';
 import { buildCatalogue } from '../../../src-main/catalogue/index.ts';

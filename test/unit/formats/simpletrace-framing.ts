@@ -1,4 +1,4 @@
-// Test helper: an independent walk over v4 record framing (qemu-trace-formats.md §2.2), used to
+// Test helper: an independent walk over v4 record framing (docs/qemu-trace-formats.md §2.2), used to
 // know where records start and end in real files without trusting the decoder.
 
 export interface Frame {

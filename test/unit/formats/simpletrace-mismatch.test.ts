@@ -1,4 +1,4 @@
-// A QEMU 10.2.50 trace decoded with the 7.2 catalogue (qemu-trace-formats.md §6 items 5 and 6):
+// A QEMU 10.2.50 trace decoded with the 7.2 catalogue (docs/qemu-trace-formats.md §6 items 5 and 6):
 // records of changed or missing events are kept raw, every record is accounted for, nothing
 // throws. Event names per record come from simpletrace.py's output, not from the decoder.
 import { describe, it, expect } from 'vitest';

@@ -1,5 +1,5 @@
 // Test helper: parses QEMU scripts/simpletrace.py output lines, the reference decoding:
-// `name delta_us pid=N arg=0xhex arg=b'bytes' ...` (qemu-trace-formats.md §2.3).
+// `name delta_us pid=N arg=0xhex arg=b'bytes' ...` (docs/qemu-trace-formats.md §2.3).
 
 export interface PyArg {
   readonly name: string;

@@ -1,4 +1,4 @@
-// Truncation at every byte, arbitrary chunking and hostile input (qemu-trace-formats.md §6 items
+// Truncation at every byte, arbitrary chunking and hostile input (docs/qemu-trace-formats.md §6 items
 // 1, 2, 16, 18), on real QEMU bytes: record boundaries come from an independent framing walk.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';

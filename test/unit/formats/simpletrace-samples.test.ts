@@ -1,5 +1,5 @@
 // Decoding real simpletrace files against independent references: the byte-by-byte worked
-// examples of qemu-trace-formats.md §2.3 (values read off the hex dumps by hand) and QEMU's own
+// examples of docs/qemu-trace-formats.md §2.3 (values read off the hex dumps by hand) and QEMU's own
 // scripts/simpletrace.py output for a real QEMU 10.2.50 migration.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // Test-only writer of simpletrace streams, built from the byte layouts in
-// qemu-trace-formats.md §2.2 and §2.7 (not from the decoder), so round trips check one against
+// docs/qemu-trace-formats.md §2.2 and §2.7 (not from the decoder), so round trips check one against
 // the other. Values are encoded the way QEMU does: `(uint64_t)value`, strings as u32 length +
 // bytes; plain `char` is sign-extended as on x86.
 import type { ArgSpec, ArgValue } from '../../../src-main/catalogue/types.ts';

@@ -7,7 +7,7 @@ import { buildChartOption, categoriesOf, formatEpochMs, interleave, xModeOf } fr
 import { formatTimestampNs } from '../../../src-renderer/util/time-format.ts';
 import { readLog, type LogRecord } from './sample-log.ts';
 
-// The columns of an event table (ARCHITECTURE.md) plus migrate_set_state's two arguments.
+// The columns of an event table (docs/ARCHITECTURE.md) plus migrate_set_state's two arguments.
 const EVENT_COLUMNS: QueryColumn[] = [
   { name: 'trace_id', type: 'INTEGER' }, { name: 'side', type: 'VARCHAR' }, { name: 'seq', type: 'BIGINT' },
   { name: 'ts_ns', type: 'BIGINT' }, { name: 'tid', type: 'INTEGER' }, { name: 'pid', type: 'INTEGER' },
