@@ -285,6 +285,28 @@ export interface AnalysisEntry {
   readonly sql: string;
 }
 
+/**
+ * A catalogue a trace can be re-typed with (listCatalogues): a built-in release, the installed
+ * QEMU's, or one stored in this workspace (given at an ingest or uploaded for a re-type).
+ */
+export interface CatalogueChoice {
+  /** Pass back as retypeTrace's `catalogue`: `release:DIR`, `installed` or `stored:CATALOGUE_ID`. */
+  readonly ref: string;
+  readonly kind: 'release' | 'installed' | 'stored';
+  /** Shown name: `qemu-10.2.50`, `qemu-7.2.22-debian`, `installed QEMU`, a stored file's name. */
+  readonly label: string;
+  /** QEMU version (X.Y.Z) when known: a release's, or that of a release with the same bytes. */
+  readonly version: string | null;
+  /** The catalogue_id traces of this workspace name it by, when it is stored here. */
+  readonly catalogueId: string | null;
+  /** Where it comes from (`builtin:DIR`, `installed:FILE`, a file or QEMU tree path, `embedded`). */
+  readonly source: string;
+  /** Traces of this workspace typed with it now. */
+  readonly traces: number;
+  /** Why it cannot be used again (its file is gone); null when it can. */
+  readonly unavailable: string | null;
+}
+
 /** Request params and results of every engine method. */
 export interface EngineMethods {
   workspaceInfo: { params: Record<string, never>; result: WorkspaceInfo };
@@ -304,6 +326,14 @@ export interface EngineMethods {
   /** Starts an ingest job; progress and the end arrive as events. */
   openInputs: { params: { paths: string[]; options: OpenInputsOptions }; result: JobStarted };
   cancelJob: { params: { jobId: number }; result: { cancelled: boolean } };
+  /** The catalogues a trace can be re-typed with: built-in releases newest first, the installed, the stored. */
+  listCatalogues: { params: Record<string, never>; result: CatalogueChoice[] };
+  /**
+   * Re-type a trace with another catalogue, as a job like openInputs (same events; ingestDone's
+   * summary holds the one trace, keeping its id). `catalogue`: a CatalogueChoice ref, or a path
+   * to a trace-events file or QEMU tree (a browser session: an uploaded file). Refused read-only.
+   */
+  retypeTrace: { params: { traceId: number; catalogue: string }; result: JobStarted };
   /**
    * path: absolute; a browser session (`qtw serve`) may also give a plain file name. There it
    * writes only new files in the export folder (service/export-policy.ts); result.path says where.
@@ -365,7 +395,8 @@ export interface EngineClient {
  */
 export interface HostBridge {
   readonly kind: 'electron';
-  pickFiles(options: { directories: boolean }): Promise<string[]>;
+  /** catalogue: one trace-events file (any name) or QEMU tree to type a trace with. */
+  pickFiles(options: { directories: boolean; catalogue?: boolean }): Promise<string[]>;
   /** Absolute path of a File from a drop or <input type=file>. */
   pathForFile(file: File): string;
   pickSavePath(defaultName: string): Promise<string | null>;

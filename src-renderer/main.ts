@@ -6,6 +6,7 @@ import type { SchemaInfo, TraceInfo } from '../src-main/contract.ts';
 import { connect } from './api/connect.ts';
 import { installErrorBanner } from './app/error-banner.ts';
 import { createHistoryPanel } from './app/history-panel.ts';
+import { createCataloguePicker } from './app/catalogue-picker.ts';
 import { createImportProgress } from './app/import-progress.ts';
 import { createFileOpener } from './app/open-files.ts';
 import { createQueryController } from './app/query-controller.ts';
@@ -89,6 +90,9 @@ async function start(): Promise<void> {
 
   const history = new HistoryStore(localStorage);
   const progress = createImportProgress(ui.notices, client);
+  // Before the tracesChanged listener below: it drops its cached choices first.
+  const picker = createCataloguePicker(client, progress, banner);
+  progress.setCatalogueLine((t) => picker.line(t));
 
   // Bound once editor and query controller exist; panels only call it on user action.
   let openQuery: (sql: string, run: boolean) => void = () => undefined;
@@ -156,6 +160,7 @@ async function start(): Promise<void> {
     removeTrace: async (traceId) => {
       await client.call('removeTraces', { traceIds: [traceId] });
     },
+    catalogueLine: (t) => picker.line(t),
   });
   const catalogue = createCataloguePanel(ui.sidePanes.catalogue, client, hooks);
   createHistoryPanel(ui.sidePanes.history, history, { load: (sql) => editor.openQuery(sql, 'History') });

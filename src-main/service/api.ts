@@ -7,7 +7,7 @@
 //     answered while a slow user query or an ingest is under way.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type {
   ChartData,
@@ -27,6 +27,7 @@ import { QueryRunner } from '../workspace/query.ts';
 import { parseOffsetNs, readClockAlignment, setClockOffset, toAlignmentEntries } from '../analyses/clock-alignment.ts';
 import { renderAnalyses } from '../analyses/install.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
+import { catalogueForRef, isCatalogueRef, listCatalogueChoices } from './catalogues.ts';
 import { chartData } from './chart-data.ts';
 import { suggestChartFor } from './chart-suggest.ts';
 import { Engine } from './engine.ts';
@@ -57,8 +58,9 @@ export interface ServiceOptions {
    */
   readonly allowExport?: ExportRule;
   /**
-   * Whether openInputs may read this path (a browser session: its own folder only). Asked for
-   * every path a request names; the defaultCatalogues are the host's and are not asked about.
+   * Whether openInputs or retypeTrace may read this path (a browser session: its own folder
+   * only). Asked for every path a request names; the defaultCatalogues are the host's, and the
+   * catalogues retypeTrace names by a listCatalogues ref are the engine's: neither is asked about.
    */
   readonly allowInput?: (path: string) => boolean;
   /**
@@ -86,8 +88,7 @@ type Handlers = { [M in EngineMethod]: (params: ParamsOf<M>, ctx: CallContext) =
 
 function packageVersion(): string {
   try {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const pkg: unknown = JSON.parse(readFileSync(path.resolve(here, '../../package.json'), 'utf8'));
+    const pkg: unknown = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8'));
     const v = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
     return typeof v === 'string' ? v : '0.0.0';
   } catch {
@@ -129,7 +130,6 @@ export class EngineService {
     private readonly version: string,
   ) {
     this.jobs = new JobQueue(
-      (paths, opts, hooks) => this.engine.openInputs(paths, opts, hooks),
       (e) => this.emit(e),
       () => {
         this.lanes = null;
@@ -252,7 +252,26 @@ export class EngineService {
           }
         }
         const options = p.options.catalogues?.length ? p.options : { ...p.options, catalogues: [...(this.options.defaultCatalogues ?? [])] };
-        return { jobId: this.jobs.start(p.paths, options) };
+        return { jobId: this.jobs.start((hooks) => this.engine.openInputs(p.paths, options, hooks)) };
+      },
+      listCatalogues: () => this.meta((c) => listCatalogueChoices(c)),
+      retypeTrace: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be re-typed');
+        let catalogue: string;
+        if (isCatalogueRef(p.catalogue)) {
+          const choices = await this.meta((c) => listCatalogueChoices(c));
+          try {
+            catalogue = catalogueForRef(p.catalogue, choices);
+          } catch (e) {
+            throw new ServiceError((e as Error).message);
+          }
+        } else {
+          if (this.options.allowInput && !this.options.allowInput(p.catalogue)) throw new ServiceError(`reading ${p.catalogue} is not allowed in this session`);
+          catalogue = p.catalogue;
+        }
+        const traces = await this.meta(readTraces);
+        if (!traces.some((t) => t.traceId === p.traceId)) throw new ServiceError(`there is no trace #${p.traceId} in this workspace`);
+        return { jobId: this.jobs.start((hooks) => this.engine.retypeTrace(p.traceId, catalogue, hooks)) };
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
       exportResult: (p) => this.exportResult(p.handle, p.format, p.path),

@@ -1,22 +1,25 @@
-// Ingest jobs: openInputs returns at once with a job id; the ingest runs in the background and
-// reports through events. Jobs run one at a time (ingest writes on the workspace's own
-// connection, one transaction per trace); each has its own AbortController for cancelJob.
-import type { EngineEvent, IngestProgressEvent, IngestSummary, OpenInputsOptions } from '../contract.ts';
+// Ingest jobs: openInputs and retypeTrace return at once with a job id; the work runs in the
+// background and reports through events. Jobs of either kind run one at a time (both write on the
+// workspace's own connection, one transaction per trace); each has its own AbortController for
+// cancelJob.
+import type { EngineEvent, IngestProgressEvent, IngestSummary } from '../contract.ts';
 import type { IngestProgress } from '../ingest/ingest.ts';
 
-export type IngestRunner = (
-  paths: readonly string[],
-  options: OpenInputsOptions,
-  hooks: { onProgress: (p: IngestProgress) => void; onMessage: (line: string) => void; signal: AbortSignal },
-) => Promise<IngestSummary>;
+export interface JobHooks {
+  readonly onProgress: (p: IngestProgress) => void;
+  readonly onMessage: (line: string) => void;
+  readonly signal: AbortSignal;
+}
+
+/** One job's work (an ingest of paths, a re-type of a trace), run when its turn comes. */
+export type JobRunner = (hooks: JobHooks) => Promise<IngestSummary>;
 
 /** At most this many progress events per job per second reach clients. */
 const PROGRESS_PER_SEC = 5;
 
 interface Job {
   readonly id: number;
-  readonly paths: readonly string[];
-  readonly options: OpenInputsOptions;
+  readonly run: JobRunner;
   readonly abort: AbortController;
 }
 
@@ -28,14 +31,13 @@ export class JobQueue {
   private holding = false;
 
   constructor(
-    private readonly run: IngestRunner,
     private readonly emit: (e: EngineEvent) => void,
-    /** After a job that may have added traces (caches keyed on traces drop here). */
+    /** After a job that may have added or changed traces (caches keyed on traces drop here). */
     private readonly afterJob: () => void,
   ) {}
 
-  start(paths: readonly string[], options: OpenInputsOptions): number {
-    const job: Job = { id: ++this.serial, paths: [...paths], options, abort: new AbortController() };
+  start(run: JobRunner): number {
+    const job: Job = { id: ++this.serial, run, abort: new AbortController() };
     this.queue.push(job);
     queueMicrotask(() => void this.pump());
     return job.id;
@@ -62,7 +64,7 @@ export class JobQueue {
 
   /**
    * Run other work on the ingest connection (trace removal) while no job runs; jobs asked for
-   * meanwhile wait for it. Refused, not queued, while an ingest runs: that can take minutes.
+   * meanwhile wait for it. Refused, not queued, while a job runs: that can take minutes.
    */
   async exclusive<T>(busy: string, task: () => Promise<T>): Promise<T> {
     if (this.active !== null || this.queue.length > 0 || this.holding) throw new Error(busy);
@@ -113,7 +115,7 @@ export class JobQueue {
       else if (timer === null) timer = setTimeout(() => flush(false), Math.ceil(wait));
     };
     try {
-      const summary = await this.run(job.paths, job.options, {
+      const summary = await job.run({
         onProgress,
         onMessage: (line) => this.emit({ type: 'ingestMessage', jobId: job.id, line }),
         signal: job.abort.signal,

@@ -196,6 +196,9 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
     ]),
   }),
   cancelJob: object<{ jobId: number }>({ jobId: int(1, Number.MAX_SAFE_INTEGER) }),
+  listCatalogues: empty,
+  // A ref (`stored:` + a catalogue id, itself a name and a path) or a path: bounded as a path.
+  retypeTrace: object<{ traceId: number; catalogue: string }>({ traceId: int(1, 2 ** 31 - 1), catalogue: path }),
   exportResult: object<{ handle: number; format: string; path: string }>({
     handle,
     format: oneOf(['csv', 'parquet', 'json']),

@@ -1,15 +1,24 @@
 // Import progress from engine events (any job, including the one `qtw serve` starts for its
-// command-line inputs), plus the browser-side upload that precedes an import.
-import type { EngineClient, EngineEvent, IngestProgressEvent, IngestSummary } from '../../src-main/contract.ts';
+// command-line inputs, and re-typing a trace with another catalogue), plus the browser-side
+// upload that precedes an import. A finished job lists its traces with the catalogue each was
+// typed with, where another can be picked.
+import type { EngineClient, EngineEvent, IngestProgressEvent, IngestSummary, TraceInfo } from '../../src-main/contract.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatBytes, formatCount } from '../util/time-format.ts';
 
 export interface ImportProgress {
   uploading(name: string, sent: number, total: number): void;
   failed(message: string): void;
-  /** An openInputs call was accepted; show the panel until its first event arrives. */
-  started(jobId: number, what: string): void;
+  /** An openInputs (or retypeTrace) call was accepted; show the panel until its first event arrives. */
+  started(jobId: number, what: string, kind?: JobKind): void;
+  /** What a finished job shows for each of its traces: its catalogue and a picker for another. */
+  setCatalogueLine(line: (t: TraceInfo) => HTMLElement): void;
 }
+
+export type JobKind = 'import' | 'retype';
+
+/** Traces a finished job lists, at most (an import of a folder can give hundreds). */
+const LISTED_TRACES = 20;
 
 function eta(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '';
@@ -23,12 +32,26 @@ function rate(n: number): string {
   return `${Math.round(n)} rec/s`;
 }
 
-export function summaryText(s: IngestSummary): string {
+export function summaryText(s: IngestSummary, kind: JobKind = 'import'): string {
   const recs = s.traces.reduce((a, t) => a + t.records, 0);
+  if (kind === 'retype') {
+    const t = s.traces[0];
+    if (s.cancelled) return 'Re-typing cancelled: the trace is as it was';
+    if (t === undefined) return 'Re-typed nothing';
+    const parts = [`Re-typed trace #${t.traceId} · ${formatCount(t.records)} records · ${formatCount(t.unparsed)} unparsed`];
+    if (s.errors.length) parts.push(`${s.errors.length} error${s.errors.length === 1 ? '' : 's'}`);
+    return parts.join(' · ');
+  }
   const parts = [`${s.cancelled ? 'Cancelled' : 'Imported'} ${s.traces.length} trace${s.traces.length === 1 ? '' : 's'} · ${formatCount(recs)} records`];
   if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
   if (s.errors.length) parts.push(`${s.errors.length} error${s.errors.length === 1 ? '' : 's'}`);
   return parts.join(' · ');
+}
+
+/** File name without its folder, and without the `<ms>-<n>-` prefix `qtw serve` gives uploads. */
+function baseName(p: string): string {
+  const base = p.split(/[\\/]/).pop() ?? p;
+  return /uploads[\\/][^\\/]+$/.test(p) ? base.replace(/^\d{12,}-\d+-/, '') : base;
 }
 
 export function createImportProgress(host: HTMLElement, client: EngineClient): ImportProgress {
@@ -37,11 +60,20 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
   const bar = h('div', { class: 'imp-bar', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 }, fill);
   const detail = h('div', { class: 'imp-detail' });
   const log = h('div', { class: 'imp-log' });
+  const files = h('div', { class: 'imp-files', 'data-testid': 'import-files' });
   const cancel = h('button', { class: 'btn small' }, 'Cancel');
   const close = h('button', { class: 'btn small', title: 'Hide' }, '×');
   const panel = h('div', { class: 'import-progress', 'data-testid': 'import-progress', hidden: true, role: 'region', 'aria-label': 'Import progress' },
-    h('div', { class: 'imp-row' }, title, h('span', { class: 'spacer' }), cancel, close), bar, detail, log);
+    h('div', { class: 'imp-row' }, title, h('span', { class: 'spacer' }), cancel, close), bar, detail, log, files);
   host.append(panel);
+  // Someone reading the list or picking a catalogue: the panel stays until closed.
+  panel.addEventListener('pointerenter', () => clearTimeout(hideTimer));
+  panel.addEventListener('focusin', () => clearTimeout(hideTimer));
+
+  let catalogueLine: ((t: TraceInfo) => HTMLElement) | null = null;
+  /** Jobs started from this page that are not imports (the default). */
+  const kinds = new Map<number, JobKind>();
+  const verb = (id: number | null) => (id !== null && kinds.get(id) === 'retype' ? 'Re-typing' : 'Importing');
 
   let jobId: number | null = null;
   let hideTimer = 0;
@@ -68,7 +100,7 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
   }
   function progress(p: IngestProgressEvent): void {
     const name = (p.member ? `${p.path.split(/[\\/]/).pop()} ▸ ${p.member}` : p.path.split(/[\\/]/).pop()) ?? p.path;
-    title.textContent = `Importing ${name}`;
+    title.textContent = `${verb(jobId)} ${name}`;
     title.title = p.path;
     setFraction(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null);
     detail.textContent = [
@@ -93,6 +125,7 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
           jobId = e.jobId;
           lines.length = 0;
           clear(log);
+          clear(files);
         }
         panel.dataset.state = 'running';
         cancel.disabled = false;
@@ -106,7 +139,14 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
         break;
       case 'ingestDone': {
         panel.dataset.state = e.summary.errors.length ? 'error' : 'done';
-        title.textContent = summaryText(e.summary);
+        title.textContent = summaryText(e.summary, kinds.get(e.jobId) ?? 'import');
+        kinds.delete(e.jobId);
+        clear(files);
+        for (const t of e.summary.traces.slice(0, LISTED_TRACES)) {
+          const name = t.member ? `${baseName(t.path)} ▸ ${t.member}` : baseName(t.path);
+          files.append(h('div', { class: 'imp-file', 'data-trace-ref': t.traceId }, h('span', { class: 'imp-file-name', title: t.path }, `#${t.traceId} ${name}`), catalogueLine?.(t) ?? null));
+        }
+        if (e.summary.traces.length > LISTED_TRACES) files.append(h('div', { class: 'muted' }, `… and ${e.summary.traces.length - LISTED_TRACES} more in the Traces panel`));
         setFraction(1);
         cancel.hidden = true;
         detail.textContent = '';
@@ -118,7 +158,9 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
       }
       case 'ingestFailed':
         panel.dataset.state = 'error';
-        title.textContent = 'Import failed';
+        title.textContent = kinds.get(e.jobId) === 'retype' ? 'Re-typing failed: the trace is as it was' : 'Import failed';
+        kinds.delete(e.jobId);
+        clear(files);
         detail.textContent = e.error;
         cancel.hidden = true;
         show();
@@ -131,6 +173,7 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
   return {
     uploading(name, sent, total) {
       panel.dataset.state = 'running';
+      clear(files);
       cancel.hidden = true;
       title.textContent = `Uploading ${name}`;
       setFraction(total > 0 ? sent / total : null);
@@ -139,21 +182,27 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
     },
     failed(message) {
       panel.dataset.state = 'error';
+      clear(files);
       title.textContent = 'Could not open the files';
       detail.textContent = message;
       cancel.hidden = true;
       show();
     },
-    started(id, what) {
+    setCatalogueLine(line) {
+      catalogueLine = line;
+    },
+    started(id, what, kind = 'import') {
+      if (kind !== 'import') kinds.set(id, kind);
       // Events of this job may have beaten the openInputs reply; do not reset what they showed.
       if (jobId === id) return;
       jobId = id;
       lines.length = 0;
       clear(log);
+      clear(files);
       panel.dataset.state = 'running';
       cancel.hidden = false;
       cancel.disabled = false;
-      title.textContent = `Importing ${what}`;
+      title.textContent = `${verb(id)} ${what}`;
       detail.textContent = 'starting…';
       setFraction(null);
       show();

@@ -1,6 +1,6 @@
 // The traces in the workspace: side, format, catalogue, time span, record counts. Unparsed and
 // dropped counts are links to the rows behind them, since "why did N lines not parse" is the
-// first question after an import.
+// first question after an import; the catalogue line offers to type the trace again with another.
 import type { TraceInfo } from '../../src-main/contract.ts';
 import { clear, h } from '../util/dom.ts';
 import { formatBytes, formatCount, formatDurationNs, formatTimestampNs, parseNs } from '../util/time-format.ts';
@@ -31,6 +31,8 @@ export function createTracesPanel(
     openFolder(): void;
     /** Resolves when the engine removed it (the list then refreshes on tracesChanged); rejects with why not. */
     removeTrace(traceId: number): Promise<void>;
+    /** The trace's catalogue and a picker to re-type it with another (catalogue-picker.ts). */
+    catalogueLine(t: TraceInfo): HTMLElement;
   },
 ): TracesPanel {
   const list = h('div', { class: 'traces-list' });
@@ -106,10 +108,10 @@ export function createTracesPanel(
         'div',
         { class: 'trace-meta' },
         h('span', { class: 'chip' }, t.format + (t.prefixStyle ? ` · ${t.prefixStyle}` : '')),
-        h('span', { class: 'chip', title: `catalogue ${t.catalogueId}` }, t.catalogueId.length > 28 ? `${t.catalogueId.slice(0, 27)}…` : t.catalogueId),
         h('span', { class: 'chip', title: 'what ts_ns means for this trace' }, t.clock),
         t.pasteNormalized ? h('span', { class: 'chip', title: `removed from every line before reading: ${t.pasteNormalized}`, 'data-testid': 'trace-pasted' }, 'pasted') : null,
       ),
+      hooks.catalogueLine(t),
       span,
       h(
         'div',

@@ -8,7 +8,8 @@ import { isAppUrl } from './security.ts';
 export { ENGINE_PORT_CHANNEL, INVOKE_CHANNELS, type InvokeChannel } from './channels.ts';
 
 export interface InvokePayloads {
-  'qtw:pick-files': { readonly directories: boolean };
+  /** catalogue: one file or tree to type a trace with (a trace-events file has no extension). */
+  'qtw:pick-files': { readonly directories: boolean; readonly catalogue?: true };
   'qtw:pick-save-path': { readonly defaultName: string };
   'qtw:save-pasted-text': { readonly name: string; readonly text: string };
 }
@@ -61,7 +62,10 @@ export function validateInvoke(channel: unknown, args: readonly unknown[]): Vali
   if (!isPlainObject(p)) return { error: `${channel}: payload must be an object` };
   switch (channel) {
     case 'qtw:pick-files':
-      if (!hasExactly(p, ['directories']) || typeof p.directories !== 'boolean') return { error: `${channel}: expected { directories: boolean }` };
+      if (hasExactly(p, ['directories', 'catalogue']) && typeof p.directories === 'boolean' && p.catalogue === true) {
+        return { channel, payload: { directories: p.directories, catalogue: true } };
+      }
+      if (!hasExactly(p, ['directories']) || typeof p.directories !== 'boolean') return { error: `${channel}: expected { directories: boolean, catalogue?: true }` };
       return { channel, payload: { directories: p.directories } };
     case 'qtw:pick-save-path':
       if (!hasExactly(p, ['defaultName']) || typeof p.defaultName !== 'string' || !isSafeFileName(p.defaultName)) {

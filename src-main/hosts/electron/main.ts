@@ -195,11 +195,15 @@ function start(): void {
     hardenSession(session.defaultSession, { devtools });
     serveAppProtocol(protocol, RENDERER_DIR);
     registerIpc(ipcMain, {
-      'qtw:pick-files': async ({ directories }, event) => {
+      'qtw:pick-files': async ({ directories, catalogue }, event) => {
         const w = BrowserWindow.fromWebContents(event.sender);
-        const opts: Electron.OpenDialogOptions = directories
-          ? { properties: ['openDirectory', 'multiSelections'] }
-          : { properties: ['openFile', 'multiSelections'], filters: TRACE_FILTERS };
+        const opts: Electron.OpenDialogOptions = catalogue
+          ? directories
+            ? { title: 'QEMU source tree to type the trace with', properties: ['openDirectory'] }
+            : { title: 'trace-events file to type the trace with', properties: ['openFile'] }
+          : directories
+            ? { properties: ['openDirectory', 'multiSelections'] }
+            : { properties: ['openFile', 'multiSelections'], filters: TRACE_FILTERS };
         const r = w ? await dialog.showOpenDialog(w, opts) : await dialog.showOpenDialog(opts);
         return r.canceled ? [] : r.filePaths;
       },

@@ -19,7 +19,8 @@ const SAVE_PASTED_TEXT: InvokeChannel = 'qtw:save-pasted-text';
 
 const bridge: HostBridge = {
   kind: 'electron',
-  pickFiles: (options) => ipcRenderer.invoke(PICK_FILES, { directories: options.directories === true }) as Promise<string[]>,
+  pickFiles: (options) =>
+    ipcRenderer.invoke(PICK_FILES, options.catalogue === true ? { directories: options.directories === true, catalogue: true } : { directories: options.directories === true }) as Promise<string[]>,
   pathForFile: (file) => webUtils.getPathForFile(file),
   pickSavePath: (defaultName) => ipcRenderer.invoke(PICK_SAVE_PATH, { defaultName: String(defaultName) }) as Promise<string | null>,
   savePastedText: (name, text) => ipcRenderer.invoke(SAVE_PASTED_TEXT, { name: String(name), text: String(text) }) as Promise<string>,

@@ -71,8 +71,9 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     allowExport: SERVED_EXPORTS,
   });
 
-  // Uploads are copies made for one ingest: once no trace refers to one (its job failed, was
-  // cancelled, or found it a duplicate) it only takes space. An upload whose ingest was not asked
+  // Uploads are copies made for one ingest or re-type: once no trace refers to one (its job
+  // failed, was cancelled, or found it a duplicate; no trace is typed with the catalogue) it only
+  // takes space. An upload whose ingest was not asked
   // for yet is left alone: only files of finished jobs, and at start those of earlier sessions.
   const jobUploads = new Map<number, string[]>();
   const endedEarly = new Set<number>();
@@ -80,6 +81,9 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     if (files.length === 0) return;
     try {
       const used = new Set((await service.call('listTraces', {})).map((t) => path.resolve(t.path)));
+      // A catalogue uploaded for a re-type is in use while a trace is typed with it: picking it
+      // again from the list must not need another upload.
+      for (const c of await service.call('listCatalogues', {})) if (c.kind === 'stored' && c.traces > 0) used.add(path.resolve(c.source));
       const pending = new Set([...jobUploads.values()].flat());
       for (const f of files) {
         if (used.has(f) || pending.has(f) || given.has(f)) continue;
@@ -136,10 +140,18 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   });
   const handle = async (raw: unknown, session?: number) => {
     const reply = await handleRaw(service, raw, { session });
-    if (field(raw, 'method') === 'openInputs' && reply.kind === 'response' && reply.ok) {
+    const method = field(raw, 'method');
+    if ((method === 'openInputs' || method === 'retypeTrace') && reply.kind === 'response' && reply.ok) {
       const params = field(raw, 'params');
       const options = field(params, 'options');
-      const inputs = [...strings(field(params, 'paths')), ...strings(field(options, 'src')), ...strings(field(options, 'dst'))].map((p) => path.resolve(p));
+      const catalogue = field(params, 'catalogue');
+      const inputs = (
+        method === 'openInputs'
+          ? [...strings(field(params, 'paths')), ...strings(field(options, 'src')), ...strings(field(options, 'dst')), ...strings(field(options, 'catalogues'))]
+          : typeof catalogue === 'string'
+            ? [catalogue]
+            : []
+      ).map((p) => path.resolve(p));
       const jobId = field(reply.result, 'jobId') as number;
       jobUploads.set(jobId, inputs.filter((p) => path.dirname(p) === uploadDir));
       if (endedEarly.delete(jobId)) jobEnded(jobId);

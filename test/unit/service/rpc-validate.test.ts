@@ -28,6 +28,8 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   saveReport: { report: { title: 't', items: [] } },
   exportReport: { format: 'markdown', redact: false, path: null },
   removeTraces: { traceIds: [2, 5] },
+  listCatalogues: {},
+  retypeTrace: { traceId: 3, catalogue: 'release:qemu-8.2.0' },
 };
 
 function req(method: string, params: unknown, id: unknown = 7): unknown {
@@ -95,6 +97,11 @@ describe('parseClientMessage', () => {
     rejects(req('openInputs', { paths: ['/a'], options: { sides: ['/a'] } }));
     rejects(req('openInputs', { paths: ['/a'] }));
     for (const traceIds of [[0], [-1], [1.5], ['1'], 1, Array(10_001).fill(1)]) rejects(req('removeTraces', { traceIds }));
+    for (const traceId of [0, -1, 1.5, '1', null, 2 ** 31]) rejects(req('retypeTrace', { traceId, catalogue: 'release:qemu-8.2.0' }));
+    for (const catalogue of ['', 'a\0b', 'x'.repeat(4097), 7, null, ['release:qemu-8.2.0']]) rejects(req('retypeTrace', { traceId: 1, catalogue }));
+    expect(rejects(req('retypeTrace', { traceId: 1 }))).toMatch(/missing catalogue/);
+    expect(rejects(req('retypeTrace', { traceId: 1, catalogue: '/x', paths: [] }))).toMatch(/unknown key "paths"/);
+    expect(rejects(req('listCatalogues', { all: true }))).toMatch(/unknown key/);
     // eslint-disable-next-line no-sparse-arrays
     rejects(req('openInputs', { paths: ['/a', , '/b'], options: {} }));
   });

@@ -34,6 +34,9 @@ describe('validateInvoke', () => {
   it('accepts exactly the expected payloads', () => {
     expect(validateInvoke('qtw:pick-files', [{ directories: true }])).toEqual({ channel: 'qtw:pick-files', payload: { directories: true } });
     expect(validateInvoke('qtw:pick-files', [{ directories: false }])).toEqual({ channel: 'qtw:pick-files', payload: { directories: false } });
+    expect(validateInvoke('qtw:pick-files', [{ directories: false, catalogue: true }])).toEqual({ channel: 'qtw:pick-files', payload: { directories: false, catalogue: true } });
+    for (const catalogue of [false, 'yes', 1, null]) expect('error' in validateInvoke('qtw:pick-files', [{ directories: false, catalogue }])).toBe(true);
+    expect('error' in validateInvoke('qtw:pick-files', [{ catalogue: true }])).toBe(true);
     expect(validateInvoke('qtw:pick-save-path', [{ defaultName: 'migration result.csv' }])).toEqual({
       channel: 'qtw:pick-save-path',
       payload: { defaultName: 'migration result.csv' },

@@ -42,7 +42,7 @@ describe('preload', () => {
     expect([...h.exposed.keys()]).toEqual(['qtwHost']);
     const host = h.exposed.get('qtwHost') as {
       kind: string;
-      pickFiles(o: { directories: boolean }): Promise<string[]>;
+      pickFiles(o: { directories: boolean; catalogue?: boolean }): Promise<string[]>;
       pathForFile(f: unknown): string;
       pickSavePath(n: string): Promise<string | null>;
     };
@@ -51,9 +51,14 @@ describe('preload', () => {
     await expect(host.pickSavePath('result.csv')).resolves.toBe('/saved.csv');
     // Extra properties a page might smuggle in do not reach main.
     await host.pickFiles({ directories: 'yes', extra: 1 } as unknown as { directories: boolean });
+    // A catalogue pick says so (one file of any name); anything but true is not passed on.
+    await host.pickFiles({ directories: false, catalogue: true });
+    await host.pickFiles({ directories: false, catalogue: 'yes' } as unknown as { directories: boolean });
     expect(h.invokes).toEqual([
       ['qtw:pick-files', { directories: true }],
       ['qtw:pick-save-path', { defaultName: 'result.csv' }],
+      ['qtw:pick-files', { directories: false }],
+      ['qtw:pick-files', { directories: false, catalogue: true }],
       ['qtw:pick-files', { directories: false }],
     ]);
     const file = { name: 'src.log.gz' };
