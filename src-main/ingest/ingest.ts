@@ -2,11 +2,12 @@
 // Content decides everything (format, catalogue, side); the user can override the side.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { DuckDBValue } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
 import type { TraceFormat } from '../formats/types.ts';
-import { planFor } from './decoders.ts';
+import { planFor, type Plan } from './decoders.ts';
 import { describePaste } from '../formats/paste.ts';
 import { catalogueVersion } from '../catalogue/index.ts';
 import { chooseCatalogue, type CatalogueChoice, type CatalogueFit } from './trial.ts';
@@ -72,7 +73,7 @@ export class IngestCancelled extends Error {
   }
 }
 
-function label(m: { path: string; member: string | null }): string {
+export function label(m: { path: string; member: string | null }): string {
   return m.member === null ? m.path : `${m.path}:${m.member}`;
 }
 
@@ -89,10 +90,15 @@ export async function ingest(ws: Workspace, opts: IngestOptions): Promise<Ingest
   // New traces would take over the rows a hand-edited workspace left behind: refuse instead.
   const broken = await ws.inconsistency();
   if (broken !== null) throw new Error(`${ws.path}: the workspace is inconsistent (${broken}); nothing was added: remove those traces or start a new workspace`);
+  return withIngestMemory(ws, () => ingestAll(ws, opts));
+}
+
+/** Run `f` with DuckDB's buffer cache set for writing a trace, and the user's setting back after. */
+export async function withIngestMemory<T>(ws: Workspace, f: () => Promise<T>): Promise<T> {
   const before = await ws.conn.runAndReadAll(`SELECT current_setting('memory_limit')`);
   await ws.conn.run(`SET memory_limit = '${INGEST_MEMORY_LIMIT}'`);
   try {
-    return await ingestAll(ws, opts);
+    return await f();
   } finally {
     await ws.conn.run(`SET memory_limit = '${String(before.getRows()[0][0]).replace(/'/g, '')}'`);
   }
@@ -158,7 +164,7 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
 }
 
 /** A member's read error in one line, named once (source errors already name path and member). */
-function readFailure(e: unknown, member: InputMember, name: string): string {
+export function readFailure(e: unknown, member: InputMember, name: string): string {
   const line = oneLine(e, name);
   const prefix = `${name}: `;
   return line.startsWith(prefix) && line.includes(member.path, prefix.length) ? line.slice(prefix.length) : line;
@@ -191,18 +197,57 @@ async function ingestMember(
       }
     }
   }
+  const head = await readHead(member, name, opts.signal);
+  // A member that fails before anything recognisable is that member's error; the archive's
+  // other members are still read.
+  if (head.readError !== null && head.bytes.length === 0) return { failed: head.readError };
+  const p = planFor(head.bytes, opts.catalogues);
+  if (p.kind === 'none') {
+    if (head.readError !== null) return { failed: head.readError };
+    if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
+    return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
+  }
+  const choice = chooseCatalogue(p, name, head.bytes, opts.catalogues, head.srcDone && head.readError === null);
+  // A positional stream read with the wrong catalogue gives plausible garbage: one that no
+  // candidate decodes cleanly is refused, unless the user named the catalogue to use.
+  const guessed = choice.positional !== null && choice.fit.typed < choice.fit.records && isBuiltIn(choice.catalogue);
+  if ((choice.fit.records > 0 && choice.fit.typed === 0) || guessed) {
+    const why = nothingTyped(name, choice, opts.catalogues);
+    if (explicit) throw new Error(why);
+    return { failed: why };
+  }
+  const chosen = choiceSummary(name, choice);
+  if (chosen !== null) say(chosen);
+  const r = await writeTrace(ws, member, head, p, choice, { kind: 'new', forcedSide }, opts, say, started);
+  if ('differs' in r) throw new Error(`${name}: internal error: a new trace compared with a stored sha256`);
+  return r;
+}
+
+/** A member's first HEAD_BYTES (fewer when it is shorter), read before format and catalogue are decided. */
+export interface Head {
+  readonly parts: readonly Uint8Array[];
+  readonly bytes: Buffer;
+  /** Where the rest of the member is read from. */
+  readonly iter: AsyncIterator<Uint8Array>;
+  /** The member ended (or failed) within the head. */
+  readonly srcDone: boolean;
+  /** Why reading stopped early (truncated gzip, bad zip member...), one line; the bytes before it count. */
+  readonly readError: string | null;
+}
+
+export async function readHead(member: InputMember, name: string, signal: AbortSignal | undefined): Promise<Head> {
   const iter = member.chunks[Symbol.asyncIterator]();
-  const headParts: Uint8Array[] = [];
-  let headLen = 0;
+  const parts: Uint8Array[] = [];
+  let len = 0;
   let srcDone = false;
   // A read error (truncated gzip, bad zip member...) keeps every complete record decoded before it.
   let readError: string | null = null;
-  while (headLen < HEAD_BYTES) {
+  while (len < HEAD_BYTES) {
     let r: IteratorResult<Uint8Array>;
     try {
       r = await iter.next();
     } catch (e) {
-      if (e instanceof IngestCancelled || opts.signal?.aborted) throw new IngestCancelled();
+      if (e instanceof IngestCancelled || signal?.aborted) throw new IngestCancelled();
       readError = readFailure(e, member, name);
       srcDone = true;
       break;
@@ -211,33 +256,46 @@ async function ingestMember(
       srcDone = true;
       break;
     }
-    headParts.push(r.value);
-    headLen += r.value.length;
+    parts.push(r.value);
+    len += r.value.length;
   }
-  const head = Buffer.concat(headParts);
-  // A member that fails before anything recognisable is that member's error; the archive's
-  // other members are still read.
-  if (readError !== null && head.length === 0) return { failed: readError };
-  const p = planFor(head, opts.catalogues);
-  if (p.kind === 'none') {
-    if (readError !== null) return { failed: readError };
-    if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
-    return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
-  }
-  const choice = chooseCatalogue(p, name, head, opts.catalogues, srcDone && readError === null);
+  return { parts, bytes: Buffer.concat(parts), iter, srcDone, readError };
+}
+
+/**
+ * Whose rows a member's records become: a new trace, or an existing trace's in place of the rows
+ * it has (re-typing: same id, and the bytes must be the ones it was read from, `sha256`).
+ * `forcedSide`: the side the user set, else null (found from the content).
+ */
+export type TraceTarget =
+  | { readonly kind: 'new'; readonly forcedSide: Side | null }
+  | { readonly kind: 'replace'; readonly traceId: number; readonly sha256: string; readonly forcedSide: Side | null };
+
+/**
+ * Parse the member (its head already read) with the chosen catalogue and write its rows and its
+ * `traces` row in one transaction. Resolves to the trace; `skipped` when a new trace turns out to
+ * be in the workspace already, `differs` when the bytes of a trace being replaced are not the
+ * ones it was read from: nothing is written then.
+ */
+export async function writeTrace(
+  ws: Workspace,
+  member: InputMember,
+  head: Head,
+  p: Plan,
+  choice: CatalogueChoice,
+  target: TraceTarget,
+  opts: { readonly signal?: AbortSignal; readonly onProgress?: (p: IngestProgress) => void },
+  say: (line: string) => void,
+  started: number,
+): Promise<IngestedTrace | { skipped: string } | { differs: { sha256: string; bytes: number } }> {
+  const name = label(member);
   const { catalogue, headCounts } = choice;
-  // A positional stream read with the wrong catalogue gives plausible garbage: one that no
-  // candidate decodes cleanly is refused, unless the user named the catalogue to use.
-  const guessed = choice.positional !== null && choice.fit.typed < choice.fit.records && isBuiltIn(catalogue);
-  if ((choice.fit.records > 0 && choice.fit.typed === 0) || guessed) {
-    const why = nothingTyped(name, choice, opts.catalogues);
-    if (explicit) throw new Error(why);
-    return { failed: why };
-  }
-  const chosen = choiceSummary(name, choice);
-  if (chosen !== null) say(chosen);
-  const traceId = await ws.nextTraceId();
-  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? detectSide(headCounts), catalogue);
+  const { iter, srcDone } = head;
+  let readError = head.readError;
+  const forcedSide = target.forcedSide;
+  const replace = target.kind === 'replace';
+  const traceId = replace ? target.traceId : await ws.nextTraceId();
+  const writer = await TraceWriter.begin(ws.conn, traceId, forcedSide ?? detectSide(headCounts), catalogue, replace);
   let pipeline: ParsePipeline | null = null;
   try {
     const starting = startParsePipeline(
@@ -245,7 +303,7 @@ async function ingestMember(
       catalogue,
       (b) => writer.append(b),
       // Decompressed size, known or guessed from a typical text compression ratio.
-      srcDone ? head.length : (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)),
+      srcDone ? head.bytes.length : (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)),
     );
     // The catalogue is stored while parse workers start (no batch reaches the connection before
     // the first push), and within the transaction, so a rolled back ingest leaves none behind.
@@ -283,7 +341,7 @@ async function ingestMember(
       report(false);
       if (opts.signal?.aborted) throw new IngestCancelled();
     };
-    for (const part of headParts) await feed(part);
+    for (const part of head.parts) await feed(part);
     if (!srcDone) {
       try {
         for (;;) {
@@ -300,10 +358,17 @@ async function ingestMember(
     report(true);
     const sha = done.sha256;
     const bytes = done.bytes;
-    const dup = await ws.traceWithSha(sha);
-    if (dup !== null) {
-      await writer.rollback();
-      return { skipped: `already in the workspace as trace ${dup} (same sha256); nothing to do` };
+    if (replace) {
+      if (sha !== target.sha256) {
+        await writer.rollback();
+        return { differs: { sha256: sha, bytes } };
+      }
+    } else {
+      const dup = await ws.traceWithSha(sha);
+      if (dup !== null) {
+        await writer.rollback();
+        return { skipped: `already in the workspace as trace ${dup} (same sha256); nothing to do` };
+      }
     }
     const side = forcedSide ?? detectSide(new Map(done.eventCounts));
     const error = [readError, done.error].filter((x): x is string => x !== null).join('; ') || null;
@@ -312,46 +377,58 @@ async function ingestMember(
     const lastTs = c.lastTs === null ? null : BigInt(c.lastTs);
     const records = c.events + c.unparsed + c.droppedRecords;
     await writer.commit(side, async () => {
-      await ws.registerEventTables(writer.tables());
-      await ws.recordTraceId(traceId);
+      await ws.registerEventTables(writer.tables(), writer.tablesGone());
+      // A re-typed trace keeps its id, which was recorded when it was first committed.
+      if (!replace) await ws.recordTraceId(traceId);
       const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
       const pid = mainPid(done.pidCounts);
-      await ws.conn.run(
-        `INSERT INTO traces (trace_id, path, member, encodings, format, prefix_style, side, side_source, pid, clock, clock_offset_ns,
-          catalogue_id, catalogue_misfits, bytes, sha256, first_ts_ns, last_ts_ns, records, events, unparsed, dropped, dropped_records,
-          truncated_at, error, ingested_at, ingest_ms, paste_normalized, continuation_lines, catalogue_version, catalogue_fit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, now(), $24, $25, $26, $27, $28)`,
-        [
-          traceId,
-          member.path,
-          member.member,
-          member.encodings.join('+'),
-          done.format,
-          done.prefixStyle,
-          side,
-          side === null ? null : forcedSide !== null ? 'option' : 'content',
-          pid,
-          firstTs === null ? 'none' : done.clock,
-          catalogue.id,
-          Number(misfits.getRows()[0][0]),
-          BigInt(bytes),
-          sha,
-          firstTs,
-          lastTs,
-          records,
-          c.events,
-          c.unparsed,
-          BigInt(c.droppedEvents),
-          c.droppedRecords,
-          done.truncatedAt === null ? null : BigInt(done.truncatedAt),
-          error,
-          performance.now() - started,
-          p.kind === 'text' ? describePaste(p.paste) : null,
-          done.continuationLines,
-          catalogueVersion(catalogue),
-          fitRatio(choice.fit),
-        ],
-      );
+      // What the content says about the trace. Its identity (path, member, sha256, bytes) and
+      // the user's clock offset are written once, when it is first committed.
+      const described: [string, DuckDBValue][] = [
+        ['encodings', member.encodings.join('+')],
+        ['format', done.format],
+        ['prefix_style', done.prefixStyle],
+        ['side', side],
+        ['side_source', side === null ? null : forcedSide !== null ? 'option' : 'content'],
+        ['pid', pid],
+        ['clock', firstTs === null ? 'none' : done.clock],
+        ['catalogue_id', catalogue.id],
+        ['catalogue_misfits', Number(misfits.getRows()[0][0])],
+        ['first_ts_ns', firstTs],
+        ['last_ts_ns', lastTs],
+        ['records', records],
+        ['events', c.events],
+        ['unparsed', c.unparsed],
+        ['dropped', BigInt(c.droppedEvents)],
+        ['dropped_records', c.droppedRecords],
+        ['truncated_at', done.truncatedAt === null ? null : BigInt(done.truncatedAt)],
+        ['error', error],
+        ['ingest_ms', performance.now() - started],
+        ['paste_normalized', p.kind === 'text' ? describePaste(p.paste) : null],
+        ['continuation_lines', done.continuationLines],
+        ['catalogue_version', catalogueVersion(catalogue)],
+        ['catalogue_fit', fitRatio(choice.fit)],
+      ];
+      const values = described.map(([, v]) => v);
+      if (replace) {
+        await ws.conn.run(
+          `UPDATE traces SET ${described.map(([col], i) => `${col} = $${i + 1}`).join(', ')}, ingested_at = now() WHERE trace_id = $${described.length + 1}`,
+          [...values, traceId],
+        );
+      } else {
+        const identity: [string, DuckDBValue][] = [
+          ['trace_id', traceId],
+          ['path', member.path],
+          ['member', member.member],
+          ['sha256', sha],
+          ['bytes', BigInt(bytes)],
+        ];
+        const cols = [...identity.map(([col]) => col), ...described.map(([col]) => col)];
+        await ws.conn.run(
+          `INSERT INTO traces (${cols.join(', ')}, clock_offset_ns, ingested_at) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}, 0, now())`,
+          [...identity.map(([, v]) => v), ...values],
+        );
+      }
     });
     if (error) say(error);
     if (c.unparsed > 0) for (const line of await unparsedSummary(ws, traceId, name)) say(line);
@@ -378,7 +455,7 @@ async function ingestMember(
 }
 
 /** Records typed / records, in the head; null when the head has no record naming an event. */
-function fitRatio(f: CatalogueFit): number | null {
+export function fitRatio(f: CatalogueFit): number | null {
   return f.records === 0 ? null : f.typed / f.records;
 }
 
@@ -388,10 +465,14 @@ function isBuiltIn(c: Catalogue): boolean {
 }
 
 /** A catalogue as the user would name it: `qemu-8.2.0`, or `qemu-7.2.22-precopy (QEMU 7.2.22)` for a file with a release's bytes. */
-function catalogueLabel(c: Catalogue): string {
-  const name = c.name.replace(/\/trace-events-all$/, '');
-  const v = catalogueVersion(c);
-  return v === null || name.includes(v) ? name : `${name} (QEMU ${v})`;
+export function catalogueLabel(c: Catalogue): string {
+  return catalogueLabelOf(c.name, catalogueVersion(c));
+}
+
+/** catalogueLabel from a catalogue's name and QEMU version (as stored in the workspace). */
+export function catalogueLabelOf(catalogueName: string, version: string | null): string {
+  const name = catalogueName.replace(/\/trace-events-all$/, '');
+  return version === null || name.includes(version) ? name : `${name} (QEMU ${version})`;
 }
 
 /** The choice in one line when other candidates fit as well (which one was used, and why). */

@@ -6,13 +6,14 @@ import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts
 import { resolveCatalogues } from '../catalogue/index.ts';
 import { estimateClockOffsets } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
-import { ingest, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
+import { ingest, IngestCancelled, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
+import { retypeTrace, RetypeRefused } from '../ingest/retype.ts';
 import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
 import { readTraces } from './traces.ts';
 import { Workspace, damagedWorkspace, type WorkspaceOptions } from '../workspace/workspace.ts';
 import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
-import { withDiskFull } from '../workspace/output-fs.ts';
+import { diskFullMessage, withDiskFull } from '../workspace/output-fs.ts';
 
 function pathExists(p: string): boolean {
   try {
@@ -148,6 +149,38 @@ export class Engine {
       await this.refreshAnalyses(onMessage);
     }
     return removed;
+  }
+
+  /**
+   * Re-type an existing trace with another catalogue (a release name like `qemu-8.2`, or a
+   * trace-events file / QEMU tree), reading its kept source file again. The trace keeps its id;
+   * its old typed rows stay visible until the new ones are committed in the same transaction.
+   * Resolves to the trace as it is afterwards (in an IngestSummary of that one trace), or to a
+   * summary with `cancelled` and no trace when `signal` stopped it. Rejects with one line (a
+   * RetypeRefused: unknown trace, source file gone or changed, a catalogue that types none of
+   * its head; or a catalogue that cannot be read); the workspace is then as it was.
+   */
+  async retypeTrace(
+    traceId: number,
+    catalogue: string,
+    hooks: { onProgress?: (p: IngestProgress) => void; onMessage?: (line: string) => void; signal?: AbortSignal } = {},
+  ): Promise<IngestSummary> {
+    // Exactly the named catalogue types the trace; the built-in ones after it only help to
+    // recognise the format as ingest did.
+    const catalogues = await resolveCatalogues([catalogue]);
+    for (const e of catalogues[0].errors.slice(0, 20)) hooks.onMessage?.(`${e.file}: line ${e.line}: ${e.reason}`);
+    try {
+      await retypeTrace(this.ws, { traceId, catalogue: catalogues[0], candidates: catalogues, ...hooks });
+    } catch (e) {
+      if (e instanceof IngestCancelled || (hooks.signal?.aborted && !(e instanceof RetypeRefused))) return { traces: [], skipped: [], errors: [], cancelled: true };
+      const full = diskFullMessage(e, this.ws.path);
+      if (full !== null) throw new Error(`${full} (trace ${traceId} was not re-typed; it is as it was)`);
+      throw damagedWorkspace(e, this.ws.path) ?? e;
+    }
+    await this.alignClocks(hooks.onMessage);
+    await this.refreshAnalyses(hooks.onMessage);
+    const traces = await this.listTraces();
+    return { traces: traces.filter((t) => t.traceId === traceId), skipped: [], errors: [], cancelled: false };
   }
 
   async listTraces(): Promise<TraceInfo[]> {

@@ -83,9 +83,44 @@ export async function inconsistencies(conn: DuckDBConnection): Promise<string[]>
 }
 
 /**
- * Remove traces and every row that belongs to them, in one transaction. Event tables left empty
- * are dropped (and unregistered) so that the catalogue browser and the events view only list
- * events that occur. Returns the ids that existed.
+ * Inside the caller's transaction: delete the rows of traces `ids` (all of them there) from every
+ * event table and from unparsed, lossy and dropped. Event tables left empty are dropped, so that
+ * the catalogue browser and the events view only list events that occur; unregistering them is
+ * the caller's (see unregisterEventTables), as are `traces` and clock_alignment. `kept`: event
+ * tables that lost rows and still hold other traces' rows (DuckDB cannot ALTER such a table in
+ * the same transaction).
+ */
+export async function deleteTraceRows(conn: DuckDBConnection, ids: readonly number[]): Promise<{ kept: string[]; droppedTables: string[] }> {
+  const kept: string[] = [];
+  const droppedTables: string[] = [];
+  if (ids.length === 0) return { kept, droppedTables };
+  const where = `trace_id IN (${ids.join(', ')})`;
+  const have = await existingTables(conn);
+  for (const t of await registeredTables(conn)) {
+    if (!have.has(t)) continue;
+    const gone = await rows(conn, `DELETE FROM ${ident(t)} WHERE ${where}`);
+    const left = await rows(conn, `SELECT count(*) FROM ${ident(t)}`);
+    if (Number(left[0][0]) === 0) {
+      await conn.run(`DROP TABLE ${ident(t)} CASCADE`);
+      droppedTables.push(t);
+    } else if (Number(gone[0][0]) > 0) kept.push(t);
+  }
+  for (const t of TRACE_TABLES) await conn.run(`DELETE FROM ${ident(t)} WHERE ${where}`);
+  return { kept, droppedTables };
+}
+
+/**
+ * Unregister event tables dropped in this transaction. Done once the transaction knows which it
+ * makes again: a name deleted from qtw_event_tables and inserted again in one transaction makes
+ * DuckDB (1.5) abort the process if that transaction's commit then fails and is reverted.
+ */
+export async function unregisterEventTables(conn: DuckDBConnection, names: readonly string[]): Promise<void> {
+  if (names.length > 0) await conn.run(`DELETE FROM qtw_event_tables WHERE name IN (${names.map(literal).join(', ')})`);
+}
+
+/**
+ * Remove traces and every row that belongs to them, in one transaction (see deleteTraceRows).
+ * Returns the ids that existed.
  */
 export async function removeTraces(conn: DuckDBConnection, ids: readonly number[]): Promise<{ removed: number[]; droppedTables: string[] }> {
   const wanted = [...new Set(ids.filter((i) => Number.isSafeInteger(i)))];
@@ -95,20 +130,10 @@ export async function removeTraces(conn: DuckDBConnection, ids: readonly number[
   if (removed.length === 0) return { removed, droppedTables: [] };
   const where = `trace_id IN (${removed.join(', ')})`;
   const have = await existingTables(conn);
-  const droppedTables: string[] = [];
   await conn.run('BEGIN TRANSACTION');
   try {
-    for (const t of await registeredTables(conn)) {
-      if (!have.has(t)) continue;
-      await conn.run(`DELETE FROM ${ident(t)} WHERE ${where}`);
-      const left = await rows(conn, `SELECT count(*) FROM ${ident(t)}`);
-      if (Number(left[0][0]) === 0) {
-        await conn.run(`DROP TABLE ${ident(t)} CASCADE`);
-        await conn.run(`DELETE FROM qtw_event_tables WHERE name = ${literal(t)}`);
-        droppedTables.push(t);
-      }
-    }
-    for (const t of TRACE_TABLES) await conn.run(`DELETE FROM ${ident(t)} WHERE ${where}`);
+    const { droppedTables } = await deleteTraceRows(conn, removed);
+    await unregisterEventTables(conn, droppedTables);
     if (have.has('clock_alignment')) {
       await conn.run(`DELETE FROM clock_alignment WHERE ${where}`);
       // A destination aligned to a removed source has no source any more: its estimate goes
@@ -117,9 +142,9 @@ export async function removeTraces(conn: DuckDBConnection, ids: readonly number[
     }
     await conn.run(`DELETE FROM traces WHERE ${where}`);
     await conn.run('COMMIT');
+    return { removed, droppedTables };
   } catch (e) {
     await conn.run('ROLLBACK').catch(() => {});
     throw e;
   }
-  return { removed, droppedTables };
 }

@@ -1,12 +1,15 @@
 // Writes one trace's record batches into the workspace, inside one transaction: per-event
 // tables, `unparsed` and `dropped` get each batch as one data chunk; `commit` corrects the side
 // if the early guess was wrong, records the trace and commits. An interrupted or failed ingest
-// rolls back, leaving the workspace exactly as it was.
+// rolls back, leaving the workspace exactly as it was. A writer that replaces an existing trace's
+// rows (re-typing it) deletes them first, in the same transaction: readers see the old rows until
+// the new ones are committed.
 import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
 import type { RecordBatch } from '../ingest/record-batcher.ts';
 import { appendColumns, createChunk } from './column-batch.ts';
 import { CHUNK_ROWS, Column, isColumnType, SIDE_VALUES, type ColumnType } from './column.ts';
+import { deleteTraceRows } from './integrity.ts';
 import { eventColumns, FIXED_EVENT_COLUMNS, ident, literal, widenType, type EventColumn } from './schema.ts';
 
 /**
@@ -34,6 +37,10 @@ export class TraceWriter {
   private readonly traceCol: Column;
   private readonly sideCol: Column;
   private readonly nullCols = new Map<ColumnType, Column>();
+  /** Event tables that lost rows in this transaction and kept others: changing their columns means a rebuild. */
+  private readonly deletedFrom = new Set<string>();
+  /** Event tables dropped as the replaced rows were deleted (left empty). */
+  private droppedTables: readonly string[] = [];
 
   private constructor(
     private readonly conn: DuckDBConnection,
@@ -65,11 +72,20 @@ export class TraceWriter {
     return c;
   }
 
-  /** Begin a transaction and prepare appenders for `unparsed` and `dropped`. */
-  static async begin(conn: DuckDBConnection, traceId: number, initialSide: string | null, catalogue: Catalogue): Promise<TraceWriter> {
+  /**
+   * Begin a transaction and prepare appenders for `unparsed` and `dropped`. `replace`: the trace
+   * exists and its rows are deleted first, within the transaction (event tables left empty are
+   * dropped, and made again if the new rows need them).
+   */
+  static async begin(conn: DuckDBConnection, traceId: number, initialSide: string | null, catalogue: Catalogue, replace = false): Promise<TraceWriter> {
     const w = new TraceWriter(conn, traceId, initialSide, catalogue);
     await conn.run('BEGIN TRANSACTION');
     try {
+      if (replace) {
+        const { kept, droppedTables } = await deleteTraceRows(conn, [traceId]);
+        for (const t of kept) w.deletedFrom.add(t);
+        w.droppedTables = droppedTables;
+      }
       const uTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
       w.unparsedT = { table: 'unparsed', appender: await conn.createAppender('unparsed'), chunk: createChunk(uTypes), types: uTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) };
       const dTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
@@ -138,7 +154,7 @@ export class TraceWriter {
     const ev = this.catalogue.get(name);
     if (ev === undefined) throw new Error(`event ${name} is not in catalogue ${this.catalogue.name}`);
     const wanted = eventColumns(ev);
-    const tableCols = await ensureEventTable(this.conn, name, wanted, (await this.tableColumns()).get(name) ?? []);
+    const tableCols = await ensureEventTable(this.conn, name, wanted, (await this.tableColumns()).get(name) ?? [], this.deletedFrom.has(name));
     const argCols = tableCols.slice(FIXED_EVENT_COLUMNS.length);
     const byName = new Map(wanted.map((c, i) => [c.name, i]));
     const types: ColumnType[] = ['INTEGER', 'SIDE', 'BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
@@ -208,6 +224,11 @@ export class TraceWriter {
   tables(): string[] {
     return [...this.targets.keys()];
   }
+
+  /** Event tables that held only the replaced rows and that the new rows did not need: to unregister. */
+  tablesGone(): string[] {
+    return this.droppedTables.filter((t) => !this.targets.has(t));
+  }
 }
 
 /** Values of `col` re-typed for a widened table column (rare: version skew between traces). */
@@ -217,7 +238,7 @@ function convertColumn(col: Column, to: ColumnType, n: number): Column {
   return out;
 }
 
-/** Create the event table, or add/widen columns so that this signature fits. Returns its columns. */
+/** A table column as information_schema reports it. */
 interface TableColumn {
   readonly name: string;
   readonly type: string;
@@ -225,9 +246,12 @@ interface TableColumn {
 
 /**
  * Create the event table (`have`: its columns now, none if it does not exist), or add/widen
- * columns so that this signature fits. Returns its columns.
+ * columns so that this signature fits. Returns its columns. `rebuild`: rows were deleted from the
+ * table in this transaction, after which DuckDB fails the commit of an ALTER TABLE ("another
+ * transaction has altered this table"): the table is then copied into its new shape instead
+ * (same columns, order and types as the ALTERs would give).
  */
-async function ensureEventTable(conn: DuckDBConnection, name: string, want: EventColumn[], have: readonly TableColumn[]): Promise<readonly TableColumn[]> {
+async function ensureEventTable(conn: DuckDBConnection, name: string, want: EventColumn[], have: readonly TableColumn[], rebuild = false): Promise<readonly TableColumn[]> {
   const describe = async () => {
     const r = await conn.runAndReadAll(
       `SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() AND table_name = ${literal(name)} ORDER BY ordinal_position`,
@@ -242,19 +266,29 @@ async function ensureEventTable(conn: DuckDBConnection, name: string, want: Even
     return describe();
   }
   const types = new Map(have.map((c) => [c.name, c.type]));
-  let changed = false;
+  const added: EventColumn[] = [];
+  const widened = new Map<string, string>();
   for (const c of want) {
     const cur = types.get(c.name);
-    if (cur === undefined) {
-      await conn.run(`ALTER TABLE ${ident(name)} ADD COLUMN ${ident(c.name)} ${c.type}`);
-      changed = true;
-    } else if (cur !== c.type) {
+    if (cur === undefined) added.push(c);
+    else if (cur !== c.type) {
       const wide = widenType(cur, c.type);
-      if (wide !== cur) {
-        await conn.run(`ALTER TABLE ${ident(name)} ALTER COLUMN ${ident(c.name)} TYPE ${wide}`);
-        changed = true;
-      }
+      if (wide !== cur) widened.set(c.name, wide);
     }
   }
-  return changed ? describe() : have;
+  if (added.length === 0 && widened.size === 0) return have;
+  if (rebuild) {
+    const tmp = `${name}__qtw_rebuild`;
+    const cols = [
+      ...have.map((c) => (widened.has(c.name) ? `CAST(${ident(c.name)} AS ${widened.get(c.name)}) AS ${ident(c.name)}` : ident(c.name))),
+      ...added.map((c) => `NULL::${c.type} AS ${ident(c.name)}`),
+    ];
+    await conn.run(`CREATE TABLE ${ident(tmp)} AS SELECT ${cols.join(', ')} FROM ${ident(name)}`);
+    await conn.run(`DROP TABLE ${ident(name)} CASCADE`);
+    await conn.run(`ALTER TABLE ${ident(tmp)} RENAME TO ${ident(name)}`);
+    return describe();
+  }
+  for (const c of added) await conn.run(`ALTER TABLE ${ident(name)} ADD COLUMN ${ident(c.name)} ${c.type}`);
+  for (const [n, wide] of widened) await conn.run(`ALTER TABLE ${ident(name)} ALTER COLUMN ${ident(n)} TYPE ${wide}`);
+  return describe();
 }

@@ -5,7 +5,7 @@ import nodePath from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
-import { inconsistencies, nextTraceId, recordTraceId, removeTraces } from './integrity.ts';
+import { inconsistencies, nextTraceId, recordTraceId, removeTraces, unregisterEventTables } from './integrity.ts';
 import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, eventsViewSql, literal } from './schema.ts';
 
 /** The JSON shape of catalogue_events rows as storeCatalogue sends them. */
@@ -125,8 +125,12 @@ export class Workspace {
     );
   }
 
-  /** Register event tables (inside the ingest transaction) and rebuild the `events` view. */
-  async registerEventTables(names: readonly string[]): Promise<void> {
+  /**
+   * Register event tables (inside the ingest transaction) and rebuild the `events` view. `gone`:
+   * tables dropped in the transaction (a trace's rows replaced), none of them in `names`.
+   */
+  async registerEventTables(names: readonly string[], gone: readonly string[] = []): Promise<void> {
+    await unregisterEventTables(this.conn, gone);
     if (names.length > 0) await this.conn.run(`INSERT OR IGNORE INTO qtw_event_tables VALUES ${names.map((n) => `(${literal(n)})`).join(', ')}`);
     await this.refreshEventsView();
   }

@@ -77,6 +77,37 @@ describe('qtw', () => {
     expectOneLineError(r.err);
   });
 
+  it('retype types a trace again with a release, keeping its id; an unknown id is one line', () => {
+    const w = path.join(tmp.dir, 'retype.duckdb');
+    expect(qtw('ingest', '-o', w, '--catalogue', DEBIAN_72, path.join(B, 'src.log')).code).toBe(0);
+    const before = JSON.parse(qtw('query', w, 'SELECT trace_id, records, unparsed, catalogue_fit FROM traces', '--format', 'json').out);
+    expect(before).toHaveLength(1);
+    const r = qtw('retype', w, '1', '--catalogue', 'qemu-10.2', '-q');
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expectOneLineError(r.err);
+    const [t] = JSON.parse(qtw('query', w, 'SELECT trace_id, records, events, unparsed, catalogue_fit, catalogue_version, catalogue_id FROM traces', '--format', 'json').out);
+    expect([t.trace_id, t.records, t.catalogue_version]).toEqual([1, before[0].records, '10.2.0']);
+    const pct = (f: number) => `${Math.floor(f * 1000) / 10}%`;
+    expect(r.err).toContain(
+      `trace 1: re-typed with catalogue qemu-10.2.0 (was qemu-7.2.22-debian), fit ${pct(t.catalogue_fit)} of the head (was ${pct(before[0].catalogue_fit)}), ${t.records} records, unparsed ${before[0].unparsed} → ${t.unparsed}\n`,
+    );
+    // The trace line of ingest, once.
+    const line = r.err.split('\n').filter((l) => l.startsWith('trace 1: ') && !l.includes('re-typed'));
+    expect(line).toHaveLength(1);
+    expect(line[0]).toMatch(/^trace 1: .*src\.log: log \(tid@sec\.usec\), side src, catalogue qemu-10\.2\.0\/trace-events-all@[0-9a-f]{12} \(QEMU 10\.2\.0\), fit [\d.]+% of the head, /);
+    expect(line[0]).toContain(`, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed`);
+    const bad = qtw('retype', w, '9', '--catalogue', 'qemu-10.2');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe(`qtw: ${w}: no trace 9 (traces: 1)\n`);
+    const unknown = qtw('retype', w, '1', '--catalogue', 'qemu-3.1');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^qtw: qemu-3\.1: no such catalogue file or directory \(ENOENT\); the built-in releases are /);
+    expect(unknown.err.trim().split('\n')).toHaveLength(1);
+    expect(qtw('retype', w, '1').code).toBe(2);
+    expect(qtw('--help').out).toMatch(/^  qtw retype WORKSPACE\.duckdb TRACE_ID --catalogue FILE \[-q\]/m);
+  });
+
   it('usage errors exit 2', () => {
     expect(qtw('query', ws).code).toBe(2);
     expect(qtw('frobnicate').code).toBe(2);
@@ -227,5 +258,36 @@ describe('qtw', () => {
     const [t] = JSON.parse(q.out);
     expect(t.traces).toBe(1);
     expect(t.events).toBe(t.records);
+  });
+
+  it('Ctrl+C during a retype leaves the trace with the rows it had', async () => {
+    const one = readFileSync(path.join(B, 'src.log'));
+    const big = path.join(tmp.dir, 'big-retype.log');
+    writeFileSync(big, Buffer.concat(Array.from({ length: 40 }, () => one)));
+    const w = path.join(tmp.dir, 'sigint-retype.duckdb');
+    expect(qtw('ingest', '-q', '-o', w, '--catalogue', DEBIAN_72, big).code).toBe(0);
+    const state = `SELECT t.*, (SELECT count(*) FROM events) AS event_rows, (SELECT count(*) FROM unparsed) AS unparsed_rows, (SELECT list(name ORDER BY name) FROM qtw_event_tables) AS tables FROM traces t`;
+    const before = qtw('query', w, state, '--format', 'json').out;
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), path.join(REPO, 'src-main/hosts/cli/main.ts'), 'retype', w, '1', '--catalogue', 'qemu-10.2'], { cwd: tmp.dir });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    await new Promise<void>((resolve) => {
+      // Interrupt once the retype reports progress, i.e. new rows are being written.
+      child.stderr.on('data', (d) => {
+        if (/retype: |█|░/.test(String(d))) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+      setTimeout(() => {
+        child.kill('SIGINT');
+        resolve();
+      }, 8000);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(err).toMatch(/^retype cancelled; trace 1 is as it was$/m);
+    expectOneLineError(err);
+    expect(qtw('query', w, state, '--format', 'json').out).toBe(before);
   });
 });

@@ -8,12 +8,15 @@ import { Engine } from '../../service/engine.ts';
 import { describeCatalogue, detectTraceCatalogues, diffCatalogueFiles } from '../../service/catalogues.ts';
 import { createResultWriter, type OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
+import { traceLine } from './trace-line.ts';
 import { estimateClockOffsets, parseOffsetNs, setClockOffset, toAlignmentEntries } from '../../analyses/clock-alignment.ts';
 import { formatAlignment } from '../../analyses/alignment/format.ts';
 import { reportFromArgs, runCliReport } from '../../report/cli-report.ts';
 
 const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
+  qtw retype WORKSPACE.duckdb TRACE_ID --catalogue FILE [-q]   type a trace again, from the file it was read from, with
+      another catalogue (a trace-events file, a QEMU tree or a release: qemu-10.2); its old rows stay until the new are committed
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]   FILE: a trace-events file, a QEMU tree, or a release (qemu-8.2)
   qtw catalogue --detect TRACE... [--catalogue FILE]... [--json]   which catalogue types each trace best
@@ -71,15 +74,7 @@ async function cmdIngest(argv: string[]): Promise<number> {
       },
     );
     progress.done();
-    for (const t of r.traces) {
-      const where = t.member ? `${t.path}:${t.member}` : t.path;
-      err(
-        `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle && t.prefixStyle !== t.format ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
-          `catalogue ${t.catalogueId}${t.catalogueVersion ? ` (QEMU ${t.catalogueVersion})` : ''}${t.catalogueFit !== null ? `, fit ${fitPercent(t.catalogueFit)} of the head` : ''}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed` +
-          `${t.catalogueMisfits > 0 ? ` (${t.catalogueMisfits} did not fit the catalogue)` : ''}, ${t.dropped} dropped` +
-          `${t.continuationLines > 0 ? `, ${t.continuationLines} continuation line${t.continuationLines === 1 ? '' : 's'} joined to multi-line records` : ''}`,
-      );
-    }
+    for (const t of r.traces) err(traceLine(t));
     for (const e of r.errors) err(e);
     discard = r.traces.length === 0 && (r.errors.length > 0 || r.cancelled);
     if (r.cancelled) {
@@ -94,10 +89,46 @@ async function cmdIngest(argv: string[]): Promise<number> {
   }
 }
 
-/** A fit as a percentage that is 100% only when it is exactly 1. */
-function fitPercent(f: number): string {
-  const p = Math.floor(f * 1000) / 10;
-  return `${p}%`;
+async function cmdRetype(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { catalogue: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+  });
+  if (positionals.length !== 2 || !values.catalogue) throw new UsageError('retype needs WORKSPACE.duckdb, a TRACE_ID and --catalogue FILE');
+  const [wsPath, idText] = positionals;
+  if (!/^\d+$/.test(idText) || !Number.isSafeInteger(Number(idText))) throw new UsageError(`retype: ${idText}: expected a TRACE_ID (a whole number)`);
+  const traceId = Number(idText);
+  if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
+  const engine = await Engine.open(wsPath);
+  const ac = new AbortController();
+  const onSigint = () => {
+    err(`interrupted: trace ${traceId} keeps the rows it had`);
+    ac.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const progress = progressReporter(process.stderr, 5000, 'retype');
+  try {
+    const r = await engine.retypeTrace(traceId, values.catalogue, {
+      signal: ac.signal,
+      onProgress: values.quiet ? undefined : (p) => progress.update(p),
+      onMessage: (l) => {
+        progress.done();
+        err(l);
+      },
+    });
+    progress.done();
+    for (const t of r.traces) err(traceLine(t));
+    if (r.cancelled) {
+      err(`retype cancelled; trace ${traceId} is as it was`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+    engine.close();
+  }
 }
 
 async function cmdQuery(argv: string[]): Promise<number> {
@@ -346,6 +377,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'ingest':
         return await cmdIngest(rest);
+      case 'retype':
+        return await cmdRetype(rest);
       case 'query':
         return await cmdQuery(rest);
       case 'catalogue':

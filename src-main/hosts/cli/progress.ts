@@ -12,7 +12,8 @@ function eta(s: number | null): string {
   return `${String(Math.floor(t / 60)).padStart(2, '0')}:${String(t % 60).padStart(2, '0')}`;
 }
 
-export function progressReporter(stream: NodeJS.WriteStream, everyMs = 5000): { update(p: IngestProgress): void; done(): void } {
+/** `verb`: what the plain lines say is going on (`ingest`, `retype`). */
+export function progressReporter(stream: NodeJS.WriteStream, everyMs = 5000, verb = 'ingest'): { update(p: IngestProgress): void; done(): void } {
   const tty = stream.isTTY === true;
   let last = 0;
   let shown = false;
@@ -34,7 +35,7 @@ export function progressReporter(stream: NodeJS.WriteStream, everyMs = 5000): { 
       const now = Date.now();
       if (now - last < everyMs) return;
       last = now;
-      stream.write(`ingest: ${name}: ${mb(p.bytesRead)} of ${mb(p.bytesTotal)} (${(frac * 100).toFixed(0)}%), ${p.records.toLocaleString('en-US')} records, ${rate}, ETA ${eta(p.etaSec)}\n`);
+      stream.write(`${verb}: ${name}: ${mb(p.bytesRead)} of ${mb(p.bytesTotal)} (${(frac * 100).toFixed(0)}%), ${p.records.toLocaleString('en-US')} records, ${rate}, ETA ${eta(p.etaSec)}\n`);
     },
     done() {
       if (tty && shown) stream.write('\r\x1b[K');
