@@ -41,7 +41,8 @@ export type Plan =
   /** `paste`: markers of a pasted trace removed from every line (see formats/paste.ts). */
   /** `tuning`: what the sniff window settled for the dialect (TextDialect.tune). */
   | { readonly kind: 'text'; readonly format: TextFormat; readonly paste?: PasteRule; readonly tuning?: string }
-  | { readonly kind: 'none'; readonly reason: string };
+  /** `untypable`: the lines look like QEMU trace records, but no catalogue has their events. */
+  | { readonly kind: 'none'; readonly reason: string; readonly untypable?: true };
 
 export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Plan {
   if (head.length === 0) return { kind: 'none', reason: 'empty file' };
@@ -61,7 +62,7 @@ export function planFor(head: Uint8Array, catalogues: readonly Catalogue[]): Pla
       return h.fields !== undefined || compileFormatCached(e).decode(h.msg) !== null;
     });
   const t = sniffText(rewritesLines(paste) ? normaliseHead(paste, head) : head, isKnown, types);
-  if ('error' in t) return { kind: 'none', reason: t.unknownEvents === undefined ? t.error : unknownEventsReason(t.unknownEvents, catalogues) };
+  if ('error' in t) return t.unknownEvents === undefined ? { kind: 'none', reason: t.error } : { kind: 'none', reason: unknownEventsReason(t.unknownEvents, catalogues), untypable: true };
   const format = t.dialect.format as TextFormat;
   const plan: Plan = paste === null ? { kind: 'text', format } : { kind: 'text', format, paste };
   return t.tuning === undefined ? plan : { ...plan, tuning: t.tuning };

@@ -205,6 +205,8 @@ async function ingestMember(
   if (p.kind === 'none') {
     if (head.readError !== null) return { failed: head.readError };
     if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
+    // A trace of events no catalogue knows is a trace not added (an error), not a companion file.
+    if (p.untypable) return { failed: `${name}: ${p.reason}` };
     return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
   }
   const choice = chooseCatalogue(p, name, head.bytes, opts.catalogues, head.srcDone && head.readError === null);

@@ -3,7 +3,7 @@
 // ../shared/samples) must type as completely, with the same migration_overview, as with the
 // catalogue of the build that wrote them; a file that types nothing says why and what to do.
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../src-main/service/engine.ts';
 import { EngineService } from '../../src-main/service/api.ts';
@@ -191,6 +191,26 @@ describe('a file that types nothing', () => {
       const ok = await engine.openInputs([file], { catalogues: [cat] });
       expect(ok.errors).toEqual([]);
       expect(ok.traces[0]).toMatchObject({ events: 42, unparsed: 0, catalogueVersion: null, catalogueFit: 1 });
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
+
+  it('is an error, not a skipped companion, when found in a folder beside a trace (no-prefix log)', async () => {
+    const dir = path.join(tmp.dir, 'folder-with-unknown');
+    mkdirSync(dir);
+    const names = ['frobnicate_open_out', 'frobnicate_close', 'widget_spin'];
+    writeFileSync(path.join(dir, 'unknown.log'), Array.from({ length: 60 }, (_, i) => `${names[i % 3]} dev=${i} len=${i * 2}`).join('\n') + '\n');
+    writeFileSync(path.join(dir, 'NOTES.txt'), 'how this run was made: see the bug report\n');
+    copyFileSync(path.join(BUNDLED, 'dst.log.gz'), path.join(dir, 'dst.log.gz'));
+    const engine = await Engine.open(path.join(tmp.dir, 'folder.duckdb'));
+    try {
+      const s = await engine.openInputs([dir], {});
+      expect(s.traces.map((t) => path.basename(t.path))).toEqual(['dst.log.gz']);
+      expect(s.errors).toEqual([
+        `${path.join(dir, 'unknown.log')}: 60 lines look like QEMU trace records (\`frobnicate_open_out\`, \`frobnicate_close\`, \`widget_spin\`) but no built-in release has these events: pass --catalogue with the trace-events-all of the QEMU build that wrote them`,
+      ]);
+      expect(s.skipped.map((k) => path.basename(k.path))).toEqual(['NOTES.txt']);
     } finally {
       engine.close();
     }
