@@ -77,8 +77,24 @@ export interface QueryResultInfo {
 // Engine API as seen by a renderer. Every method is one RPC request/response; long work (ingest)
 // reports through events. Hosts validate every incoming message (service/rpc-validate.ts).
 
-/** A query failure. `position` is DuckDB's 0-based character offset into the SQL, when known. */
+/**
+ * What kind of failure an engine call met, decided once in the engine (service/failure.ts) so
+ * that no client reads it out of the message:
+ * - `cancelled`: the query was interrupted (cancelQuery, or its client went away);
+ * - `invalid-input`: the request is malformed or asks what cannot be done as given (a bad
+ *   parameter, a path the session may not read or write, an export over an existing file);
+ * - `read-only`: refused because nothing may be changed here: a read-only workspace, user SQL
+ *   that writes (it runs in READ ONLY transactions), statements and functions a locked-down
+ *   session may not use;
+ * - `not-found`: an unknown method, result handle, trace, catalogue or event table;
+ * - `sql`: DuckDB refused or failed the user's SQL (parser, binder, catalog, conversion...);
+ * - `internal`: anything else (an engine or disk problem), still one line and never a stack.
+ */
+export type FailureCode = 'cancelled' | 'invalid-input' | 'read-only' | 'not-found' | 'sql' | 'internal';
+
+/** A failed engine call. `position` is DuckDB's 0-based character offset into the SQL, when known. */
 export interface QueryFailure {
+  readonly code: FailureCode;
   readonly message: string;
   readonly position: number | null;
 }

@@ -165,8 +165,8 @@ export class EngineService {
   /** One engine method by name; rejects with a QueryFailure. */
   async call<M extends EngineMethod>(method: M, params: ParamsOf<M>, ctx: CallContext = {}): Promise<ResultOf<M>> {
     try {
-      if (this.closed) throw new ServiceError('the workspace is closed');
-      if (!Object.prototype.hasOwnProperty.call(this.handlers, method)) throw new ServiceError(`unknown method ${String(method)}`);
+      if (this.closed) throw new ServiceError('the workspace is closed', 'internal');
+      if (!Object.prototype.hasOwnProperty.call(this.handlers, method)) throw new ServiceError(`unknown method ${String(method)}`, 'not-found');
       const h = this.handlers[method] as (p: ParamsOf<M>, c: CallContext) => Promise<ResultOf<M>>;
       return await h(params, ctx);
     } catch (e) {
@@ -243,7 +243,7 @@ export class EngineService {
       timeline: (p) => this.timeline(p),
       eventRow: (p) => this.meta((c) => readEventRow(c, p.name, p.traceId, p.seq)),
       openInputs: async (p) => {
-        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added');
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added', 'read-only');
         if (p.paths.length === 0 && !p.options.src?.length && !p.options.dst?.length) throw new ServiceError('no input given');
         const allowInput = this.options.allowInput;
         if (allowInput) {
@@ -256,21 +256,22 @@ export class EngineService {
       },
       listCatalogues: () => this.meta((c) => listCatalogueChoices(c)),
       retypeTrace: async (p) => {
-        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be re-typed');
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be re-typed', 'read-only');
         let catalogue: string;
         if (isCatalogueRef(p.catalogue)) {
           const choices = await this.meta((c) => listCatalogueChoices(c));
           try {
             catalogue = catalogueForRef(p.catalogue, choices);
           } catch (e) {
-            throw new ServiceError((e as Error).message);
+            // An unknown ref, or one whose file is gone.
+            throw new ServiceError((e as Error).message, 'not-found');
           }
         } else {
           if (this.options.allowInput && !this.options.allowInput(p.catalogue)) throw new ServiceError(`reading ${p.catalogue} is not allowed in this session`);
           catalogue = p.catalogue;
         }
         const traces = await this.meta(readTraces);
-        if (!traces.some((t) => t.traceId === p.traceId)) throw new ServiceError(`there is no trace #${p.traceId} in this workspace`);
+        if (!traces.some((t) => t.traceId === p.traceId)) throw new ServiceError(`there is no trace #${p.traceId} in this workspace`, 'not-found');
         return { jobId: this.jobs.start((hooks) => this.engine.retypeTrace(p.traceId, catalogue, hooks)) };
       },
       cancelJob: async (p) => ({ cancelled: this.jobs.cancel(p.jobId) }),
@@ -297,7 +298,7 @@ export class EngineService {
         ),
       clockAlignment: () => this.meta(async (c) => toAlignmentEntries(await readClockAlignment(c))),
       removeTraces: async (p) => {
-        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be removed');
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be removed', 'read-only');
         // Ingest writes on the same connection, one transaction per trace.
         const busy = 'an ingest is running: remove traces when it has finished';
         const removed = await this.jobs.exclusive(busy, () => this.engine.removeTraces(p.traceIds));
@@ -306,14 +307,17 @@ export class EngineService {
         return { removed };
       },
       setClockOffset: async (p) => {
-        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; clock offsets cannot be changed');
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; clock offsets cannot be changed', 'read-only');
         let offset: bigint | null = null;
         try {
           offset = p.offsetNs === null ? null : parseOffsetNs(p.offsetNs);
         } catch (e) {
           throw new ServiceError((e as Error).message);
         }
-        const rows = await this.meta((c) => setClockOffset(c, p.traceId, offset));
+        const rows = await this.meta(async (c) => {
+          if (!(await readTraces(c)).some((t) => t.traceId === p.traceId)) throw new ServiceError(`no trace ${p.traceId} in this workspace`, 'not-found');
+          return setClockOffset(c, p.traceId, offset);
+        });
         this.emit({ type: 'tracesChanged' });
         return toAlignmentEntries(rows);
       },
@@ -328,7 +332,7 @@ export class EngineService {
 
   private async runQuery(sql: string, ctx: CallContext): Promise<QueryResultInfo> {
     const h = await this.query(async () => {
-      if (ctx.session !== undefined && this.endedSessions.has(ctx.session)) throw new ServiceError('INTERRUPT Error: query cancelled: its client went away');
+      if (ctx.session !== undefined && this.endedSessions.has(ctx.session)) throw new ServiceError('INTERRUPT Error: query cancelled: its client went away', 'cancelled');
       this.activeSession = ctx.session;
       try {
         return await this.runner.run(sql);
@@ -347,7 +351,7 @@ export class EngineService {
   private chartData(handle: number, spec: ChartSpec): Promise<ChartData> {
     return this.query(async () => {
       const h = this.runner.handle(handle);
-      if (h.table === null) throw new ServiceError('this result is not a table of rows and cannot be charted');
+      if (h.table === null) throw new ServiceError('this result is not a table of rows and cannot be charted', 'invalid-input');
       return chartData(this.runner.connection, h.table, h.columns, h.rowCount, spec);
     });
   }

@@ -110,13 +110,13 @@ function ensureExportFolder(workspacePath: string): string {
   try {
     mkdirSync(dir);
   } catch (e) {
-    if (errCode(e) !== 'EEXIST') throw new ServiceError(`${dir}: cannot create the export folder (${errCode(e) ?? (e as Error).message})`);
+    if (errCode(e) !== 'EEXIST') throw new ServiceError(`${dir}: cannot create the export folder (${errCode(e) ?? (e as Error).message})`, 'internal');
   }
   return dir;
 }
 
 function disk(e: unknown, file: string): unknown {
-  return isDiskFull(e) ? new ServiceError(`${file}: no space left on device`) : e;
+  return isDiskFull(e) ? new ServiceError(`${file}: no space left on device`, 'internal') : e;
 }
 
 /** Hard-links (or copies, where the file system has no links) `from` to `to`, never replacing. */

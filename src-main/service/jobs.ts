@@ -4,6 +4,7 @@
 // cancelJob.
 import type { EngineEvent, IngestProgressEvent, IngestSummary } from '../contract.ts';
 import type { IngestProgress } from '../ingest/ingest.ts';
+import { ServiceError } from './failure.ts';
 
 export interface JobHooks {
   readonly onProgress: (p: IngestProgress) => void;
@@ -67,7 +68,7 @@ export class JobQueue {
    * meanwhile wait for it. Refused, not queued, while a job runs: that can take minutes.
    */
   async exclusive<T>(busy: string, task: () => Promise<T>): Promise<T> {
-    if (this.active !== null || this.queue.length > 0 || this.holding) throw new Error(busy);
+    if (this.active !== null || this.queue.length > 0 || this.holding) throw new ServiceError(busy, 'invalid-input');
     this.holding = true;
     try {
       return await task();

@@ -6,7 +6,7 @@ import type { ReportExportResult, ReportFormat, ReportModel } from '../contract.
 import { exportReportFile, uniqueExportName, type ReportContext } from '../report/export.ts';
 import { loadReport, saveReport } from '../report/store.ts';
 import { exportFolderTarget, exportTarget, type ExportRule } from './export-policy.ts';
-import { ServiceError } from './failure.ts';
+import { failureCode, ServiceError } from './failure.ts';
 
 export { EXPORT_FOLDER, exportFolder } from './export-policy.ts';
 
@@ -15,7 +15,7 @@ export function getReport(conn: DuckDBConnection): Promise<ReportModel> {
 }
 
 export async function putReport(conn: DuckDBConnection, model: ReportModel, readOnly: boolean): Promise<Record<string, never>> {
-  if (readOnly) throw new ServiceError('the workspace is open read-only; the report cannot be saved');
+  if (readOnly) throw new ServiceError('the workspace is open read-only; the report cannot be saved', 'read-only');
   await saveReport(conn, model);
   return {};
 }
@@ -34,7 +34,8 @@ export async function exportReport(
   try {
     await target.write((out) => exportReportFile(ctx, model, req.format, req.redact, out));
   } catch (e) {
-    throw new ServiceError(`report export failed: ${(e as Error).message}`);
+    // An item's SQL failing keeps its kind (sql, cancelled...), as an export refused does.
+    throw new ServiceError(`report export failed: ${(e as Error).message}`, failureCode(e));
   }
   return { path: target.file, name: path.basename(target.file) };
 }

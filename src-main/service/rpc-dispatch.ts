@@ -1,8 +1,8 @@
 // One validated ClientMessage → one ServerMessage, for every transport (WebSocket, MessagePort).
-// Failures become ok:false with a QueryFailure: one line, never a stack trace.
-import type { ClientMessage, EngineMethod, ParamsOf, QueryFailure, ServerMessage } from '../contract.ts';
+// Failures become ok:false with a QueryFailure: a code, one line, never a stack trace.
+import type { ClientMessage, EngineMethod, ParamsOf, ServerMessage } from '../contract.ts';
 import type { CallContext, EngineService } from './api.ts';
-import { isQueryFailure, toQueryFailure } from './failure.ts';
+import { makeFailure, toQueryFailure } from './failure.ts';
 import { parseClientMessage } from './rpc-validate.ts';
 
 /** The part of EngineService dispatch needs (tests may pass a stand-in). */
@@ -15,8 +15,7 @@ export async function dispatch(service: Callable | EngineService, msg: ClientMes
     const result = await service.call(msg.method, msg.params as ParamsOf<typeof msg.method>, ctx);
     return { kind: 'response', id: msg.id, ok: true, result };
   } catch (e) {
-    const error: QueryFailure = isQueryFailure(e) ? { message: e.message, position: e.position } : toQueryFailure(e);
-    return { kind: 'response', id: msg.id, ok: false, error };
+    return { kind: 'response', id: msg.id, ok: false, error: toQueryFailure(e) };
   }
 }
 
@@ -29,7 +28,7 @@ export async function handleRaw(service: Callable | EngineService, raw: unknown,
       kind: 'response',
       id: typeof id === 'number' && Number.isSafeInteger(id) ? id : -1,
       ok: false,
-      error: { message: `invalid request: ${msg.error}`, position: null },
+      error: makeFailure(msg.code, `invalid request: ${msg.error}`),
     };
   }
   return dispatch(service, msg, ctx);

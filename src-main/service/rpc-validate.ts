@@ -2,7 +2,7 @@
 // ClientMessage: known keys only, every value of the right type and within bounds. The result is
 // a fresh copy built from validated values, so nothing of the raw object (prototypes, extra
 // keys, getters) reaches the service.
-import type { ClientMessage, EngineMethod } from '../contract.ts';
+import type { ClientMessage, EngineMethod, FailureCode } from '../contract.ts';
 import { parseReportModel, ReportInvalid } from '../report/validate.ts';
 
 /**
@@ -19,7 +19,23 @@ export const MAX_NAME_CHARS = 1024;
 export const MAX_PATHS = 1000;
 export const MAX_Y_COLUMNS = 64;
 
-class Invalid extends Error {}
+/** Why a message is refused, and its kind: every refusal here is invalid input but a method that does not exist. */
+class Invalid extends Error {
+  constructor(
+    message: string,
+    readonly code: RejectionCode = 'invalid-input',
+  ) {
+    super(message);
+  }
+}
+
+export type RejectionCode = Extract<FailureCode, 'invalid-input' | 'not-found'>;
+
+/** A message that is not a ClientMessage: why, and the failure code to answer with. */
+export interface Rejection {
+  readonly error: string;
+  readonly code: RejectionCode;
+}
 
 type Check<T> = (v: unknown, at: string) => T;
 
@@ -227,14 +243,14 @@ function isMethod(v: unknown): v is EngineMethod {
 }
 
 /** A decoded JSON value (or structured clone) as a ClientMessage, or why it is not one. */
-export function parseClientMessage(raw: unknown): ClientMessage | { error: string } {
+export function parseClientMessage(raw: unknown): ClientMessage | Rejection {
   try {
     const msg = object<{ kind: string; id: number; method: string; params: unknown }>({
       kind: oneOf(['request']),
       // Any safe integer: hosts use negative ids for their own requests.
       id: int(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER),
       method: (v, at) => {
-        if (!isMethod(v)) fail(at, 'unknown method');
+        if (!isMethod(v)) throw new Invalid(`${at}: unknown method`, 'not-found');
         return v;
       },
       params: (v) => v,
@@ -243,7 +259,7 @@ export function parseClientMessage(raw: unknown): ClientMessage | { error: strin
     const params = PARAMS[method](msg.params, 'params');
     return { kind: 'request', id: msg.id, method, params } as ClientMessage;
   } catch (e) {
-    if (e instanceof Invalid) return { error: e.message };
-    return { error: 'malformed message' };
+    if (e instanceof Invalid) return { error: e.message, code: e.code };
+    return { error: 'malformed message', code: 'invalid-input' };
   }
 }

@@ -2,6 +2,7 @@
 // kept as a handle that can be paged. 64-bit integers stay exact (BigInt); conversion to JSON
 // turns them into numbers only where that is lossless.
 import { JSDuckDBValueConverter, StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResult } from '@duckdb/node-api';
+import type { FailureCode } from '../contract.ts';
 import { ident } from './schema.ts';
 import { allowedCall, allowedPragma, firstRefusedCall, refusedFunctionNames } from './sql-guard.ts';
 
@@ -16,10 +17,16 @@ export type CellValue = null | boolean | number | bigint | string | CellValue[] 
 export class QueryError extends Error {
   /** 0-based character offset into the submitted SQL, when DuckDB pointed at one. */
   readonly position: number | null;
-  constructor(message: string, position: number | null = null) {
+  /**
+   * What kind of failure the runner decided this is (its own refusals and limits); null for an
+   * error DuckDB raised on the SQL, which service/failure.ts classifies by DuckDB's error type.
+   */
+  readonly code: FailureCode | null;
+  constructor(message: string, position: number | null = null, code: FailureCode | null = null) {
     super(oneLine(message));
     this.name = 'QueryError';
     this.position = position;
+    this.code = code;
   }
 }
 
@@ -100,7 +107,7 @@ export function cellText(v: CellValue): string {
 
 /** Split SQL text into statements with DuckDB's own parser. */
 async function prepareAll(conn: DuckDBConnection, sql: string) {
-  if (splitStatements(sql).length === 0) throw new QueryError('no SQL statement given');
+  if (splitStatements(sql).length === 0) throw new QueryError('no SQL statement given', null, 'invalid-input');
   try {
     const extracted = await conn.extractStatements(sql);
     return extracted;
@@ -167,6 +174,8 @@ async function collectInline(prepared: DuckDBPreparedStatement): Promise<{ colum
     if (rows.length + chunk.rowCount > MAX_INLINE_ROWS) {
       throw new QueryError(
         `this statement's result has more than ${MAX_INLINE_ROWS.toLocaleString('en-US')} rows and cannot be paged as it is: wrap it as SELECT * FROM (...) or add a LIMIT`,
+        null,
+        'sql',
       );
     }
     for (const row of chunk.convertRows(JSDuckDBValueConverter)) {
@@ -175,7 +184,7 @@ async function collectInline(prepared: DuckDBPreparedStatement): Promise<{ colum
       rows.push(cells);
     }
     if (bytes > MAX_INLINE_BYTES) {
-      throw new QueryError(`this statement's result is over ${MAX_INLINE_BYTES / 2 ** 20} MiB and cannot be paged as it is: wrap it as SELECT * FROM (...) or add a LIMIT`);
+      throw new QueryError(`this statement's result is over ${MAX_INLINE_BYTES / 2 ** 20} MiB and cannot be paged as it is: wrap it as SELECT * FROM (...) or add a LIMIT`, null, 'sql');
     }
   }
   return { columns: names.map((name, k) => ({ name, type: types[k].toString() })), rows };
@@ -218,7 +227,7 @@ async function readOnly<T>(conn: DuckDBConnection, work: () => Promise<T>): Prom
  */
 export async function streamQuery(conn: DuckDBConnection, sql: string, handlers: StreamHandlers): Promise<number> {
   const ex = await prepareAll(conn, sql);
-  if (ex.count === 0) throw new QueryError('no SQL statement given');
+  if (ex.count === 0) throw new QueryError('no SQL statement given', null, 'invalid-input');
   let result: DuckDBResult | undefined;
   try {
     for (let i = 0; i < ex.count; i++) {
@@ -326,7 +335,7 @@ export class QueryRunner {
 
   handle(id: number): ResultHandle {
     const h = this.handles.get(id);
-    if (!h) throw new QueryError(`unknown result handle ${id}`);
+    if (!h) throw new QueryError(`unknown result handle ${id}`, null, 'not-found');
     h.lastUsed = performance.now();
     return h.handle;
   }
@@ -351,10 +360,10 @@ export class QueryRunner {
         throw e;
       });
       const fn = firstRefusedCall(sql, await this.refused);
-      if (fn !== null) throw new QueryError(`Permission Error: the function ${fn}() is not allowed in this session`);
+      if (fn !== null) throw new QueryError(`Permission Error: the function ${fn}() is not allowed in this session`, null, 'read-only');
     }
     const ex = await prepareAll(this.conn, sql);
-    if (ex.count === 0) throw new QueryError('no SQL statement given');
+    if (ex.count === 0) throw new QueryError('no SQL statement given', null, 'invalid-input');
     const id = ++this.serial;
     let table: string | null = null;
     let columns: ColumnInfo[] = [];
@@ -364,9 +373,9 @@ export class QueryRunner {
     try {
       for (let i = 0; i < ex.count; i++) {
         current = i;
-        if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled');
+        if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled', null, 'cancelled');
         let prepared = await ex.prepare(i);
-        if (prepared.statementType === StatementType.TRANSACTION) throw new QueryError(TRANSACTION_REFUSED);
+        if (prepared.statementType === StatementType.TRANSACTION) throw new QueryError(TRANSACTION_REFUSED, null, 'read-only');
         if (this.options.lockedDown) prepared = await this.checkLocked(prepared, sql, i, ex.count);
         const last = i === ex.count - 1;
         if (!last) {
@@ -436,7 +445,7 @@ export class QueryRunner {
   private async checkLocked(prepared: DuckDBPreparedStatement, sql: string, index: number, count: number): Promise<DuckDBPreparedStatement> {
     const type = prepared.statementType;
     const what = REFUSED_WHEN_LOCKED.get(type);
-    if (what !== undefined) throw new QueryError(`Permission Error: ${what} is not allowed in this session`);
+    if (what !== undefined) throw new QueryError(`Permission Error: ${what} is not allowed in this session`, null, 'read-only');
     if (type !== StatementType.PRAGMA && type !== StatementType.CALL) return prepared;
     const text = statementText(sql, index, count) ?? '';
     const ok = type === StatementType.PRAGMA ? allowedPragma(text) : allowedCall(text);
@@ -444,7 +453,7 @@ export class QueryRunner {
     const again = own !== null && own.count === 1 ? await own.prepare(0) : null;
     if (again === null || again.statementType !== type) {
       const shown = text.trim().split(/\s+/).slice(0, 2).join(' ') || (type === StatementType.PRAGMA ? 'this PRAGMA' : 'this CALL');
-      throw new QueryError(`Permission Error: ${shown} is not allowed in this session (queries, SHOW, DESCRIBE and the read-only PRAGMAs are)`);
+      throw new QueryError(`Permission Error: ${shown} is not allowed in this session (queries, SHOW, DESCRIBE and the read-only PRAGMAs are)`, null, 'read-only');
     }
     return again;
   }
@@ -475,7 +484,7 @@ export class QueryRunner {
     const from = Math.max(0, Math.floor(offset));
     const n = Math.min(MAX_PAGE_ROWS, Math.max(0, Math.floor(count)));
     const col = orderBy ? h.columns.findIndex((c) => c.name === orderBy.column) : -1;
-    if (orderBy && col < 0) throw new QueryError(`no column ${JSON.stringify(orderBy.column)} in this result`);
+    if (orderBy && col < 0) throw new QueryError(`no column ${JSON.stringify(orderBy.column)} in this result`, null, 'invalid-input');
     if (h.table === null) {
       const rows = h.inline ?? [];
       if (!orderBy) return rows.slice(from, from + n);
@@ -494,7 +503,7 @@ export class QueryRunner {
       rows++;
     }
     if (rows === 1 && bytes > MAX_PAGE_BYTES) {
-      throw new QueryError(`row ${from + 1} of this result is ${Math.round(bytes / 2 ** 20)} MiB as text, too large to show: select fewer or shorter columns`);
+      throw new QueryError(`row ${from + 1} of this result is ${Math.round(bytes / 2 ** 20)} MiB as text, too large to show: select fewer or shorter columns`, null, 'sql');
     }
     const r = await this.conn.runAndReadAll(rows === sizes.length ? page : `SELECT * FROM ${ident(source)} LIMIT ${rows} OFFSET ${from}`);
     return r.getRowsJS().map((row) => row.map(toCell));
@@ -505,7 +514,7 @@ export class QueryRunner {
     const have = this.sorted.get(h.id);
     if (have?.key === key) return have.table;
     const table = `qtw_result_${h.id}_sorted`;
-    if (h.table === null) throw new QueryError('result has no table');
+    if (h.table === null) throw new QueryError('result has no table', null, 'internal');
     // rowid breaks ties by result order, so pages of equal keys do not shuffle between fetches.
     await this.conn.run(
       `CREATE OR REPLACE TEMP TABLE ${ident(table)} AS SELECT * FROM ${ident(h.table)} ORDER BY ${ident(column)} ${desc ? 'DESC' : 'ASC'} NULLS LAST, rowid`,

@@ -1,16 +1,38 @@
 // Request/response bookkeeping shared by both transports: ids, pending calls, event fan-out.
 import type {
-  ClientMessage, EngineClient, EngineEvent, EngineMethod, ParamsOf, QueryFailure, ResultOf, ServerMessage,
+  ClientMessage, EngineClient, EngineEvent, EngineMethod, FailureCode, ParamsOf, QueryFailure, ResultOf, ServerMessage,
 } from '../../src-main/contract.ts';
 
-/** A failed engine call. `position` is DuckDB's 0-based offset into the SQL when the engine knows it. */
+/**
+ * A failed engine call. `code` is the kind the engine decided (switch on it, never on the text);
+ * `position` is DuckDB's 0-based offset into the SQL when the engine knows it.
+ */
 export class EngineCallError extends Error implements QueryFailure {
+  readonly code: FailureCode;
   readonly position: number | null;
   constructor(failure: QueryFailure) {
     super(failure.message);
     this.name = 'EngineCallError';
+    this.code = failure.code;
     this.position = failure.position;
   }
+}
+
+/** The engine's failure code of what a call rejected with; `internal` for anything that is no EngineCallError. */
+export function failureCodeOf(e: unknown): FailureCode {
+  return e instanceof EngineCallError ? e.code : 'internal';
+}
+
+const CODES: readonly FailureCode[] = ['cancelled', 'invalid-input', 'read-only', 'not-found', 'sql', 'internal'];
+
+/** The wire is checked, not trusted: a reply without a well-formed failure still rejects readably. */
+function readFailure(v: unknown): QueryFailure {
+  const o = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {};
+  return {
+    code: typeof o.code === 'string' && (CODES as readonly string[]).includes(o.code) ? (o.code as FailureCode) : 'internal',
+    message: typeof o.message === 'string' ? o.message : 'engine error',
+    position: typeof o.position === 'number' && Number.isInteger(o.position) && o.position >= 0 ? o.position : null,
+  };
 }
 
 interface Pending {
@@ -33,7 +55,7 @@ export class RpcClient implements EngineClient {
   constructor(private readonly send: (msg: ClientMessage) => void) {}
 
   call<M extends EngineMethod>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
-    if (this.closedReason !== null) return Promise.reject(new EngineCallError({ message: this.closedReason, position: null }));
+    if (this.closedReason !== null) return Promise.reject(new EngineCallError({ code: 'internal', message: this.closedReason, position: null }));
     const id = this.nextId++;
     return new Promise<ResultOf<M>>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -70,13 +92,13 @@ export class RpcClient implements EngineClient {
     if (!p) return;
     this.pending.delete(raw.id);
     if (raw.ok) p.resolve(raw.result);
-    else p.reject(new EngineCallError(raw.error ?? { message: 'engine error', position: null }));
+    else p.reject(new EngineCallError(readFailure(raw.error)));
   }
 
   /** The transport is gone: every waiting call fails with a readable reason. */
   close(reason: string): void {
     this.closedReason = reason;
-    for (const p of this.pending.values()) p.reject(new EngineCallError({ message: reason, position: null }));
+    for (const p of this.pending.values()) p.reject(new EngineCallError({ code: 'internal', message: reason, position: null }));
     this.pending.clear();
   }
 }

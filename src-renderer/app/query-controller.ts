@@ -6,7 +6,7 @@ import { referencedTables } from '../editor/sql-scan.ts';
 import type { HistoryStore } from '../history/history-store.ts';
 import { pointerColumnNames } from '../results/cell-format.ts';
 import type { ResultsArea } from '../results/results-area.ts';
-import { EngineCallError } from '../api/rpc-client.ts';
+import { EngineCallError, failureCodeOf } from '../api/rpc-client.ts';
 import { errorMessage } from '../util/dom.ts';
 import { formatCount, formatElapsedMs } from '../util/time-format.ts';
 
@@ -55,15 +55,20 @@ export function createQueryController(
       setStatus(`${formatCount(n)} row${n === 1 ? '' : 's'} · ${formatElapsedMs(result.elapsedMs)}`, 'ok');
     } catch (e) {
       const msg = errorMessage(e);
-      const cancelled = cancelRequested || /interrupt/i.test(msg);
-      if (cancelled) {
-        setStatus(`Cancelled after ${formatElapsedMs(performance.now() - t0)} (${msg.split('\n')[0]})`, 'error');
-      } else {
-        setStatus(`Error: ${msg}`, 'error');
-        results.showError(msg);
-        editor.markError(target, e instanceof EngineCallError ? e.position : null, msg);
+      // The engine says what kind of failure this is; a run the user asked to cancel reads as
+      // cancelled whatever ended it first.
+      switch (cancelRequested ? 'cancelled' : failureCodeOf(e)) {
+        case 'cancelled':
+          setStatus(`Cancelled after ${formatElapsedMs(performance.now() - t0)} (${msg.split('\n')[0]})`, 'error');
+          history.add(target.sql, { error: 'cancelled' });
+          break;
+        default:
+          setStatus(`Error: ${msg}`, 'error');
+          results.showError(msg);
+          editor.markError(target, e instanceof EngineCallError ? e.position : null, msg);
+          history.add(target.sql, { error: msg });
+          break;
       }
-      history.add(target.sql, { error: cancelled ? 'cancelled' : msg });
     } finally {
       clearInterval(timer);
       running = false;

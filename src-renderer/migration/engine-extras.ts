@@ -1,6 +1,7 @@
 // Clock alignment and the analysis list, as the Migration page uses them. An engine without
 // these methods (older `qtw serve`) reads as "not available", never as a crash.
 import type { AnalysisEntry, ClockAlignmentEntry, EngineClient } from '../../src-main/contract.ts';
+import { failureCodeOf } from '../api/rpc-client.ts';
 
 export type ClockAlignmentRow = ClockAlignmentEntry;
 export type { AnalysisEntry };
@@ -54,8 +55,9 @@ export async function listAnalyses(client: EngineClient): Promise<AnalysisEntry[
   }
 }
 
+/** Both methods take no parameters, so `not-found` can only mean the method itself. */
 function isUnknownMethod(e: unknown): boolean {
-  return /unknown method/i.test(e instanceof Error ? e.message : String(e));
+  return failureCodeOf(e) === 'not-found';
 }
 
 /**

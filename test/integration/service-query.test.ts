@@ -39,9 +39,9 @@ describe('EngineService queries', () => {
     expect(sorted2.rows).toEqual([[4_999_999], [4_999_998]]);
     expect(performance.now() - t1).toBeLessThan(1000);
     const bad = await failure(svc.call('fetchRows', { handle: r.handle, offset: 0, count: 1, sort: { column: 'nope', desc: false } }));
-    expect(bad.message).toMatch(/no column "nope"/);
+    expect(bad).toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no column "nope"/) });
     await svc.call('releaseResult', { handle: r.handle });
-    expect((await failure(svc.call('fetchRows', { handle: r.handle, offset: 0, count: 1, sort: null }))).message).toMatch(/unknown result handle/);
+    expect(await failure(svc.call('fetchRows', { handle: r.handle, offset: 0, count: 1, sort: null }))).toMatchObject({ code: 'not-found', message: expect.stringMatching(/unknown result handle/) });
   }, 60_000);
 
   it('sends 64-bit values beyond 2^53 as decimal strings, others as numbers', async () => {
@@ -63,6 +63,7 @@ describe('EngineService queries', () => {
     const f = await failure(svc.call('runQuery', { sql }));
     expect(f.message).not.toMatch(/\n/);
     expect(f.message).toMatch(/syntax error/i);
+    expect(f.code).toBe('sql');
     expect(f.message).not.toMatch(/LINE \d+:/);
     // DuckDB points at the token after the bogus WHER (it parses WHER as an alias).
     expect(f.position).toBe(sql.indexOf('range > 1'));
@@ -87,6 +88,7 @@ describe('EngineService queries', () => {
     const f = await failure(slow);
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(f.message).toMatch(/interrupt/i);
+    expect(f.code).toBe('cancelled');
     expect(await svc.call('cancelQuery', {})).toEqual({ cancelled: false });
     const r = await svc.call('runQuery', { sql: 'SELECT 42 AS x' });
     expect((await svc.call('fetchRows', { handle: r.handle, offset: 0, count: 1, sort: null })).rows).toEqual([[42]]);
@@ -202,6 +204,7 @@ describe('locked-down EngineService', () => {
     ]) {
       const f = await failure(locked.call('runQuery', { sql }));
       expect(f.message, sql).toMatch(/permission|not allowed|disabled|cannot/i);
+      expect(f.code, sql).toBe('read-only');
     }
     expect(existsSync(path.join(dir.dir, 'x.csv'))).toBe(false);
     expect(existsSync(path.join(dir.dir, 'other.duckdb'))).toBe(false);
@@ -250,7 +253,7 @@ describe('read-only EngineService', () => {
         expect(p.rows).toEqual([[19_998], [19_999]]);
         expect(await ro.call('listTraces', {})).toEqual([]);
         const f = await failure(ro.call('openInputs', { paths: ['/nonexistent.log'], options: {} }));
-        expect(f.message).toMatch(/read-only/);
+        expect(f).toMatchObject({ code: 'read-only', message: expect.stringMatching(/read-only/) });
       } finally {
         await ro.close();
       }

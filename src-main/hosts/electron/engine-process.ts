@@ -3,7 +3,7 @@
 // port then carries ClientMessage → ServerMessage RPC, validated here because a renderer is
 // never trusted. The wiring takes its ports and backend as parameters so tests run it in plain
 // Node with fake ports and a real workspace.
-import type { ClientMessage, EngineEvent, ServerMessage } from '../../contract.ts';
+import type { ClientMessage, EngineEvent, FailureCode, ServerMessage } from '../../contract.ts';
 import { parseParentMessage, type EngineToParent, type ParentToEngine } from './engine-protocol.ts';
 
 /** The parts of Electron's MessagePortMain used here. */
@@ -34,7 +34,8 @@ export interface BackendOptions {
 }
 
 export type BackendFactory = (workspace: string, opts: BackendOptions) => Promise<EngineBackend>;
-export type MessageParser = (raw: unknown) => ClientMessage | { error: string };
+/** A rejection says which failure code to answer with (an unknown method is `not-found`). */
+export type MessageParser = (raw: unknown) => ClientMessage | { error: string; code: FailureCode };
 
 export interface EngineProcess {
   /** Resolves when every pending open has settled (tests). */
@@ -43,8 +44,9 @@ export interface EngineProcess {
   close(): Promise<void>;
 }
 
-function failure(id: number, message: string): ServerMessage {
-  return { kind: 'response', id, ok: false, error: { message, position: null } };
+/** Failures of this relay itself (no workspace, a backend that threw): the backend's own replies already carry their code. */
+function failure(id: number, code: FailureCode, message: string): ServerMessage {
+  return { kind: 'response', id, ok: false, error: { code, message, position: null } };
 }
 
 /** The id to answer a rejected message with, when it carried a usable one. */
@@ -86,18 +88,18 @@ export function runEngineProcess(parent: ParentPortLike, openBackend: BackendFac
 
   async function request(raw: unknown): Promise<ServerMessage> {
     const msg = parseClientMessage(raw);
-    if ('error' in msg) return failure(rawId(raw), `rejected message: ${msg.error}`);
-    if (!backend) return failure(msg.id, 'no workspace is open');
+    if ('error' in msg) return failure(rawId(raw), msg.code, `rejected message: ${msg.error}`);
+    if (!backend) return failure(msg.id, 'internal', 'no workspace is open');
     let b: EngineBackend;
     try {
       b = await backend;
     } catch (e) {
-      return failure(msg.id, `the workspace could not be opened: ${oneLine(e)}`);
+      return failure(msg.id, 'internal', `the workspace could not be opened: ${oneLine(e)}`);
     }
     try {
       return await b.handle(msg);
     } catch (e) {
-      return failure(msg.id, oneLine(e));
+      return failure(msg.id, 'internal', oneLine(e));
     }
   }
 

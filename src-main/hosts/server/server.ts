@@ -219,7 +219,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       text = JSON.stringify(msg);
     } catch (e) {
       const id = msg.kind === 'response' ? msg.id : -1;
-      text = JSON.stringify({ kind: 'response', id, ok: false, error: { message: `the reply could not be sent: ${oneLine(e)}`, position: null } });
+      const reply: ServerMessage = { kind: 'response', id, ok: false, error: { code: 'internal', message: `the reply could not be sent: ${oneLine(e)}`, position: null } };
+      text = JSON.stringify(reply);
     }
     ws.send(text, () => undefined); // a socket that went away meanwhile is not an error of the server
   }
@@ -236,7 +237,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     try {
       reply = await opts.endpoint.handle(raw, mine.session);
     } catch (e) {
-      reply = { kind: 'response', id: messageId(raw), ok: false, error: { message: oneLine(e), position: null } };
+      reply = { kind: 'response', id: messageId(raw), ok: false, error: { code: 'internal', message: oneLine(e), position: null } };
     }
     if (reply.kind === 'response' && reply.ok) {
       const h = field(reply.result, 'handle');

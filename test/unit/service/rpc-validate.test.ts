@@ -132,7 +132,8 @@ describe('parseClientMessage', () => {
 describe('dispatch', () => {
   const fake: Callable = {
     async call(method) {
-      if (method === 'runQuery') throw { message: 'Parser Error: syntax error at or near "x"', position: 7 };
+      // What EngineService.call rejects with: an already classified QueryFailure.
+      if (method === 'runQuery') throw { code: 'sql', message: 'Parser Error: syntax error at or near "x"', position: 7 };
       if (method === 'listTraces') throw new Error('boom\n    at secret (/users/me/engine.ts:1:1)');
       return { ok: method };
     },
@@ -142,10 +143,23 @@ describe('dispatch', () => {
     const ok = await dispatch(fake, parseClientMessage(req('schema', {}, 3)) as ClientMessage);
     expect(ok).toEqual({ kind: 'response', id: 3, ok: true, result: { ok: 'schema' } });
     const q = await dispatch(fake, parseClientMessage(req('runQuery', { sql: 'SELECT x' }, 4)) as ClientMessage);
-    expect(q).toEqual({ kind: 'response', id: 4, ok: false, error: { message: 'Parser Error: syntax error at or near "x"', position: 7 } });
+    expect(q).toEqual({ kind: 'response', id: 4, ok: false, error: { code: 'sql', message: 'Parser Error: syntax error at or near "x"', position: 7 } });
     const crash = await dispatch(fake, parseClientMessage(req('listTraces', {}, 5)) as ClientMessage);
+    expect(crash).toMatchObject({ ok: false, error: { code: 'internal', message: 'boom', position: null } });
     expect(crash.kind === 'response' && !crash.ok && crash.error.message).not.toMatch(/secret|\n/);
-    const bad = await handleRaw(fake, req('nope', {}, 6));
-    expect(bad).toMatchObject({ kind: 'response', id: 6, ok: false, error: { position: null } });
+  });
+
+  it('answers an unknown method with not-found and any other malformed request with invalid-input', async () => {
+    expect(parseClientMessage(req('nope', {}, 6))).toEqual({ error: 'message.method: unknown method', code: 'not-found' });
+    expect(await handleRaw(fake, req('nope', {}, 6))).toEqual({
+      kind: 'response',
+      id: 6,
+      ok: false,
+      error: { code: 'not-found', message: 'invalid request: message.method: unknown method', position: null },
+    });
+    for (const raw of [req('runQuery', { sql: 42 }, 8), req('fetchRows', { handle: 0, offset: 0, count: 1, sort: null }, 8), { ...(req('schema', {}, 8) as object), extra: 1 }]) {
+      expect(await handleRaw(fake, raw), JSON.stringify(raw)).toMatchObject({ id: 8, ok: false, error: { code: 'invalid-input', position: null } });
+    }
+    expect(await handleRaw(fake, 'not an object')).toMatchObject({ id: -1, ok: false, error: { code: 'invalid-input' } });
   });
 });

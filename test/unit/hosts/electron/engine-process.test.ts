@@ -91,7 +91,7 @@ describe('engine utility process', () => {
     expect(engine.connections()).toBe(1);
     port.request({ kind: 'request', id: 1, method: 'listTraces', params: {} });
     const r = await port.response(1);
-    expect(r.ok).toBe(false);
+    expect(r).toMatchObject({ ok: false, error: { code: 'internal', message: 'no workspace is open' } });
   });
 
   it('opens a workspace and ingests a real trace on request from main', async () => {
@@ -122,26 +122,38 @@ describe('engine utility process', () => {
   });
 
   it('rejects malformed and hostile messages with an error response and keeps serving', async () => {
-    const bad: [unknown, number][] = [
-      [{ kind: 'request', id: 10, method: 'dropEverything', params: {} }, 10],
-      [{ kind: 'request', id: 11, method: 'runQuery', params: { sql: 42 } }, 11],
-      [{ kind: 'request', id: 12, method: 'listTraces', params: {}, extra: true }, 12],
-      [{ kind: 'response', id: 13, ok: true, result: null }, 13],
-      [JSON.parse('{"kind":"request","id":14,"method":"listTraces","params":{"__proto__":{"x":1}}}'), 14],
-      ['not an object', -1],
-      [null, -1],
-      [{ kind: 'request', id: 1.5, method: 'listTraces', params: {} }, -1],
+    // An unknown method is `not-found` (a renderer newer than its engine), any other rejection `invalid-input`.
+    const bad: [unknown, number, string][] = [
+      [{ kind: 'request', id: 10, method: 'dropEverything', params: {} }, 10, 'not-found'],
+      [{ kind: 'request', id: 11, method: 'runQuery', params: { sql: 42 } }, 11, 'invalid-input'],
+      [{ kind: 'request', id: 12, method: 'listTraces', params: {}, extra: true }, 12, 'invalid-input'],
+      [{ kind: 'response', id: 13, ok: true, result: null }, 13, 'invalid-input'],
+      [JSON.parse('{"kind":"request","id":14,"method":"listTraces","params":{"__proto__":{"x":1}}}'), 14, 'invalid-input'],
+      ['not an object', -1, 'invalid-input'],
+      [null, -1, 'invalid-input'],
+      [{ kind: 'request', id: 1.5, method: 'listTraces', params: {} }, -1, 'invalid-input'],
     ];
-    for (const [msg, id] of bad) {
+    for (const [msg, id, code] of bad) {
       port.request(msg);
       const r = await port.response(id);
       expect(r.ok, JSON.stringify(msg)).toBe(false);
       if (!r.ok) expect(r.error.message.length).toBeGreaterThan(0);
+      if (!r.ok) expect(r.error.code, JSON.stringify(msg)).toBe(code);
       port.sent.splice(port.sent.indexOf(r), 1);
     }
     port.request({ kind: 'request', id: 20, method: 'runQuery', params: { sql: 'SELECT count(*) AS n FROM traces' } });
     const q = await port.response(20);
     expect(q.ok).toBe(true);
+  });
+
+  it('relays the engine\'s failure code and SQL position to the renderer unchanged', async () => {
+    const sql = 'SELECT nosuchcol FROM traces';
+    port.request({ kind: 'request', id: 21, method: 'runQuery', params: { sql } });
+    expect(await port.response(21)).toMatchObject({ ok: false, error: { code: 'sql', position: sql.indexOf('nosuchcol') } });
+    port.request({ kind: 'request', id: 22, method: 'runQuery', params: { sql: 'DELETE FROM traces' } });
+    expect(await port.response(22)).toMatchObject({ ok: false, error: { code: 'read-only', position: null } });
+    port.request({ kind: 'request', id: 23, method: 'fetchRows', params: { handle: 999_999, offset: 0, count: 1, sort: null } });
+    expect(await port.response(23)).toMatchObject({ ok: false, error: { code: 'not-found', message: 'unknown result handle 999999' } });
   });
 
   it('lets exportResult write only where main allowed it, once', async () => {

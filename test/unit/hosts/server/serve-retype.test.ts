@@ -64,7 +64,7 @@ describe('serve() keeps a catalogue uploaded for a re-type while a trace uses it
     const cat = await upload('trace-events-all', readFileSync(DEBIAN_72));
     // Refused requests start no job: that upload is swept as never used.
     const refused = await upload('trace-events-all', readFileSync(DEBIAN_72));
-    expect(await call('retypeTrace', { traceId: t.traceId + 50, catalogue: refused })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/no trace #/) } });
+    expect(await call('retypeTrace', { traceId: t.traceId + 50, catalogue: refused })).toMatchObject({ ok: false, error: { code: 'not-found', message: expect.stringMatching(/no trace #/) } });
 
     result(await call('retypeTrace', { traceId: t.traceId, catalogue: cat }));
     await session.service.jobsIdle();

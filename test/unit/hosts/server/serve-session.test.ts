@@ -73,7 +73,7 @@ describe('serve() on a workspace', () => {
   it('reads only inside the workspace folder in a served session', async () => {
     for (const p of [path.join(outside, 'private.log'), path.join(folder, 'link.log'), path.join(folder, 'missing.log')]) {
       const r = await call('openInputs', { paths: [p], options: {} });
-      expect(r).toMatchObject({ ok: false, error: { message: `reading ${p} is not allowed in this session` } });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid-input', message: `reading ${p} is not allowed in this session` } });
     }
     const viaCatalogue = await call('openInputs', { paths: [], options: { src: [path.join(folder, 'w.duckdb')], catalogues: [path.join(outside, 'private.log')] } });
     expect(viaCatalogue).toMatchObject({ ok: false, error: { message: `reading ${path.join(outside, 'private.log')} is not allowed in this session` } });

@@ -79,7 +79,7 @@ describe('server', () => {
           seen.push(raw);
           const id = (raw as { id?: number } | undefined)?.id ?? -1;
           return raw === undefined
-            ? { kind: 'response', id: -1, ok: false, error: { message: 'invalid request', position: null } }
+            ? { kind: 'response', id: -1, ok: false, error: { code: 'invalid-input', message: 'invalid request', position: null } }
             : { kind: 'response', id, ok: true, result: { echo: raw } };
         },
         onEvent: (l) => {
@@ -160,7 +160,7 @@ describe('server', () => {
     await new Promise((r) => setTimeout(r, 300));
     ws.close();
     expect(got).toContainEqual({ kind: 'response', id: 7, ok: true, result: { echo: { kind: 'request', id: 7, method: 'listTraces', params: {} } } });
-    expect(got).toContainEqual({ kind: 'response', id: -1, ok: false, error: { message: 'invalid request', position: null } });
+    expect(got).toContainEqual({ kind: 'response', id: -1, ok: false, error: { code: 'invalid-input', message: 'invalid request', position: null } });
     expect(got).toContainEqual({ kind: 'event', event: { type: 'tracesChanged' } });
   });
 });
