@@ -2,9 +2,9 @@
 // candidate fits its head, without ingesting anything.
 import type { Catalogue } from '../catalogue/types.ts';
 import { catalogueVersion } from '../catalogue/index.ts';
-import { planFor } from './decoders.ts';
+import { planFor } from './pipeline/decoders.ts';
 import { HEAD_BYTES } from './ingest.ts';
-import { openInputs, type InputMember } from './sources.ts';
+import { openInputs, type InputMember } from './sources/inputs.ts';
 import { chooseCatalogue } from './trial.ts';
 
 export interface DetectedFit {

@@ -2,19 +2,19 @@
 // Content decides everything (format, catalogue, side); the user can override the side.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { DuckDBValue } from '@duckdb/node-api';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
 import type { TraceFormat } from '../formats/types.ts';
-import { planFor, type Plan } from './decoders.ts';
+import { planFor, type Plan } from './pipeline/decoders.ts';
 import { describePaste } from '../formats/paste.ts';
 import { catalogueVersion } from '../catalogue/index.ts';
 import { chooseCatalogue, type CatalogueChoice, type CatalogueFit } from './trial.ts';
-import { startParsePipeline, type ParsePipeline } from './parse-pipeline.ts';
-import { openInputs, type InputMember } from './sources.ts';
+import { startParsePipeline, type ParsePipeline } from './pipeline/parse-pipeline.ts';
+import { openInputs, type InputMember } from './sources/inputs.ts';
 import { detectSide, type Side } from './side.ts';
 import { TraceWriter } from '../workspace/trace-writer.ts';
+import { catalogueMisfits, insertTraceRow, lossySummary, unparsedSummary, updateTraceRow, type TraceDescription } from '../workspace/trace-rows.ts';
 import { damagedWorkspace, type Workspace } from '../workspace/workspace.ts';
 import { diskFullMessage } from '../workspace/output-fs.ts';
 
@@ -315,29 +315,7 @@ export async function writeTrace(
     await stored;
     if (ready.status === 'rejected') throw ready.reason;
     const pipe = ready.value;
-    let lastProgress = 0;
-    const t0 = performance.now();
-    const report = (final: boolean) => {
-      if (!opts.onProgress) return;
-      const now = performance.now();
-      if (!final && now - lastProgress < 200) return;
-      lastProgress = now;
-      const read = member.sourceBytesRead();
-      const total = member.sourceBytes;
-      const secs = (now - t0) / 1000;
-      const c = pipe.counts();
-      const records = c.events + c.unparsed + c.droppedRecords;
-      const bps = secs > 0 ? read / secs : 0;
-      opts.onProgress({
-        path: member.path,
-        member: member.member,
-        bytesRead: read,
-        bytesTotal: total,
-        records,
-        recordsPerSec: secs > 0 ? records / secs : 0,
-        etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
-      });
-    };
+    const report = progressReporter(member, pipe, opts.onProgress);
     const feed = async (chunk: Uint8Array) => {
       await pipe.push(chunk);
       report(false);
@@ -382,59 +360,39 @@ export async function writeTrace(
       await ws.registerEventTables(writer.tables(), writer.tablesGone());
       // A re-typed trace keeps its id, which was recorded when it was first committed.
       if (!replace) await ws.recordTraceId(traceId);
-      const misfits = await ws.conn.runAndReadAll(`SELECT count(*) FROM unparsed WHERE trace_id = ${traceId} AND name IS NOT NULL`);
-      const pid = mainPid(done.pidCounts);
       // What the content says about the trace. Its identity (path, member, sha256, bytes) and
       // the user's clock offset are written once, when it is first committed.
-      const described: [string, DuckDBValue][] = [
-        ['encodings', member.encodings.join('+')],
-        ['format', done.format],
-        ['prefix_style', done.prefixStyle],
-        ['side', side],
-        ['side_source', side === null ? null : forcedSide !== null ? 'option' : 'content'],
-        ['pid', pid],
-        ['clock', firstTs === null ? 'none' : done.clock],
-        ['catalogue_id', catalogue.id],
-        ['catalogue_misfits', Number(misfits.getRows()[0][0])],
-        ['first_ts_ns', firstTs],
-        ['last_ts_ns', lastTs],
-        ['records', records],
-        ['events', c.events],
-        ['unparsed', c.unparsed],
-        ['dropped', BigInt(c.droppedEvents)],
-        ['dropped_records', c.droppedRecords],
-        ['truncated_at', done.truncatedAt === null ? null : BigInt(done.truncatedAt)],
-        ['error', error],
-        ['ingest_ms', performance.now() - started],
-        ['paste_normalized', p.kind === 'text' ? describePaste(p.paste) : null],
-        ['continuation_lines', done.continuationLines],
-        ['catalogue_version', catalogueVersion(catalogue)],
-        ['catalogue_fit', fitRatio(choice.fit)],
-      ];
-      const values = described.map(([, v]) => v);
-      if (replace) {
-        await ws.conn.run(
-          `UPDATE traces SET ${described.map(([col], i) => `${col} = $${i + 1}`).join(', ')}, ingested_at = now() WHERE trace_id = $${described.length + 1}`,
-          [...values, traceId],
-        );
-      } else {
-        const identity: [string, DuckDBValue][] = [
-          ['trace_id', traceId],
-          ['path', member.path],
-          ['member', member.member],
-          ['sha256', sha],
-          ['bytes', BigInt(bytes)],
-        ];
-        const cols = [...identity.map(([col]) => col), ...described.map(([col]) => col)];
-        await ws.conn.run(
-          `INSERT INTO traces (${cols.join(', ')}, clock_offset_ns, ingested_at) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}, 0, now())`,
-          [...identity.map(([, v]) => v), ...values],
-        );
-      }
+      const described: TraceDescription = {
+        encodings: member.encodings.join('+'),
+        format: done.format,
+        prefixStyle: done.prefixStyle,
+        side,
+        sideSource: side === null ? null : forcedSide !== null ? 'option' : 'content',
+        pid: mainPid(done.pidCounts),
+        clock: firstTs === null ? 'none' : done.clock,
+        catalogueId: catalogue.id,
+        catalogueMisfits: await catalogueMisfits(ws.conn, traceId),
+        firstTsNs: firstTs,
+        lastTsNs: lastTs,
+        records,
+        events: c.events,
+        unparsed: c.unparsed,
+        dropped: BigInt(c.droppedEvents),
+        droppedRecords: c.droppedRecords,
+        truncatedAt: done.truncatedAt === null ? null : BigInt(done.truncatedAt),
+        error,
+        ingestMs: performance.now() - started,
+        pasteNormalized: p.kind === 'text' ? describePaste(p.paste) : null,
+        continuationLines: done.continuationLines,
+        catalogueVersion: catalogueVersion(catalogue),
+        catalogueFit: fitRatio(choice.fit),
+      };
+      if (replace) await updateTraceRow(ws.conn, traceId, described);
+      else await insertTraceRow(ws.conn, { traceId, path: member.path, member: member.member, sha256: sha, bytes, ...described });
     });
     if (error) say(error);
-    if (c.unparsed > 0) for (const line of await unparsedSummary(ws, traceId, name)) say(line);
-    const lossy = await lossySummary(ws, traceId, name);
+    if (c.unparsed > 0) for (const line of await unparsedSummary(ws.conn, traceId, name)) say(line);
+    const lossy = await lossySummary(ws.conn, traceId, name);
     if (lossy !== null) say(lossy);
     return {
       traceId,
@@ -454,6 +412,33 @@ export async function writeTrace(
     await writer.rollback();
     throw e;
   }
+}
+
+/** A member's progress, at most every 200 ms and once at the end; rate and time left from the bytes read. */
+function progressReporter(member: InputMember, pipe: ParsePipeline, onProgress: ((p: IngestProgress) => void) | undefined): (final: boolean) => void {
+  if (!onProgress) return () => {};
+  let lastProgress = 0;
+  const t0 = performance.now();
+  return (final: boolean) => {
+    const now = performance.now();
+    if (!final && now - lastProgress < 200) return;
+    lastProgress = now;
+    const read = member.sourceBytesRead();
+    const total = member.sourceBytes;
+    const secs = (now - t0) / 1000;
+    const c = pipe.counts();
+    const records = c.events + c.unparsed + c.droppedRecords;
+    const bps = secs > 0 ? read / secs : 0;
+    onProgress({
+      path: member.path,
+      member: member.member,
+      bytesRead: read,
+      bytesTotal: total,
+      records,
+      recordsPerSec: secs > 0 ? records / secs : 0,
+      etaSec: bps > 0 && total >= read ? (total - read) / bps : null,
+    });
+  };
 }
 
 /** Records typed / records, in the head; null when the head has no record naming an event. */
@@ -500,33 +485,6 @@ function nothingTyped(file: string, c: CatalogueChoice, candidates: readonly Cat
   const known = candidates.some((cat) => c.untypedNames.size > 0 && [...c.untypedNames.keys()].some((k) => cat.get(k) !== undefined));
   const what = known ? 'but none fits the format of its event in any built-in release' : 'but no built-in release has these events';
   return `${file}: ${n} ${noun} (${shown}) ${what}: pass --catalogue with the trace-events-all of the QEMU build that wrote them`;
-}
-
-/**
- * One line per kind of untyped record (misfits of the catalogue, foreign lines), naming where
- * the first one is, so that the user sees at once what was not typed and where to look.
- */
-async function unparsedSummary(ws: Workspace, traceId: number, file: string): Promise<string[]> {
-  const r = await ws.conn.runAndReadAll(
-    `SELECT name IS NULL AS foreign, count(*), arg_min(line_no, seq), arg_min("offset", seq), arg_min(reason, seq)
-       FROM unparsed WHERE trace_id = ${traceId} GROUP BY 1 ORDER BY 1`,
-  );
-  return r.getRows().map(([foreign, n, line, offset, reason]) => {
-    const where = line !== null ? `line ${line}` : `offset ${offset}`;
-    const one = Number(n) === 1;
-    const what = foreign ? (one ? 'record is not a QEMU trace event' : 'records are not QEMU trace events') : one ? 'record did not fit the catalogue' : 'records did not fit the catalogue';
-    return `${file}: ${where}: ${n} ${what} (kept in unparsed; ${one ? 'it' : 'first'}: ${reason})`;
-  });
-}
-
-/** A line about records whose text was not valid UTF-8, or null when there were none. */
-async function lossySummary(ws: Workspace, traceId: number, file: string): Promise<string | null> {
-  const r = await ws.conn.runAndReadAll(`SELECT count(DISTINCT seq), arg_min(line_no, seq), min(seq) FROM lossy WHERE trace_id = ${traceId}`);
-  const [n, line, seq] = r.getRows()[0];
-  if (Number(n) === 0) return null;
-  const where = line !== null ? `line ${line}` : `record ${seq}`;
-  const one = Number(n) === 1;
-  return `${file}: ${where}: ${n} ${one ? 'record holds' : 'records hold'} text that is not valid UTF-8 (stored with U+FFFD in its place; the exact bytes are kept in lossy)`;
 }
 
 /** The trace's process: the pid of most event records (the lowest on a tie), null when none has one. */

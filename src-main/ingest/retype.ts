@@ -6,7 +6,7 @@
 // anything else would put another file's records under this trace's id.
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
-import { planFor } from './decoders.ts';
+import { planFor } from './pipeline/decoders.ts';
 import {
   catalogueLabel,
   catalogueLabelOf,
@@ -18,7 +18,7 @@ import {
   type IngestedTrace,
   type IngestProgress,
 } from './ingest.ts';
-import { InputError, openInputs, type InputMember } from './sources.ts';
+import { InputError, openInputs, type InputMember } from './sources/inputs.ts';
 import { chooseCatalogue } from './trial.ts';
 import type { Side } from './side.ts';
 import type { Workspace } from '../workspace/workspace.ts';

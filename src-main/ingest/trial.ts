@@ -3,7 +3,7 @@
 import type { Catalogue, EventSpec } from '../catalogue/types.ts';
 import { sniffSimpletrace } from '../formats/simpletrace.ts';
 import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../formats/types.ts';
-import { makeDecoder, type Plan } from './decoders.ts';
+import { makeDecoder, type Plan } from './pipeline/decoders.ts';
 
 /**
  * Text traces are scored on their first bytes only (a few thousand records decide as well as

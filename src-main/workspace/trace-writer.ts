@@ -6,7 +6,7 @@
 // the new ones are committed.
 import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
-import type { RecordBatch } from '../ingest/record-batcher.ts';
+import { DROPPED_BATCH, LOSSY_BATCH, UNPARSED_BATCH, type RecordBatch } from './record-batch.ts';
 import { appendColumns, createChunk } from './column-batch.ts';
 import { CHUNK_ROWS, Column, isColumnType, SIDE_VALUES, type ColumnType } from './column.ts';
 import { deleteTraceRows } from './integrity.ts';
@@ -86,11 +86,11 @@ export class TraceWriter {
         for (const t of kept) w.deletedFrom.add(t);
         w.droppedTables = droppedTables;
       }
-      const uTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
+      const uTypes: ColumnType[] = ['INTEGER', ...UNPARSED_BATCH];
       w.unparsedT = { table: 'unparsed', appender: await conn.createAppender('unparsed'), chunk: createChunk(uTypes), types: uTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8]) };
-      const dTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
+      const dTypes: ColumnType[] = ['INTEGER', ...DROPPED_BATCH];
       w.droppedT = { table: 'dropped', appender: await conn.createAppender('dropped'), chunk: createChunk(dTypes), types: dTypes, sourceOf: Int32Array.from([0, 1, 2, 3]) };
-      const lTypes: ColumnType[] = ['INTEGER', 'BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
+      const lTypes: ColumnType[] = ['INTEGER', ...LOSSY_BATCH];
       w.lossyT = { table: 'lossy', appender: await conn.createAppender('lossy'), chunk: createChunk(lTypes), types: lTypes, sourceOf: Int32Array.from([0, 1, 2, 3, 4]) };
     } catch (e) {
       await conn.run('ROLLBACK');

@@ -14,7 +14,7 @@ import type { IngestSummary } from '../../src-main/contract.ts';
 import { loadCatalogueFile } from '../../src-main/catalogue/index.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
 import { expectNoGluedNewlines } from '../helpers/newlines.ts';
-import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
+import { segmentedStats } from '../../src-main/ingest/pipeline/parse-segmented.ts';
 
 const tmp = scratch('qtw-continuations-');
 afterAll(() => tmp.cleanup());

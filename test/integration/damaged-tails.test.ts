@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ingestOne } from '../helpers/ingest-one.ts';
-import { segmentedStats } from '../../src-main/ingest/parse-segmented.ts';
+import { segmentedStats } from '../../src-main/ingest/pipeline/parse-segmented.ts';
 import { tar } from '../helpers/archives.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 

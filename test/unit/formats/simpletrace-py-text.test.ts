@@ -9,7 +9,7 @@ import { bytesLiteral, decodePyArgs, parsePyLine, simpletracePy } from '../../..
 import { dialects } from '../../../src-main/formats/dialects/index.ts';
 import { TextTraceDecoder } from '../../../src-main/formats/text-decoder.ts';
 import { sniffText } from '../../../src-main/formats/text-sniff.ts';
-import { planFor } from '../../../src-main/ingest/decoders.ts';
+import { planFor } from '../../../src-main/ingest/pipeline/decoders.ts';
 import type { DroppedRecord, EventRecord, LossyRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
 
 const cat = buildCatalogue({

@@ -6,7 +6,7 @@ import { loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
 import { createSyslogDialect } from '../../../src-main/formats/dialects/syslog.ts';
 import type { TextHeader } from '../../../src-main/formats/text-types.ts';
 import type { EventRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
-import { makeDecoder, planFor } from '../../../src-main/ingest/decoders.ts';
+import { makeDecoder, planFor } from '../../../src-main/ingest/pipeline/decoders.ts';
 import { DEBIAN_72 } from '../../helpers/paths.ts';
 
 const cat = loadCatalogueFile(DEBIAN_72);

@@ -6,7 +6,7 @@ import { sniffText, SNIFF_BYTES, SNIFF_LINES, SNIFF_SCAN_BYTES } from '../../../
 import type { SniffResult, TypesRecord } from '../../../src-main/formats/text-sniff.ts';
 import type { Catalogue } from '../../../src-main/catalogue/types.ts';
 import { compileFormatCached, loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
-import { planFor } from '../../../src-main/ingest/decoders.ts';
+import { planFor } from '../../../src-main/ingest/pipeline/decoders.ts';
 import { DEBIAN_72 } from '../../helpers/paths.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));

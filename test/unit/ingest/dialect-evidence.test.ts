@@ -3,7 +3,7 @@
 // of the trace: those names alone must not make the trace a no-prefix log.
 import { describe, it, expect } from 'vitest';
 import { loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
-import { makeDecoder, planFor } from '../../../src-main/ingest/decoders.ts';
+import { makeDecoder, planFor } from '../../../src-main/ingest/pipeline/decoders.ts';
 import type { EventRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
 import { DEBIAN_72 } from '../../helpers/paths.ts';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalogue } from '../../../src-main/catalogue/index.ts';
 import { mainPid } from '../../../src-main/ingest/ingest.ts';
-import { RecordBatcher } from '../../../src-main/ingest/record-batcher.ts';
+import { RecordBatcher } from '../../../src-main/ingest/pipeline/record-batcher.ts';
 
 const cat = buildCatalogue({ name: 't', source: 't', file: 't.trace-events', text: 'ev(int x) "x %d"\n' });
 const ev = cat.get('ev')!;

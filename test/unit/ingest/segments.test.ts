@@ -2,10 +2,10 @@
 // cuts only before record headers or past the reach of any record, bounded memory on an
 // over-long line, and batch renumbering.
 import { describe, expect, it } from 'vitest';
-import { LogSegmenter, rebaseBatch, type SegmentPiece } from '../../../src-main/ingest/segments.ts';
+import { LogSegmenter, rebaseBatch, type SegmentPiece } from '../../../src-main/ingest/pipeline/segments.ts';
 import { MAX_LINE_BYTES } from '../../../src-main/formats/lines.ts';
 import { Column } from '../../../src-main/workspace/column.ts';
-import type { RecordBatch } from '../../../src-main/ingest/record-batcher.ts';
+import type { RecordBatch } from '../../../src-main/workspace/record-batch.ts';
 import { prng } from '../../helpers/prng.ts';
 
 const isHeader = (line: string) => /^\d+@\d+\.\d{6}:\w+( |$)/.test(line);

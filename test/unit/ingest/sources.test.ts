@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import yazl from 'yazl';
 import { tar, xz, zip, type TarEntry } from '../../helpers/archives.ts';
-import { InputError, openInputs } from '../../../src-main/ingest/sources.ts';
-import type { InputMember } from '../../../src-main/ingest/sources.ts';
+import { InputError, openInputs } from '../../../src-main/ingest/sources/inputs.ts';
+import type { InputMember } from '../../../src-main/ingest/sources/inputs.ts';
 
 const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../../fixtures/ingest/', import.meta.url));

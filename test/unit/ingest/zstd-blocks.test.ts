@@ -2,7 +2,7 @@
 // than ZSTD_PUSH_OUTPUT (plus one block), whatever the frame header fields and the chunking.
 import { describe, expect, it } from 'vitest';
 import { Decompress } from 'fzstd';
-import { ZSTD_PUSH_OUTPUT, ZstdBlockCutter } from '../../../src-main/ingest/zstd-blocks.ts';
+import { ZSTD_PUSH_OUTPUT, ZstdBlockCutter } from '../../../src-main/ingest/sources/zstd-blocks.ts';
 import { zstdBuffer, type ZstdPart } from '../../helpers/zstd.ts';
 
 const MAGIC = Buffer.from([0x28, 0xb5, 0x2f, 0xfd]);

@@ -1,7 +1,7 @@
 // A pull-based tar reader (ustar, GNU and pax headers) over a ByteReader. Written here rather
 // than using tar-stream's push-based extractor so that skipping a member, stopping early and
 // reporting the exact archive offset of a bad header stay simple and bounded in memory.
-import { SourceFailure, type ByteReader } from './source-bytes.ts';
+import { SourceFailure, type ByteReader } from './bytes.ts';
 
 const BLOCK = 512;
 // pax and GNU long-name records are small; a bigger one is a corrupt header, not a name.

@@ -4,18 +4,18 @@
 // wait here, then are renumbered (rebaseBatch) once the segments before it are complete.
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import type { Catalogue } from '../catalogue/types.ts';
-import { dialects } from '../formats/dialects/index.ts';
-import { normaliseLine, rewritesLines } from '../formats/paste.ts';
-import type { PrefixStyle } from '../formats/types.ts';
+import type { Catalogue } from '../../catalogue/types.ts';
+import { dialects } from '../../formats/dialects/index.ts';
+import { normaliseLine, rewritesLines } from '../../formats/paste.ts';
+import type { PrefixStyle } from '../../formats/types.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { BufferReturn } from './buffer-pool.ts';
 import { Gate } from './gate.ts';
 import type { Plan } from './decoders.ts';
 import { countsWire, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { ParsePipeline } from './parse-pipeline.ts';
-import { spawnParseWorker } from './parse-worker-spawn.ts';
-import type { RecordBatch } from './record-batcher.ts';
+import { spawnParseWorker } from '../parse-worker-spawn.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
 import { LogSegmenter, rebaseBatch, type SegmentPiece } from './segments.ts';
 
 /** Segmented decodes run in this process so far, and their segments (for tests and diagnostics). */

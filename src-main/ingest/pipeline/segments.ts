@@ -4,9 +4,9 @@
 // than any record reaches (CONTINUATION_REACH). Decoding the segments one after another then gives
 // exactly the records of decoding the whole stream, with seq and line numbers shifted by what the
 // segments before counted (rebaseBatch).
-import type { RecordBatch } from './record-batcher.ts';
-import { CONTINUATION_REACH } from '../formats/text-decoder.ts';
-import { MAX_LINE_BYTES } from '../formats/lines.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
+import { CONTINUATION_REACH } from '../../formats/text-decoder.ts';
+import { MAX_LINE_BYTES } from '../../formats/lines.ts';
 
 const NL = 10;
 const CR = 13;

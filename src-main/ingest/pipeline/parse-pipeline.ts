@@ -5,15 +5,15 @@
 import { createHash, type Hash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { Catalogue } from '../catalogue/types.ts';
+import type { Catalogue } from '../../catalogue/types.ts';
 import { ParseCore } from './parse-core.ts';
 import { workerIsLighter, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { Plan } from './decoders.ts';
 import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { Gate } from './gate.ts';
-import { takeTransferable } from './source-bytes.ts';
+import { takeTransferable } from '../sources/bytes.ts';
 import { BufferReturn } from './buffer-pool.ts';
-import { spawnParseWorker } from './parse-worker-spawn.ts';
+import { spawnParseWorker } from '../parse-worker-spawn.ts';
 import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 
 export interface ParsePipeline {

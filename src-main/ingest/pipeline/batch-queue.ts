@@ -1,6 +1,6 @@
 // The DuckDB side of a parse pipeline: record batches are appended one at a time, strictly in
 // the order they were queued, while more arrive.
-import type { RecordBatch } from './record-batcher.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
 
 export type BatchHandler = (b: RecordBatch) => void | Promise<void>;
 

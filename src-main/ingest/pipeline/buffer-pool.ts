@@ -3,7 +3,7 @@
 // made V8 run a full collection every ~50 MB of "external memory pressure" on both threads.
 // Handing the buffers back after the append keeps that memory flat.
 import type { BatchHandler } from './batch-queue.ts';
-import type { RecordBatch } from './record-batcher.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
 
 /** Free buffers by byte length, up to `limit` bytes in all (beyond that they are left to the GC). */
 export class BufferPool {

@@ -5,10 +5,10 @@ import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
 import * as zlib from 'node:zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import { SourceFailure, errorText } from './source-bytes.ts';
-import { gunzip } from './source-gzip.ts';
-import { DECODE_CHUNK, throughStream } from './source-stream.ts';
-import { isTarHeader } from './source-tar.ts';
+import { SourceFailure, errorText } from './bytes.ts';
+import { gunzip } from './gzip.ts';
+import { DECODE_CHUNK, throughStream } from './stream.ts';
+import { isTarHeader } from './tar.ts';
 import { ZstdBlockCutter } from './zstd-blocks.ts';
 
 export type Compression = 'gzip' | 'zstd' | 'xz';

@@ -1,6 +1,6 @@
 // Running a Node transform stream (zlib, lzma-native) as a pull-based async generator.
 import type { Duplex } from 'node:stream';
-import { SourceFailure, errorText } from './source-bytes.ts';
+import { SourceFailure, errorText } from './bytes.ts';
 
 /** Output chunk size asked of zlib. */
 export const DECODE_CHUNK = 128 << 10;

@@ -1,11 +1,12 @@
 // Decoding one trace into record batches: the part of ingest that can run on another thread.
 // The same class serves the worker and the in-thread fallback.
 import { createHash, type Hash } from 'node:crypto';
-import type { Catalogue } from '../catalogue/types.ts';
-import { loadCatalogueBySource } from '../catalogue/index.ts';
+import type { Catalogue } from '../../catalogue/types.ts';
+import { loadCatalogueBySource } from '../../catalogue/index.ts';
 import { makeDecoder, type Decoder, type Plan } from './decoders.ts';
 import { countsWire, type CountsWire, type DecodeDone } from './parse-protocol.ts';
-import { RecordBatcher, type RecordBatch } from './record-batcher.ts';
+import { RecordBatcher } from './record-batcher.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
 import type { BufferPool } from './buffer-pool.ts';
 
 export class ParseCore {

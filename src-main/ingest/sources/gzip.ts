@@ -3,8 +3,8 @@
 // a whole chunk of good data); framing members ourselves keeps every byte of every complete
 // member and reports trailing garbage only after delivering them. Zero padding is accepted.
 import * as zlib from 'node:zlib';
-import { ByteReader, SourceFailure } from './source-bytes.ts';
-import { DECODE_CHUNK, drained, pump } from './source-stream.ts';
+import { ByteReader, SourceFailure } from './bytes.ts';
+import { DECODE_CHUNK, drained, pump } from './stream.ts';
 
 const FHCRC = 2;
 const FEXTRA = 4;

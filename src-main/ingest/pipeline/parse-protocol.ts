@@ -1,8 +1,8 @@
 // Messages between the ingest driver and the parse worker. Plain data only (structured clone);
 // batch buffers are transferred, not copied.
-import type { PrefixStyle, TraceFormat, ClockKind } from '../formats/types.ts';
+import type { PrefixStyle, TraceFormat, ClockKind } from '../../formats/types.ts';
 import type { Plan } from './decoders.ts';
-import type { RecordBatch } from './record-batcher.ts';
+import type { RecordBatch } from '../../workspace/record-batch.ts';
 
 export interface WorkerInit {
   readonly plan: Plan;

@@ -1,39 +1,11 @@
 // Turns decoded records into column batches of up to one data chunk, per event type, in the
 // layout the workspace appends. Pure JS: it runs in the parse worker, and its buffers move to
 // the DuckDB thread without copying.
-import type { EventSpec } from '../catalogue/types.ts';
-import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, LossyRecord, UnparsedRecord } from '../formats/types.ts';
+import type { EventSpec } from '../../catalogue/types.ts';
+import type { ColumnarSink, DroppedRecord, EventRecord, EventRows, LossyRecord, UnparsedRecord } from '../../formats/types.ts';
 import type { BufferPool } from './buffer-pool.ts';
-import { CHUNK_ROWS, Column, dataBytes, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../workspace/column.ts';
-
-export type BatchKind = 'event' | 'unparsed' | 'dropped' | 'lossy';
-
-export interface ColumnPayload {
-  readonly type: ColumnType;
-  readonly data: ArrayBuffer | null;
-  readonly validity: ArrayBuffer;
-  readonly hasNull: boolean;
-  /** Null when every row is in `packed`. */
-  readonly strings: (string | null)[] | null;
-  /** VARCHAR rows as DuckDB string_t (see packInline), when the producer laid them out. */
-  readonly packed: ArrayBuffer | null;
-}
-
-/** A batch as it crosses from the parse worker: columns without trace_id and side. */
-export interface RecordBatch {
-  readonly kind: BatchKind;
-  /** Event name for `event` batches. */
-  readonly name: string | null;
-  readonly n: number;
-  readonly columns: ColumnPayload[];
-}
-
-/** Leading columns of an event batch: seq, ts_ns, tid, pid (then the arguments). */
-export const EVENT_BATCH_FIXED: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'INTEGER', 'INTEGER'];
-export const UNPARSED_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'UBIGINT', 'BIGINT', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
-export const DROPPED_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'INTEGER', 'UBIGINT'];
-/** seq, line_no, name, arg, raw (hex). */
-export const LOSSY_BATCH: readonly ColumnType[] = ['BIGINT', 'BIGINT', 'VARCHAR', 'VARCHAR', 'VARCHAR'];
+import { CHUNK_ROWS, Column, dataBytes, detach, INLINE_MAX, INLINE_STRINGS, packInline, STRING_T_WORDS, type ColumnType } from '../../workspace/column.ts';
+import { DROPPED_BATCH, EVENT_BATCH_FIXED, LOSSY_BATCH, UNPARSED_BATCH, type BatchKind, type ColumnPayload, type RecordBatch } from '../../workspace/record-batch.ts';
 
 export interface DecodeCounts {
   events: number;

@@ -28,13 +28,13 @@ import { lstat, open, readdir, readlink, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import * as nodePath from 'node:path';
-import { ByteReader, OuterFailure, SourceFailure, errorText, fileChunks, throwIfAborted } from './source-bytes.ts';
-import type { ReadCounter } from './source-bytes.ts';
-import { SNIFF_BYTES, decompress, sniffArchive, sniffCompression } from './source-codecs.ts';
-import type { ArchiveKind, Compression } from './source-codecs.ts';
-import { EMPTY_TAR_MAX, TarReader, isEmptyTar } from './source-tar.ts';
-import type { TarMember } from './source-tar.ts';
-import { ZipReader } from './source-zip.ts';
+import { ByteReader, OuterFailure, SourceFailure, errorText, fileChunks, throwIfAborted } from './bytes.ts';
+import type { ReadCounter } from './bytes.ts';
+import { SNIFF_BYTES, decompress, sniffArchive, sniffCompression } from './codecs.ts';
+import type { ArchiveKind, Compression } from './codecs.ts';
+import { EMPTY_TAR_MAX, TarReader, isEmptyTar } from './tar.ts';
+import type { TarMember } from './tar.ts';
+import { ZipReader } from './zip.ts';
 
 export interface InputMember {
   /** The path the user gave (file, archive or directory entry path). */

@@ -5,8 +5,8 @@ import * as zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { Readable } from 'node:stream';
-import { SourceFailure, errorText, throwIfAborted } from './source-bytes.ts';
-import { inflateRaw } from './source-codecs.ts';
+import { SourceFailure, errorText, throwIfAborted } from './bytes.ts';
+import { inflateRaw } from './codecs.ts';
 
 export interface ZipMember {
   readonly name: string;

@@ -1,16 +1,16 @@
 // Every trace format behind one decoder interface, chosen by a serializable plan so that the
 // parse worker can build the same decoder as the main thread.
-import { compileFormatCached } from '../catalogue/index.ts';
-import type { Catalogue } from '../catalogue/types.ts';
-import { dialects, type TextFormat } from '../formats/dialects/index.ts';
-import { decodePyArgs } from '../formats/dialects/simpletrace-py.ts';
-import { LineSplitter, type OnLine } from '../formats/lines.ts';
-import { detectPaste, normaliseHead, normaliseLine, rewritesLines, type PasteRule } from '../formats/paste.ts';
-import { SimpletraceDecoder, simpletraceHeaderProblem, sniffSimpletrace } from '../formats/simpletrace.ts';
-import { TextTraceDecoder } from '../formats/text-decoder.ts';
-import type { TextDialect, TextHeader } from '../formats/text-types.ts';
-import { sniffText } from '../formats/text-sniff.ts';
-import type { ClockKind, PrefixStyle, RecordSink, TraceFormat } from '../formats/types.ts';
+import { compileFormatCached } from '../../catalogue/index.ts';
+import type { Catalogue } from '../../catalogue/types.ts';
+import { dialects, type TextFormat } from '../../formats/dialects/index.ts';
+import { decodePyArgs } from '../../formats/dialects/simpletrace-py.ts';
+import { LineSplitter, type OnLine } from '../../formats/lines.ts';
+import { detectPaste, normaliseHead, normaliseLine, rewritesLines, type PasteRule } from '../../formats/paste.ts';
+import { SimpletraceDecoder, simpletraceHeaderProblem, sniffSimpletrace } from '../../formats/simpletrace.ts';
+import { TextTraceDecoder } from '../../formats/text-decoder.ts';
+import type { TextDialect, TextHeader } from '../../formats/text-types.ts';
+import { sniffText } from '../../formats/text-sniff.ts';
+import type { ClockKind, PrefixStyle, RecordSink, TraceFormat } from '../../formats/types.ts';
 
 export interface DecodeEnd {
   readonly error: string | null;
