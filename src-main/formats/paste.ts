@@ -9,7 +9,10 @@ import { LineSplitter } from './lines.ts';
 
 /** What to remove from each line. Plain data: it crosses to parse workers inside the plan. */
 export interface PasteRule {
-  /** Mail quote markers (`>`, each optionally followed by one space) removed from lines that have this many. */
+  /**
+   * The depth of mail quoting under which most head lines read as records; when > 0, quote
+   * markers (`>`, each optionally followed by one space) are removed from every line at any depth.
+   */
   readonly quoteDepth: number;
   /** Leading whitespace removed from lines that begin with it ('' for none). */
   readonly indent: string;
@@ -52,10 +55,9 @@ function stripHmp(line: string): string {
 /** The line with the rule's markers removed, or null for a line the rule drops (a fence). */
 export function normaliseLine(rule: PasteRule, line: string): string | null {
   let s = line;
-  if (rule.quoteDepth > 0) {
-    const q = quoteMarkers(s, rule.quoteDepth);
-    if (q.depth === rule.quoteDepth) s = s.slice(q.end);
-  }
+  // Quote markers go at any depth: one mail quotes the destination's records a level deeper
+  // than the source's, and a record at another depth than the one detected is still a record.
+  if (rule.quoteDepth > 0) s = s.slice(quoteMarkers(s, Infinity).end);
   if (rule.indent !== '') {
     if (s.startsWith(rule.indent)) s = s.slice(rule.indent.length);
     else if (s.trim() === '') s = '';

@@ -6,7 +6,7 @@
 // error_report glued onto a `%s` would be wrong data that looks right.
 import type { ArgSpec, ArgValue, Catalogue, CompiledFormat, EventSpec } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
-import { formatSpansLines, isProse, notAContinuation, oneWordValue } from './dialects/continuation.ts';
+import { formatSpansLines, isHexRow, notAContinuation, oneWordValue } from './dialects/continuation.ts';
 import type { TextDialect, TextHeader } from './text-types.ts';
 import { isColumnarSink, type EventRows, type PrefixStyle, type RecordSink } from './types.ts';
 import { LogBytesParser } from './dialects/log-bytes.ts';
@@ -281,6 +281,26 @@ export class TextTraceDecoder {
       if (bytes !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw: bytes }];
       return;
     }
+    // A record indented on its own (one line of a paste shifted by a tab or a few spaces, beyond
+    // what paste.ts removes from every line) is that record: QEMU starts every record at column
+    // 0, so it is never a line of the value before it. The file's own line is what `unparsed` keeps.
+    const c0 = text.charCodeAt(0);
+    if (c0 === 32 || c0 === 9) {
+      const bare = text.replace(/^[ \t]+/, '');
+      const hb = this.dialect.parse(bare, this.isKnown);
+      if (hb !== null && hb !== 'skip') {
+        const keep = this.original;
+        this.original ??= text;
+        try {
+          this.begin(hb, this.lookup(hb.name), bare, lineNo, offset, sink);
+        } finally {
+          this.original = keep;
+        }
+        const bytes = raw ?? hb.raw;
+        if (bytes !== undefined) (this.pending as Pending).lossy = [{ index: 0, lineNo, raw: bytes }];
+        return;
+      }
+    }
     const why = this.dialect.explain?.(text, this.isKnown) ?? null;
     if (why !== null) {
       this.flush(sink);
@@ -289,13 +309,16 @@ export class TextTraceDecoder {
     }
     const p = this.pending;
     if (p !== null && p.known !== undefined && this.spans && p.more.length < p.known.maxMore && p.chars < MAX_CONTINUATION_CHARS) {
-      const not = prompted ? 'HMP prompt' : (notAContinuation(text, this.isKnown) ?? this.notInValue(p, text));
+      const kind = prompted ? 'HMP prompt' : notAContinuation(text, this.isKnown);
       // A blank line is QEMU's own where its format breaks the line before an empty `%s`.
-      if (not !== null && !(not === 'blank line' && p.more.length < p.known.formatLines)) {
+      const ownBlank = kind === 'blank line' && p.more.length < p.known.formatLines;
+      // A record of the file's own format that is not QEMU's (a kernel event in an ftrace
+      // buffer) is a foreign record of the file like any other, not a line glued onto this one.
+      const why =
+        kind !== null && !ownBlank ? (kind === `${this.dialect.format} record` ? undefined : `${kind} (not part of the previous record)`) : kind === null ? this.notInValue(p, text, lineNo) : null;
+      if (why !== null) {
         this.flush(sink);
-        // A record of the file's own format that is not QEMU's (a kernel event in an ftrace
-        // buffer) is a foreign record of the file like any other, not a line glued onto this one.
-        this.foreign(text, lineNo, offset, null, sink, raw, not === `${this.dialect.format} record` ? undefined : `${not} (not part of the previous record)`);
+        this.foreign(text, lineNo, offset, null, sink, raw, why);
         return;
       }
       p.lines.push(text);
@@ -311,21 +334,38 @@ export class TextTraceDecoder {
   }
 
   /**
-   * Why `line`, which may continue a QEMU message as far as its shape goes, cannot continue this
-   * record's: it would go beyond the format's own `\n`s into a `%s` value, and either reads as
-   * prose, or the value is already one word (a state or device name), which QEMU never follows
-   * with a newline. Null when it may.
+   * Why `line`, which may continue a QEMU message as far as its own shape goes, cannot continue
+   * this record's (null when it may). Lines the format's own `\n`s make always may. Past them a
+   * line only extends a `%s` value, and QEMU breaks one only in two ways:
+   * - a `%s` inside the format (not at its end) holds a newline only when the message is not
+   *   complete without the next lines; once it matches, nothing more joins (else the fields after
+   *   that `%s` are re-read from whatever line ends like the format);
+   * - the `%s` at the end of the format holds rows of hex bytes (7.2's tpm_util_show_buffer
+   *   prints `%.2X ` with a newline every 16 bytes): a row of hex bytes continues a value whose
+   *   last line is one. Nothing else QEMU traces prints newlines in a value (QMP JSON is printed
+   *   compact, error messages on one line); a line after any other value is someone else's
+   *   (a prompt, a reply, a wrapped mail line), whatever it looks like.
    */
-  private notInValue(p: Pending, line: string): string | null {
+  private notInValue(p: Pending, line: string, lineNo: number): string | null {
     const known = p.known as Known;
     if (p.more.length < known.formatLines) return null;
-    if (isProse(line)) return 'prose';
-    if (p.more.length > known.formatLines || !known.endsInString) return null;
+    const ev = known.event;
+    // Where the record is, relative to the line: a segment decoded on its own numbers its lines
+    // from its start (rebased in the columns afterwards, never in a reason's text).
+    const up = lineNo - p.lineNo;
+    const record = `record ${up} line${up === 1 ? '' : 's'} above`;
     const args = this.decode(known.compiled, p.header, joinedMessage(p, p.lines.length));
+    // Not complete yet: a `%s` inside the format may hold the newline (the record's lines are
+    // typed only if some run of them matches; see flush).
     if (args === null) return null;
+    if (!known.endsInString) return `line after the complete message of ${ev.name} (${record})`;
     const last = args[args.length - 1];
-    if (typeof last !== 'string' || !oneWordValue(last)) return null;
-    return `line after the one-word value '${last}' of ${known.event.name}.${known.event.args[args.length - 1].name}`;
+    const ref = `${ev.name}.${ev.args[args.length - 1].name}`;
+    if (typeof last !== 'string') return `line after the value of ${ref} (${record}); QEMU does not print newlines in it`;
+    const tail = last.slice(last.lastIndexOf('\n') + 1);
+    if (isHexRow(tail)) return isHexRow(line) ? null : `line after the hex bytes of ${ref} (${record}) that is no row of hex bytes`;
+    if (oneWordValue(last)) return `line after the one-word value '${last}' of ${ref} (${record})`;
+    return `line after the value of ${ref} (${record}); QEMU does not print newlines in it`;
   }
 
   /** A record header line: the previous record is complete, this one may continue. */

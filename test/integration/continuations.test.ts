@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import type { IngestSummary } from '../../src-main/contract.ts';
 import { loadCatalogueFile } from '../../src-main/catalogue/index.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -24,7 +24,7 @@ const cat72 = loadCatalogueFile(DEBIAN_72);
 
 type Row = unknown[];
 
-async function rows(engine: Engine, sql: string): Promise<Row[]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<Row[]> {
   const out: Row[] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -41,13 +41,13 @@ function write(name: string, lines: string[]): string {
 }
 
 /** Ingests with the parse-pipeline settings in `env`; the engine stays open for queries. */
-async function ingest(label: string, file: string, catalogue: string, env: Record<string, string> = { QTW_PARSE_WORKER: '0' }): Promise<{ engine: Engine; summary: IngestSummary }> {
+async function ingest(label: string, file: string, catalogue: string, env: Record<string, string> = { QTW_PARSE_WORKER: '0' }): Promise<{ engine: WorkspaceEngine; summary: IngestSummary }> {
   const keys = ['QTW_PARSE_WORKER', 'QTW_PARSE_WORKERS', 'QTW_PARSE_SEGMENT_BYTES'];
   const prev = Object.fromEntries(keys.map((k) => [k, process.env[k]]));
   for (const k of keys) delete process.env[k];
   Object.assign(process.env, env);
   try {
-    const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, `${label}.duckdb`));
     const summary = await engine.openInputs([file], { catalogues: [catalogue] });
     expect(summary.errors).toEqual([]);
     expect(summary.traces).toHaveLength(1);
@@ -61,7 +61,7 @@ async function ingest(label: string, file: string, catalogue: string, env: Recor
 }
 
 /** Every event table's rows without seq (which counts unparsed rows too), in file order. */
-async function typedValues(engine: Engine): Promise<Record<string, Row[]>> {
+async function typedValues(engine: WorkspaceEngine): Promise<Record<string, Row[]>> {
   const out: Record<string, Row[]> = {};
   for (const [t] of await rows(engine, 'SELECT name FROM qtw_event_tables ORDER BY name')) {
     out[String(t)] = await rows(engine, `SELECT * EXCLUDE (trace_id, seq) FROM "${String(t)}" ORDER BY seq`);
@@ -69,8 +69,8 @@ async function typedValues(engine: Engine): Promise<Record<string, Row[]>> {
   return out;
 }
 
-const unparsedRows = (engine: Engine) => rows(engine, 'SELECT line_no, reason, raw FROM unparsed ORDER BY seq');
-const continuationLines = async (engine: Engine) => Number((await rows(engine, 'SELECT continuation_lines FROM traces'))[0][0]);
+const unparsedRows = (engine: WorkspaceEngine) => rows(engine, 'SELECT line_no, reason, raw FROM unparsed ORDER BY seq');
+const continuationLines = async (engine: WorkspaceEngine) => Number((await rows(engine, 'SELECT continuation_lines FROM traces'))[0][0]);
 const glued = (kind: string) => `${kind} (not part of the previous record)`;
 
 /** Whether the event of a `TID@SEC.USEC:name msg` line has a format that ends in `%s`. */
@@ -344,8 +344,8 @@ describe('a prefixed 7.2 log: lines without the prefix, prose, pasted markers', 
     try {
       expect(await rows(engine, 'SELECT new_state FROM migrate_set_state ORDER BY seq')).toEqual([['active'], ['cancelling'], ['cancelled']]);
       expect(await unparsedRows(engine)).toEqual([
-        [18n, glued("line after the one-word value 'cancelling' of migrate_set_state.new_state"), status],
-        [20n, glued('prose'), prose],
+        [18n, "line after the one-word value 'cancelling' of migrate_set_state.new_state (record 1 line above)", status],
+        [20n, "line after the one-word value 'cancelled' of migrate_set_state.new_state (record 1 line above)", prose],
       ]);
       expect(summary.traces[0].continuationLines).toBe(2);
       await expectNoGluedNewlines(engine, ['tpm_util_show_buffer.buf']);
@@ -374,6 +374,201 @@ describe('a prefixed 7.2 log: lines without the prefix, prose, pasted markers', 
       expect(String(un[1][1])).toBe(glued('error_report line'));
       expect(String(un[2][1])).toMatch(/^unknown event 'no_such_event'/);
       await expectNoGluedNewlines(engine);
+    } finally {
+      engine.close();
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------
+
+describe('a line joins a %s value only where QEMU breaks one (audit K)', () => {
+  const modes: Record<string, string>[] = [
+    { QTW_PARSE_WORKER: '0' },
+    { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '2', QTW_PARSE_SEGMENT_BYTES: '300' },
+  ];
+
+  it('a %s inside the format takes no line once the record line matches: the fields after it stay those of the record line', async () => {
+    // 10.2's savevm_section_start "%s, section_id %u" and qemu_loadvm_state_section_startfull
+    // "%u(%s) %u %u": the lines after them end like the format, and must not be re-read as it.
+    const cat10 = loadCatalogueFile(CAT_10);
+    expect(cat10.get('savevm_section_start')?.format).toBe('%s, section_id %u');
+    expect(cat10.get('qemu_loadvm_state_section_startfull')?.format).toBe('%u(%s) %u %u');
+    const lines = [
+      '27968@1795635788.370302:savevm_section_start ram, section_id 2',
+      'block, section_id 3',
+      '27968@1795635788.370304:qemu_loadvm_state_section_startfull 2(ram) 0 4',
+      'see (block) 0 4',
+      '27968@1795635788.370305:migrate_set_state new state active',
+    ];
+    const file = write('midformat.log', lines);
+    for (const [i, env] of modes.entries()) {
+      const { engine, summary } = await ingest(`midformat-${i}`, file, CAT_10, env);
+      try {
+        expect(await rows(engine, 'SELECT id, section_id FROM savevm_section_start')).toEqual([['ram', 2]]);
+        expect(await rows(engine, 'SELECT section_id, idstr, instance_id, version_id FROM qemu_loadvm_state_section_startfull')).toEqual([[2, 'ram', 0, 4]]);
+        expect(await unparsedRows(engine)).toEqual([
+          [2n, 'line after the complete message of savevm_section_start (record 1 line above)', lines[1]],
+          [4n, 'line after the complete message of qemu_loadvm_state_section_startfull (record 1 line above)', lines[3]],
+        ]);
+        expect(summary.traces[0].continuationLines).toBe(0);
+        await expectNoGluedNewlines(engine);
+      } finally {
+        engine.close();
+      }
+    }
+  });
+
+  it('a %s inside the format still takes the lines that complete its message', async () => {
+    // vmstate_load_field_error "field \"%s\" load failed, ret = %d": the record line alone does not match.
+    const lines = ['4242@1795635776.000002:vmstate_load_field_error field "first', 'second" load failed, ret = -5', '4242@1795635776.000003:migrate_set_state new state failed'];
+    const { engine, summary } = await ingest('midformat-join', write('midformat-join.log', lines), DEBIAN_72);
+    try {
+      expect(await rows(engine, 'SELECT field, ret FROM vmstate_load_field_error')).toEqual([['first\nsecond', -5]]);
+      expect(await unparsedRows(engine)).toEqual([]);
+      expect(summary.traces[0].continuationLines).toBe(1);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('a record indented on its own line (spaces, a tab, with or without a prefix) is read as its own record', async () => {
+    const variants: [string, string[], (bigint | null)[]][] = [
+      [
+        'tid',
+        ['27968@1795635788.370302:savevm_section_start ram, section_id 2', '  27968@1795635788.370303:savevm_section_start block, section_id 3', '27968@1795635788.370304:migrate_set_state new state active'],
+        [1795635788370302000n, 1795635788370303000n, 1795635788370304000n],
+      ],
+      [
+        'iso',
+        ['2025-11-25T19:23:05.253839Z savevm_section_start ram, section_id 2', '\t2025-11-25T19:23:05.253840Z savevm_section_start block, section_id 3', '2025-11-25T19:23:05.253841Z migrate_set_state new state active'],
+        [1764098585253839000n, 1764098585253840000n, 1764098585253841000n],
+      ],
+      ['bare', ['savevm_section_start ram, section_id 2', ' savevm_section_start block, section_id 3', 'migrate_set_state new state active'], [null, null, null]],
+    ];
+    for (const [label, lines, ts] of variants) {
+      const { engine, summary } = await ingest(`indented-${label}`, write(`indented-${label}.log`, lines), CAT_10);
+      try {
+        expect(await rows(engine, 'SELECT seq, ts_ns, id, section_id FROM savevm_section_start ORDER BY seq')).toEqual([
+          [0n, ts[0], 'ram', 2],
+          [1n, ts[1], 'block', 3],
+        ]);
+        expect(await rows(engine, 'SELECT seq, ts_ns, new_state FROM migrate_set_state')).toEqual([[2n, ts[2], 'active']]);
+        expect(await unparsedRows(engine)).toEqual([]);
+        expect(summary.traces[0].continuationLines).toBe(0);
+      } finally {
+        engine.close();
+      }
+    }
+  });
+
+  it('an indented record that cannot be typed keeps its line as the file has it', async () => {
+    const lines = ['27968@1795635788.370302:migrate_set_state new state setup', '\t27968@1795635788.370303:savevm_section_start block, section_id x'];
+    const { engine } = await ingest('indented-bad', write('indented-bad.log', lines), CAT_10);
+    try {
+      expect(await unparsedRows(engine)).toEqual([[2n, expect.stringMatching(/^message does not match the format of 'savevm_section_start' in catalogue /), lines[1]]]);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('after a multi-word %s value nothing joins: prompts, QMP events, stacks, signatures, hexdumps with offsets, HMP output', async () => {
+    const rec = (k: number) => `2025-11-25T19:23:05.${String(281000 + k).padStart(6, '0')}Z migrate_error error=Unable to write to socket`;
+    const after = [
+      '\tat tab-indented line',
+      '{"timestamp": {"seconds": 1764098585, "microseconds": 282000}, "event": "MIGRATION", "data": {"status": "failed"}}',
+      'virsh # migrate --live vm1 qemu+ssh://dst/system',
+      '    Stack trace of thread 4242:',
+      '#0  0x00007f1c2a4a0e2c __pthread_kill_implementation (libc.so.6 + 0x8ae2c)',
+      'Broken pipe',
+      '00000000  51 45 56 4d 00 00 00 03  |QEVM....|',
+      '-- ',
+      'Regards, Bob',
+      '> quoted reply line',
+      'info migrate',
+      'total time: 1234 ms',
+      '51 45 56 4d 00 00 00 03',
+    ];
+    const lines = after.flatMap((l, k) => [rec(k), l]);
+    lines.push('2025-11-25T19:23:05.290000Z migrate_set_state new state failed');
+    const file = write('multiword.log', lines);
+    for (const [i, env] of modes.entries()) {
+      const { engine, summary } = await ingest(`multiword-${i}`, file, CAT_10, env);
+      try {
+        expect(await rows(engine, 'SELECT seq, ts_ns, error_desc FROM migrate_error ORDER BY seq')).toEqual(
+          after.map((_, k) => [BigInt(2 * k), 1764098585281000000n + BigInt(k) * 1000n, 'Unable to write to socket']),
+        );
+        expect(await unparsedRows(engine)).toEqual(
+          after.map((l, k) => [BigInt(2 * k + 2), 'line after the value of migrate_error.error_desc (record 1 line above); QEMU does not print newlines in it', l]),
+        );
+        expect(summary.traces[0].continuationLines).toBe(0);
+        await expectNoGluedNewlines(engine);
+      } finally {
+        engine.close();
+      }
+    }
+  });
+
+  it('QMP JSON wrapped by a mail client is not joined (QEMU prints it compact); a 7.2 TPM buffer still is, row by row', async () => {
+    const lines = [
+      '> 27501@1795635788.367489:handle_qmp_command mon 0x5593de774e10 req: {"execute":',
+      '> "migrate", "arguments": {"uri": "tcp:127.0.0.1:44440"}, "id": "src-6"}',
+      '> 27495@1795635788.367519:qmp_enter_migrate {"uri":',
+      '> "tcp:127.0.0.1:44440"}',
+      '> 27501@1795635791.300003:tpm_util_show_buffer direction: in len: 22',
+      '> 80 01 00 00 00 16 00 00 01 44 00 00 00 00 00 00 ',
+      '> 00 00 00 00 00 00 ',
+      '> Connection reset by peer',
+      '> 27495@1795635791.300004:migrate_set_state new state failed',
+    ];
+    const { engine, summary } = await ingest('wrapped72', write('wrapped72.txt', lines), DEBIAN_72);
+    try {
+      expect(await rows(engine, 'SELECT req FROM handle_qmp_command')).toEqual([['{"execute":']]);
+      expect(await rows(engine, 'SELECT json FROM qmp_enter_migrate')).toEqual([['{"uri":']]);
+      expect(await rows(engine, 'SELECT direction, len, buf FROM tpm_util_show_buffer')).toEqual([['in', 22n, '80 01 00 00 00 16 00 00 01 44 00 00 00 00 00 00 \n00 00 00 00 00 00 ']]);
+      expect(await rows(engine, 'SELECT new_state FROM migrate_set_state')).toEqual([['failed']]);
+      expect(await unparsedRows(engine)).toEqual([
+        [2n, 'line after the value of handle_qmp_command.req (record 1 line above); QEMU does not print newlines in it', lines[1]],
+        [4n, 'line after the value of qmp_enter_migrate.json (record 1 line above); QEMU does not print newlines in it', lines[3]],
+        [8n, 'line after the hex bytes of tpm_util_show_buffer.buf (record 3 lines above) that is no row of hex bytes', lines[7]],
+      ]);
+      expect(summary.traces[0].continuationLines).toBe(2);
+      await expectNoGluedNewlines(engine, ['tpm_util_show_buffer.buf']);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('records quoted at several depths in one mail are all read, at their own line numbers', async () => {
+    const lines = [
+      'Dr. David Alan Gilbert wrote:',
+      '> * Juan wrote:',
+      '> > Destination:',
+      '> > 30001@1795635788.368000:migrate_set_state new state active',
+      '>> 30001@1795635788.371000:qemu_loadvm_state_section_startfull 2(ram) 0 4',
+      '>',
+      '> And the source:',
+      '> 27968@1795635788.370275:migrate_set_state new state active',
+      '> 27968@1795635788.370302:savevm_section_start ram, section_id 2',
+      '>    27968@1795635788.370303:savevm_section_start block, section_id 3',
+      '> \t27968@1795635788.370304:savevm_section_start vfio, section_id 4',
+      '',
+      'Looks fine to me.',
+    ];
+    const { engine, summary } = await ingest('depths', write('depths.txt', lines), CAT_10);
+    try {
+      expect(await rows(engine, 'SELECT seq, tid, new_state FROM migrate_set_state ORDER BY seq')).toEqual([
+        [3n, 30001, 'active'],
+        [7n, 27968, 'active'],
+      ]);
+      expect(await rows(engine, 'SELECT seq, section_id, idstr, instance_id, version_id FROM qemu_loadvm_state_section_startfull')).toEqual([[4n, 2, 'ram', 0, 4]]);
+      expect(await rows(engine, 'SELECT seq, id, section_id FROM savevm_section_start ORDER BY seq')).toEqual([
+        [8n, 'ram', 2],
+        [9n, 'block', 3],
+        [10n, 'vfio', 4],
+      ]);
+      expect((await unparsedRows(engine)).map(([line, , raw]) => [line, raw])).toEqual([1, 2, 3, 6, 7, 12, 13].map((n) => [BigInt(n), lines[n - 1]]));
+      expect(summary.traces[0].continuationLines).toBe(0);
     } finally {
       engine.close();
     }

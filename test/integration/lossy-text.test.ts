@@ -4,14 +4,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, scratch } from '../helpers/paths.ts';
 import { SimpletraceWriter } from '../unit/formats/simpletrace-writer.ts';
 
 const tmp = scratch('qtw-lossy-');
 afterAll(tmp.cleanup);
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -20,7 +20,7 @@ async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
 async function ingest(name: string, bytes: Uint8Array, messages: string[]) {
   const file = path.join(tmp.dir, name);
   writeFileSync(file, bytes);
-  const engine = await Engine.open(path.join(tmp.dir, `${name}.duckdb`));
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, `${name}.duckdb`));
   const summary = await engine.openInputs([file], { catalogues: [DEBIAN_72] }, { onMessage: (m) => void messages.push(m) });
   return { engine, summary, file };
 }
@@ -34,9 +34,9 @@ describe('lossily decoded text keeps its exact bytes in lossy', () => {
       Buffer.from('1000@1732562605.000002:migration_bitmap_sync_start '),
       // Cannot continue an event without strings: a foreign line.
       Buffer.from([0xc3, 0x28, 0xa0, 0xa1, 0x20, 0x66, 0x6f, 0x6f]),
-      Buffer.from('1000@1732562605.000003:migrate_set_state new state setup'),
-      // Continues the %s of the event before it (a multi-line value).
-      Buffer.from('\xff tail', 'latin1'),
+      Buffer.from('1000@1732562605.000003:vmstate_load_field_error field "setup'),
+      // Continues the %s of the event before it, whose message is not complete without it.
+      Buffer.from('\xff tail" load failed, ret = -5', 'latin1'),
       Buffer.from('1000@1732562605.000004:migrate_set_state new state caf\u00e9'),
     ];
     const messages: string[] = [];
@@ -49,13 +49,11 @@ describe('lossily decoded text keeps its exact bytes in lossy', () => {
       expect(await rows(engine, 'SELECT seq, line_no, name, arg, raw FROM lossy ORDER BY seq')).toEqual([
         [0n, 1n, 'savevm_section_start', null, hex(lines[0])],
         [2n, 3n, null, null, hex(lines[2])],
-        [3n, 5n, 'migrate_set_state', null, hex(lines[4])],
+        [3n, 5n, 'vmstate_load_field_error', null, hex(lines[4])],
       ]);
       // A valid multi-byte character is not lossy.
-      expect(await rows(engine, `SELECT seq, new_state FROM migrate_set_state ORDER BY seq`)).toEqual([
-        [3n, 'setup\n\ufffd tail'],
-        [4n, 'caf\u00e9'],
-      ]);
+      expect(await rows(engine, `SELECT seq, field, ret FROM vmstate_load_field_error`)).toEqual([[3n, 'setup\n\ufffd tail', -5]]);
+      expect(await rows(engine, `SELECT seq, new_state FROM migrate_set_state ORDER BY seq`)).toEqual([[4n, 'caf\u00e9']]);
       expect(messages).toContain(`${file}: line 1: 3 records hold text that is not valid UTF-8 (stored with U+FFFD in its place; the exact bytes are kept in lossy)`);
     } finally {
       engine.close();

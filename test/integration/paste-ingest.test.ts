@@ -83,6 +83,8 @@ describe('pasted traces type like the original', () => {
       '> -- ',
       'Thanks',
     ];
+    // The last record's format has its %s in the middle: the signature after it cannot extend it.
+    expect(HEAD[HEAD.length - 1]).toMatch(/^\d+@\d+\.\d{6}:ram_save_page /);
     const s = await ingestText('mail', lines(mail));
     expect(s.trace).toEqual(['log', 'tid@sec.usec', BigInt(HEAD.length), 6n, 'quote ">" depth 2']);
     expect(s.tables).toEqual(original.tables);
@@ -90,9 +92,10 @@ describe('pasted traces type like the original', () => {
     expect(s.unparsed).toEqual([
       [1n, foreign, mail[0]],
       [2n, foreign, '> Here is the trace of the source:'],
-      [3n, foreign, '>'],
+      // Quote markers go at every depth: the line is empty once they are removed.
+      [3n, 'empty line', '>'],
       [BigInt(cut + 5), foreign, 'I think the problem starts here.'],
-      [BigInt(mail.length - 1), foreign, '> -- '],
+      [BigInt(mail.length - 1), 'line after the complete message of ram_save_page (record 1 line above)', '> -- '],
       [BigInt(mail.length), foreign, 'Thanks'],
     ]);
   });

@@ -1,7 +1,9 @@
 // Which lines may continue the message of the record before them. QEMU's log backend prints a
 // record on several lines only when its format holds a `\n` (before 9.1) or a `%s` value does
-// (TPM hexdumps, vfio/OHCI register dumps, JSON a client sent; docs/qemu-trace-formats.md §3.1, §6.20).
-// Such lines are hex bytes, indented fields, JSON: never blank, never another program's output.
+// (7.2's TPM hexdumps; vfio/OHCI register dumps are format `\n`s; docs/qemu-trace-formats.md §3.1,
+// §6.20). Such lines are hex bytes or the format's own fields: never blank (but for an empty `%s`
+// on a format line), never another program's output. Which of them may extend a `%s` value is
+// decided by the value's shape in text-decoder.ts (notInValue); this file says what never may.
 // What surrounds a trace in real files and pastes is: blank lines, elision marks, error_report
 // and libvirt lines, prompts, Markdown fences and records of another logger. Gluing one of those
 // onto a `%s` value gives wrong data that looks right, so a line joins only when it is none of them.
@@ -83,24 +85,16 @@ export function notAContinuation(line: string, isKnown: (name: string) => boolea
   return null;
 }
 
-// A word of running text: letters (an apostrophe inside, quotes or brackets around, punctuation
-// after), holding a letter that is no hex digit (`add`, `be`, `dead` are hexdump bytes too).
-const WORD_RE = /^[("'`]?[A-Za-z][a-z]*(?:'[a-z]+)?[.,;:!?)"'`]*$/;
-const NOT_HEX_RE = /[g-zG-Z]/;
+// Bytes as `%.2X ` / `%02x ` print them, one space apart, a space maybe after the last.
+const HEX_ROW_RE = /^(?:[0-9a-fA-F]{2} )*[0-9a-fA-F]{2} ?$/;
 
 /**
- * Whether `line` reads as a sentence: unindented, four or more words of running text making up
- * at least three quarters of it. What QEMU prints inside a `%s` value on later lines is hexdumps,
- * indented fields, JSON, register lists: number-, symbol- and `=`-heavy, never a sentence. A
- * line of prose after a record is the user's (`This happened after I ran virsh migrate`).
+ * Whether `line` is a row of hex bytes (`80 01 00 00 00 16 `), the one shape in which QEMU breaks
+ * a `%s` value over lines (7.2's tpm_util_show_buffer: a newline every 16 bytes). A hexdump with
+ * an offset column or an ASCII column (`00000000  51 45 56 4d  |QEVM|`) is another tool's.
  */
-export function isProse(line: string): boolean {
-  const c0 = line.charCodeAt(0);
-  if (c0 === 32 || c0 === 9) return false;
-  const tokens = line.trim().split(/\s+/);
-  let words = 0;
-  for (const t of tokens) if (WORD_RE.test(t) && NOT_HEX_RE.test(t)) words++;
-  return words >= 4 && words * 4 >= tokens.length * 3;
+export function isHexRow(line: string): boolean {
+  return HEX_ROW_RE.test(line);
 }
 
 /**

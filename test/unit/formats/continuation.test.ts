@@ -3,7 +3,7 @@
 // real files and pastes never does, and the decoder says why in `unparsed`.
 import { describe, expect, it } from 'vitest';
 import { loadCatalogueFile } from '../../../src-main/catalogue/index.ts';
-import { notAContinuation } from '../../../src-main/formats/dialects/continuation.ts';
+import { isHexRow, notAContinuation } from '../../../src-main/formats/dialects/continuation.ts';
 import { log } from '../../../src-main/formats/dialects/index.ts';
 import { TextTraceDecoder } from '../../../src-main/formats/text-decoder.ts';
 import type { EventRecord, RecordSink, UnparsedRecord } from '../../../src-main/formats/types.ts';
@@ -78,6 +78,15 @@ describe('notAContinuation', () => {
   ];
   it.each(foreign)('never continues: %j', (line, kind) => {
     expect(notAContinuation(line, isKnown)).toBe(kind);
+  });
+});
+
+describe('isHexRow', () => {
+  it.each(['80 01 00 00 00 16 00 00 01 44 00 00 00 00 00 00 ', '00 00 00 00 00 00 ', '80 01 00 00 00 0a', 'AB'])('a row of hex bytes: %j', (line) => {
+    expect(isHexRow(line)).toBe(true);
+  });
+  it.each(['00000000  51 45 56 4d 00 00 00 03  |QEVM....|', '00a0: 12 34 56 78', ' 80 01', '80  01', '801', 'Broken pipe', 'add be ef', ''])('not one: %j', (line) => {
+    expect(isHexRow(line)).toBe(false);
   });
 });
 

@@ -44,8 +44,12 @@ describe('normaliseLine', () => {
   it('removes the markers of lines that have them and keeps other lines as they are', () => {
     expect(normaliseLine(r, `>>     ${REC[0]}`)).toBe(REC[0]);
     expect(normaliseLine(r, `> >     (qemu) ${REC[0]}`)).toBe(REC[0]);
-    expect(normaliseLine(r, '> shallower prose')).toBe('> shallower prose');
-    expect(normaliseLine(r, '>>> deeper')).toBe('> deeper');
+    // Quote markers go at every depth (one mail quotes source and destination at two depths).
+    expect(normaliseLine(r, '> shallower prose')).toBe('shallower prose');
+    expect(normaliseLine(r, '>>> deeper')).toBe('deeper');
+    expect(normaliseLine(r, `> ${REC[0]}`)).toBe(REC[0]);
+    expect(normaliseLine(r, `> > > ${REC[0]}`)).toBe(REC[0]);
+    expect(normaliseLine(r, `>>>${REC[0]}`)).toBe(REC[0]);
     expect(normaliseLine(r, 'unquoted reply')).toBe('unquoted reply');
     expect(normaliseLine(r, '>>')).toBe('');
     expect(normaliseLine(r, '>>   ')).toBe('');

@@ -96,8 +96,8 @@ describe('log lines: columns straight from the bytes equal the record way', () =
       expect(big?.[1]).toBe(9100000000123456000n);
       const reasons = (fast.get('unparsed') as unknown[][]).map((r) => r[7]);
       expect(reasons.filter((r) => String(r).startsWith('message does not match'))).toHaveLength(1);
-      // A sentence after a record whose format has a `%s` is never glued onto the value.
-      expect(reasons).toContain('prose (not part of the previous record)');
+      // A sentence after a record whose message does not match is no part of it either.
+      expect(reasons).toContain('not a trace record (foreign line)');
       expect(reasons.some((r) => String(r).startsWith("unknown event 'no_such_event'"))).toBe(true);
     });
   }
