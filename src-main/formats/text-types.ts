@@ -56,4 +56,9 @@ export interface TextDialect {
    * records carry a prefix), as a reason for `unparsed`; null when there is nothing to say.
    */
   readonly explain?: (line: string, isKnown: (name: string) => boolean) => string | null;
+  /**
+   * The year given to the first record whose stamp carries none (syslog's `Nov 25 19:23:05`),
+   * when it was a guess (no header told it); null otherwise. Read once the trace has been read.
+   */
+  readonly yearAssumed?: () => number | null;
 }

@@ -386,6 +386,7 @@ export async function writeTrace(
         continuationLines: done.continuationLines,
         catalogueVersion: catalogueVersion(catalogue),
         catalogueFit: fitRatio(choice.fit),
+        yearAssumed: done.yearAssumed,
       };
       if (replace) await updateTraceRow(ws.conn, traceId, described);
       else await insertTraceRow(ws.conn, { traceId, path: member.path, member: member.member, sha256: sha, bytes, ...described });
@@ -468,7 +469,11 @@ function choiceSummary(file: string, c: CatalogueChoice): string | null {
   if (!isBuiltIn(c.catalogue) || c.ties.length === 0 || c.fit.records === 0) return null;
   const shown = c.ties.slice(0, 3).map(catalogueLabel).join(', ');
   const more = c.ties.length > 3 ? ` and ${c.ties.length - 3} more` : '';
-  const why = c.catalogue.source.startsWith('builtin:') ? 'the newest' : 'the installed QEMU\'s';
+  const why = !c.catalogue.source.startsWith('builtin:')
+    ? 'the installed QEMU\'s'
+    : c.eraDecided !== undefined
+      ? `the newest release ${c.eraDecided}, the era of the log's prefix,`
+      : 'the newest';
   return `${file}: catalogue ${catalogueLabel(c.catalogue)} types ${c.fit.typed}/${c.fit.records} records of the head; tie with ${shown}${more}, which type as many: ${why} is used (pass --catalogue to choose)`;
 }
 

@@ -1,8 +1,9 @@
 // Trial decodes of a trace's first bytes: which catalogue types it best, and what its first
 // events say about the side (confirmed or corrected once the whole trace has been read).
 import type { Catalogue, EventSpec } from '../catalogue/types.ts';
+import { catalogueVersion } from '../catalogue/index.ts';
 import { sniffSimpletrace } from '../formats/simpletrace.ts';
-import type { DroppedRecord, EventRecord, RecordSink, UnparsedRecord } from '../formats/types.ts';
+import type { DroppedRecord, EventRecord, PrefixStyle, RecordSink, UnparsedRecord } from '../formats/types.ts';
 import { makeDecoder, type Plan } from './pipeline/decoders.ts';
 
 /**
@@ -21,6 +22,8 @@ class TrialSink implements RecordSink {
   readonly counts = new Map<string, number>();
   /** Names of the records that were not typed (unknown, or not fitting their format). */
   readonly misfits = new Map<string, number>();
+  /** The head's prefix style (docs/qemu-trace-formats.md §3.2: it tells the QEMU era). */
+  prefixStyle: PrefixStyle | null = null;
   event(r: EventRecord): void {
     this.typed++;
     this.counts.set(r.event.name, (this.counts.get(r.event.name) ?? 0) + 1);
@@ -41,6 +44,7 @@ function trial(p: Plan, file: string, head: Uint8Array, cat: Catalogue, whole: b
     dec.push(head, sink);
     // Only at the input's end: a record cut by the window's edge is left out under every catalogue alike.
     if (whole) dec.end(sink);
+    sink.prefixStyle = dec.prefixStyle();
   } catch {
     return null;
   }
@@ -68,6 +72,29 @@ export interface CatalogueChoice {
   readonly untypedNames: Map<string, number>;
   /** Headerless, v2 or v3 simpletrace (event ids are positions in the catalogue), or null. */
   readonly positional: 'headerless' | 'v2' | 'v3' | null;
+  /** When the log prefix's era decided between tied releases: that era ('before 10.1', '10.1 or later'). */
+  readonly eraDecided?: string;
+}
+
+/** Records of the head naming an event `cat` does not have (a catalogue that knows the name ranks above). */
+function unknownNames(sink: TrialSink, cat: Catalogue): number {
+  let n = 0;
+  for (const [name, count] of sink.misfits) if (cat.get(name) === undefined) n += count;
+  return n;
+}
+
+/**
+ * Whether `cat`'s release is of the era the head's prefix says (docs/qemu-trace-formats.md §3.2):
+ * `TID@SEC.USEC:` / `PID@SEC.USEC:` only before 10.1, the ISO-8601 stamp from 10.1 on. 1 when
+ * consistent, 0 when unknown (no version, or a prefix no era owns), -1 when not.
+ */
+function eraFit(style: PrefixStyle | null, cat: Catalogue): number {
+  if (style !== 'tid@sec.usec' && style !== 'iso8601') return 0;
+  const v = catalogueVersion(cat);
+  const m = v === null ? null : /^(\d+)\.(\d+)/.exec(v);
+  if (m === null) return 0;
+  const modern = Number(m[1]) > 10 || (Number(m[1]) === 10 && Number(m[2]) >= 1);
+  return modern === (style === 'iso8601') ? 1 : -1;
 }
 
 /** What decides how a record types: its line's properties, argument types and format. */
@@ -87,7 +114,7 @@ export function chooseCatalogue(p: Plan, file: string, head: Uint8Array, catalog
   const positional = st === null ? null : st.headerless ? 'headerless' : st.version === 2 ? 'v2' : st.version === 3 ? 'v3' : null;
   const window = head.subarray(0, p.kind === 'text' ? TEXT_TRIAL_BYTES : SIMPLE_TRIAL_BYTES);
   const whole = complete && window.length === head.length;
-  const scored: { fit: CatalogueFit; score: number; sink: TrialSink; order: number }[] = [];
+  const scored: { fit: CatalogueFit; score: number; sink: TrialSink; order: number; unknown: number; era: number }[] = [];
   let names: string[] | null = null;
   const byShape = new Map<string, TrialSink | null>();
   catalogues.forEach((cat, order) => {
@@ -109,16 +136,37 @@ export function chooseCatalogue(p: Plan, file: string, head: Uint8Array, catalog
     if (sink === null) return;
     // Every record of a positional stream is the catalogue's to type (no foreign lines there).
     const missed = positional !== null ? sink.untyped : sink.misfit;
-    scored.push({ fit: { catalogue: cat, typed: sink.typed, records: sink.typed + missed }, score: sink.typed - missed, sink, order });
+    scored.push({
+      fit: { catalogue: cat, typed: sink.typed, records: sink.typed + missed },
+      score: sink.typed - missed,
+      sink,
+      order,
+      unknown: positional !== null ? 0 : unknownNames(sink, cat),
+      era: eraFit(sink.prefixStyle, cat),
+    });
   });
-  scored.sort((a, b) => b.score - a.score || a.order - b.order);
+  // A catalogue that knows every event name of the head (even one whose format does not fit a
+  // wrapped line) before one that lacks some: the build that wrote the trace knows them all.
+  // Then the score; at an equal score the release of the prefix's era, then the order given
+  // (given > installed > newest).
+  scored.sort((a, b) => a.unknown - b.unknown || b.score - a.score || b.era - a.era || a.order - b.order);
   if (scored.length === 0) {
     const fit = { catalogue: catalogues[0], typed: 0, records: 0 };
     return { catalogue: catalogues[0], headCounts: new Map(), ranking: [], fit, ties: [], untypedNames: new Map(), positional };
   }
   const best = scored[0];
-  const ties = scored.slice(1).filter((s) => s.score === best.score && s.fit.typed === best.fit.typed).map((s) => s.fit.catalogue);
+  const ties = scored
+    .slice(1)
+    .filter((s) => s.score === best.score && s.fit.typed === best.fit.typed && s.unknown === best.unknown)
+    .map((s) => s.fit.catalogue);
+  const eraDecided =
+    best.era === 1 && scored.slice(1).some((s) => s.score === best.score && s.fit.typed === best.fit.typed && s.unknown === best.unknown && s.era < 1)
+      ? best.sink.prefixStyle === 'iso8601'
+        ? '10.1 or later'
+        : 'before 10.1'
+      : undefined;
   return {
+    ...(eraDecided === undefined ? {} : { eraDecided }),
     catalogue: best.fit.catalogue,
     headCounts: best.sink.counts,
     ranking: scored.map((s) => s.fit),

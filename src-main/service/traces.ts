@@ -9,7 +9,7 @@ function side(v: unknown): SideName | null {
 export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
   const r = await conn.runAndReadAll(
     `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
-            records, events, unparsed, dropped, error, catalogue_misfits, continuation_lines, catalogue_version, catalogue_fit, paste_normalized
+            records, events, unparsed, dropped, error, catalogue_misfits, continuation_lines, catalogue_version, catalogue_fit, paste_normalized, year_assumed
        FROM traces ORDER BY trace_id`,
   );
   return r.getRowsJS().map((row) => {
@@ -37,6 +37,7 @@ export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
       catalogueVersion: s(row[19]),
       catalogueFit: row[20] === null || row[20] === undefined ? null : Number(row[20]),
       pasteNormalized: s(row[21]),
+      yearAssumed: row[22] === null || row[22] === undefined ? null : Number(row[22]),
     };
   });
 }

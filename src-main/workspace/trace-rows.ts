@@ -34,6 +34,8 @@ export interface TraceDescription {
   readonly continuationLines: number;
   readonly catalogueVersion: string | null;
   readonly catalogueFit: number | null;
+  /** The year assumed for the first record when its stamp carries none (syslog), else null. */
+  readonly yearAssumed: number | null;
 }
 
 /** A new trace's row: its identity (written once, never changed by re-typing) and its description. */
@@ -70,6 +72,7 @@ function describedColumns(d: TraceDescription): [string, DuckDBValue][] {
     ['continuation_lines', d.continuationLines],
     ['catalogue_version', d.catalogueVersion],
     ['catalogue_fit', d.catalogueFit],
+    ['year_assumed', d.yearAssumed],
   ];
 }
 

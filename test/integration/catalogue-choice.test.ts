@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { detectTraceCatalogues } from '../../src-main/service/catalogues.ts';
 import { loadRelease } from '../../src-main/catalogue/index.ts';
@@ -17,7 +17,7 @@ afterAll(() => tmp.cleanup());
 
 type Row = unknown[];
 
-async function rows(engine: Engine, sql: string): Promise<Row[]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<Row[]> {
   const out: Row[] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -30,7 +30,7 @@ const Q72 = path.join(SAMPLES, 'qemu-7.2.22-log');
 let n = 0;
 /** Ingests into a fresh workspace; returns per-trace facts and the migration overview. */
 async function ingestAll(inputs: string[], catalogues: string[]) {
-  const engine = await Engine.open(path.join(tmp.dir, `ws${n++}.duckdb`));
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, `ws${n++}.duckdb`));
   try {
     const summary = await engine.openInputs(inputs, { catalogues });
     expect(summary.errors).toEqual([]);
@@ -127,7 +127,7 @@ describe('a browser upload names no catalogue', () => {
 
 describe('--catalogue', () => {
   it('names a release', async () => {
-    const engine = await Engine.open(path.join(tmp.dir, 'release.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'release.duckdb'));
     try {
       const s = await engine.openInputs([path.join(Q72, 'qemu-7.2.22-log-nots-multifd-dst.log')], { catalogues: ['qemu-7.2.0'] });
       expect(s.errors).toEqual([]);
@@ -141,7 +141,7 @@ describe('--catalogue', () => {
   }, 120_000);
 
   it('a given catalogue is a candidate: one that types less loses to the release that types all', async () => {
-    const engine = await Engine.open(path.join(tmp.dir, 'given-loses.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'given-loses.duckdb'));
     try {
       const s = await engine.openInputs([path.join(Q10, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
       expect(s.errors).toEqual([]);
@@ -177,7 +177,7 @@ describe('a file that types nothing', () => {
     const lines = Array.from({ length: 42 }, (_, i) => `4242@1700000000.${String(i).padStart(6, '0')}:${names[i % 3]} dev=${i} len=${i * 2}`);
     const file = path.join(tmp.dir, 'unknown.log');
     writeFileSync(file, lines.join('\n') + '\n');
-    const engine = await Engine.open(path.join(tmp.dir, 'nothing.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'nothing.duckdb'));
     try {
       const s = await engine.openInputs([file], {});
       expect(s.traces).toEqual([]);
@@ -203,7 +203,7 @@ describe('a file that types nothing', () => {
     writeFileSync(path.join(dir, 'unknown.log'), Array.from({ length: 60 }, (_, i) => `${names[i % 3]} dev=${i} len=${i * 2}`).join('\n') + '\n');
     writeFileSync(path.join(dir, 'NOTES.txt'), 'how this run was made: see the bug report\n');
     copyFileSync(path.join(BUNDLED, 'dst.log.gz'), path.join(dir, 'dst.log.gz'));
-    const engine = await Engine.open(path.join(tmp.dir, 'folder.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'folder.duckdb'));
     try {
       const s = await engine.openInputs([dir], {});
       expect(s.traces.map((t) => path.basename(t.path))).toEqual(['dst.log.gz']);
@@ -220,7 +220,7 @@ describe('a file that types nothing', () => {
     const lines = Array.from({ length: 5 }, (_, i) => `4242@1700000000.${String(i).padStart(6, '0')}:migrate_set_state not a state at all ${i}`);
     const file = path.join(tmp.dir, 'misfit.log');
     writeFileSync(file, lines.join('\n') + '\n');
-    const engine = await Engine.open(path.join(tmp.dir, 'misfit.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'misfit.duckdb'));
     try {
       const s = await engine.openInputs([file], {});
       expect(s.errors).toHaveLength(1);
@@ -256,7 +256,7 @@ describe('positional simpletrace streams (v3: ids are catalogue positions)', () 
   it('are typed with the build whose positions decode them without overruns', async () => {
     const file = path.join(tmp.dir, 'v3.bin');
     writeFileSync(file, stream());
-    const engine = await Engine.open(path.join(tmp.dir, 'v3.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'v3.duckdb'));
     try {
       const s = await engine.openInputs([file], {});
       expect(s.errors).toEqual([]);
@@ -273,7 +273,7 @@ describe('positional simpletrace streams (v3: ids are catalogue positions)', () 
     const file = path.join(tmp.dir, 'v3-bad.bin');
     // A record whose id is past the end of every catalogue.
     writeFileSync(file, stream((w) => w.rawEvent(60_000, 2_000_000n, 77, new Uint8Array(8))));
-    const engine = await Engine.open(path.join(tmp.dir, 'v3-bad.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'v3-bad.duckdb'));
     try {
       const s = await engine.openInputs([file], {});
       expect(s.traces).toEqual([]);
@@ -288,4 +288,65 @@ describe('positional simpletrace streams (v3: ids are catalogue positions)', () 
       engine.close();
     }
   }, 120_000);
+});
+
+describe('catalogue tie-breaks by what the head says of its QEMU', () => {
+  /** A `-msg timestamp=on` log of 7.2 (TID@SEC.USEC prefix): every release from 5.2 types it alike. */
+  const OLD_PREFIX = [
+    '27495@1795635788.367529:migrate_set_state new state setup',
+    '27968@1795635788.370275:migrate_set_state new state active',
+    '27968@1795635788.370302:savevm_section_start ram, section_id 2',
+    '27968@1795635790.100000:migrate_set_state new state completed',
+  ];
+  const write = (name: string, lines: string[]): string => {
+    const f = path.join(tmp.dir, name);
+    writeFileSync(f, lines.join('\n') + '\n');
+    return f;
+  };
+  const minor = (v: string | null): number => {
+    const m = /^(\d+)\.(\d+)/.exec(v ?? '');
+    return m === null ? NaN : Number(m[1]) * 100 + Number(m[2]);
+  };
+
+  it('prefers a release before 10.1 for TID@SEC.USEC prefixes, and still names the ties', async () => {
+    const [d] = await detectTraceCatalogues([write('old-prefix.log', OLD_PREFIX)]);
+    expect(d.error).toBeNull();
+    expect(minor(d.ranking[0].version)).toBeLessThan(1001);
+    expect(d.ranking[0].typed).toBe(OLD_PREFIX.length);
+    // Releases of 10.1 on type it as well: a tie, said as such.
+    expect(d.ties.some((t) => minor(t.replace(/^qemu-/, '')) >= 1001)).toBe(true);
+    // Ingest says why an older release than the newest tied one is used.
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'old-prefix.duckdb'));
+    try {
+      const said: string[] = [];
+      const s = await engine.openInputs([path.join(tmp.dir, 'old-prefix.log')], {}, { onMessage: (l) => said.push(l) });
+      expect(s.traces[0].catalogueVersion).toBe(d.ranking[0].version);
+      expect(said.filter((l) => l.includes('tie with'))).toEqual([expect.stringMatching(/: the newest release before 10\.1, the era of the log's prefix, is used \(pass --catalogue to choose\)$/)]);
+    } finally {
+      engine.close();
+    }
+  }, 120_000);
+
+  it('prefers a release from 10.1 on for ISO-8601 prefixes', async () => {
+    const iso = OLD_PREFIX.map((l) => l.replace(/^\d+@(\d+)\.(\d+):/, (_, s: string, us: string) => `${new Date(Number(s) * 1000).toISOString().slice(0, 19)}.${us}Z `));
+    const [d] = await detectTraceCatalogues([write('iso-prefix.log', iso)]);
+    expect(d.error).toBeNull();
+    expect(minor(d.ranking[0].version)).toBeGreaterThanOrEqual(1001);
+  });
+
+  it('ranks a catalogue that knows an event name above one that does not, even when the line misfits', async () => {
+    // 7.2's migrate_pending (gone from 10.2.50), its message wrapped by a mailer: no release types
+    // that line, but only those that have the event are the build that wrote it.
+    const lines = [
+      '27968@1795635788.370296:migration_thread_setup_complete',
+      '27968@1795635788.370299:migrate_pending pending size 268967936 max 0',
+      '(pre = 268967936 compat=0 post=0)',
+      '27968@1795635788.370301:savevm_state_iterate',
+      '27968@1795635788.370302:savevm_section_start ram, section_id 2',
+    ];
+    const [d] = await detectTraceCatalogues([write('wrapped-pending.log', lines)]);
+    expect(d.error).toBeNull();
+    const top = loadRelease(d.ranking[0].catalogue);
+    expect(top?.get('migrate_pending')).toBeDefined();
+  });
 });

@@ -11,9 +11,15 @@
 // "message repeated N times: [ ... ]" summaries carry no record of their own: null.
 //
 // The traditional format has no year and no zone. Times are read as UTC (the host's zone is not
-// knowable from the file) in `year`, which defaults to the current UTC year, or the previous
-// one when that would put the line more than a month in the future (a log from December read
-// in January). journalctl's short output has the same layout, with the month name of the
+// knowable from the file). The year is decided once per file from its head (`tune`, so that
+// every segment of a file parsed in parallel reads the same years): the first record's stamp
+// is placed in the current UTC year, or the previous one when that would put it more than a
+// month in the future (a log from December read in January); that instant is the reference,
+// and every year-less stamp of the file takes the year that puts it nearest the reference
+// (within ±6 months), so `Dec 31` then `Jan  1` advances the year. A journalctl header
+// (`-- Logs begin at Mon 2024-05-06 ...` / `-- Journal begins at ...`) tells the year instead.
+// Whatever no header told is a guess: the trace row says which year was assumed
+// (yearAssumed). journalctl's short output has the same layout, with the month name of the
 // writer's locale (`янв 07`, `Mär 07`, ` 1月 07`): see months.ts.
 import type { TextDialect, TextHeader } from '../text-types.ts';
 import {
@@ -43,12 +49,65 @@ export interface SyslogOptions {
   readonly nowMs?: number;
   /** Locales that ambiguous localized month names are read in (the sniffer's tuning). */
   readonly locales?: readonly string[];
+  /**
+   * The instant (epoch ms, the wall time read as UTC) year-less stamps are read nearest to,
+   * decided from the file's head by `tune`; without it, each stamp gets the now-rule's year.
+   */
+  readonly referenceMs?: number;
+  /** Whether the reference's year was assumed (no header in the file told it). */
+  readonly referenceAssumed?: boolean;
+}
+
+/** What `tune` settles for a syslog file: plain JSON, it travels in the decode plan. */
+interface SyslogTuning {
+  readonly locales?: readonly string[];
+  readonly referenceMs?: number;
+  readonly referenceAssumed?: boolean;
 }
 
 interface Stamp {
   tsNs: bigint;
   /** Index of the first character after the timestamp and its space. */
   next: number;
+  /** The year given to a year-less stamp; absent when the stamp carries its own. */
+  year?: number;
+}
+
+const DAY_MS = 86_400_000;
+const HALF_YEAR_MS = 183 * DAY_MS;
+
+/** Whether `day` exists in `month` of `year` (Feb 29). */
+function validDay(year: number, month: number, day: number): boolean {
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+}
+
+/** The year of the candidates around `refMs` that puts month/day/time nearest it; null if none is within ±6 months. */
+function nearestYear(refMs: number, month: number, day: number, tod: number): number | null {
+  const refYear = new Date(refMs).getUTCFullYear();
+  let best: number | null = null;
+  let bestDist = Infinity;
+  for (let y = refYear - 1; y <= refYear + 1; y++) {
+    if (!validDay(y, month, day)) continue;
+    const dist = Math.abs(Date.UTC(y, month - 1, day) + tod * 1000 - refMs);
+    if (dist < bestDist) [best, bestDist] = [y, dist];
+  }
+  return bestDist <= HALF_YEAR_MS ? best : null;
+}
+
+// journalctl's header: `-- Logs begin at Mon 2024-05-06 10:00:00 CEST, end at Tue ... --`
+// (systemd < 246) or `-- Journal begins at ..., ends at ... --`. Its times are the same local
+// wall times as the lines', so they are read as UTC too.
+const JOURNAL_HEADER_RE =
+  /^-- (?:Logs begin|Journal begins) at \S+ (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\b(?:.*?, (?:end|ends) at \S+ (\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})\b)?/;
+
+/** The [begin, end] (epoch ms) a journalctl header gives; end is Infinity when not given. */
+export function journalHeaderSpan(line: string): [number, number] | null {
+  const m = JOURNAL_HEADER_RE.exec(line);
+  if (m === null) return null;
+  const at = (k: number) => Date.UTC(+m[k], +m[k + 1] - 1, +m[k + 2], +m[k + 3], +m[k + 4], +m[k + 5]);
+  const begin = at(1);
+  const end = m[7] === undefined ? Infinity : at(7);
+  return Number.isFinite(begin) && end >= begin ? [begin, end] : null;
 }
 
 function monthIndex(line: string): number {
@@ -79,7 +138,7 @@ function localMonthSpan(line: string): [number, number] | null {
   return null;
 }
 
-function traditionalStamp(line: string, yearFor: (month: number, day: number) => number, locales: ReadonlySet<string> | undefined): Stamp | null {
+function traditionalStamp(line: string, yearFor: (month: number, day: number, tod: number) => number, locales: ReadonlySet<string> | undefined): Stamp | null {
   let mo = monthIndex(line);
   let i = 4;
   if (mo === 0 || line.charCodeAt(3) !== SPACE) {
@@ -95,10 +154,10 @@ function traditionalStamp(line: string, yearFor: (month: number, day: number) =>
   const day = digitsValue(line, i, dEnd);
   const tod = timeOfDaySeconds(line, dEnd + 1);
   if (tod < 0 || day < 1 || day > 31 || line.charCodeAt(dEnd + 9) !== SPACE) return null;
-  const year = yearFor(mo, day);
+  const year = yearFor(mo, day, tod);
   const sec = utcSeconds(year, mo, day, 0, 0, 0) + tod;
   if (!fitsTsNs(sec, 0)) return null;
-  return { tsNs: epochNs(sec, 0), next: dEnd + 10 };
+  return { tsNs: epochNs(sec, 0), next: dEnd + 10, year };
 }
 
 function rfc3339Stamp(line: string): Stamp | null {
@@ -234,25 +293,43 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
   const fixed = options.year;
   const now = options.nowMs ?? Date.now();
   const nowYear = new Date(now).getUTCFullYear();
-  const monthAhead = now + 31 * 86_400_000;
+  const monthAhead = now + 31 * DAY_MS;
   const locales = options.locales === undefined ? undefined : new Set(options.locales);
-  const yearFor = (month: number, day: number): number => {
+  const ref = options.referenceMs;
+  const nowRule = (month: number, day: number): number => (Date.UTC(nowYear, month - 1, day) > monthAhead ? nowYear - 1 : nowYear);
+  const yearFor = (month: number, day: number, tod: number): number => {
     if (fixed !== undefined) return fixed;
-    return Date.UTC(nowYear, month - 1, day) > monthAhead ? nowYear - 1 : nowYear;
+    if (ref !== undefined) return nearestYear(ref, month, day, tod) ?? nowRule(month, day);
+    return nowRule(month, day);
+  };
+  /** The year given to the first year-less stamp this instance read (see yearAssumed). */
+  let firstYear: number | null = null;
+  const parseWith = (full: string, isKnown: (name: string) => boolean, yf: typeof yearFor): TextHeader | null => {
+    const at = afterPriority(full);
+    if (at < 0) return null;
+    if (at > 0 && full.charCodeAt(at) === 49 /* 1 */ && full.charCodeAt(at + 1) === SPACE) return parseRfc5424(full.slice(at + 2), isKnown);
+    const line = at > 0 ? full.slice(at) : full;
+    // ja/zh month names start with a digit (`12月 07`).
+    const stamp = (isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : null) ?? traditionalStamp(line, yf, locales);
+    if (stamp === null) return null;
+    const h = parseAfterStamp(line, stamp, isKnown, at > 0);
+    if (h !== null && stamp.year !== undefined && firstYear === null) firstYear = stamp.year;
+    return h;
   };
   return {
     format: 'syslog',
     clock: 'epoch',
+    // A fresh instance per trace: firstYear is the trace's own.
+    forTrace: () => createSyslogDialect(options),
     parse(full, isKnown) {
-      const at = afterPriority(full);
-      if (at < 0) return null;
-      if (at > 0 && full.charCodeAt(at) === 49 /* 1 */ && full.charCodeAt(at + 1) === SPACE) return parseRfc5424(full.slice(at + 2), isKnown);
-      const line = at > 0 ? full.slice(at) : full;
-      // ja/zh month names start with a digit (`12月 07`).
-      const stamp = (isDigit(line.charCodeAt(0)) ? rfc3339Stamp(line) : null) ?? traditionalStamp(line, yearFor, locales);
-      return stamp === null ? null : parseAfterStamp(line, stamp, isKnown, at > 0);
+      return parseWith(full, isKnown, yearFor);
     },
-    tune(lines, _isKnown) {
+    // The year of the first year-less record, when it was assumed (no fixed year, no header).
+    yearAssumed() {
+      if (fixed !== undefined || (ref !== undefined && options.referenceAssumed === false)) return null;
+      return firstYear;
+    },
+    tune(lines, isKnown) {
       const names: string[] = [];
       for (const full of lines) {
         const line = traditionalPart(full);
@@ -260,10 +337,22 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
         const span = localMonthSpan(line);
         if (span !== null) names.push(line.slice(span[0], span[1]));
       }
-      return tuneLocales(names);
+      const tunedLocales = tuneLocales(names);
+      const tuning: { -readonly [K in keyof SyslogTuning]: SyslogTuning[K] } = {};
+      if (tunedLocales !== null) tuning.locales = tunedLocales.split(',');
+      if (fixed === undefined) {
+        const reference = headReference(lines, isKnown, tuning.locales === undefined ? locales : new Set(tuning.locales), nowRule);
+        if (reference !== null) [tuning.referenceMs, tuning.referenceAssumed] = reference;
+      }
+      return Object.keys(tuning).length === 0 ? null : JSON.stringify(tuning);
     },
-    tuned(tuning) {
-      return createSyslogDialect({ ...options, locales: tuning.split(',') });
+    tuned(text) {
+      const t = JSON.parse(text) as SyslogTuning;
+      return createSyslogDialect({
+        ...options,
+        ...(t.locales === undefined ? {} : { locales: t.locales }),
+        ...(t.referenceMs === undefined ? {} : { referenceMs: t.referenceMs, referenceAssumed: t.referenceAssumed !== false }),
+      });
     },
     // A line whose stamp would read but for its month name meaning different months in the
     // locales the file may be in: it says so (a guessed month would be a wrong time).
@@ -281,6 +370,48 @@ export function createSyslogDialect(options: SyslogOptions = {}): TextDialect {
       return `${why}, and the file's other month names do not tell which locale it is in: its time is not guessed`;
     },
   };
+}
+
+/**
+ * The reference instant of a file's year-less stamps, from its head, and whether its year was
+ * assumed: the first year-less record's stamp in the year a journalctl header's span puts it in
+ * (known when only one year does), else in the now-rule's year. null when the head has none.
+ */
+function headReference(
+  lines: readonly string[],
+  isKnown: (name: string) => boolean,
+  locales: ReadonlySet<string> | undefined,
+  nowRule: (month: number, day: number) => number,
+): [number, boolean] | null {
+  let span: [number, number] | null = null;
+  for (const full of lines) {
+    span ??= journalHeaderSpan(full);
+    const line = traditionalPart(full);
+    if (line === null) continue;
+    let mo = 0;
+    let day = 0;
+    let tod = 0;
+    const stamp = traditionalStamp(
+      line,
+      (m, d, t) => {
+        [mo, day, tod] = [m, d, t];
+        return nowRule(m, d);
+      },
+      locales,
+    );
+    if (stamp === null || stamp.year === undefined || parseAfterStamp(line, stamp, isKnown, line !== full) === null) continue;
+    const at = (y: number) => Date.UTC(y, mo - 1, day) + tod * 1000;
+    if (span !== null) {
+      const [begin, end] = span;
+      const years: number[] = [];
+      const last = Number.isFinite(end) ? new Date(end).getUTCFullYear() : new Date(begin).getUTCFullYear() + 1;
+      for (let y = new Date(begin).getUTCFullYear(); y <= last; y++) if (validDay(y, mo, day) && at(y) >= begin && at(y) <= end) years.push(y);
+      // Without an end, the first year from the beginning on; a span longer than a year leaves the year a guess.
+      if (years.length > 0) return [at(years[0]), !Number.isFinite(end) || years.length > 1];
+    }
+    return [at(stamp.year), true];
+  }
+  return null;
 }
 
 export const syslog: TextDialect = createSyslogDialect();

@@ -13,6 +13,7 @@ export function traceLine(t: TraceInfo): string {
     `trace ${t.traceId}: ${where}: ${t.format}${t.prefixStyle && t.prefixStyle !== t.format ? ` (${t.prefixStyle})` : ''}, side ${t.side ?? 'unknown'}, ` +
     `catalogue ${t.catalogueId}${t.catalogueVersion ? ` (QEMU ${t.catalogueVersion})` : ''}${t.catalogueFit !== null ? `, fit ${fitPercent(t.catalogueFit)} of the head` : ''}, ${t.records} records: ${t.events} events, ${t.unparsed} unparsed` +
     `${t.catalogueMisfits > 0 ? ` (${t.catalogueMisfits} did not fit the catalogue)` : ''}, ${t.dropped} dropped` +
-    `${t.continuationLines > 0 ? `, ${t.continuationLines} continuation line${t.continuationLines === 1 ? '' : 's'} joined to multi-line records` : ''}`
+    `${t.continuationLines > 0 ? `, ${t.continuationLines} continuation line${t.continuationLines === 1 ? '' : 's'} joined to multi-line records` : ''}` +
+    `${t.yearAssumed !== null ? `, year assumed ${t.yearAssumed} (syslog stamps carry none)` : ''}`
   );
 }

@@ -33,6 +33,8 @@ export interface Decoder {
   lines(): number;
   /** Lines joined to the record before them as part of its message (text traces). */
   continuationLines(): number;
+  /** The year assumed for the first record whose stamp has none (TextDialect.yearAssumed). */
+  yearAssumed(): number | null;
 }
 
 /** How to decode a trace, decided from its first bytes. Plain data: it crosses to the worker. */
@@ -160,6 +162,9 @@ class TextDecoderAdapter implements Decoder {
   continuationLines(): number {
     return this.dec.stats.continuations;
   }
+  yearAssumed(): number | null {
+    return this.dialect.yearAssumed?.() ?? null;
+  }
 }
 
 class SimpleDecoderAdapter implements Decoder {
@@ -204,6 +209,9 @@ class SimpleDecoderAdapter implements Decoder {
   }
   continuationLines(): number {
     return 0;
+  }
+  yearAssumed(): number | null {
+    return null;
   }
 }
 

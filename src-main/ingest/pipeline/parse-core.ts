@@ -54,6 +54,7 @@ export class ParseCore {
       lines: this.decoder.lines(),
       prefixStyles: this.decoder.prefixStyles(),
       continuationLines: this.decoder.continuationLines(),
+      yearAssumed: this.decoder.yearAssumed(),
     };
   }
 

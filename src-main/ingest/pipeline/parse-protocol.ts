@@ -58,6 +58,8 @@ export interface DecodeDone {
   readonly prefixStyles: [PrefixStyle, number][];
   /** Lines joined to the record before them (multi-line messages). */
   readonly continuationLines: number;
+  /** The year assumed for the first record whose stamp has none (Decoder.yearAssumed). */
+  readonly yearAssumed: number | null;
 }
 
 /**

@@ -56,14 +56,19 @@ class Totals {
   lines = 0;
   bytes = 0;
   continuationLines = 0;
+  /** The first segment's that has one (segments finish in any order). */
+  yearAssumed: number | null = null;
+  private yearSegment = Infinity;
   readonly eventCounts = new Map<string, number>();
   readonly pidCounts = new Map<number, number>();
   readonly styles = new Map<PrefixStyle, number>();
   errors: string[] = [];
   first: DecodeDone | null = null;
 
-  add(d: DecodeDone): void {
+  /** `segment`: its id, in file order. */
+  add(d: DecodeDone, segment: number): void {
     this.first ??= d;
+    if (d.yearAssumed !== null && segment < this.yearSegment) [this.yearAssumed, this.yearSegment] = [d.yearAssumed, segment];
     const c = d.counts;
     this.events += c.events;
     this.unparsed += c.unparsed;
@@ -103,6 +108,7 @@ class Totals {
       lines: this.lines,
       prefixStyles: [...this.styles],
       continuationLines: this.continuationLines,
+      yearAssumed: this.yearAssumed,
     };
   }
 }
@@ -172,7 +178,7 @@ class SegmentedPipeline implements ParsePipeline {
         const seg = this.segments.get(m.id);
         if (seg === undefined) break;
         seg.done = m.done;
-        this.totals.add(m.done);
+        this.totals.add(m.done, m.id);
         this.advance();
         break;
       }
