@@ -5,7 +5,45 @@
 import type { ArgSpec, DuckType, EventSpec } from '../catalogue/types.ts';
 import { SIDE_SQL_TYPE } from './column.ts';
 
-export const SCHEMA_VERSION = '1';
+/**
+ * The version of the tables below. Bump it with every change a workspace file must follow, and
+ * add the step from the previous version to MIGRATIONS (schema-version.ts runs them on open).
+ */
+export const SCHEMA_VERSION = 3;
+
+/** One step of MIGRATIONS: columns it adds (ADD COLUMN IF NOT EXISTS), per table. */
+export interface Migration {
+  /** The version the workspace has after this step. */
+  readonly to: number;
+  readonly addColumns: Readonly<Record<string, readonly (readonly [name: string, type: string])[]>>;
+  /**
+   * false when a read-only open cannot present the step's result as TEMP views (a step that
+   * changes more than adding columns): such a workspace must be opened writable once.
+   */
+  readonly bridgeable?: boolean;
+}
+
+/** The steps from version 1 on, in order. A new workspace is created at SCHEMA_VERSION directly. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    // Trace details added while version 1 was current: pasted-text normalisation, text
+    // continuation lines, the catalogue's QEMU version and how well it fit.
+    to: 2,
+    addColumns: {
+      traces: [
+        ['paste_normalized', 'VARCHAR'],
+        ['continuation_lines', 'BIGINT'],
+        ['catalogue_version', 'VARCHAR'],
+        ['catalogue_fit', 'DOUBLE'],
+      ],
+    },
+  },
+  {
+    // The year assumed for a syslog trace whose stamps carry none (no header told it).
+    to: 3,
+    addColumns: { traces: [['year_assumed', 'INTEGER']] },
+  },
+];
 
 /** Columns every event table starts with, in order. */
 export const FIXED_EVENT_COLUMNS = [
@@ -17,6 +55,7 @@ export const FIXED_EVENT_COLUMNS = [
   ['pid', 'INTEGER'],
 ] as const;
 
+/** The tables at SCHEMA_VERSION; IF NOT EXISTS, so an older workspace keeps its own (then migrated). */
 export const CREATE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS qtw_meta(key VARCHAR PRIMARY KEY, value VARCHAR);
 CREATE TABLE IF NOT EXISTS catalogues(
@@ -32,7 +71,8 @@ CREATE TABLE IF NOT EXISTS traces(
   clock_offset_ns BIGINT, catalogue_id VARCHAR, catalogue_misfits BIGINT, bytes UBIGINT,
   sha256 VARCHAR, first_ts_ns BIGINT, last_ts_ns BIGINT, records BIGINT, events BIGINT,
   unparsed BIGINT, dropped BIGINT, dropped_records BIGINT, truncated_at UBIGINT, error VARCHAR,
-  ingested_at TIMESTAMP, ingest_ms DOUBLE);
+  ingested_at TIMESTAMP, ingest_ms DOUBLE, paste_normalized VARCHAR, continuation_lines BIGINT,
+  catalogue_version VARCHAR, catalogue_fit DOUBLE, year_assumed INTEGER);
 CREATE TABLE IF NOT EXISTS qtw_event_tables(name VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS unparsed(
   trace_id INTEGER, seq BIGINT, line_no BIGINT, "offset" UBIGINT, ts_ns BIGINT, tid INTEGER,
@@ -42,10 +82,6 @@ CREATE TABLE IF NOT EXISTS lossy(
 CREATE TABLE IF NOT EXISTS dropped(
   trace_id INTEGER, seq BIGINT, ts_ns BIGINT, pid INTEGER, count UBIGINT);
 CREATE TABLE IF NOT EXISTS inputs(sha256 VARCHAR PRIMARY KEY, path VARCHAR, bytes UBIGINT, traces INTEGER);
-ALTER TABLE traces ADD COLUMN IF NOT EXISTS paste_normalized VARCHAR;
-ALTER TABLE traces ADD COLUMN IF NOT EXISTS continuation_lines BIGINT;
-ALTER TABLE traces ADD COLUMN IF NOT EXISTS catalogue_version VARCHAR;
-ALTER TABLE traces ADD COLUMN IF NOT EXISTS catalogue_fit DOUBLE;
 `;
 
 /** Quote an SQL identifier for DuckDB. */

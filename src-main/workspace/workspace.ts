@@ -6,7 +6,8 @@ import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { Catalogue } from '../catalogue/types.ts';
 import { compileFormatCached } from '../catalogue/index.ts';
 import { inconsistencies, nextTraceId, recordTraceId, removeTraces, unregisterEventTables } from './integrity.ts';
-import { CREATE_SCHEMA, SCHEMA_VERSION, eventColumns, eventsViewSql, literal } from './schema.ts';
+import { CREATE_SCHEMA, eventColumns, eventsViewSql, literal } from './schema.ts';
+import { migrateSchema, readOnlyBridge, readSchemaVersion } from './schema-version.ts';
 
 /** The JSON shape of catalogue_events rows as storeCatalogue sends them. */
 const CATALOGUE_ROW_JSON = JSON.stringify([
@@ -45,6 +46,9 @@ export function defaultTempLimit(workspacePath: string): string {
 }
 
 export class Workspace {
+  /** A read-only open of an older workspace: the TEMP views every connection needs (schema-version.ts). */
+  private bridge: readonly string[] = [];
+
   private constructor(
     readonly path: string,
     readonly instance: DuckDBInstance,
@@ -66,10 +70,16 @@ export class Workspace {
     try {
       // Set after start: given in the start-up config, DuckDB 1.5 does not enforce it.
       if (path !== ':memory:') await conn.run(`SET max_temp_directory_size = ${literal(opts.maxTempSize ?? defaultTempLimit(path))}`);
+      // The schema version decides what the tables look like (schema-version.ts): a newer one
+      // is refused, an older one migrated, or bridged by TEMP views when read-only.
+      const version = await readSchemaVersion(conn, path);
       if (!opts.readOnly) {
         await conn.run(CREATE_SCHEMA);
-        await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES ('schema_version', ${literal(SCHEMA_VERSION)})`);
+        await migrateSchema(conn, version, path);
         await ws.refreshEventsView();
+      } else {
+        ws.bridge = await readOnlyBridge(conn, version, path);
+        for (const sql of ws.bridge) await conn.run(sql);
       }
       if (opts.lockDown) await conn.run(`SET enable_external_access = false; SET lock_configuration = true`);
     } catch (e) {
@@ -82,6 +92,13 @@ export class Workspace {
       throw e;
     }
     return ws;
+  }
+
+  /** Another connection to this workspace, seeing the tables as this build defines them. */
+  async connect(): Promise<DuckDBConnection> {
+    const conn = await this.instance.connect();
+    for (const sql of this.bridge) await conn.run(sql);
+    return conn;
   }
 
   close(): void {

@@ -1,13 +1,11 @@
 // Compare: two migration attempts side by side (they may come from different trace pairs of this
-// workspace): overview metrics and time per state, then per-event counts and rates.
+// workspace): overview metrics and time per state, then per-event counts and rates. The engine
+// builds and runs the queries (compareAttempts, src-main/analyses/page-queries.ts).
 import './compare.css';
-import type { EngineClient } from '../../src-main/contract.ts';
-import { probeCatalog, type Catalog } from '../migration/catalog-probe.ts';
+import type { AttemptRef, CompareData, EngineClient, PageQueryData } from '../../src-main/contract.ts';
 import { attemptKey, attemptLabel, toAttempt, type AttemptSummary } from '../migration/overview-model.ts';
-import { queryRows } from '../migration/query-rows.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { compareTable } from './compare-table.ts';
-import { attemptsSql, eventsSql, phasesSql, type AttemptRef } from './compare-sql.ts';
 
 export interface ComparePage {
   readonly root: HTMLElement;
@@ -38,7 +36,6 @@ export function createComparePage(client: EngineClient, hooks: { openQuery(sql: 
     body,
   );
 
-  let cat: Catalog | null = null;
   let attempts: AttemptSummary[] = [];
   let token = 0;
 
@@ -48,29 +45,37 @@ export function createComparePage(client: EngineClient, hooks: { openQuery(sql: 
     return h('section', { class: 'cmp-section' }, h('header', { class: 'mg-chart-head' }, h('h3', {}, title), h('span', { class: 'spacer' }), open), content);
   }
 
-  async function table(sql: string | null, cols: typeof PHASE_COLUMNS, testid: string): Promise<HTMLElement> {
-    if (sql === null) return h('div', { class: 'empty-small' }, 'The analysis views this needs are not in this workspace.');
-    try {
-      const rows = await queryRows(client, sql, 2000);
-      return rows.length ? compareTable(rows, cols, testid) : h('div', { class: 'empty-small' }, 'No rows.');
-    } catch (e) {
-      return h('div', { class: 'empty-small err' }, `Query failed: ${errorMessage(e)}`);
-    }
+  function table(q: PageQueryData | null, cols: typeof PHASE_COLUMNS, testid: string): HTMLElement {
+    if (q === null || q.sql === null) return h('div', { class: 'empty-small' }, 'The analysis views this needs are not in this workspace.');
+    if (q.error !== null) return h('div', { class: 'empty-small err' }, `Query failed: ${q.error}`);
+    return q.rows.length ? compareTable(q.rows, cols, testid) : h('div', { class: 'empty-small' }, 'No rows.');
   }
 
-  const refOf = (key: string): AttemptRef | null => attempts.find((a) => attemptKey(a) === key) ?? null;
+  /** The attempt as the engine identifies it (the rest of the summary stays here). */
+  const refOfAttempt = (a: AttemptSummary): AttemptRef => ({ side: a.side, attempt: a.attempt, traceId: a.traceId });
+
+  const refOf = (key: string): AttemptSummary | null => attempts.find((a) => attemptKey(a) === key) ?? null;
 
   async function render(): Promise<void> {
     const my = ++token;
     const a = refOf(pickA.value);
     const b = refOf(pickB.value);
-    if (!cat || !a || !b) return;
+    if (!a || !b) return;
     status.textContent = 'loading…';
-    const pSql = phasesSql(cat, a, b);
-    const eSql = eventsSql(cat, a, b);
-    const phases = await table(pSql, PHASE_COLUMNS, 'compare-phases');
-    const events = await table(eSql, EVENT_COLUMNS, 'compare-events');
+    let data: CompareData;
+    try {
+      data = await client.call('compareAttempts', { a: refOfAttempt(a), b: refOfAttempt(b) });
+    } catch (e) {
+      if (my !== token) return;
+      status.textContent = errorMessage(e);
+      root.dataset.state = 'ready';
+      return;
+    }
     if (my !== token) return;
+    const pSql = data.phases?.sql ?? null;
+    const eSql = data.events?.sql ?? null;
+    const phases = table(data.phases, PHASE_COLUMNS, 'compare-phases');
+    const events = table(data.events, EVENT_COLUMNS, 'compare-events');
     clear(body);
     body.append(
       h('div', { class: 'cmp-legend' }, h('span', {}, h('b', {}, 'A '), attemptLabel(a)), h('span', {}, h('b', {}, 'B '), attemptLabel(b))),
@@ -88,9 +93,9 @@ export function createComparePage(client: EngineClient, hooks: { openQuery(sql: 
     async refresh() {
       root.dataset.state = 'loading';
       try {
-        cat = await probeCatalog(client);
-        const sql = attemptsSql(cat);
-        attempts = sql ? (await queryRows(client, sql, 500)).map(toAttempt) : [];
+        const { attempts: q } = await client.call('compareAttempts', { a: null, b: null });
+        if (q.error !== null) throw new Error(q.error);
+        attempts = q.rows.map(toAttempt);
       } catch (e) {
         attempts = [];
         status.textContent = errorMessage(e);

@@ -1,21 +1,18 @@
 // The Migration page: one card per (side, attempt) from migration_overview, the clock alignment,
-// and six charts over the analysis views. Every number comes from SQL the user can open.
+// and six charts over the analysis views. Every number comes from SQL the user can open; the
+// engine builds and runs it (migrationPage, src-main/analyses/page-queries.ts), this page draws.
 import './migration.css';
-import type { EngineClient } from '../../src-main/contract.ts';
+import type { EngineClient, MigrationChartId, MigrationPageData, PageQueryData } from '../../src-main/contract.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatTimestampNs } from '../util/time-format.ts';
 import { createAlignmentLine } from './alignment-line.ts';
-import { probeCatalog, type Catalog } from './catalog-probe.ts';
 import { createChartCard, type ChartCard } from './chart-card.ts';
 import {
   dirtyPagesOption, downtimeOption, latencyHistogramOption, multifdLanesOption, multifdOption, stateTimelineOption, throughputOption,
 } from './chart-options.ts';
-import {
-  dirtyPagesSql, downtimeSql, multifdLanesSql, overviewSql, postcopyLatencySql, stateTimelineSql, throughputSql, type ChartQuery,
-} from './migration-sql.ts';
 import { attemptLabel, formatInt, formatMs, outcomeKind, toAttempt, type AttemptSummary } from './overview-model.ts';
 import { listAnalyses, type AnalysisEntry } from './engine-extras.ts';
-import { ident, queryRows, type Row } from './query-rows.ts';
+import type { Row } from './query-rows.ts';
 import type { EChartsCoreOption } from 'echarts/core';
 
 export interface MigrationPage {
@@ -26,43 +23,43 @@ export interface MigrationPage {
 }
 
 interface ChartDef {
-  readonly id: string;
+  readonly id: MigrationChartId;
   readonly title: string;
   readonly help: string;
-  readonly build: (cat: Catalog) => ChartQuery;
-  readonly option: (rows: Row[], cat: Catalog) => EChartsCoreOption;
+  readonly option: (rows: readonly Row[]) => EChartsCoreOption;
   readonly emptyText: string;
 }
+
+/** Measures of the per-channel totals (multifd_channels) that the rows carry. */
+const MULTIFD_MEASURES = ['pages', 'mbps', 'bytes', 'packets', 'active_ms'];
 
 const CHARTS: readonly ChartDef[] = [
   {
     id: 'states', title: 'State timeline (both sides, source clock)',
     help: 'migrate_set_state intervals per trace; destination times shifted by its clock offset (ts_aligned_ns)',
-    build: stateTimelineSql, option: (rows) => stateTimelineOption(rows), emptyText: 'No migration state changes were traced.',
+    option: (rows) => stateTimelineOption(rows), emptyText: 'No migration state changes were traced.',
   },
   {
     id: 'dirty', title: 'Dirty pages per bitmap sync', help: 'dirty_sync_iterations: dirty pages found by each migration_bitmap_sync',
-    build: dirtyPagesSql,
-    option: (rows, cat) => dirtyPagesOption(rows, cat.pick('dirty_sync_iterations', 'iteration', 'sync', 'dirty_sync') ?? 'iteration', cat.pick('dirty_sync_iterations', 'dirty_pages', 'pages') ?? 'dirty_pages'),
+    option: (rows) => dirtyPagesOption(rows, 'iteration', 'dirty_pages'),
     emptyText: 'No bitmap syncs were traced (migration_bitmap_sync_end).',
   },
   {
     id: 'throughput', title: 'Throughput over time', help: 'precopy_progress: bytes sent between samples, in Mb/s',
-    build: throughputSql, option: (rows) => throughputOption(rows), emptyText: 'No precopy progress samples were traced.',
+    option: (rows) => throughputOption(rows), emptyText: 'No precopy progress samples were traced.',
   },
   {
     id: 'multifd', title: 'Multifd lanes', help: 'multifd_throughput(100): Mb/s per side and channel in 100 ms buckets (dashed: destination)',
-    build: multifdLanesSql,
-    option: (rows, cat) => ('lane' in (rows[0] ?? {}) ? multifdLanesOption(rows) : multifdOption(rows, ['pages', 'mbps', 'bytes', 'packets', 'active_ms'].filter((c) => cat.hasColumns('multifd_channels', c)))),
+    option: (rows) => ('lane' in (rows[0] ?? {}) ? multifdLanesOption(rows) : multifdOption(rows, MULTIFD_MEASURES.filter((c) => c in (rows[0] ?? {})))),
     emptyText: 'No multifd channels: this migration did not use multifd, or its events were not traced.',
   },
   {
     id: 'postcopy', title: 'Postcopy fault latency', help: 'postcopy_faults: page request → page received, power-of-two buckets',
-    build: postcopyLatencySql, option: (rows) => latencyHistogramOption(rows), emptyText: 'No postcopy page faults: this migration did not enter postcopy, or its events were not traced.',
+    option: (rows) => latencyHistogramOption(rows), emptyText: 'No postcopy page faults: this migration did not enter postcopy, or its events were not traced.',
   },
   {
     id: 'downtime', title: 'Downtime breakdown', help: 'downtime_breakdown: checkpoints (8.2+) or the 7.2 approximation from runstate and section events',
-    build: downtimeSql, option: (rows) => downtimeOption(rows), emptyText: 'No downtime checkpoints or device sections were traced.',
+    option: (rows) => downtimeOption(rows), emptyText: 'No downtime checkpoints or device sections were traced.',
   },
 ];
 
@@ -100,9 +97,9 @@ export function attemptCard(a: AttemptSummary): HTMLElement {
 /** The analysis library: each view's definition (to read or change) and its rows. */
 function analysisList(list: readonly AnalysisEntry[], hooks: { openQuery(sql: string, run?: boolean): void }): HTMLElement {
   const items = list.map((a) => {
-    const rows = h('button', { class: 'btn small', title: `SELECT * FROM ${a.name}` }, 'Rows');
+    const rows = h('button', { class: 'btn small', title: a.rowsSql }, 'Rows');
     const def = h('button', { class: 'btn small', title: 'Open the CREATE VIEW statement (not run)' }, 'Definition');
-    rows.addEventListener('click', () => hooks.openQuery(`SELECT * FROM ${ident(a.name)}`, true));
+    rows.addEventListener('click', () => hooks.openQuery(a.rowsSql, true));
     def.addEventListener('click', () => hooks.openQuery(a.sql, false));
     return h('li', { class: 'mg-analysis', 'data-analysis': a.name },
       h('code', {}, a.name), h('span', { class: 'mg-analysis-title' }, a.title), h('span', { class: 'muted mg-analysis-desc' }, a.description), rows, def);
@@ -134,20 +131,12 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
   let running: Promise<void> | null = null;
   let again = false;
 
-  async function loadCards(cat: Catalog): Promise<void> {
+  function showCards(q: PageQueryData): void {
     clear(cards);
-    const q = overviewSql(cat);
-    overviewSqlText = 'sql' in q ? q.sql : null;
+    overviewSqlText = q.sql;
     overviewQuery.disabled = overviewSqlText === null;
-    let attempts: AttemptSummary[] = [];
-    let why = 'missing' in q ? q.missing : '';
-    if ('sql' in q) {
-      try {
-        attempts = (await queryRows(client, q.sql)).map(toAttempt);
-      } catch (e) {
-        why = `migration_overview failed: ${errorMessage(e)}`;
-      }
-    }
+    const attempts: AttemptSummary[] = q.sql !== null && q.error === null ? q.rows.map(toAttempt) : [];
+    const why = q.missing ?? (q.error !== null ? `migration_overview failed: ${q.error}` : '');
     if (attempts.length === 0) {
       cards.append(h('div', { class: 'mg-empty', 'data-testid': 'migration-empty' },
         h('h3', {}, 'No migration found in these traces'),
@@ -157,34 +146,23 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
     for (const a of attempts) cards.append(attemptCard(a));
   }
 
-  async function loadChart(def: ChartDef, card: ChartCard, cat: Catalog): Promise<void> {
-    card.loading();
-    const q = def.build(cat);
-    if ('missing' in q) {
-      card.setQuery(null);
-      card.empty(q.missing);
-      return;
-    }
+  function showChart(def: ChartDef, card: ChartCard, q: PageQueryData): void {
     card.setQuery(q.sql);
-    try {
-      const rows = await queryRows(client, q.sql);
-      if (rows.length === 0) card.empty(def.emptyText);
-      else card.draw(def.option(rows, cat), `${rows.length} row${rows.length === 1 ? '' : 's'}`);
-    } catch (e) {
-      card.empty(`Query failed: ${errorMessage(e)}`, 'error');
-    }
+    if (q.sql === null) card.empty(q.missing ?? 'No query for this workspace.');
+    else if (q.error !== null) card.empty(`Query failed: ${q.error}`, 'error');
+    else if (q.rows.length === 0) card.empty(def.emptyText);
+    else card.draw(def.option(q.rows), `${q.rows.length} row${q.rows.length === 1 ? '' : 's'}`);
   }
 
   async function doRefresh(): Promise<void> {
     status.textContent = 'loading…';
     root.dataset.state = 'loading';
     try {
-      const cat = await probeCatalog(client);
-      await loadCards(cat);
+      for (const c of charts) c.loading();
+      const data: MigrationPageData = await client.call('migrationPage', {});
+      showCards(data.overview);
       await alignment.refresh();
-      // One query at a time: the engine runs them serially anyway, and the workbench's Cancel
-      // should interrupt at most one of ours.
-      for (let i = 0; i < CHARTS.length; i++) await loadChart(CHARTS[i]!, charts[i]!, cat);
+      for (let i = 0; i < CHARTS.length; i++) showChart(CHARTS[i]!, charts[i]!, data.charts[CHARTS[i]!.id]);
       const list = await listAnalyses(client).catch(() => []);
       const wasOpen = library.querySelector('details')?.open ?? false;
       clear(library);

@@ -1,23 +1,21 @@
-// The Migration and Compare pages' SQL and models, run through the real engine service on the
-// QEMU 7.2 a-precopy sample (source + destination logs). Expected values come from the raw log
-// files and from QEMU's own query-migrate.json, never from the queries under test.
+// The Migration and Compare pages' data (the engine's migrationPage and compareAttempts) and the
+// renderer's models over it, run through the real engine service on the QEMU 7.2 a-precopy
+// sample (source + destination logs). Expected values come from the raw log files and from
+// QEMU's own query-migrate.json, never from the queries under test.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineClient } from '../../../src-main/contract.ts';
+import type { EngineClient, MigrationPageData, PageQueryData } from '../../../src-main/contract.ts';
 import { installAnalyses } from '../../../src-main/analyses/index.ts';
-import { Engine } from '../../../src-main/service/engine.ts';
+import { OVERVIEW_METRICS } from '../../../src-main/analyses/page-queries.ts';
+import { WorkspaceEngine } from '../../../src-main/service/workspace-engine.ts';
 import { EngineService } from '../../../src-main/service/api.ts';
-import { eventsSql, phasesSql } from '../../../src-renderer/compare/compare-sql.ts';
-import { probeCatalog, type Catalog } from '../../../src-renderer/migration/catalog-probe.ts';
+import { parseClientMessage } from '../../../src-main/service/rpc-validate.ts';
 import { stateIntervals, stateTimelineOption, timelineFocusEndMs } from '../../../src-renderer/migration/chart-options.ts';
 import { describeAlignment } from '../../../src-renderer/migration/alignment-text.ts';
 import { clockAlignment, parseAlignment, parseOffsetInput } from '../../../src-renderer/migration/engine-extras.ts';
-import {
-  dirtyPagesSql, downtimeSql, multifdLanesSql, overviewSql, postcopyLatencySql, stateTimelineSql, throughputSql,
-} from '../../../src-renderer/migration/migration-sql.ts';
 import { toAttempt, type AttemptSummary } from '../../../src-renderer/migration/overview-model.ts';
-import { num, queryRows, str } from '../../../src-renderer/migration/query-rows.ts';
+import { num, str, type Row } from '../../../src-renderer/migration/query-rows.ts';
 import { DEBIAN_72, scratch } from '../../helpers/paths.ts';
 import { A_PRECOPY, readRaw, type RawRecord } from './raw-log.ts';
 
@@ -29,22 +27,21 @@ const raw = { src: readRaw('src'), dst: readRaw('dst') };
 const tmp = scratch('qtw-mig-ui-');
 let svc: EngineService;
 let client: EngineClient;
-let cat: Catalog;
+let page: MigrationPageData;
 let attempts: AttemptSummary[];
 let traceIds: Record<'src' | 'dst', number>;
 
 beforeAll(async () => {
   const file = path.join(tmp.dir, 'ws.duckdb');
-  const engine = await Engine.open(file);
+  const engine = await WorkspaceEngine.open(file);
   await engine.openInputs([path.join(A_PRECOPY, 'src.log.gz'), path.join(A_PRECOPY, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
   // The service installs the analyses after ingest too; doing it here keeps this test about the UI.
   await installAnalyses(engine.ws.conn);
   engine.close();
   svc = await EngineService.open(file, { host: 'server' });
   client = svc;
-  cat = await probeCatalog(client);
-  const q = overviewSql(cat);
-  attempts = 'sql' in q ? (await queryRows(client, q.sql)).map(toAttempt) : [];
+  page = await client.call('migrationPage', {});
+  attempts = page.overview.rows.map(toAttempt);
   const ids: Partial<Record<'src' | 'dst', number>> = {};
   for (const t of await client.call('listTraces', {})) if (t.side) ids[t.side] = t.traceId;
   traceIds = ids as Record<'src' | 'dst', number>;
@@ -57,21 +54,44 @@ afterAll(async () => {
 
 const states = (side: 'src' | 'dst'): RawRecord[] => raw[side].filter((r) => r.name === 'migrate_set_state');
 
-describe('catalog probe', () => {
-  it('sees the event table, the traces table and the analysis views with their columns', () => {
-    expect(cat.hasColumns('migrate_set_state', 'trace_id', 'seq', 'ts_ns', 'new_state')).toBe(true);
-    expect(cat.hasColumns('traces', 'clock_offset_ns', 'last_ts_ns')).toBe(true);
-    expect(cat.hasColumns('migration_overview', 'side', 'attempt', 'final_state', 'total_ms', 'downtime_ms')).toBe(true);
-    expect(cat.isNumeric('migration_overview', 'total_ms')).toBe(true);
-    expect(cat.has('no_such_view')).toBe(false);
+/** Rows of a page query that ran; fails the test with its reason otherwise. */
+function rowsOf(q: PageQueryData | null): Row[] {
+  if (q === null) throw new Error('no query');
+  if (q.sql === null) throw new Error(q.missing ?? 'no SQL');
+  if (q.error !== null) throw new Error(q.error);
+  return [...q.rows];
+}
+
+/** Plain SELECTs of the test's own, through the engine like any client's. */
+async function queryRows(sql: string): Promise<Row[]> {
+  const r = await client.call('runQuery', { sql });
+  const pageRows = await client.call('fetchRows', { handle: r.handle, offset: 0, count: r.rowCount, sort: null });
+  await client.call('releaseResult', { handle: r.handle });
+  return pageRows.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c.name, row[i] ?? null])));
+}
+
+describe('page queries', () => {
+  it('Compare lines up exactly the numeric measures of migration_overview', async () => {
+    const cols = await queryRows(
+      `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'migration_overview' AND schema_name = 'main' ORDER BY column_index`,
+    );
+    const numeric = cols
+      .filter((c) => /^(INTEGER|BIGINT|HUGEINT|DOUBLE)$/.test(str(c.data_type) ?? '') && !/^(attempt|trace_id)$|_ts_ns$/.test(str(c.column_name) ?? ''))
+      .map((c) => str(c.column_name));
+    expect(numeric).toEqual([...OVERVIEW_METRICS]);
+  });
+
+  it('take a picked attempt only when it is well formed', () => {
+    const msg = (a: unknown) => parseClientMessage({ kind: 'request', id: 1, method: 'compareAttempts', params: { a, b: null } });
+    expect(msg({ side: 'src', attempt: 1, traceId: 2 })).toMatchObject({ method: 'compareAttempts', params: { a: { side: 'src', attempt: 1, traceId: 2 }, b: null } });
+    expect(msg({ side: 'src', attempt: 1.5, traceId: null })).toEqual({ error: 'params.a.attempt: expected an integer', code: 'invalid-input' });
+    expect(msg({ side: 'src', attempt: 1, traceId: null, sql: 'x' })).toMatchObject({ code: 'invalid-input' });
   });
 });
 
 describe('state timeline', () => {
   it('has every state change of both sides, with durations from the raw log timestamps', async () => {
-    const q = stateTimelineSql(cat);
-    if (!('sql' in q)) throw new Error(q.missing);
-    const rows = await queryRows(client, q.sql);
+    const rows = rowsOf(page.charts.states);
     for (const side of ['src', 'dst'] as const) {
       const mine = rows.filter((r) => r.side === side);
       const want = states(side);
@@ -86,7 +106,7 @@ describe('state timeline', () => {
     }
     // Both sides on one axis: start_ms is relative to the source's first state change (the
     // migrate command), with the destination shifted by its stored clock offset.
-    const offsets = new Map((await queryRows(client, 'SELECT trace_id, coalesce(clock_offset_ns, 0) AS o FROM traces')).map((r) => [num(r.trace_id), BigInt(str(r.o) ?? '0')]));
+    const offsets = new Map((await queryRows('SELECT trace_id, coalesce(clock_offset_ns, 0) AS o FROM traces')).map((r) => [num(r.trace_id), BigInt(str(r.o) ?? '0')]));
     const firstSrc = states('src')[0]!.tsNs + (offsets.get(traceIds.src) ?? 0n);
     const firstDst = states('dst')[0]!.tsNs + (offsets.get(traceIds.dst) ?? 0n);
     const origin = firstSrc;
@@ -134,22 +154,17 @@ describe('attempt cards (migration_overview)', () => {
 
 describe('chart queries', () => {
   it('all run on the sample; dirty pages per sync equal migration_bitmap_sync_end values', async () => {
-    for (const build of [stateTimelineSql, dirtyPagesSql, throughputSql, multifdLanesSql, postcopyLatencySql, downtimeSql]) {
-      const q = build(cat);
-      if ('sql' in q) await expect(queryRows(client, q.sql)).resolves.toBeDefined();
-      else expect(q.missing).toMatch(/\w/);
+    for (const q of Object.values(page.charts)) {
+      expect(q.error).toBeNull();
+      expect(q.sql ?? q.missing).toMatch(/\w/);
     }
-    const q = dirtyPagesSql(cat);
-    if (!('sql' in q)) throw new Error(q.missing);
-    const rows = (await queryRows(client, q.sql)).filter((r) => r.side === 'src');
+    const rows = rowsOf(page.charts.dirty).filter((r) => r.side === 'src');
     const want = raw.src.filter((r) => r.name === 'migration_bitmap_sync_end').map((r) => Number(/dirty_pages (\d+)/.exec(r.args)![1]));
     expect(rows.map((r) => num(r.dirty_pages))).toEqual(want);
     expect(rows.map((r) => num(r.iteration))).toEqual(want.map((_, i) => i + 1));
   });
   it('throughput per rate-limit period equals migrate_transferred bytes over time_spent', async () => {
-    const q = throughputSql(cat);
-    if (!('sql' in q)) throw new Error(q.missing);
-    const rows = await queryRows(client, q.sql);
+    const rows = rowsOf(page.charts.throughput);
     const want = raw.src
       .filter((r) => r.name === 'migrate_transferred')
       .map((r) => {
@@ -164,10 +179,7 @@ describe('chart queries', () => {
   });
 
   it('a precopy migration without multifd or postcopy gives empty multifd and postcopy charts', async () => {
-    for (const build of [multifdLanesSql, postcopyLatencySql]) {
-      const q = build(cat);
-      if ('sql' in q) expect(await queryRows(client, q.sql)).toEqual([]);
-    }
+    for (const q of [page.charts.multifd, page.charts.postcopy]) expect(q.rows).toEqual([]);
   });
 });
 
@@ -176,9 +188,7 @@ describe('compare', () => {
 
   it('counts each event inside each attempt window as the raw logs do, with rates per second', async () => {
     const { a, b } = refs();
-    const sql = eventsSql(cat, a, b);
-    expect(sql).not.toBeNull();
-    const rows = await queryRows(client, sql!);
+    const rows = rowsOf((await client.call('compareAttempts', { a, b })).events);
     const countIn = (side: 'src' | 'dst', att: AttemptSummary) => {
       const t0 = BigInt(att.startTsNs!);
       const t1 = att.endTsNs ? BigInt(att.endTsNs) : raw[side][raw[side].length - 1]!.tsNs;
@@ -205,9 +215,7 @@ describe('compare', () => {
 
   it('lines up overview metrics and time per state, B − A and B / A', async () => {
     const { a, b } = refs();
-    const sql = phasesSql(cat, a, b);
-    expect(sql).not.toBeNull();
-    const rows = await queryRows(client, sql!);
+    const rows = rowsOf((await client.call('compareAttempts', { a, b })).phases);
     const total = rows.find((r) => r.metric === 'total_ms')!;
     expect(num(total.a)).toBeCloseTo(a.totalMs!, 6);
     expect(num(total.b)).toBeCloseTo(b.totalMs!, 6);
@@ -241,7 +249,7 @@ describe('clock alignment and offsets', () => {
     expect(row.srcTraceId).toBe(traceIds.src);
     expect(describeAlignment(row)).toContain(`${row.pairs} landmark pair`);
     // The stored offset is what the state timeline shifts the destination by.
-    const stored = await queryRows(client, `SELECT clock_offset_ns FROM traces WHERE trace_id = ${traceIds.dst}`);
+    const stored = await queryRows(`SELECT clock_offset_ns FROM traces WHERE trace_id = ${traceIds.dst}`);
     expect(str(stored[0]!.clock_offset_ns) ?? '0').toBe(row.offsetNs ?? '0');
   });
 });
