@@ -5,13 +5,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { brotliDecompressSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { buildCatalogue, lazyCatalogue } from './catalogue.ts';
 import type { CataloguePart } from './catalogue.ts';
 import type { Catalogue } from './types.ts';
 
 export const INSTALLED_CATALOGUE = '/usr/share/qemu/trace-events-all';
-const RESOURCES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources');
+const RESOURCES = path.join(PACKAGE_ROOT, 'resources');
 export const EMBEDDED_CATALOGUE = path.join(RESOURCES, 'catalogues/migration.trace-events');
 /** Every QEMU release's trace-events-all, one brotli stream (tools/pack-catalogues.ts writes it). */
 export const RELEASES_INDEX = path.join(RESOURCES, 'catalogues/releases.json');

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import * as echarts from 'echarts';
 import { Resvg } from '@resvg/resvg-js';
 import type { ChartData } from '../contract.ts';
@@ -12,8 +12,7 @@ export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 400;
 const FONT_FAMILY = 'DejaVu Sans';
 
-// Two levels up from both src-main/report/ and the bundled dist/electron/.
-export const FONT_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/fonts/DejaVuSans.ttf');
+export const FONT_FILE = path.join(PACKAGE_ROOT, 'resources/fonts/DejaVuSans.ttf');
 
 let fontPath: string | null = null;
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
 export type ElectronRuntime = { readonly path: string } | { readonly missing: string };
 
@@ -26,7 +26,7 @@ export function findElectronRuntime(load: (id: string) => unknown = createRequir
 }
 
 /** The built main-process entry the runtime should start (see electron.vite.config.ts). */
-export const ELECTRON_MAIN_ENTRY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/electron/main.js');
+export const ELECTRON_MAIN_ENTRY = path.join(PACKAGE_ROOT, 'dist/electron/main.js');
 
 /** argv for spawning the desktop shell on `inputs` (trace files or a .duckdb workspace). */
 export function electronLaunchArgs(inputs: readonly string[], mainEntry = ELECTRON_MAIN_ENTRY): string[] {

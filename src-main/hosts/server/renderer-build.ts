@@ -2,9 +2,9 @@
 // `npm install && npm start`): build it once with Vite, which is installed with the dev tools.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = PACKAGE_ROOT;
 export const RENDERER_DIR = path.join(REPO_ROOT, 'dist/renderer');
 const RENDERER_SRC = path.join(REPO_ROOT, 'src-renderer');
 
