@@ -23,6 +23,8 @@ export interface TraceInfo {
   readonly catalogueFit: number | null;
   /** What was removed from the lines of a pasted trace (quote markers, indentation…); null when nothing. */
   readonly pasteNormalized: string | null;
+  /** The year given to the first record when its stamps carry none (syslog) and no header told it; null otherwise. */
+  readonly yearAssumed: number | null;
   readonly bytes: string;
   readonly sha256: string;
   readonly firstTsNs: string | null;
@@ -263,8 +265,8 @@ export interface JobStarted {
 export interface WorkspaceInfo {
   readonly path: string;
   readonly readOnly: boolean;
-  /** Host kind, for small UI differences (file dialogs exist only under Electron). */
-  readonly host: 'electron' | 'server';
+  /** Host kind, for small UI differences (file dialogs exist only under Electron); `cli` serves no UI. */
+  readonly host: 'electron' | 'server' | 'cli';
   readonly version: string;
 }
 
@@ -299,6 +301,44 @@ export interface AnalysisEntry {
   readonly title: string;
   readonly description: string;
   readonly sql: string;
+  /** Every row of the view: what a report's analysis item shows and the library's "Rows" opens. */
+  readonly rowsSql: string;
+}
+
+/**
+ * One query of the Migration or Compare page as the engine ran it (analyses/page-queries.ts):
+ * its SQL (for "Open query") and first rows, or why it could not be built for this workspace
+ * (`missing`: a view or traced event absent), or why it failed (`error`, one line).
+ */
+export interface PageQueryData {
+  readonly sql: string | null;
+  readonly missing: string | null;
+  readonly error: string | null;
+  readonly columns: readonly string[];
+  /** Rows as column name → cell, at most 20,000 (2,000 for Compare tables). */
+  readonly rows: readonly Readonly<Record<string, WireCell>>[];
+}
+
+export type MigrationChartId = 'states' | 'dirty' | 'throughput' | 'multifd' | 'postcopy' | 'downtime';
+
+/** The Migration page: migration_overview rows (one card each) and each chart's rows. */
+export interface MigrationPageData {
+  readonly overview: PageQueryData;
+  readonly charts: { readonly [K in MigrationChartId]: PageQueryData };
+}
+
+/** A migration attempt as migration_overview identifies it (attempt/traceId null: not filtered on). */
+export interface AttemptRef {
+  readonly side: string;
+  readonly attempt: number | null;
+  readonly traceId: number | null;
+}
+
+/** Compare: the attempts to pick from; with both picked, phases (B − A, B / A) and events per attempt window. */
+export interface CompareData {
+  readonly attempts: PageQueryData;
+  readonly phases: PageQueryData | null;
+  readonly events: PageQueryData | null;
 }
 
 /**
@@ -366,6 +406,10 @@ export interface EngineMethods {
   setClockOffset: { params: { traceId: number; offsetNs: string | null }; result: ClockAlignmentEntry[] };
   /** The analysis library: each view's name, title, description and its SQL for this workspace. */
   listAnalyses: { params: Record<string, never>; result: AnalysisEntry[] };
+  /** Every query of the Migration page, run on the metadata connection. */
+  migrationPage: { params: Record<string, never>; result: MigrationPageData };
+  /** Compare's attempts, and with a and b given their side-by-side tables. */
+  compareAttempts: { params: { a: AttemptRef | null; b: AttemptRef | null }; result: CompareData };
   /**
    * Delete traces and all their rows (user SQL cannot: it runs read-only). Ids are never given
    * again. Refused while an ingest runs. Emits tracesChanged.

@@ -5,10 +5,10 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChartData, ChartSpec, ReportItem, ReportModel } from '../contract.ts';
 import { ANALYSES } from '../analyses/catalog.ts';
-import { chartData } from '../service/chart-data.ts';
-import { isNumericType } from '../service/column-kinds.ts';
+import { analysisSql } from '../analyses/page-queries.ts';
+import { chartData } from '../results/chart-data.ts';
+import { isNumericType } from '../results/column-kinds.ts';
 import { cellText, MAX_PAGE_ROWS, type CellValue, type QueryRunner, type ResultHandle } from '../workspace/query.ts';
-import { ident } from '../workspace/schema.ts';
 import { chartSvg, inlineSvg, svgToPng, type ChartMasks } from './charts.ts';
 import { writeDataFiles, redactCell, type RedactColumns } from './data-files.ts';
 import type { DocChart, DocItem, DocTable } from './doc.ts';
@@ -26,10 +26,6 @@ export interface CollectOptions {
   readonly lockedDown: boolean;
   readonly redactor: Redactor | null;
   readonly redactColumns: RedactColumns;
-}
-
-export function analysisSql(name: string): string {
-  return `SELECT * FROM ${ident(name)}`;
 }
 
 export function analysisTitle(name: string, title: string): string {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { DuckDBInstance, JSDuckDBValueConverter, type DuckDBConnection } from '@duckdb/node-api';
 import type { ExportFormat } from '../contract.ts';
-import { copyExport, relayExport } from '../service/export-result.ts';
+import { copyExport, relayExport } from '../results/export-result.ts';
 import { toCell, toJsonValue, type CellValue, type ResultHandle } from '../workspace/query.ts';
 import { ident, literal } from '../workspace/schema.ts';
 import type { Redactor } from './redact.ts';

@@ -15,6 +15,11 @@ import type {
   EngineEvent,
   EngineMethod,
   ExportFormat,
+  IngestProgressEvent,
+  IngestSummary,
+  OpenInputsOptions,
+  ClockAlignmentEntry,
+  PageQueryData,
   ParamsOf,
   QueryResultInfo,
   ResultOf,
@@ -23,16 +28,18 @@ import type {
   TimelineData,
   TimelineRequest,
 } from '../contract.ts';
-import { QueryRunner } from '../workspace/query.ts';
+import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
+import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
+import type { CliReportSpec } from '../report/cli-spec.ts';
 import { parseOffsetNs, readClockAlignment, setClockOffset, toAlignmentEntries } from '../analyses/clock-alignment.ts';
 import { renderAnalyses } from '../analyses/install.ts';
+import { analysisSql, compareResults, migrationPageResults, type PageQueryResult } from '../analyses/page-queries.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
 import { catalogueForRef, isCatalogueRef, listCatalogueChoices } from './catalogues.ts';
-import { chartData } from './chart-data.ts';
-import { suggestChartFor } from './chart-suggest.ts';
-import { Engine } from './engine.ts';
+import { chartData } from '../results/chart-data.ts';
+import { suggestChartFor } from '../results/chart-suggest.ts';
 import { readEventRow } from './event-row.ts';
-import { copyExport, relayExport } from './export-result.ts';
+import { copyExport, relayExport } from '../results/export-result.ts';
 import { exportTarget, type ExportRule } from './export-policy.ts';
 import { ServiceError, toQueryFailure } from './failure.ts';
 import { JobQueue } from './jobs.ts';
@@ -40,10 +47,11 @@ import { readSchema } from './schema-info.ts';
 import { readLanes, readTimeline } from './timeline.ts';
 import { readTraces } from './traces.ts';
 import { exportReport, getReport, putReport } from './report-service.ts';
-import { toWireRow } from './wire.ts';
+import { toWireCell, toWireRow } from './wire.ts';
+import { WorkspaceEngine } from './workspace-engine.ts';
 
 export interface ServiceOptions {
-  readonly host: 'electron' | 'server';
+  readonly host: 'electron' | 'server' | 'cli';
   readonly readOnly?: boolean;
   /**
    * Sessions served to a browser: user SQL may not read or write files, attach databases,
@@ -76,6 +84,13 @@ export interface ServiceOptions {
 
 const DEFAULT_IDLE_RESULT_MS = 30 * 60_000;
 
+/** What a direct ingest or re-type reports as it goes (the CLI's progress bar, its stderr, Ctrl+C). */
+export interface WriteHooks {
+  readonly onProgress?: (p: IngestProgressEvent) => void;
+  readonly onMessage?: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Who is calling, where a host has several clients (each WebSocket of `qtw serve`): a session's
  * cancelQuery stops only its own query, and a session that ended has its queued queries dropped.
@@ -107,6 +122,12 @@ class Serial {
   }
 }
 
+/** A page query's rows as column name → wire cell. */
+function toPageData(r: PageQueryResult): PageQueryData {
+  const rows = r.rows.map((row) => Object.fromEntries(r.columns.map((name, i) => [name, toWireCell(row[i] ?? null)])));
+  return { sql: r.sql, missing: r.missing, error: r.error, columns: r.columns, rows };
+}
+
 export class EngineService {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly jobs: JobQueue;
@@ -121,7 +142,7 @@ export class EngineService {
   private readonly endedSessions = new Set<number>();
 
   private constructor(
-    private readonly engine: Engine,
+    private readonly engine: WorkspaceEngine,
     private readonly queryConn: DuckDBConnection,
     private readonly metaConn: DuckDBConnection,
     private readonly runner: QueryRunner,
@@ -148,10 +169,10 @@ export class EngineService {
 
   static async open(workspacePath: string, options: ServiceOptions): Promise<EngineService> {
     // Not Workspace's lockDown: its lock_configuration would also stop ingest's own settings.
-    const engine = await Engine.open(workspacePath, { readOnly: options.readOnly, maxTempSize: options.maxTempSize });
+    const engine = await WorkspaceEngine.open(workspacePath, { readOnly: options.readOnly, maxTempSize: options.maxTempSize });
     try {
-      const queryConn = await engine.ws.instance.connect();
-      const metaConn = await engine.ws.instance.connect();
+      const queryConn = await engine.ws.connect();
+      const metaConn = await engine.ws.connect();
       // Instance-wide and irreversible while the database is open: a user cannot SET it back.
       if (options.lockDown) await metaConn.run('SET enable_external_access = false');
       const runner = new QueryRunner(queryConn, { lockedDown: options.lockDown === true });
@@ -184,7 +205,89 @@ export class EngineService {
     return this.jobs.idle();
   }
 
-  async close(): Promise<void> {
+  // Direct methods, for a host that owns the workspace in its own process (the CLI): what it does
+  // beyond the wire methods, or the same work with hooks instead of job events. They reject with
+  // the error as raised (one line), not a QueryFailure, and write through the same JobQueue as
+  // the jobs (one writer at a time: refused while a job runs).
+
+  /** `qtw ingest`: what openInputs does as a job, run now with the caller's hooks; resolves to its summary. */
+  async ingest(paths: readonly string[], options: OpenInputsOptions, hooks: WriteHooks = {}): Promise<IngestSummary> {
+    this.refuseInputs([...paths, ...(options.src ?? []), ...(options.dst ?? []), ...(options.catalogues ?? [])]);
+    return this.write('traces cannot be added', () => this.engine.openInputs(paths, options, hooks));
+  }
+
+  /** `qtw retype`: re-type one trace with `catalogue` (a release, a trace-events file or a QEMU tree), run now with the caller's hooks. */
+  async retype(traceId: number, catalogue: string, hooks: WriteHooks = {}): Promise<IngestSummary> {
+    this.refuseInputs([catalogue]);
+    return this.write('traces cannot be re-typed', () => this.engine.retypeTrace(traceId, catalogue, hooks));
+  }
+
+  /** `qtw align`: estimate the clock offsets again, then pin (or, with null, unpin) one trace's offset when asked. */
+  async realignClocks(pin: { readonly traceId: number; readonly offsetNs: bigint | null } | null = null): Promise<ClockAlignmentEntry[]> {
+    return toAlignmentEntries(await this.write('clock offsets cannot be changed', () => this.engine.realignClocks(pin)));
+  }
+
+  /**
+   * `qtw query`: stream the result of the last statement in `sql` (bounded memory, no result
+   * table), on the query connection. Not in a locked-down session: it skips the runner's checks.
+   */
+  async streamQuery(sql: string, handlers: StreamHandlers): Promise<number> {
+    this.refuseLockedDown('streaming a query');
+    return this.query(() => streamQuery(this.queryConn, sql, handlers));
+  }
+
+  /** Interrupt what runs on the query connection: a paged query, else a streamQuery or an export. */
+  interrupt(): void {
+    if (!this.runner.cancel()) this.queryConn.interrupt();
+  }
+
+  /** `qtw export --parquet`: the whole workspace as a Hive-partitioned Parquet dataset in `dir` (no export policy: the host's own path). */
+  async exportParquet(dir: string, onTable?: (name: string, rows: number) => void): Promise<ParquetExportSummary> {
+    this.refuseLockedDown('a Parquet export of the workspace');
+    return this.query(() => exportWorkspaceParquet(this.queryConn, dir, onTable));
+  }
+
+  /** `qtw report`: the report the command line describes, written into `dir`; resolves to the files written. */
+  async writeReport(spec: CliReportSpec, dir: string, redact: boolean): Promise<string[]> {
+    this.refuseLockedDown('a report written to a directory');
+    const ctx = { runner: this.runner, meta: this.runner.connection, version: this.version, lockedDown: false };
+    return this.query(async () => {
+      // The report renderer (ECharts, resvg) loads when a report is written, not with every command.
+      const { writeCliReport } = await import('../report/cli-report.ts');
+      return writeCliReport(ctx, this.workspacePath, dir, spec, redact);
+    });
+  }
+
+  /** One write on the workspace's own connection, while no job runs; traces may have changed after it. */
+  private async write<T>(what: string, task: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new ServiceError('the workspace is closed', 'internal');
+    if (this.options.readOnly) throw new ServiceError(`the workspace is open read-only; ${what}`, 'read-only');
+    return this.jobs.exclusive(`an ingest is running: ${what} until it has finished`, async () => {
+      try {
+        return await task();
+      } finally {
+        // Even a failed or cancelled write may have committed whole traces.
+        this.lanes = null;
+        this.emit({ type: 'tracesChanged' });
+      }
+    });
+  }
+
+  private refuseInputs(files: readonly string[]): void {
+    const allowInput = this.options.allowInput;
+    for (const f of files) if (allowInput && !allowInput(f)) throw new ServiceError(`reading ${f} is not allowed in this session`);
+  }
+
+  private refuseLockedDown(what: string): void {
+    if (this.closed) throw new ServiceError('the workspace is closed', 'internal');
+    if (this.options.lockDown) throw new ServiceError(`${what} is not allowed in this session`, 'read-only');
+  }
+
+  /**
+   * Ends jobs and closes the workspace. With discardCreated (a first `qtw ingest` that added
+   * nothing), a workspace this open created is removed too, so no empty one is left behind.
+   */
+  async close(opts: { readonly discardCreated?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.idleTimer);
@@ -195,7 +298,8 @@ export class EngineService {
     await this.metaSerial.run(async () => undefined);
     this.queryConn.closeSync();
     this.metaConn.closeSync();
-    this.engine.close();
+    if (opts.discardCreated) this.engine.closeDiscardingCreated();
+    else this.engine.close();
     this.listeners.clear();
   }
 
@@ -294,8 +398,24 @@ export class EngineService {
       },
       listAnalyses: () =>
         this.meta(async (c) =>
-          (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql })),
+          (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql, rowsSql: analysisSql(info.name) })),
         ),
+      // On the metadata connection: answered while a user query runs, and never cancelled by it.
+      migrationPage: () =>
+        this.meta(async (c) => {
+          const r = await migrationPageResults(c);
+          const ch = r.charts;
+          const charts = {
+            states: toPageData(ch.states), dirty: toPageData(ch.dirty), throughput: toPageData(ch.throughput),
+            multifd: toPageData(ch.multifd), postcopy: toPageData(ch.postcopy), downtime: toPageData(ch.downtime),
+          };
+          return { overview: toPageData(r.overview), charts };
+        }),
+      compareAttempts: (p) =>
+        this.meta(async (c) => {
+          const r = await compareResults(c, p.a, p.b);
+          return { attempts: toPageData(r.attempts), phases: r.phases && toPageData(r.phases), events: r.events && toPageData(r.events) };
+        }),
       clockAlignment: () => this.meta(async (c) => toAlignmentEntries(await readClockAlignment(c))),
       removeTraces: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be removed', 'read-only');

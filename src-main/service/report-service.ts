@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ReportExportResult, ReportFormat, ReportModel } from '../contract.ts';
-import { exportReportFile, uniqueExportName, type ReportContext } from '../report/export.ts';
+import type { ReportContext } from '../report/export.ts';
 import { loadReport, saveReport } from '../report/store.ts';
 import { exportFolderTarget, exportTarget, type ExportRule } from './export-policy.ts';
 import { failureCode, ServiceError } from './failure.ts';
@@ -27,6 +27,8 @@ export async function exportReport(
   workspacePath: string,
   rule: ExportRule | undefined,
 ): Promise<ReportExportResult> {
+  // The report renderer (ECharts, resvg) loads with the first export, not with the service.
+  const { exportReportFile, uniqueExportName } = await import('../report/export.ts');
   const target =
     req.path === null
       ? exportFolderTarget(workspacePath, (exists) => uniqueExportName(exists, req.format))

@@ -162,6 +162,13 @@ const reportModel: Check<unknown> = (v, at) => {
   }
 };
 
+/** A migration_overview attempt: side as the view spells it, attempt and trace id when it has them. */
+const attemptRef = object<{ side: string; attempt: number | null; traceId: number | null }>({
+  side: string(1, 64),
+  attempt: nullable(int(0, 2 ** 31 - 1)),
+  traceId: nullable(int(0, 2 ** 31 - 1)),
+});
+
 const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   workspaceInfo: empty,
   listTraces: empty,
@@ -222,6 +229,8 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   }),
   clockAlignment: empty,
   listAnalyses: empty,
+  migrationPage: empty,
+  compareAttempts: object<{ a: unknown; b: unknown }>({ a: nullable(attemptRef), b: nullable(attemptRef) }),
   getReport: empty,
   saveReport: object<{ report: unknown }>({ report: reportModel }),
   exportReport: object<{ format: string; redact: boolean; path: string | null }>({

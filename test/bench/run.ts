@@ -1,13 +1,13 @@
 // `npm run bench`: throughput figures on generated multi-GB inputs. Prints numbers; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO } from '../helpers/paths.ts';
 import { DEBIAN_72 } from '../helpers/paths.ts';
 import { DAMAGED_LINES, generateDamagedLog, generateLog, generateSimple, generateZeroBomb, SIMPLE_CATALOGUE } from './generate.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 
 const DIR = path.join(REPO, '.bench');
 const GB = 1e9;
@@ -87,6 +87,47 @@ async function readCsvBaseline(file: string): Promise<number> {
   return ms;
 }
 
+/**
+ * CLI start-up (issue 14): `qtw --help` and a `qtw query` on a small workspace (the bundled
+ * sample), median of 5, from the build (dist/cli, rebuilt first so that bin/qtw.mjs takes it)
+ * and from the sources through tsx; beside DuckDB's own start-up for the same query.
+ */
+function startupFigures() {
+  const qtw = path.join(REPO, 'bin/qtw.mjs');
+  const sample = path.join(REPO, 'resources/samples/qemu-7.2.22-precopy');
+  const ws = path.join(DIR, 'startup.duckdb');
+  const sql = 'SELECT count(*) FROM traces';
+  const run = (cmd: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const t0 = performance.now();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env } });
+    if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 2).join(' ')} failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`);
+    return performance.now() - t0;
+  };
+  const median = (cmd: string, args: string[], env?: NodeJS.ProcessEnv) => {
+    const ms = Array.from({ length: 5 }, () => run(cmd, args, env)).sort((a, b) => a - b);
+    return ms[2];
+  };
+  const fig = (ms: number, goalMs?: number) => `${(ms / 1000).toFixed(2)} s${goalMs === undefined ? '' : ` (goal < ${(goalMs / 1000).toFixed(1)} s${ms >= goalMs ? ': MISSED' : ''})`}`;
+  mkdirSync(DIR, { recursive: true });
+  rmSync(ws, { force: true });
+  rmSync(`${ws}.wal`, { force: true });
+  run(process.execPath, [qtw, 'ingest', '-q', '-o', ws, '--catalogue', path.join(sample, 'trace-events-all'), '--src', path.join(sample, 'src.log.gz'), '--dst', path.join(sample, 'dst.log.gz')], { QTW_FROM_SOURCE: '1' });
+  run('npm', ['run', '--silent', 'build:cli'], {});
+  line('node itself (node -e "")', `${fig(median(process.execPath, ['-e', '']))} (load average ${loadavg()[0].toFixed(1)})`);
+  line('qtw --help (built dist/cli)', fig(median(process.execPath, [qtw, '--help']), 300));
+  line('qtw --help (sources through tsx)', fig(median(process.execPath, [qtw, '--help'], { QTW_FROM_SOURCE: '1' })));
+  line(`qtw query, sample workspace: ${sql} (built)`, fig(median(process.execPath, [qtw, 'query', ws, sql]), 500));
+  line('same query (sources through tsx)', fig(median(process.execPath, [qtw, 'query', ws, sql], { QTW_FROM_SOURCE: '1' })));
+  // bin/qtw.mjs ignores a build older than the sources: then the "built" figures above were tsx's.
+  const stale = spawnSync('find', ['src-main', '-newer', 'dist/cli/main.js', '-print', '-quit'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  if (stale !== '') line('  (sources changed during the run: the "built" figures ran tsx)', stale);
+  const duckdbCli = spawnSync('sh', ['-c', 'command -v duckdb'], { encoding: 'utf8' }).stdout.trim();
+  if (duckdbCli !== '') line('same query, duckdb CLI (-readonly)', fig(median(duckdbCli, ['-readonly', ws, sql])));
+  // No duckdb CLI here as a rule: its nearest equivalent is Node loading DuckDB's binding itself.
+  const direct = `const { DuckDBInstance } = await import('@duckdb/node-api'); const db = await DuckDBInstance.create(process.argv[1], { access_mode: 'READ_ONLY' }); const c = await db.connect(); console.log((await c.runAndReadAll(process.argv[2])).getRowsJS());`;
+  line('same query, node + @duckdb/node-api alone (CLI equivalent)', fig(median(process.execPath, ['--input-type=module', '-e', direct, ws, sql])));
+}
+
 async function main() {
   const quick = process.argv.includes('--quick');
   const logBytes = quick ? 0.1 * GB : 1 * GB;
@@ -97,6 +138,8 @@ async function main() {
     return;
   }
 
+  startupFigures();
+  if (process.argv.includes('--startup')) return;
   const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
   const logSize = statSync(log1).size;
   const r1 = child(path.join(DIR, 'log.duckdb'), DEBIAN_72, log1);
@@ -108,6 +151,8 @@ async function main() {
   line('DuckDB read_csv split (tid, time, name, message)', `${baseMbps.toFixed(1)} MB/s`);
   line('ratio typed / read_csv split', `${(mbps / baseMbps).toFixed(2)}`);
   line('peak RSS ingesting that log', `${r1.maxRssMB.toFixed(0)} MB`);
+  const rn = child(path.join(DIR, 'log-auto.duckdb'), '-', log1);
+  line('same log, no --catalogue (release detected from the head)', `${(logSize / 1e6 / (rn.ms / 1000)).toFixed(1)} MB/s, ${rn.unparsed} unparsed`);
   const iso = generateLog(path.join(DIR, `log-iso-${logBytes}.log`), logBytes, true);
   const ri = child(path.join(DIR, 'log-iso.duckdb'), DEBIAN_72, iso);
   line(`same log with QEMU 10.1+ ISO-8601 prefixes (${(statSync(iso).size / 1e6).toFixed(0)} MB)`, `${(statSync(iso).size / 1e6 / (ri.ms / 1000)).toFixed(1)} MB/s, ${ri.unparsed} unparsed`);
@@ -118,6 +163,8 @@ async function main() {
   const rps = rs.records / (rs.ms / 1000);
   line(`simpletrace -> typed tables (${(statSync(s1).size / 1e6).toFixed(0)} MB, ${rs.records} records)`, `${(rps / 1e6).toFixed(2)} M records/s, ${rs.unparsed} unparsed`);
   appendLine(rs);
+  const rsn = child(path.join(DIR, 'simple-auto.duckdb'), '-', s1);
+  line('same simpletrace file, no --catalogue', rsn.errors.length > 0 ? `refused: ${rsn.errors[0]}` : `${(rsn.records / (rsn.ms / 1000) / 1e6).toFixed(2)} M records/s, ${rsn.unparsed} unparsed`);
   line('ratio to simpletrace.py (0.14 M records/s)', `${(rps / SIMPLETRACE_PY_RECORDS_PER_SEC).toFixed(1)}x`);
   line('peak RSS ingesting that simpletrace file', `${rs.maxRssMB.toFixed(0)} MB`);
 
@@ -128,12 +175,12 @@ async function main() {
   }
 
   const t0 = performance.now();
-  const engine = await Engine.open(path.join(DIR, 'log.duckdb'), { readOnly: true });
+  const engine = await WorkspaceEngine.open(path.join(DIR, 'log.duckdb'), { readOnly: true });
   let n = 0n;
   await engine.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (n = r[0][0] as bigint) });
   line('reopen 1 GB-log workspace + SELECT count(*) FROM events', `${(performance.now() - t0).toFixed(0)} ms (${n} events)`);
   engine.close();
-  const big = await Engine.open(path.join(DIR, 'big.duckdb'), { readOnly: true });
+  const big = await WorkspaceEngine.open(path.join(DIR, 'big.duckdb'), { readOnly: true });
   let events = 0n;
   await big.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (events = r[0][0] as bigint) });
   await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} }); // warm

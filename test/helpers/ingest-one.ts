@@ -2,12 +2,12 @@
 // QTW_PARSE_WORKERS, QTW_PARSE_SEGMENT_BYTES: in the thread, one worker, segments), then read
 // back: the shape of every test that checks the decoding paths agree.
 import { expect } from 'vitest';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 
 export type Rows = (sql: string) => Promise<unknown[][]>;
 
 /** Every row of a query on an open engine. */
-export async function engineRows(engine: Engine, sql: string): Promise<unknown[][]> {
+export async function engineRows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const acc: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
   return acc;
@@ -20,7 +20,7 @@ export async function engineRows(engine: Engine, sql: string): Promise<unknown[]
 export async function ingestOne<T>(ws: string, file: string, catalogues: string[], env: Record<string, string>, read: (rows: Rows) => Promise<T>): Promise<T> {
   const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
-  const engine = await Engine.open(ws);
+  const engine = await WorkspaceEngine.open(ws);
   try {
     const r = await engine.openInputs([file], { catalogues });
     expect(r.errors).toEqual([]);

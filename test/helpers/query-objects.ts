@@ -1,9 +1,9 @@
 // A query's rows as objects keyed by column name (values as the engine gives them: bigint stays).
-import type { Engine } from '../../src-main/service/engine.ts';
+import type { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 
 export type Row = Record<string, unknown>;
 
-export async function objects(engine: Engine, sql: string): Promise<Row[]> {
+export async function objects(engine: WorkspaceEngine, sql: string): Promise<Row[]> {
   let cols: string[] = [];
   const out: Row[] = [];
   await engine.streamQuery(sql, {

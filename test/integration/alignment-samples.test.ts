@@ -3,7 +3,7 @@
 // with every timestamp moved by +3.7 s must come out at −3.7 s.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { readClockAlignment, setClockOffset, estimateClockOffsets } from '../../src-main/analyses/clock-alignment.ts';
 import type { AlignmentRow } from '../../src-main/analyses/clock-alignment.ts';
@@ -33,14 +33,14 @@ const CASES: readonly Case[] = [
   { name: '10.2 a-precopy simpletrace', src: path.join(Q10, 'src.simple.gz'), dst: path.join(Q10, 'dst.simple.gz'), catalogue: CAT10 },
 ];
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
 }
 
-async function ingestPair(dir: string, name: string, src: string, dst: string, catalogue: string): Promise<{ engine: Engine; src: number; dst: number }> {
-  const engine = await Engine.open(path.join(dir, `${name}.duckdb`));
+async function ingestPair(dir: string, name: string, src: string, dst: string, catalogue: string): Promise<{ engine: WorkspaceEngine; src: number; dst: number }> {
+  const engine = await WorkspaceEngine.open(path.join(dir, `${name}.duckdb`));
   const r = await engine.openInputs([src, dst], { catalogues: [catalogue] });
   expect(r.errors).toEqual([]);
   const ids = { src: 0, dst: 0 };
@@ -57,8 +57,8 @@ function only(rowsOf: AlignmentRow[], dst: number): AlignmentRow {
 
 describe.each(CASES)('clock alignment: $name', (c) => {
   const tmp = scratch('qtw-align-');
-  let same: { engine: Engine; src: number; dst: number };
-  let shifted: { engine: Engine; src: number; dst: number };
+  let same: { engine: WorkspaceEngine; src: number; dst: number };
+  let shifted: { engine: WorkspaceEngine; src: number; dst: number };
   let shiftedLines = 0;
 
   beforeAll(async () => {
@@ -129,7 +129,7 @@ describe.each(CASES)('clock alignment: $name', (c) => {
 
 describe('clock alignment across clock kinds: wall-clock log source, monotonic simpletrace destination', () => {
   const tmp = scratch('qtw-align-x-');
-  let pair: { engine: Engine; src: number; dst: number };
+  let pair: { engine: WorkspaceEngine; src: number; dst: number };
   beforeAll(async () => {
     pair = await ingestPair(tmp.dir, 'x', path.join(Q10, 'src.log.gz'), path.join(Q10, 'dst.simple.gz'), CAT10);
   }, 120_000);

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const tmp = scratch('qtw-attempts-');
@@ -30,14 +30,14 @@ function write(name: string, ls: string[]): string {
   return f;
 }
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
 }
 
-async function open(name: string, src: string[], dst: string[]): Promise<Engine> {
-  const engine = await Engine.open(path.join(tmp.dir, `${name}.duckdb`));
+async function open(name: string, src: string[], dst: string[]): Promise<WorkspaceEngine> {
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, `${name}.duckdb`));
   const r = await engine.openInputs([...src, ...dst], { catalogues: [DEBIAN_72], src, dst });
   expect(r.errors).toEqual([]);
   return engine;
@@ -99,7 +99,7 @@ describe('analyses across migration attempts and trace pairs', () => {
 
   it('a 7.2 source with a 10.2 destination: per-device loads from QEMU, saves from the source sections', async () => {
     const D10 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
-    const engine = await Engine.open(path.join(tmp.dir, 'mixed.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'mixed.duckdb'));
     try {
       const src = [path.join(A, 'src.log.gz')];
       const dst = [path.join(D10, 'dst.log.gz')];
@@ -131,8 +131,8 @@ describe('analyses across migration attempts and trace pairs', () => {
     const kept = all.filter((l) => /[: ]vmstate_downtime_/.test(l));
     expect(kept.length).toBeGreaterThan(5);
     const only = write('downtime-only.log', kept);
-    const full = await Engine.open(path.join(tmp.dir, 'full10.duckdb'));
-    const part = await Engine.open(path.join(tmp.dir, 'only10.duckdb'));
+    const full = await WorkspaceEngine.open(path.join(tmp.dir, 'full10.duckdb'));
+    const part = await WorkspaceEngine.open(path.join(tmp.dir, 'only10.duckdb'));
     try {
       await full.openInputs([path.join(D10, 'src.log.gz')], { catalogues: [cat] });
       expect((await part.openInputs([only], { catalogues: [cat], src: [only] })).errors).toEqual([]);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, scratch } from '../helpers/paths.ts';
 import { objects } from '../helpers/query-objects.ts';
 import { prng } from '../helpers/prng.ts';
@@ -80,12 +80,12 @@ function generate(dir: string) {
 
 describe('generated 7.2 postcopy migration after a cancelled attempt', () => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   let faults: ReturnType<typeof generate>;
 
   beforeAll(async () => {
     faults = generate(tmp.dir);
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     const r = await engine.openInputs([], { catalogues: [DEBIAN_72], src: [path.join(tmp.dir, 'src.log')], dst: [path.join(tmp.dir, 'dst.log')] });
     expect(r.errors).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 import { objects, type Row } from '../helpers/query-objects.ts';
 
@@ -42,13 +42,13 @@ function expectMatchesQueryMigrate(row: Row, qm: QueryMigrate, opts: { normal: b
 
 describe.each(['a-precopy', 'b-multifd4'])('QEMU 7.2.22 %s', (scenario) => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   const manifest = json(path.join(LOG72, scenario, 'manifest.json')) as { files: Record<string, string> };
   const qm = json(path.join(LOG72, scenario, 'query-migrate.json')) as unknown as QueryMigrate;
   const file = (side: 'src' | 'dst') => path.join(LOG72, scenario, manifest.files[`${side}_log`]);
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     const r = await engine.openInputs([file('src'), file('dst')], { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
   });
@@ -119,12 +119,12 @@ describe.each([
   ['simpletrace', ['src.simple.gz', 'dst.simple.gz']],
 ])('QEMU 10.2.50 a-precopy from its %s', (_kind, files) => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   const qm = json(path.join(DIR10, 'query-migrate.json')) as unknown as QueryMigrate;
   const qmDst = json(path.join(DIR10, 'query-migrate-dst.json')) as { status: string };
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     const r = await engine.openInputs(files.map((f) => path.join(DIR10, f)), { catalogues: [path.join(DIR10, 'trace-events-all')] });
     expect(r.errors).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ANALYSES } from '../../src-main/analyses/index.ts';
 import { EngineService } from '../../src-main/service/api.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
@@ -15,7 +15,7 @@ describe('listAnalyses', () => {
   let svc: EngineService;
 
   beforeAll(async () => {
-    const engine = await Engine.open(ws);
+    const engine = await WorkspaceEngine.open(ws);
     const r = await engine.openInputs([path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
     engine.close();
@@ -34,6 +34,7 @@ describe('listAnalyses', () => {
       expect(a.description.length).toBeGreaterThan(0);
       expect(a.sql).toContain(`VIEW ${a.name} AS`);
       expect(a.sql).not.toContain('{{');
+      expect(a.rowsSql).toBe(`SELECT * FROM "${a.name}"`);
       // The trace-event placeholders became real tables of this workspace.
       if (a.name === 'migration_states') expect(a.sql).toContain('FROM "migrate_set_state"');
     }

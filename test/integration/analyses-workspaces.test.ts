@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { ANALYSES } from '../../src-main/analyses/index.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const LOG72 = path.join(SAMPLES, 'qemu-7.2.22-log');
@@ -42,13 +42,13 @@ const RELATIONS = [
   'postcopy_latency_histogram(1)',
 ];
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
 }
 
-async function shape(engine: Engine, relation: string): Promise<string[]> {
+async function shape(engine: WorkspaceEngine, relation: string): Promise<string[]> {
   const d = await rows(engine, `DESCRIBE SELECT * FROM ${relation}`);
   return d.map(([name, type]) => `${String(name)} ${String(type)}`);
 }
@@ -57,10 +57,10 @@ const shapes = new Map<string, Map<string, string[]>>();
 
 describe.each(WORKSPACES)('workspace: %s', (label, inputs, catalogues) => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     if (inputs.length) {
       const r = await engine.openInputs(inputs, { catalogues });
       expect(r.errors).toEqual([]);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { tar, zip } from '../helpers/archives.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
@@ -29,7 +29,7 @@ function withMethod(z: Buffer, method: number): Buffer {
 }
 
 async function ingest(name: string, file: string) {
-  const engine = await Engine.open(path.join(tmp.dir, `${name}.duckdb`));
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, `${name}.duckdb`));
   const summary = await engine.openInputs([file], { catalogues: [DEBIAN_72] });
   return { engine, summary };
 }

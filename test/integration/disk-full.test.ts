@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { QueryFailure, ServerMessage } from '../../src-main/contract.ts';
 import { startServer } from '../../src-main/hosts/server/server.ts';
 import { EngineService } from '../../src-main/service/api.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { SERVED_EXPORTS } from '../../src-main/service/export-policy.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
 
@@ -53,7 +53,7 @@ describe.skipIf(!canMount)('a full disk', () => {
   const ws = path.join(tmp.dir, 'ws.duckdb');
 
   beforeAll(async () => {
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     expect((await e.openInputs([SRC], { catalogues: [DEBIAN_72] })).errors).toEqual([]);
     e.close();
   }, 60_000);

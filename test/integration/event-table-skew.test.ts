@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { scratch } from '../helpers/paths.ts';
 
 const tmp = scratch();
@@ -16,7 +16,7 @@ function put(name: string, text: string): string {
   return p;
 }
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const acc: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (x) => void acc.push(...x) });
   return acc;
@@ -28,7 +28,7 @@ describe('event tables across catalogue versions', () => {
     const newer = put('new.trace-events', 'skew_event(uint8_t id, int pages, const char *name) "channel %u pages %d name %s"\nother_event(int x) "x %d"\n');
     const a = put('a.log', ['1@1700000000.000001:skew_event channel 1 pages 4000000000', '1@1700000000.000002:other_event x 5', ''].join('\n'));
     const b = put('b.log', ['2@1700000001.000001:skew_event channel 2 pages -7 name ram', '2@1700000001.000002:other_event x 6', ''].join('\n'));
-    const engine = await Engine.open(path.join(tmp.dir, 'skew.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'skew.duckdb'));
     try {
       const r1 = await engine.openInputs([a], { catalogues: [older] });
       expect(r1.errors).toEqual([]);

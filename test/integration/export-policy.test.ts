@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EngineService } from '../../src-main/service/api.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { SERVED_EXPORTS } from '../../src-main/service/export-policy.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 import { failure } from '../helpers/failure.ts';
@@ -16,7 +16,7 @@ const SRC = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4/src.log');
 const SQL = 'SELECT name, count(*) AS n FROM events GROUP BY name ORDER BY n DESC, name';
 
 async function tracesIn(ws: string): Promise<number> {
-  const e = await Engine.open(ws, { readOnly: true });
+  const e = await WorkspaceEngine.open(ws, { readOnly: true });
   try {
     return Number((await e.ws.conn.runAndReadAll('SELECT count(*) FROM traces')).getRows()[0][0]);
   } finally {
@@ -34,7 +34,7 @@ describe('exports from a served (browser) session', () => {
   let rowCount: number;
 
   beforeAll(async () => {
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     expect((await e.openInputs([SRC], { catalogues: [DEBIAN_72] })).errors).toEqual([]);
     e.close();
     mkdirSync(outside);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { expectNoGluedNewlines } from '../helpers/newlines.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
@@ -25,13 +25,13 @@ function rawCounts(file: string): Map<string, number> {
   return m;
 }
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
 }
 
-async function countsFor(engine: Engine, traceId: number): Promise<Map<string, number>> {
+async function countsFor(engine: WorkspaceEngine, traceId: number): Promise<Map<string, number>> {
   const r = await rows(engine, `SELECT name, count(*) FROM events WHERE trace_id = ${traceId} GROUP BY name`);
   return new Map(r.map(([n, c]) => [String(n), Number(c)]));
 }
@@ -50,11 +50,11 @@ function traceFile(scenario: string, side: 'src' | 'dst'): string {
 
 describe.each(['a-precopy', 'b-multifd4'])('QEMU 7.2.22 log sample %s', (scenario) => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   const ids: Record<'src' | 'dst', number> = { src: 0, dst: 0 };
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     // Sides come from content: give the files as plain inputs, in dst-then-src order.
     const r = await engine.openInputs([traceFile(scenario, 'dst'), traceFile(scenario, 'src')], { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
@@ -128,7 +128,7 @@ describe.each(['a-precopy', 'b-multifd4'])('QEMU 7.2.22 log sample %s', (scenari
 describe('no-prefix multifd logs', () => {
   it.each(['src', 'dst'])('%s parses with 0 unparsed', async (side) => {
     const tmp = scratch();
-    const engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     try {
       const file = path.join(LOG, `qemu-7.2.22-log-nots-multifd-${side}.log`);
       const r = await engine.openInputs([file], { catalogues: [DEBIAN_72] });

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 import { main } from '../../src-main/hosts/cli/main.ts';
 
@@ -17,7 +17,7 @@ describe('parquet export of a workspace', () => {
   let conn: DuckDBConnection;
 
   beforeAll(async () => {
-    const engine = await Engine.open(ws);
+    const engine = await WorkspaceEngine.open(ws);
     await engine.openInputs([path.join(A, 'src.log.gz'), path.join(A, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
     engine.close();
     const code = await main(['export', ws, '--parquet', out]);

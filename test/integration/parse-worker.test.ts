@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { segmentedStats } from '../../src-main/ingest/pipeline/parse-segmented.ts';
 import { MAX_BYTES_IN_FLIGHT, pipelineStats } from '../../src-main/ingest/pipeline/parse-pipeline.ts';
 import { BufferReturn } from '../../src-main/ingest/pipeline/buffer-pool.ts';
@@ -72,7 +72,7 @@ function stringsSimple(): string {
 async function snapshot(label: string, env: Record<string, string>, inputs: string[]): Promise<Record<string, unknown[][]>> {
   const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
-  const engine = await Engine.open(path.join(tmp.dir, `${label}.duckdb`));
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, `${label}.duckdb`));
   try {
     const r = await engine.openInputs(inputs, { catalogues: [CAT, DEBIAN_72] });
     expect(r.errors).toEqual([]);
@@ -139,7 +139,7 @@ describe('parse workers', () => {
   it('a stream worker never has more than its bound of input in hand (memory stays flat)', async () => {
     const big = generateLog(path.join(tmp.dir, 'big.log'), 2 * MAX_BYTES_IN_FLIGHT);
     pipelineStats.maxBytesInFlight = 0;
-    const engine = await Engine.open(path.join(tmp.dir, 'big.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'big.duckdb'));
     try {
       const r = await engine.openInputs([big], { catalogues: [DEBIAN_72] });
       expect(r.errors).toEqual([]);
@@ -166,7 +166,7 @@ describe('parse workers', () => {
     const env = { QTW_PARSE_WORKER: '1', QTW_PARSE_WORKERS: '3', QTW_PARSE_SEGMENT_BYTES: '20000' };
     const prev = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
     Object.assign(process.env, env);
-    const engine = await Engine.open(path.join(tmp.dir, 'cancel.duckdb'));
+    const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'cancel.duckdb'));
     try {
       const ac = new AbortController();
       const r = await engine.openInputs([seeded], { catalogues: [DEBIAN_72] }, { signal: ac.signal, onProgress: () => ac.abort() });

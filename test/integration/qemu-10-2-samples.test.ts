@@ -5,14 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { tokenizeFormat } from '../../src-main/catalogue/index.ts';
 import { SAMPLES, scratch } from '../helpers/paths.ts';
 
 const DIR = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
 const CAT = path.join(DIR, 'trace-events-all');
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -31,11 +31,11 @@ function pyCounts(file: string): Map<string, number> {
 
 describe('QEMU 10.2.50 a-precopy, log and simple backends', () => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   const id: Record<string, number> = {};
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     const files = ['src.log.gz', 'dst.log.gz', 'src.simple.gz', 'dst.simple.gz'];
     const r = await engine.openInputs(files.map((f) => path.join(DIR, f)), { catalogues: [CAT] });
     expect(r.errors).toEqual([]);

@@ -8,9 +8,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import os from 'node:os';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { cellText, type CellValue } from '../../src-main/workspace/query.ts';
-import { reportFromArgs, runCliReport } from '../../src-main/report/cli-report.ts';
+import { reportFromArgs, type CliReportSpec } from '../../src-main/report/cli-spec.ts';
+import { EngineService } from '../../src-main/service/api.ts';
 import { DEBIAN_72, REPO, SAMPLES, scratch } from '../helpers/paths.ts';
 import { launchBrowser } from '../e2e/harness.ts';
 import { decodePng } from '../unit/report/png-decode.ts';
@@ -18,6 +19,16 @@ import { decodePng } from '../unit/report/png-decode.ts';
 const SAMPLE = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const Q_SYNC = 'SELECT * FROM dirty_sync_iterations ORDER BY trace_id, iteration';
 const Q_EVENTS = 'SELECT name, count(*) AS n FROM events GROUP BY name ORDER BY n DESC, name LIMIT 12';
+
+/** What `qtw report` does: the workspace opened read-only through the one facade, the bundle written. */
+async function writeReport(ws: string, dir: string, spec: CliReportSpec, redact: boolean): Promise<string[]> {
+  const svc = await EngineService.open(ws, { host: 'cli', readOnly: true });
+  try {
+    return await svc.writeReport(spec, dir, redact);
+  } finally {
+    await svc.close();
+  }
+}
 
 /** Every entry of a .zip, read with yauzl (independent of the writer under test). */
 function zipEntries(file: string): Promise<Map<string, Buffer>> {
@@ -66,7 +77,7 @@ function filesUnder(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-async function rows(engine: Engine, sql: string): Promise<string[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<string[][]> {
   const out: CellValue[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out.map((r) => r.map(cellText));
@@ -86,10 +97,10 @@ describe('qtw report on a-precopy', () => {
   const ws = path.join(tmp.dir, 'ws.duckdb');
   const out = path.join(tmp.dir, 'out');
   const redOut = path.join(tmp.dir, 'redacted');
-  let engine: Engine;
+  let engine: WorkspaceEngine;
 
   beforeAll(async () => {
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     const r = await e.openInputs([path.join(SAMPLE, 'src.log.gz'), path.join(SAMPLE, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
     e.close();
@@ -103,7 +114,7 @@ describe('qtw report on a-precopy', () => {
       ],
       'a-precopy',
     );
-    await runCliReport(ws, out, spec, false);
+    await writeReport(ws, out, spec, false);
     const red = reportFromArgs(
       [
         { name: 'analysis', value: 'migration_overview' },
@@ -115,8 +126,8 @@ describe('qtw report on a-precopy', () => {
       ],
       'redacted',
     );
-    await runCliReport(ws, redOut, red, true);
-    engine = await Engine.open(ws, { readOnly: true });
+    await writeReport(ws, redOut, red, true);
+    engine = await WorkspaceEngine.open(ws, { readOnly: true });
   }, 120_000);
 
   afterAll(() => {
@@ -154,7 +165,7 @@ describe('qtw report on a-precopy', () => {
       }
       expect(qtw('report', ws, '-o', dir, '--chart', 'bar').status).toBe(2);
     } finally {
-      engine = await Engine.open(ws, { readOnly: true });
+      engine = await WorkspaceEngine.open(ws, { readOnly: true });
     }
   }, 180_000);
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ReportModel } from '../../src-main/contract.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { EngineService } from '../../src-main/service/api.ts';
 import { parseClientMessage } from '../../src-main/service/rpc-validate.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -34,7 +34,7 @@ describe('report service', () => {
   const ws = path.join(tmp.dir, 'ws.duckdb');
 
   beforeAll(async () => {
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     const r = await e.openInputs([path.join(SAMPLE, 'src.log.gz'), path.join(SAMPLE, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
     e.close();

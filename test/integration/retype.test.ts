@@ -1,4 +1,4 @@
-// Re-typing a trace with another catalogue (Engine.retypeTrace), on the real QEMU 10.2.50 and
+// Re-typing a trace with another catalogue (WorkspaceEngine.retypeTrace), on the real QEMU 10.2.50 and
 // 7.2.22 logs: the trace keeps its id; typed with an older release the events it lacks or
 // declares otherwise go to unparsed; typed back with the build's own trace-events-all it has,
 // value for value, the rows and the traces row of a fresh ingest; readers see the old rows until
@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSpec } from '../../src-main/catalogue/types.ts';
 import { resolveCatalogues, signature } from '../../src-main/catalogue/index.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { tar } from '../helpers/archives.ts';
 import { failure } from '../helpers/failure.ts';
 import { engineRows } from '../helpers/ingest-one.ts';
@@ -26,10 +26,10 @@ const LOG72 = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4/src.log');
 const tmp = scratch('qtw-retype-');
 afterAll(() => tmp.cleanup());
 
-const one = async (e: Engine, sql: string): Promise<unknown> => (await engineRows(e, sql))[0][0];
+const one = async (e: WorkspaceEngine, sql: string): Promise<unknown> => (await engineRows(e, sql))[0][0];
 
-async function open(name: string, inputs: string[], catalogues: string[]): Promise<Engine> {
-  const e = await Engine.open(path.join(tmp.dir, name));
+async function open(name: string, inputs: string[], catalogues: string[]): Promise<WorkspaceEngine> {
+  const e = await WorkspaceEngine.open(path.join(tmp.dir, name));
   const r = await e.openInputs(inputs, { catalogues });
   expect(r.errors).toEqual([]);
   expect(r.traces).toHaveLength(inputs.length);
@@ -37,7 +37,7 @@ async function open(name: string, inputs: string[], catalogues: string[]): Promi
 }
 
 /** Every table's rows (as text, sorted), the traces rows and the registry: what must not change. */
-async function snapshot(e: Engine): Promise<Record<string, unknown>> {
+async function snapshot(e: WorkspaceEngine): Promise<Record<string, unknown>> {
   const tables = (await engineRows(e, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' ORDER BY 1`)).map((r) => String(r[0]));
   const out: Record<string, unknown> = { tables, views: await engineRows(e, `SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY 1`) };
   for (const t of tables) {
@@ -53,9 +53,9 @@ function sameSpec(a: EventSpec | undefined, b: EventSpec | undefined): boolean {
 }
 
 describe('retypeTrace on the QEMU 10.2.50 precopy logs', () => {
-  let a: Engine;
+  let a: WorkspaceEngine;
   const fresh = path.join(tmp.dir, 'fresh.duckdb');
-  let before: Awaited<ReturnType<Engine['listTraces']>>;
+  let before: Awaited<ReturnType<WorkspaceEngine['listTraces']>>;
 
   beforeAll(async () => {
     // The reference: both traces ingested with the build's own catalogue.
@@ -103,7 +103,7 @@ describe('retypeTrace on the QEMU 10.2.50 precopy logs', () => {
     expect(await a.ws.inconsistency()).toBeNull();
     // Identity and what the user set are kept.
     const row = async (id: number) => (await engineRows(a, `SELECT path, member, encodings, sha256, bytes, clock_offset_ns, side, side_source, format, prefix_style FROM traces WHERE trace_id = ${id}`))[0];
-    const ref = await Engine.open(fresh, { readOnly: true });
+    const ref = await WorkspaceEngine.open(fresh, { readOnly: true });
     try {
       expect(await row(1)).toEqual((await engineRows(ref, `SELECT path, member, encodings, sha256, bytes, clock_offset_ns, side, side_source, format, prefix_style FROM traces WHERE trace_id = 1`))[0]);
       // An event 7.2 declares as the build did is typed as in the fresh ingest, record for record;
@@ -164,7 +164,7 @@ describe('retypeTrace on the QEMU 10.2.50 precopy logs', () => {
     } finally {
       await conn.run('DETACH fresh');
     }
-    const ref = await Engine.open(fresh, { readOnly: true });
+    const ref = await WorkspaceEngine.open(fresh, { readOnly: true });
     try {
       expect(overview.length).toBeGreaterThan(0);
       expect(overview).toEqual(await engineRows(ref, 'SELECT * FROM migration_overview'));
@@ -176,7 +176,7 @@ describe('retypeTrace on the QEMU 10.2.50 precopy logs', () => {
   it('a trace read from a tar.gz member is read from that member again', async () => {
     const archive = path.join(tmp.dir, 'logs.tar.gz');
     writeFileSync(archive, gzipSync(await tar([{ name: 'notes/dst.log', data: gunzipSync(readFileSync(DST)) }, { name: 'notes/src.log', data: gunzipSync(readFileSync(SRC)) }])));
-    const e = await Engine.open(path.join(tmp.dir, 'tar.duckdb'));
+    const e = await WorkspaceEngine.open(path.join(tmp.dir, 'tar.duckdb'));
     try {
       const r = await e.openInputs([archive], { catalogues: [OWN] });
       expect(r.traces.map((t) => [t.traceId, t.member])).toEqual([
@@ -200,7 +200,7 @@ describe('retypeTrace on the QEMU 10.2.50 precopy logs', () => {
 
 describe('retypeTrace refuses, or is cancelled, and changes nothing', () => {
   const log = path.join(tmp.dir, 'src72.log');
-  let e: Engine;
+  let e: WorkspaceEngine;
   let state: Record<string, unknown>;
 
   beforeAll(async () => {
@@ -310,9 +310,9 @@ describe('retypeTrace where the new catalogue changes the columns of a table oth
     try {
       const r = await ref.openInputs([src], { catalogues: [changed] });
       expect(r.traces.map((t) => t.catalogueId)).toEqual([expect.stringMatching(/^changed\/trace-events-all@/)]);
-      const columns = (w: Engine, t: string) => engineRows(w, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${t}' ORDER BY ordinal_position`);
-      const vm = (w: Engine, id: number, cols: string) => engineRows(w, `SELECT ${cols} FROM vm_state_notify WHERE trace_id = ${id} ORDER BY seq`);
-      const ms = (w: Engine, id: number, cols: string) => engineRows(w, `SELECT ${cols} FROM migrate_set_state WHERE trace_id = ${id} ORDER BY seq`);
+      const columns = (w: WorkspaceEngine, t: string) => engineRows(w, `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '${t}' ORDER BY ordinal_position`);
+      const vm = (w: WorkspaceEngine, id: number, cols: string) => engineRows(w, `SELECT ${cols} FROM vm_state_notify WHERE trace_id = ${id} ORDER BY seq`);
+      const ms = (w: WorkspaceEngine, id: number, cols: string) => engineRows(w, `SELECT ${cols} FROM migrate_set_state WHERE trace_id = ${id} ORDER BY seq`);
       const before = {
         vm1: await vm(e, 1, 'seq, running, reason, reason_str'),
         vm2: await vm(e, 2, 'seq, running, reason, reason_str'),

@@ -5,7 +5,7 @@
 // the 2^53 µs where a double would round them): the tolerance is 0 ns.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { SAMPLES, scratch } from '../helpers/paths.ts';
 
 const DIR = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');
@@ -15,7 +15,7 @@ const PAIRS = [
   ['dst.simple.gz', 'simpletrace-py-output-dst.txt.gz'],
 ] as const;
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -23,11 +23,11 @@ async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
 
 describe('simpletrace.py text output of the 10.2.50 a-precopy traces', () => {
   const tmp = scratch();
-  let engine: Engine;
+  let engine: WorkspaceEngine;
   const id: Record<string, number> = {};
 
   beforeAll(async () => {
-    engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+    engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
     const files = PAIRS.flat();
     const r = await engine.openInputs(files.map((f) => path.join(DIR, f)), { catalogues: [CAT] });
     expect(r.errors).toEqual([]);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tarStream from 'tar-stream';
 import yazl from 'yazl';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
@@ -19,7 +19,7 @@ afterAll(() => tmp.cleanup());
 const srcText = readFileSync(path.join(B, 'src.log'));
 const dstText = gunzipSync(readFileSync(path.join(B, 'dst.log.gz')));
 
-async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
+async function rows(engine: WorkspaceEngine, sql: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   await engine.streamQuery(sql, { columns() {}, rows: (r) => void out.push(...r) });
   return out;
@@ -27,7 +27,7 @@ async function rows(engine: Engine, sql: string): Promise<unknown[][]> {
 
 /** Everything a workspace holds about its traces' records, independent of trace ids and paths. */
 async function snapshot(ws: string): Promise<Record<string, unknown>> {
-  const engine = await Engine.open(ws, { readOnly: true });
+  const engine = await WorkspaceEngine.open(ws, { readOnly: true });
   try {
     const traces = await rows(engine, `SELECT side, format, prefix_style, sha256, records, events, unparsed FROM traces ORDER BY side`);
     const tables = (await rows(engine, `SELECT DISTINCT name FROM events ORDER BY 1`)).map((r) => String(r[0]));
@@ -42,7 +42,7 @@ async function snapshot(ws: string): Promise<Record<string, unknown>> {
 }
 
 async function ingestInto(ws: string, inputs: string[]): Promise<void> {
-  const engine = await Engine.open(ws);
+  const engine = await WorkspaceEngine.open(ws);
   try {
     const r = await engine.openInputs(inputs, { catalogues: [DEBIAN_72] });
     expect(r.errors).toEqual([]);
@@ -107,17 +107,17 @@ describe('workspace lifecycle', () => {
   copyFileSync(path.join(B, 'src.log'), src);
 
   it('reopens without re-parsing and re-ingest of the same content is a no-op', async () => {
-    let engine = await Engine.open(ws);
+    let engine = await WorkspaceEngine.open(ws);
     let r = await engine.openInputs([src], { catalogues: [DEBIAN_72] });
     expect(r.traces).toHaveLength(1);
     engine.close();
 
-    engine = await Engine.open(ws, { readOnly: true });
+    engine = await WorkspaceEngine.open(ws, { readOnly: true });
     const [[n]] = await rows(engine, 'SELECT count(*) FROM multifd_send');
     expect(Number(n)).toBeGreaterThan(400);
     engine.close();
 
-    engine = await Engine.open(ws);
+    engine = await WorkspaceEngine.open(ws);
     const messages: string[] = [];
     r = await engine.openInputs([src], { catalogues: [DEBIAN_72] }, { onMessage: (m) => messages.push(m) });
     expect(r.traces).toHaveLength(0);
@@ -137,7 +137,7 @@ describe('workspace lifecycle', () => {
   });
 
   it('an interrupted ingest leaves the workspace as it was', async () => {
-    const engine = await Engine.open(ws);
+    const engine = await WorkspaceEngine.open(ws);
     const before = await rows(engine, 'SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM traces), (SELECT count(*) FROM unparsed)');
     const ac = new AbortController();
     const r = await engine.openInputs([path.join(A, 'src.log.gz')], { catalogues: [DEBIAN_72] }, {
@@ -153,7 +153,7 @@ describe('workspace lifecycle', () => {
 
   it('--src/--dst override the detected side', async () => {
     const w = path.join(tmp.dir, 'sides.duckdb');
-    const engine = await Engine.open(w);
+    const engine = await WorkspaceEngine.open(w);
     const r = await engine.openInputs([], { catalogues: [DEBIAN_72], dst: [path.join(B, 'src.log')] });
     expect(r.traces[0].side).toBe('dst');
     const [[s]] = await rows(engine, `SELECT side_source FROM traces`);

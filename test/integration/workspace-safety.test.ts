@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import type { EngineEvent } from '../../src-main/contract.ts';
 import { EngineService } from '../../src-main/service/api.ts';
-import { Engine } from '../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
 import { Workspace } from '../../src-main/workspace/workspace.ts';
 import { firstRefusedCall } from '../../src-main/workspace/sql-guard.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
@@ -30,7 +30,7 @@ const FINGERPRINT = `SELECT (SELECT list(trace_id || ':' || records ORDER BY tra
   || [(SELECT count(*) FROM migrate_set_state)::VARCHAR, (SELECT count(*) FROM duckdb_views() WHERE NOT temporary AND NOT internal)::VARCHAR]`;
 
 async function ingestWith(file: string, inputs: string[], catalogues: string[]): Promise<void> {
-  const e = await Engine.open(file);
+  const e = await WorkspaceEngine.open(file);
   try {
     const r = await e.openInputs(inputs, { catalogues });
     expect(r.errors).toEqual([]);
@@ -253,7 +253,7 @@ describe('trace removal, ids that never repeat, and ingest into a damaged worksp
       await svc.close();
     }
     // The last id given survives a reopen: removing the newest trace does not hand its id out again.
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     try {
       const newest = Math.max(...(await e.listTraces()).map((t) => t.traceId));
       expect(await e.removeTraces([newest])).toEqual([newest]);
@@ -297,7 +297,7 @@ describe('trace removal, ids that never repeat, and ingest into a damaged worksp
     } finally {
       raw.close();
     }
-    const e = await Engine.open(ws);
+    const e = await WorkspaceEngine.open(ws);
     try {
       const before = (await e.ws.conn.runAndReadAll('SELECT count(*) FROM traces')).getRows()[0][0];
       const err = await e.openInputs([path.join(DIR102, 'dst.log.gz')], { catalogues: [path.join(DIR102, 'trace-events-all')] }).then(

@@ -4,14 +4,12 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { Engine } from '../../service/engine.ts';
-import { describeCatalogue, detectTraceCatalogues, diffCatalogueFiles } from '../../service/catalogues.ts';
-import { createResultWriter, type OutputFormat } from './output.ts';
+// Only light modules here: each command imports DuckDB, the ingest pipeline, the catalogues,
+// the report renderer (ECharts, resvg) when it runs, so that `qtw --help` starts at once.
+import type { OutputFormat } from './output.ts';
 import { progressReporter } from './progress.ts';
 import { traceLine } from './trace-line.ts';
-import { estimateClockOffsets, parseOffsetNs, setClockOffset, toAlignmentEntries } from '../../analyses/clock-alignment.ts';
-import { formatAlignment } from '../../analyses/alignment/format.ts';
-import { reportFromArgs, runCliReport } from '../../report/cli-report.ts';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
 const USAGE = `usage:
   qtw ingest -o WORKSPACE.duckdb [--catalogue FILE]... [--src FILE]... [--dst FILE]... INPUT...
@@ -50,7 +48,8 @@ async function cmdIngest(argv: string[]): Promise<number> {
   });
   if (!values.output) throw new UsageError('ingest needs -o WORKSPACE.duckdb');
   if (positionals.length === 0 && !values.src?.length && !values.dst?.length) throw new UsageError('ingest needs at least one INPUT');
-  const engine = await Engine.open(values.output);
+  const { EngineService } = await import('../../service/api.ts');
+  const engine = await EngineService.open(values.output, { host: 'cli' });
   const ac = new AbortController();
   const onSigint = () => {
     err('interrupted: finishing the current step and leaving the workspace consistent');
@@ -61,7 +60,7 @@ async function cmdIngest(argv: string[]): Promise<number> {
   // A first ingest that fails without adding a trace leaves no empty workspace behind.
   let discard = false;
   try {
-    const r = await engine.openInputs(
+    const r = await engine.ingest(
       positionals,
       { catalogues: values.catalogue, src: values.src, dst: values.dst },
       {
@@ -84,8 +83,7 @@ async function cmdIngest(argv: string[]): Promise<number> {
     return r.errors.length > 0 ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
-    if (discard) engine.closeDiscardingCreated();
-    else engine.close();
+    await engine.close({ discardCreated: discard });
   }
 }
 
@@ -100,7 +98,8 @@ async function cmdRetype(argv: string[]): Promise<number> {
   if (!/^\d+$/.test(idText) || !Number.isSafeInteger(Number(idText))) throw new UsageError(`retype: ${idText}: expected a TRACE_ID (a whole number)`);
   const traceId = Number(idText);
   if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
-  const engine = await Engine.open(wsPath);
+  const { EngineService } = await import('../../service/api.ts');
+  const engine = await EngineService.open(wsPath, { host: 'cli' });
   const ac = new AbortController();
   const onSigint = () => {
     err(`interrupted: trace ${traceId} keeps the rows it had`);
@@ -109,7 +108,7 @@ async function cmdRetype(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const progress = progressReporter(process.stderr, 5000, 'retype');
   try {
-    const r = await engine.retypeTrace(traceId, values.catalogue, {
+    const r = await engine.retype(traceId, values.catalogue, {
       signal: ac.signal,
       onProgress: values.quiet ? undefined : (p) => progress.update(p),
       onMessage: (l) => {
@@ -127,7 +126,7 @@ async function cmdRetype(argv: string[]): Promise<number> {
   } finally {
     progress.done();
     process.off('SIGINT', onSigint);
-    engine.close();
+    await engine.close();
   }
 }
 
@@ -142,8 +141,10 @@ async function cmdQuery(argv: string[]): Promise<number> {
   if (!['table', 'csv', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown --format ${values.format}`);
   const [wsPath, sql] = positionals;
   if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
-  const engine = await Engine.open(wsPath, { readOnly: true });
-  const onSigint = () => engine.cancelQuery();
+  const { EngineService } = await import('../../service/api.ts');
+  const { createResultWriter } = await import('./output.ts');
+  const engine = await EngineService.open(wsPath, { host: 'cli', readOnly: true });
+  const onSigint = () => engine.interrupt();
   process.on('SIGINT', onSigint);
   try {
     const w = createResultWriter(format, out);
@@ -152,7 +153,7 @@ async function cmdQuery(argv: string[]): Promise<number> {
     return 0;
   } finally {
     process.off('SIGINT', onSigint);
-    engine.close();
+    await engine.close();
   }
 }
 
@@ -160,14 +161,15 @@ async function cmdExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { parquet: { type: 'string' } } });
   if (positionals.length !== 1 || !values.parquet) throw new UsageError('export needs WORKSPACE.duckdb and --parquet DIR');
   if (!existsSync(positionals[0])) fail(`${positionals[0]}: no such workspace`);
-  const engine = await Engine.open(positionals[0], { readOnly: true });
+  const { EngineService } = await import('../../service/api.ts');
+  const engine = await EngineService.open(positionals[0], { host: 'cli', readOnly: true });
   try {
     const r = await engine.exportParquet(values.parquet, (name, rows) => err(`${name}: ${rows} rows`));
     err(`exported ${r.eventTables} event tables, ${r.rows} rows`);
     out(`${r.dir}\n`);
     return 0;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
 
@@ -187,15 +189,22 @@ async function cmdReport(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1 || !values.output) throw new UsageError('report needs WORKSPACE.duckdb and -o DIR');
   if (!existsSync(positionals[0])) fail(`${positionals[0]}: no such workspace`);
+  const { reportFromArgs } = await import('../../service/host-kit.ts');
   let spec;
   try {
     spec = reportFromArgs(tokens.flatMap((t) => (t.kind === 'option' ? [{ name: t.name, value: t.value ?? null }] : [])), values.title ?? '');
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const files = await runCliReport(positionals[0], values.output, spec, values.redact === true);
-  for (const f of files) out(`${f}\n`);
-  return 0;
+  const { EngineService } = await import('../../service/api.ts');
+  const engine = await EngineService.open(positionals[0], { host: 'cli', readOnly: true });
+  try {
+    const files = await engine.writeReport(spec, values.output, values.redact === true);
+    for (const f of files) out(`${f}\n`);
+    return 0;
+  } finally {
+    await engine.close();
+  }
 }
 
 async function cmdCatalogue(argv: string[]): Promise<number> {
@@ -204,6 +213,7 @@ async function cmdCatalogue(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { diff: { type: 'string' }, json: { type: 'boolean' }, detect: { type: 'boolean' }, catalogue: { type: 'string', multiple: true } },
   });
+  const { describeCatalogue, detectTraceCatalogues, diffCatalogueFiles } = await import('../../service/catalogues.ts');
   if (values.detect) {
     if (positionals.length === 0) throw new UsageError('catalogue --detect needs at least one TRACE');
     const found = await detectTraceCatalogues(positionals, values.catalogue ?? []);
@@ -243,33 +253,33 @@ async function cmdAlign(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('align needs one WORKSPACE.duckdb');
   if (values.set !== undefined && values.reset !== undefined) throw new UsageError('align takes --set or --reset, not both');
-  let pin: { traceId: number; offset: bigint | null } | null = null;
+  const { formatAlignment, parseOffsetNs } = await import('../../service/host-kit.ts');
+  let pin: { traceId: number; offsetNs: bigint | null } | null = null;
   if (values.set !== undefined) {
     const m = /^(\d+)=(-?\d+)$/.exec(values.set);
     if (!m) throw new UsageError(`--set ${values.set}: expected TRACE_ID=OFFSET_NS`);
-    pin = { traceId: Number(m[1]), offset: parseOffsetNs(m[2]) };
+    pin = { traceId: Number(m[1]), offsetNs: parseOffsetNs(m[2]) };
   } else if (values.reset !== undefined) {
     if (!/^\d+$/.test(values.reset)) throw new UsageError(`--reset ${values.reset}: expected a TRACE_ID`);
-    pin = { traceId: Number(values.reset), offset: null };
+    pin = { traceId: Number(values.reset), offsetNs: null };
   }
   const wsPath = positionals[0];
   if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
-  const engine = await Engine.open(wsPath);
+  const { EngineService } = await import('../../service/api.ts');
+  const engine = await EngineService.open(wsPath, { host: 'cli' });
   try {
-    let rows = await estimateClockOffsets(engine.ws.conn);
-    if (pin) rows = await setClockOffset(engine.ws.conn, pin.traceId, pin.offset);
-    const entries = toAlignmentEntries(rows);
+    const entries = await engine.realignClocks(pin);
     if (values.json) out(JSON.stringify(entries, null, 1) + '\n');
     else out(formatAlignment(entries).map((l) => l + '\n').join(''));
     return 0;
   } finally {
-    engine.close();
+    await engine.close();
   }
 }
 
 /** The bundled real sample: a QEMU 7.2 precopy migration, source and destination. */
 function bundledSample(): { inputs: string[]; catalogue: string } {
-  const res = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/samples/qemu-7.2.22-precopy');
+  const res = path.join(PACKAGE_ROOT, 'resources/samples/qemu-7.2.22-precopy');
   return { inputs: [path.join(res, 'src.log.gz'), path.join(res, 'dst.log.gz')], catalogue: path.join(res, 'trace-events-all') };
 }
 

@@ -1,7 +1,7 @@
 // Renders query results for the terminal and for other programs: aligned table, CSV, JSON
 // (array of row objects, 64-bit integers as numbers only when exact) and Markdown. Rows arrive
 // in chunks; CSV and JSON stream, the table and Markdown wait to size their columns.
-import { cellText, toJsonValue, type CellValue, type ColumnInfo } from '../../workspace/query.ts';
+import { cellText, toJsonValue, type CellValue, type ColumnInfo } from '../../service/host-kit.ts';
 
 export type OutputFormat = 'table' | 'csv' | 'json' | 'markdown';
 

@@ -1,6 +1,6 @@
 // Ingest progress on stderr: a live bar on a terminal, a plain line every few seconds otherwise
 // (CI logs, pipes), so long ingests never look hung and never flood a log.
-import type { IngestProgress } from '../../ingest/ingest.ts';
+import type { IngestProgressEvent as IngestProgress } from '../../contract.ts';
 
 function mb(n: number): string {
   return `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EngineEvent, ServerMessage } from '../../contract.ts';
 import { isSafeName } from '../../service/export-policy.ts';
-import { isDiskFull } from '../../workspace/output-fs.ts';
+import { isDiskFull } from '../../service/host-kit.ts';
 import { MAX_MESSAGE_BYTES } from '../../service/rpc-validate.ts';
 import { allowedHostNames, hostAllowed, newToken, originAllowed, tokenCookie, tokenSource } from './auth.ts';
 import { CSP, mimeType, resolveStaticReal, staticStream } from './static-files.ts';

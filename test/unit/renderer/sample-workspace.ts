@@ -3,13 +3,13 @@
 // DuckDB's own catalog views, shaped as the engine's schema() answer.
 import path from 'node:path';
 import type { SchemaInfo, SchemaTable } from '../../../src-main/contract.ts';
-import { Engine } from '../../../src-main/service/engine.ts';
+import { WorkspaceEngine } from '../../../src-main/service/workspace-engine.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../../helpers/paths.ts';
 
 export const A_PRECOPY = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 
 export interface SampleWorkspace {
-  readonly engine: Engine;
+  readonly engine: WorkspaceEngine;
   readonly schema: SchemaInfo;
   rows(sql: string): Promise<unknown[][]>;
   close(): void;
@@ -17,7 +17,7 @@ export interface SampleWorkspace {
 
 export async function openSampleWorkspace(): Promise<SampleWorkspace> {
   const tmp = scratch('qtw-renderer-');
-  const engine = await Engine.open(path.join(tmp.dir, 'ws.duckdb'));
+  const engine = await WorkspaceEngine.open(path.join(tmp.dir, 'ws.duckdb'));
   await engine.openInputs([path.join(A_PRECOPY, 'src.log.gz'), path.join(A_PRECOPY, 'dst.log.gz')], { catalogues: [DEBIAN_72] });
   const rows = async (sql: string) => (await engine.ws.conn.runAndReadAll(sql)).getRowsJS() as unknown[][];
   const eventTables = new Set((await rows('SELECT name FROM qtw_event_tables')).map((r) => String(r[0])));

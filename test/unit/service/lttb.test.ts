@@ -1,6 +1,6 @@
 // LTTB downsampling: bounds, endpoints, order, and that peaks survive.
 import { describe, expect, it } from 'vitest';
-import { lttb, lttbIndexes } from '../../../src-main/service/lttb.ts';
+import { lttb, lttbIndexes } from '../../../src-main/results/lttb.ts';
 
 function series(n: number, f: (i: number) => number): { x: number[]; y: number[] } {
   const x = Array.from({ length: n }, (_, i) => i);

@@ -24,6 +24,8 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   clockAlignment: {},
   setClockOffset: { traceId: 2, offsetNs: '-3700000000' },
   listAnalyses: {},
+  migrationPage: {},
+  compareAttempts: { a: { side: 'src', attempt: 1, traceId: 1 }, b: { side: 'dst', attempt: null, traceId: 2 } },
   getReport: {},
   saveReport: { report: { title: 't', items: [] } },
   exportReport: { format: 'markdown', redact: false, path: null },

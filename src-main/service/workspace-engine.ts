@@ -1,10 +1,12 @@
-// The one implementation of the engine API. Hosts (CLI, server, Electron utility process) only
-// translate their transport to calls on Engine.
+// WorkspaceEngine: the workspace with the writes that must stay together (ingest or re-type, then
+// clock alignment and the analysis views), on the workspace's own DuckDB connection. Internal to
+// service/: hosts reach it only through EngineService (api.ts), which adds the query and metadata
+// connections, jobs and policy. Tests of the ingest path use it directly.
 import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts';
 import { resolveCatalogues } from '../catalogue/index.ts';
-import { estimateClockOffsets } from '../analyses/clock-alignment.ts';
+import { estimateClockOffsets, setClockOffset, type AlignmentRow } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
 import { ingest, IngestCancelled, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
 import { retypeTrace, RetypeRefused } from '../ingest/retype.ts';
@@ -12,7 +14,6 @@ import type { Side } from '../ingest/side.ts';
 import { QueryRunner, streamQuery, type StreamHandlers } from '../workspace/query.ts';
 import { readTraces } from './traces.ts';
 import { Workspace, damagedWorkspace, type WorkspaceOptions } from '../workspace/workspace.ts';
-import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/parquet-export.ts';
 import { diskFullMessage, withDiskFull } from '../workspace/output-fs.ts';
 
 function pathExists(p: string): boolean {
@@ -29,7 +30,7 @@ function removeCreated(files: readonly string[]): void {
   for (const f of files) rmSync(f, { force: true });
 }
 
-export class Engine {
+export class WorkspaceEngine {
   readonly runner: QueryRunner;
 
   private constructor(
@@ -40,7 +41,7 @@ export class Engine {
     this.runner = new QueryRunner(ws.conn);
   }
 
-  static async open(workspacePath: string, opts: WorkspaceOptions = {}): Promise<Engine> {
+  static async open(workspacePath: string, opts: WorkspaceOptions = {}): Promise<WorkspaceEngine> {
     // A workspace this call creates and fails to set up (a full disk, say) is removed: a 0-byte
     // or half-written file would later fail to open as a "workspace".
     const created = opts.readOnly || workspacePath === ':memory:' ? [] : [workspacePath, `${workspacePath}.wal`].filter((f) => !pathExists(f));
@@ -52,7 +53,7 @@ export class Engine {
       if (created.includes(workspacePath) && !/lock/i.test(String((e as Error)?.message))) removeCreated(created);
       throw damagedWorkspace(e, workspacePath) ?? withDiskFull(e, workspacePath);
     }
-    const engine = new Engine(ws, created.includes(workspacePath) ? created : []);
+    const engine = new WorkspaceEngine(ws, created.includes(workspacePath) ? created : []);
     if (!opts.readOnly) {
       try {
         await engine.refreshAnalyses();
@@ -187,18 +188,17 @@ export class Engine {
     return readTraces(this.ws.conn);
   }
 
-  /** Stream the result of the last statement in `sql` (bounded memory). */
+  /** Stream the result of the last statement in `sql` (bounded memory), on the workspace's own connection. */
   streamQuery(sql: string, handlers: StreamHandlers): Promise<number> {
     return streamQuery(this.ws.conn, sql, handlers);
   }
 
-  /** Interrupt the running query: a paged run, else a streamQuery on the workspace connection. */
-  /** The whole workspace as a Hive-partitioned Parquet dataset (see workspace/parquet-export.ts). */
-  exportParquet(dir: string, onTable?: (name: string, rows: number) => void): Promise<ParquetExportSummary> {
-    return exportWorkspaceParquet(this.ws.conn, dir, onTable);
-  }
-
-  cancelQuery(): void {
-    if (!this.runner.cancel()) this.ws.conn.interrupt();
+  /**
+   * `qtw align`: estimate the clock offsets again, then pin one trace's offset (or unpin it: null)
+   * when asked. Unlike the estimate after an ingest, a failure here fails the command.
+   */
+  async realignClocks(pin: { readonly traceId: number; readonly offsetNs: bigint | null } | null): Promise<AlignmentRow[]> {
+    const rows = await estimateClockOffsets(this.ws.conn);
+    return pin === null ? rows : setClockOffset(this.ws.conn, pin.traceId, pin.offsetNs);
   }
 }

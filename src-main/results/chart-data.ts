@@ -4,9 +4,9 @@
 // Time x values are absolute: ns since the trace clock's epoch (Unix for log traces) as float ms.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ChartData, ChartSeries, ChartSpec, QueryColumn } from '../contract.ts';
+import { QueryError } from '../workspace/query.ts';
 import { ident } from '../workspace/schema.ts';
 import { isNanosecondColumn, isNumericType, isTemporalType, isTimeColumn } from './column-kinds.ts';
-import { ServiceError } from './failure.ts';
 import { lttb } from './lttb.ts';
 import { DEFAULT_BINS } from './chart-suggest.ts';
 
@@ -15,9 +15,14 @@ export const MAX_SERIES = 16;
 export const MAX_POINTS_LIMIT = 100_000;
 const MAX_BINS = 1000;
 
+/** A chart this result cannot give (a spec naming a missing or non-numeric column): the request's fault. */
+function chartRefused(message: string): QueryError {
+  return new QueryError(message, null, 'invalid-input');
+}
+
 function column(columns: readonly QueryColumn[], name: string): QueryColumn {
   const c = columns.find((k) => k.name === name);
-  if (!c) throw new ServiceError(`no column ${JSON.stringify(name)} in this result`);
+  if (!c) throw chartRefused(`no column ${JSON.stringify(name)} in this result`);
   return c;
 }
 
@@ -30,7 +35,7 @@ function asNumber(c: QueryColumn): string {
   if (isTemporalType(c.type)) return `(epoch_us(${q}) / 1000.0)`;
   if (c.type === 'BOOLEAN') return `CAST(${q} AS DOUBLE)`;
   if (isNumericType(c.type)) return `CAST(${q} AS DOUBLE)`;
-  throw new ServiceError(`column ${JSON.stringify(c.name)} (${c.type}) is not numeric`);
+  throw chartRefused(`column ${JSON.stringify(c.name)} (${c.type}) is not numeric`);
 }
 
 function num(v: unknown): number {
@@ -52,7 +57,7 @@ export async function chartData(
   switch (spec.kind) {
     case 'line':
     case 'scatter': {
-      if (ys.length === 0) throw new ServiceError(`a ${spec.kind} chart needs at least one y column`);
+      if (ys.length === 0) throw chartRefused(`a ${spec.kind} chart needs at least one y column`);
       const out: ChartSeries[] = [];
       let sampled = false;
       for (const y of ys) {
@@ -63,7 +68,7 @@ export async function chartData(
       return finish({ ...base, xType: isTimeColumn(x) ? 'time' : 'value', yName: ys.map((c) => c.name).join(', ') }, out, sampled);
     }
     case 'bar':
-      if (ys.length === 0) throw new ServiceError('a bar chart needs at least one y column');
+      if (ys.length === 0) throw chartRefused('a bar chart needs at least one y column');
       return bars(conn, table, x, ys, maxPoints, base);
     case 'histogram':
       return histogram(conn, table, x, spec.bins ?? DEFAULT_BINS, base);
@@ -151,7 +156,7 @@ async function xySeries(
 }
 
 function doubleLiteral(v: number): string {
-  if (!Number.isFinite(v)) throw new ServiceError(`x range bound ${v} is not a finite number`);
+  if (!Number.isFinite(v)) throw chartRefused(`x range bound ${v} is not a finite number`);
   return `CAST('${String(v)}' AS DOUBLE)`;
 }
 
