@@ -3,7 +3,7 @@
 // image becomes its text followed by its target in parentheses, never an <a> or <img>: the report
 // is pasted into bug trackers and opened offline, and must reference nothing outside itself.
 // The renderer's note preview (src-renderer/report/markdown-preview.ts) is configured the same way
-// (the renderer may import nothing from here); test/unit/report/note-markdown.test.ts holds the
+// (the renderer may import nothing from here); test/integration/report/note-markdown.test.ts holds the
 // two to the same output.
 import MarkdownIt from 'markdown-it';
 

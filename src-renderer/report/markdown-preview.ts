@@ -2,7 +2,7 @@
 // (src-main/report/markdown-html.ts, which the renderer may not import), so what the author sees is
 // what the report will hold: CommonMark with GFM tables, raw HTML shown as text, a link or image as
 // its text with its target in parentheses (following a link would navigate the app away), note
-// headings two levels down. test/unit/report/note-markdown.test.ts holds the two to the same output.
+// headings two levels down. test/integration/report/note-markdown.test.ts holds the two to the same output.
 import MarkdownIt from 'markdown-it';
 
 function escapeHtml(s: string): string {

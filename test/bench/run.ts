@@ -1,4 +1,4 @@
-// `npm run bench`: throughput figures on generated multi-GB inputs. Prints numbers; asserts nothing.
+// `npm run bench`: throughput figures on generated multi-GB inputs, and query-service latencies. Prints numbers; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -8,6 +8,7 @@ import { REPO } from '../helpers/paths.ts';
 import { DEBIAN_72 } from '../helpers/paths.ts';
 import { DAMAGED_LINES, generateDamagedLog, generateLog, generateSimple, generateZeroBomb, SIMPLE_CATALOGUE } from './generate.ts';
 import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
+import { EngineService } from '../../src-main/service/api.ts';
 
 const DIR = path.join(REPO, '.bench');
 const GB = 1e9;
@@ -128,6 +129,35 @@ function startupFigures() {
   line('same query, node + @duckdb/node-api alone (CLI equivalent)', fig(median(process.execPath, ['--input-type=module', '-e', direct, ws, sql])));
 }
 
+/** Query-service latencies that the tests check only for exactness (goals from issue 14). */
+async function serviceFigures() {
+  const file = path.join(DIR, 'service.duckdb');
+  mkdirSync(DIR, { recursive: true });
+  rmSync(file, { force: true });
+  const svc = await EngineService.open(file, { host: 'server' });
+  const ms = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return `${(performance.now() - t0).toFixed(0)} ms`;
+  };
+  try {
+    const r = await svc.call('runQuery', { sql: 'SELECT range AS i FROM range(10000000)' });
+    line('fetchRows, last page of a 10 M-row result (goal < 1 s)', await ms(() => svc.call('fetchRows', { handle: r.handle, offset: 9_999_900, count: 100, sort: null })));
+    line('fetchRows, sorted page at 5 M (goal < 1 s)', await ms(() => svc.call('fetchRows', { handle: r.handle, offset: 5_000_000, count: 2, sort: { column: 'i', desc: true } })));
+    const slow = svc.call('runQuery', { sql: 'SELECT count(*) FROM range(100000000000) a, range(1000) b WHERE (a.range * b.range) % 7 = 3' });
+    await new Promise((done) => setTimeout(done, 300));
+    line('cancelQuery until the query rejects (goal < 1 s)', await ms(async () => {
+      await svc.call('cancelQuery', {});
+      await slow.catch(() => undefined);
+    }));
+    const line1m = await svc.call('runQuery', { sql: "SELECT range * 1000 AS ts_ns, sin(range / 1000.0) AS v, CASE WHEN range % 2 = 0 THEN 'even' ELSE 'odd' END AS side FROM range(1000000)" });
+    line('chartData LTTB, 1 M rows x 2 series to 1000 points (goal < 10 s)', await ms(() => svc.call('chartData', { handle: line1m.handle, spec: { kind: 'line', x: 'ts_ns', y: ['v'], series: 'side', maxPoints: 1000 } })));
+  } finally {
+    await svc.close();
+    rmSync(file, { force: true });
+  }
+}
+
 async function main() {
   const quick = process.argv.includes('--quick');
   const logBytes = quick ? 0.1 * GB : 1 * GB;
@@ -138,8 +168,15 @@ async function main() {
     return;
   }
 
+  // `--service`: only the query-service latencies (a 10 M-row range, no generated input).
+  if (process.argv.includes('--service')) {
+    await serviceFigures();
+    return;
+  }
+
   startupFigures();
   if (process.argv.includes('--startup')) return;
+  await serviceFigures();
   const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
   const logSize = statSync(log1).size;
   const r1 = child(path.join(DIR, 'log.duckdb'), DEBIAN_72, log1);

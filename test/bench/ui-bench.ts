@@ -3,8 +3,8 @@
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { REPO } from '../helpers/paths.ts';
-import { chromiumAvailable, launchBrowser, startQtw } from '../e2e/harness.ts';
-import { scrollGridTo } from '../e2e/grid-scroll.ts';
+import { chromiumAvailable, launchBrowser, startQtw } from '../helpers/harness.ts';
+import { scrollGridTo } from '../helpers/e2e/grid-scroll.ts';
 
 type Line = (label: string, value: string) => void;
 

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES, scratch } from '../helpers/paths.ts';
 import { prng } from '../helpers/prng.ts';
-import { chromiumAvailable, shot } from './harness.ts';
-import { openWorkbench, type Workbench } from './workbench.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const maybe = chromiumAvailable() ? describe : describe.skip;

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SAMPLES } from '../helpers/paths.ts';
-import { chromiumAvailable, shot } from './harness.ts';
-import { openWorkbench, type Workbench } from './workbench.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const qm = JSON.parse(readFileSync(path.join(A, 'query-migrate.json'), 'utf8'));

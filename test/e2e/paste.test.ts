@@ -6,8 +6,8 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLES } from '../helpers/paths.ts';
-import { chromiumAvailable, shot } from './harness.ts';
-import { openWorkbench, waitForIngestDone, type Workbench } from './workbench.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, waitForIngestDone, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
 const maybe = chromiumAvailable() ? describe : describe.skip;

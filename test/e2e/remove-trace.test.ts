@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { SAMPLES } from '../helpers/paths.ts';
-import { chromiumAvailable, shot } from './harness.ts';
-import { openWorkbench, waitForIngestDone, type Workbench } from './workbench.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, waitForIngestDone, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const B = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4');
 const status = '[data-testid="result-status"]';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator } from 'playwright-core';
 import { REPO, SAMPLES } from '../helpers/paths.ts';
-import { chromiumAvailable, shot } from './harness.ts';
-import { openWorkbench, waitForIngestDone, type Workbench } from './workbench.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, waitForIngestDone, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const BUNDLED = path.join(REPO, 'resources/samples/qemu-7.2.22-precopy');
 const Q102 = path.join(SAMPLES, 'qemu-10.2.50/a-precopy');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { scratch } from '../helpers/paths.ts';
-import { chromiumAvailable, collectErrors, launchBrowser, shot, startQtw, type Served } from './harness.ts';
+import { chromiumAvailable, collectErrors, launchBrowser, shot, startQtw, type Served } from '../helpers/harness.ts';
 
 const maybe = chromiumAvailable() ? describe : describe.skip;
 

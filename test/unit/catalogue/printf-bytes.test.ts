@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileFormat, parseTraceEvents } from '../../../src-main/catalogue/index.ts';
 import type { CompiledFormat } from '../../../src-main/catalogue/index.ts';
 import type { ArgValue } from '../../../src-main/catalogue/index.ts';
-import { big, viaBytes, viaWriter } from './writers.ts';
+import { big, viaBytes, viaWriter } from '../../helpers/catalogue-writers.ts';
 
 function compiled(line: string): CompiledFormat {
   const r = parseTraceEvents(`${line}\n`, 'mem');

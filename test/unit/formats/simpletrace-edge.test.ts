@@ -4,8 +4,8 @@ import { describe, it, expect } from 'vitest';
 import { buildCatalogue } from '../../../src-main/catalogue/index.ts';
 import type { ArgSpec, ArgValue, Catalogue, EventSpec } from '../../../src-main/catalogue/types.ts';
 import { sniffSimpletrace } from '../../../src-main/formats/simpletrace.ts';
-import { decode } from './simpletrace-collect.ts';
-import { encodeArgs, SimpletraceWriter } from './simpletrace-writer.ts';
+import { decode } from '../../helpers/simpletrace-collect.ts';
+import { encodeArgs, SimpletraceWriter } from '../../helpers/simpletrace-writer.ts';
 
 const CATALOGUE = `# test catalogue
 # savevm.c
