@@ -31,7 +31,7 @@ export default defineConfig({
         input: {
           main: src('hosts/electron/main.ts'),
           engine: src('hosts/electron/engine-entry.ts'),
-          'parse-worker': src('ingest/parse-worker.ts'),
+          'parse-worker': src('ingest/pipeline/parse-worker.ts'),
         },
         external,
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },

@@ -28,7 +28,7 @@ try {
       main: 'src-main/hosts/cli/main.ts',
       // Started by parse-worker-spawn.ts as ./parse-worker.js beside the built module (chunks
       // stay flat in outdir for that, and for sql/ below).
-      'parse-worker': 'src-main/ingest/parse-worker.ts',
+      'parse-worker': 'src-main/ingest/pipeline/parse-worker.ts',
     },
     outdir: staging,
     bundle: true,

@@ -13,7 +13,7 @@ import { BatchQueue, type BatchHandler } from './batch-queue.ts';
 import { Gate } from './gate.ts';
 import { takeTransferable } from '../sources/bytes.ts';
 import { BufferReturn } from './buffer-pool.ts';
-import { spawnParseWorker } from '../parse-worker-spawn.ts';
+import { spawnParseWorker } from './parse-worker-spawn.ts';
 import { segmentable, startSegmentedPipeline } from './parse-segmented.ts';
 
 export interface ParsePipeline {

@@ -14,7 +14,7 @@ import { Gate } from './gate.ts';
 import type { Plan } from './decoders.ts';
 import { countsWire, type CountsWire, type DecodeDone, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
 import type { ParsePipeline } from './parse-pipeline.ts';
-import { spawnParseWorker } from '../parse-worker-spawn.ts';
+import { spawnParseWorker } from './parse-worker-spawn.ts';
 import type { RecordBatch } from '../../workspace/record-batch.ts';
 import { LogSegmenter, rebaseBatch, type SegmentPiece } from './segments.ts';
 

@@ -3,9 +3,9 @@
 // out for DuckDB here (packStrings): a batch whose strings are all short then crosses without
 // them, which saves serializing and reading them back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ParseCore, reloadCatalogue } from './pipeline/parse-core.ts';
-import { workerIsLighter, type FromWorker, type ToWorker, type WorkerInit } from './pipeline/parse-protocol.ts';
-import { BufferPool } from './pipeline/buffer-pool.ts';
+import { ParseCore, reloadCatalogue } from './parse-core.ts';
+import { workerIsLighter, type FromWorker, type ToWorker, type WorkerInit } from './parse-protocol.ts';
+import { BufferPool } from './buffer-pool.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');

@@ -1,6 +1,6 @@
 // Starting a parse worker thread (parse-worker.ts) and waiting until it can take work.
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, WorkerInit } from './pipeline/parse-protocol.ts';
+import type { FromWorker, WorkerInit } from './parse-protocol.ts';
 
 /** The worker's entry point: built JS, or a bootstrap that loads the TypeScript through tsx. */
 function workerUrl(): URL {
