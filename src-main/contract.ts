@@ -426,7 +426,7 @@ export type EngineEvent =
   | { readonly type: 'ingestProgress'; readonly jobId: number; readonly progress: IngestProgressEvent }
   | { readonly type: 'ingestMessage'; readonly jobId: number; readonly line: string }
   | { readonly type: 'ingestDone'; readonly jobId: number; readonly summary: IngestSummary }
-  | { readonly type: 'ingestFailed'; readonly jobId: number; readonly error: string }
+  | { readonly type: 'ingestFailed'; readonly jobId: number; readonly error: string; readonly code: FailureCode }
   | { readonly type: 'tracesChanged' };
 
 /** Wire messages, renderer → engine. */

@@ -6,6 +6,7 @@
 // anything else would put another file's records under this trace's id.
 import path from 'node:path';
 import type { Catalogue } from '../catalogue/types.ts';
+import type { FailureCode } from '../contract.ts';
 import { planFor } from './pipeline/decoders.ts';
 import {
   catalogueLabel,
@@ -38,8 +39,19 @@ export interface RetypeOptions {
   readonly onMessage?: (line: string) => void;
 }
 
-/** Why a trace was not re-typed (one line); nothing in the workspace was changed. */
-export class RetypeRefused extends Error {}
+/**
+ * Why a trace was not re-typed (one line); nothing in the workspace was changed. `code`: the
+ * failure's kind on the wire (contract FailureCode): no such trace is `not-found`, the rest is
+ * the request or its inputs (`invalid-input`).
+ */
+export class RetypeRefused extends Error {
+  constructor(
+    message: string,
+    readonly code: Extract<FailureCode, 'not-found' | 'invalid-input'> = 'invalid-input',
+  ) {
+    super(message);
+  }
+}
 
 /** The traces row as it is before re-typing: where to read, what to expect, what to compare with. */
 interface Stored {
@@ -169,7 +181,7 @@ async function storedTrace(ws: Workspace, id: number): Promise<Stored> {
   if (rows.length === 0) {
     const ids = (await ws.conn.runAndReadAll('SELECT trace_id FROM traces ORDER BY trace_id')).getRowsJS().map((x) => Number(x[0]));
     const have = ids.length === 0 ? 'the workspace has none' : `traces: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}`;
-    throw new RetypeRefused(`${ws.path}: no trace ${id} (${have})`);
+    throw new RetypeRefused(`${ws.path}: no trace ${id} (${have})`, 'not-found');
   }
   const [p, member, sha, bytes, side, sideSource, catName, catId, version, fit, records, unparsed] = rows[0];
   const s = (v: unknown) => (v === null || v === undefined ? null : String(v));

@@ -44,6 +44,9 @@ export function failureCode(e: unknown): FailureCode {
   if (e instanceof ServiceError) return e.code;
   if (e instanceof QueryError) return e.code ?? duckdbCode(e.message);
   if (isQueryFailure(e)) return e.code;
+  // A lower layer's refusal that names its kind (ingest's RetypeRefused): Node's own error codes
+  // (ENOENT ...) are no FailureCode and fall through.
+  if (e instanceof Error && isFailureCode((e as { code?: unknown }).code)) return (e as unknown as { code: FailureCode }).code;
   // DuckDB errors outside user SQL (metadata reads, exports) are the engine's problem, unless the
   // statement was interrupted.
   if (e instanceof Error && /^INTERRUPT Error:/.test(e.message)) return 'cancelled';

@@ -4,7 +4,7 @@
 // cancelJob.
 import type { EngineEvent, IngestProgressEvent, IngestSummary } from '../contract.ts';
 import type { IngestProgress } from '../ingest/ingest.ts';
-import { ServiceError } from './failure.ts';
+import { failureCode, ServiceError } from './failure.ts';
 
 export interface JobHooks {
   readonly onProgress: (p: IngestProgress) => void;
@@ -128,7 +128,7 @@ export class JobQueue {
     } catch (e) {
       if (timer !== null) clearTimeout(timer);
       const msg = e instanceof Error ? e.message : String(e);
-      this.emit({ type: 'ingestFailed', jobId: job.id, error: msg.replace(/\s*\n\s*/g, ' ') });
+      this.emit({ type: 'ingestFailed', jobId: job.id, error: msg.replace(/\s*\n\s*/g, ' '), code: failureCode(e) });
     } finally {
       this.active = null;
     }

@@ -3,7 +3,7 @@
 // and whose host catalogue is Debian's 7.2. The choices are every built-in release and the
 // catalogues stored here; a re-type is a job with the ingest events, refused read-only, for a
 // path outside the session's folder, for an unknown ref or trace, and for a stored file now gone.
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent, IngestSummary, TraceInfo } from '../../../src-main/contract.ts';
@@ -130,6 +130,22 @@ describe('listCatalogues and retypeTrace in a session that reads only its folder
     expect(gone.unavailable).toMatch(/the file is gone/);
     expect((await failure(svc.call('retypeTrace', { traceId: before.traceId, catalogue: gone.ref }))).message).toMatch(/the file is gone/);
   }, 180_000);
+
+  it('a re-type refused by the engine ends its job with ingestFailed, code invalid-input, and leaves the trace as it was', async () => {
+    const before = await only();
+    // The trace's kept source file is gone for a moment: the engine refuses to re-type it.
+    const aside = `${trace}.aside`;
+    renameSync(trace, aside);
+    try {
+      const { jobId } = await svc.call('retypeTrace', { traceId: before.traceId, catalogue: 'release:qemu-7.2.0' });
+      await expect(ended(jobId)).rejects.toThrow(/no such file any more: re-typing needs the file it was read from; nothing was changed/);
+      const failed = events.find((e) => e.type === 'ingestFailed' && e.jobId === jobId);
+      expect(failed).toMatchObject({ type: 'ingestFailed', code: 'invalid-input' });
+    } finally {
+      renameSync(aside, trace);
+    }
+    expect(await only()).toEqual(before);
+  }, 120_000);
 
   it('a cancelled re-type leaves the trace as it was', async () => {
     const before = await only();
