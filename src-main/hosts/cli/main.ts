@@ -63,14 +63,7 @@ async function cmdIngest(argv: string[]): Promise<number> {
     const r = await engine.ingest(
       positionals,
       { catalogues: values.catalogue, src: values.src, dst: values.dst },
-      {
-        signal: ac.signal,
-        onProgress: values.quiet ? undefined : (p) => progress.update(p),
-        onMessage: (l) => {
-          progress.done();
-          err(l);
-        },
-      },
+      jobHooks(progress, values.quiet === true, ac.signal),
     );
     progress.done();
     for (const t of r.traces) err(traceLine(t));
@@ -85,6 +78,18 @@ async function cmdIngest(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
     await engine.close({ discardCreated: discard });
   }
+}
+
+/** Progress on stderr (unless quiet) and each message on its own line after it, for ingest and retype. */
+function jobHooks(progress: ReturnType<typeof progressReporter>, quiet: boolean, signal: AbortSignal) {
+  return {
+    signal,
+    onProgress: quiet ? undefined : (p: Parameters<ReturnType<typeof progressReporter>['update']>[0]) => progress.update(p),
+    onMessage: (l: string) => {
+      progress.done();
+      err(l);
+    },
+  };
 }
 
 async function cmdRetype(argv: string[]): Promise<number> {
@@ -108,14 +113,7 @@ async function cmdRetype(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const progress = progressReporter(process.stderr, 5000, 'retype');
   try {
-    const r = await engine.retype(traceId, values.catalogue, {
-      signal: ac.signal,
-      onProgress: values.quiet ? undefined : (p) => progress.update(p),
-      onMessage: (l) => {
-        progress.done();
-        err(l);
-      },
-    });
+    const r = await engine.retype(traceId, values.catalogue, jobHooks(progress, values.quiet === true, ac.signal));
     progress.done();
     for (const t of r.traces) err(traceLine(t));
     if (r.cancelled) {
