@@ -10,6 +10,7 @@
 //       a column the table lacks is NULL. An argument named like a fixed column (pid, seq...)
 //       is stored with an _arg suffix: name it so (`fault_pid=pid_arg`). Values are TRY_CAST
 //       to TYPE (a column shared by several QEMU versions may have been widened to VARCHAR).
+//       Rows of alternate traces are left out (PRIMARY_ONLY).
 //   {{has a|b}}  true when any of the tables exists.
 
 /** Event tables of a workspace and their columns (lower-cased names). */
@@ -45,6 +46,13 @@ function parseColumns(text: string, where: string): WantedColumn[] {
   });
 }
 
+/**
+ * Analyses read the traces they use: an alternate (the same QEMU traced by a second backend,
+ * traces.alternate_of, analyses/runs/) would count every event twice. Read at query time, so a
+ * switch of primary needs no new views.
+ */
+export const PRIMARY_ONLY = 'trace_id NOT IN (SELECT trace_id FROM traces WHERE alternate_of IS NOT NULL)';
+
 const FIXED = ['trace_id INTEGER', 'side VARCHAR', 'seq BIGINT', 'ts_ns BIGINT', 'tid INTEGER', 'event VARCHAR'];
 
 function emptyRelation(cols: readonly WantedColumn[]): string {
@@ -62,7 +70,7 @@ function tableRelation(table: string, have: ReadonlySet<string>, cols: readonly 
     return found ? `TRY_CAST(${quote(found)} AS ${c.type}) AS ${quote(c.out)}` : `NULL::${c.type} AS ${quote(c.out)}`;
   });
   const fixed = `trace_id, CAST(side AS VARCHAR) AS side, seq, ts_ns, tid, '${table}' AS event`;
-  return `SELECT ${[fixed, ...rest].join(', ')} FROM ${quote(table)}`;
+  return `SELECT ${[fixed, ...rest].join(', ')} FROM ${quote(table)} WHERE ${PRIMARY_ONLY}`;
 }
 
 /** Expand the placeholders of `template` for a workspace holding `tables`. */

@@ -5,4 +5,5 @@ export { cellText, toJsonValue, type CellValue, type ColumnInfo } from '../works
 export { isDiskFull } from '../workspace/output-fs.ts';
 export { parseOffsetNs } from '../analyses/clock-alignment.ts';
 export { formatAlignment } from '../analyses/alignment/format.ts';
+export { formatRuns } from '../analyses/runs/format.ts';
 export { reportFromArgs, type CliReportSpec } from '../report/cli-spec.ts';

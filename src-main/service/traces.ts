@@ -9,7 +9,8 @@ function side(v: unknown): SideName | null {
 export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
   const r = await conn.runAndReadAll(
     `SELECT trace_id, path, member, format, prefix_style, side, clock, catalogue_id, bytes, sha256, first_ts_ns, last_ts_ns,
-            records, events, unparsed, dropped, error, catalogue_misfits, continuation_lines, catalogue_version, catalogue_fit, paste_normalized, year_assumed
+            records, events, unparsed, dropped, error, catalogue_misfits, continuation_lines, catalogue_version, catalogue_fit, paste_normalized, year_assumed,
+            run_id, original_name, alternate_of
        FROM traces ORDER BY trace_id`,
   );
   return r.getRowsJS().map((row) => {
@@ -38,6 +39,9 @@ export async function readTraces(conn: DuckDBConnection): Promise<TraceInfo[]> {
       catalogueFit: row[20] === null || row[20] === undefined ? null : Number(row[20]),
       pasteNormalized: s(row[21]),
       yearAssumed: row[22] === null || row[22] === undefined ? null : Number(row[22]),
+      runId: row[23] === null || row[23] === undefined ? null : Number(row[23]),
+      originalName: s(row[24]),
+      alternateOf: row[25] === null || row[25] === undefined ? null : Number(row[25]),
     };
   });
 }

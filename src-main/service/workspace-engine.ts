@@ -4,10 +4,11 @@
 // connections, jobs and policy. Tests of the ingest path use it directly.
 import { lstatSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { IngestSummary, OpenInputsOptions, TraceInfo } from '../contract.ts';
+import type { IngestSummary, OpenInputsOptions, RunInfo, TraceInfo } from '../contract.ts';
 import { resolveCatalogues } from '../catalogue/index.ts';
 import { estimateClockOffsets, setClockOffset, type AlignmentRow } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
+import { readRuns, refreshRuns, setPrimaryTrace, setRunLabel } from '../analyses/runs/store.ts';
 import { ingest, IngestCancelled, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
 import { retypeTrace, RetypeRefused } from '../ingest/retype.ts';
 import type { Side } from '../ingest/side.ts';
@@ -56,6 +57,8 @@ export class WorkspaceEngine {
     const engine = new WorkspaceEngine(ws, created.includes(workspacePath) ? created : []);
     if (!opts.readOnly) {
       try {
+        // Runs of a workspace made before they existed (or planned by an older qtw) are planned now.
+        await engine.refreshRuns();
         await engine.refreshAnalyses();
       } catch (e) {
         engine.close();
@@ -82,6 +85,8 @@ export class WorkspaceEngine {
     inputs: readonly string[],
     options: OpenInputsOptions,
     hooks: { onProgress?: (p: IngestProgress) => void; onMessage?: (line: string) => void; signal?: AbortSignal } = {},
+    /** The name the user gave a file stored under another (an upload), by its resolved path. */
+    originalName?: (path: string) => string | null,
   ): Promise<IngestSummary> {
     const given = options.catalogues ?? [];
     const catalogues = await resolveCatalogues(given);
@@ -108,10 +113,12 @@ export class WorkspaceEngine {
         signal: hooks.signal,
         onProgress: hooks.onProgress,
         onMessage: hooks.onMessage,
+        originalName,
       });
     } catch (e) {
       throw damagedWorkspace(e, this.ws.path) ?? e;
     }
+    if (r.traces.length > 0) await this.refreshRuns(hooks.onMessage);
     if (r.traces.length > 0) await this.alignClocks(hooks.onMessage);
     if (r.traces.length > 0) await this.refreshAnalyses(hooks.onMessage);
     const traces = await this.listTraces();
@@ -131,6 +138,37 @@ export class WorkspaceEngine {
     }
   }
 
+  /**
+   * Plan which traces make each migration (analyses/runs/) before clock alignment, which pairs a
+   * destination with its run's source. A failure costs the runs, unless the workspace is damaged.
+   */
+  private async refreshRuns(onMessage?: (line: string) => void): Promise<void> {
+    try {
+      await refreshRuns(this.ws.conn);
+    } catch (e) {
+      const damaged = damagedWorkspace(e, this.ws.path);
+      if (damaged !== null) throw damaged;
+      onMessage?.(`runs not planned: ${(e as Error).message}`);
+    }
+  }
+
+  async listRuns(): Promise<RunInfo[]> {
+    return readRuns(this.ws.conn);
+  }
+
+  /** The user's label for a run (kept when runs are planned again). */
+  async setRunLabel(runId: number, label: string): Promise<RunInfo[]> {
+    await setRunLabel(this.ws.conn, runId, label);
+    return readRuns(this.ws.conn);
+  }
+
+  /** Analyses use `traceId` for its side of its run; its former primary becomes its alternate. */
+  async setPrimaryTrace(traceId: number): Promise<RunInfo[]> {
+    await setPrimaryTrace(this.ws.conn, traceId);
+    await this.alignClocks();
+    return readRuns(this.ws.conn);
+  }
+
   /** Recreate the analysis views for the event tables now present; a failure only costs the views, unless the workspace is damaged. */
   private async refreshAnalyses(onMessage?: (line: string) => void): Promise<void> {
     try {
@@ -146,6 +184,7 @@ export class WorkspaceEngine {
   async removeTraces(ids: readonly number[], onMessage?: (line: string) => void): Promise<number[]> {
     const removed = await this.ws.removeTraces(ids);
     if (removed.length > 0) {
+      await this.refreshRuns(onMessage);
       await this.alignClocks(onMessage);
       await this.refreshAnalyses(onMessage);
     }
@@ -178,6 +217,7 @@ export class WorkspaceEngine {
       if (full !== null) throw new Error(`${full} (trace ${traceId} was not re-typed; it is as it was)`);
       throw damagedWorkspace(e, this.ws.path) ?? e;
     }
+    await this.refreshRuns(hooks.onMessage);
     await this.alignClocks(hooks.onMessage);
     await this.refreshAnalyses(hooks.onMessage);
     const traces = await this.listTraces();

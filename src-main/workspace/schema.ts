@@ -9,7 +9,7 @@ import { SIDE_SQL_TYPE } from './column.ts';
  * The version of the tables below. Bump it with every change a workspace file must follow, and
  * add the step from the previous version to MIGRATIONS (schema-version.ts runs them on open).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** One step of MIGRATIONS: columns it adds (ADD COLUMN IF NOT EXISTS), per table. */
 export interface Migration {
@@ -43,6 +43,21 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 3,
     addColumns: { traces: [['year_assumed', 'INTEGER']] },
   },
+  {
+    // Runs (one migration each, analyses/runs/): the run a trace belongs to, the name the user
+    // gave its file (an upload is stored under another), and the trace it duplicates (the same
+    // QEMU traced by a second backend). The runs table itself is made by CREATE_SCHEMA and
+    // filled by the next refresh; a read-only open has nobody to fill it, hence not bridgeable.
+    to: 4,
+    addColumns: {
+      traces: [
+        ['run_id', 'INTEGER'],
+        ['original_name', 'VARCHAR'],
+        ['alternate_of', 'INTEGER'],
+      ],
+    },
+    bridgeable: false,
+  },
 ];
 
 /** Columns every event table starts with, in order. */
@@ -72,7 +87,11 @@ CREATE TABLE IF NOT EXISTS traces(
   sha256 VARCHAR, first_ts_ns BIGINT, last_ts_ns BIGINT, records BIGINT, events BIGINT,
   unparsed BIGINT, dropped BIGINT, dropped_records BIGINT, truncated_at UBIGINT, error VARCHAR,
   ingested_at TIMESTAMP, ingest_ms DOUBLE, paste_normalized VARCHAR, continuation_lines BIGINT,
-  catalogue_version VARCHAR, catalogue_fit DOUBLE, year_assumed INTEGER);
+  catalogue_version VARCHAR, catalogue_fit DOUBLE, year_assumed INTEGER, run_id INTEGER,
+  original_name VARCHAR, alternate_of INTEGER);
+CREATE TABLE IF NOT EXISTS runs(
+  run_id INTEGER, label VARCHAR, label_source VARCHAR, src_trace_id INTEGER,
+  dst_trace_id INTEGER, qemu_version VARCHAR, start_ts_ns BIGINT, paired_by VARCHAR);
 CREATE TABLE IF NOT EXISTS qtw_event_tables(name VARCHAR PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS unparsed(
   trace_id INTEGER, seq BIGINT, line_no BIGINT, "offset" UBIGINT, ts_ns BIGINT, tid INTEGER,

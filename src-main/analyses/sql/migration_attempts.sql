@@ -2,7 +2,7 @@
 -- of the same trace starts (events in between belong to it) and how it ended.
 CREATE OR REPLACE VIEW migration_attempts AS
 WITH a AS (
-  SELECT trace_id, any_value(side) AS side, attempt,
+  SELECT any_value(run_id) AS run_id, trace_id, any_value(side) AS side, attempt,
          min(ts_ns) AS start_ts_ns,
          arg_max(state, ts_ns) AS last_state,
          min(ts_ns) FILTER (WHERE state IN ('completed', 'failed', 'cancelled')) AS terminal_ts_ns,
@@ -10,7 +10,7 @@ WITH a AS (
   FROM migration_states
   GROUP BY trace_id, attempt
 )
-SELECT trace_id, side, attempt, start_ts_ns,
+SELECT run_id, trace_id, side, attempt, start_ts_ns,
        lead(start_ts_ns) OVER (PARTITION BY trace_id ORDER BY attempt) AS next_start_ts_ns,
        last_state AS final_state, terminal_ts_ns, postcopy
 FROM a;

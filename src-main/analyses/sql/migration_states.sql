@@ -10,7 +10,7 @@ WITH s AS (
          lead(ts_ns) OVER (PARTITION BY trace_id ORDER BY ts_ns, seq) AS next_ts_ns
   FROM {{events migrate_set_state: new_state VARCHAR}}
 )
-SELECT trace_id, side,
+SELECT (SELECT t.run_id FROM traces t WHERE t.trace_id = s.trace_id) AS run_id, trace_id, side,
        sum(CASE WHEN prev_state IS NULL
                   OR prev_state IN ('none', 'completed', 'failed', 'cancelled')
                   OR (state = 'setup' AND prev_state <> 'setup') THEN 1 ELSE 0 END)

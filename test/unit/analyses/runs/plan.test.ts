@@ -1,0 +1,146 @@
+// The run planning rules (analyses/runs/plan.ts) on trace facts shaped like the real samples':
+// the state sequences and gaps are those of the QEMU 10.2 a-precopy sample's source (log and
+// simpletrace of one QEMU), the folders those of a CI output tree.
+import { describe, expect, it } from 'vitest';
+import { planRuns, sameMigration, sideFreeStem, type StateMark, type TraceFacts } from '../../../../src-main/analyses/runs/plan.ts';
+
+// migrate_set_state of the 10.2 a-precopy source (ns since its setup), as the log stamps them.
+const GAPS = [0n, 1_844_000n, 2_742_000_000n, 2_781_000_000n];
+const STATES = ['setup', 'active', 'device', 'completed'];
+
+function states(base: bigint, jitter: bigint[] = [0n, 0n, 0n, 0n]): StateMark[] {
+  return STATES.map((state, i) => ({ state, ts: base + GAPS[i] + jitter[i] }));
+}
+
+let nextId = 1;
+function trace(p: Partial<TraceFacts> & { path: string; side: 'src' | 'dst' | null }): TraceFacts {
+  return {
+    traceId: nextId++,
+    member: null,
+    originalName: null,
+    format: 'log',
+    clock: 'epoch',
+    pid: null,
+    firstTsNs: null,
+    emitted: 123_353,
+    catalogueVersion: '10.2.50',
+    states: states(1_795_636_884_591_689_000n),
+    runId: null,
+    alternateOf: null,
+    ...p,
+  };
+}
+
+describe('planRuns', () => {
+  it('a folder holding one source and one destination is one run named after the folder', () => {
+    const s = trace({ path: 'ci/a-precopy/src.log.gz', side: 'src' });
+    const d = trace({ path: 'ci/a-precopy/dst.log.gz', side: 'dst', states: states(1_795_636_884_600_000_000n) });
+    const plan = planRuns([s, d], [], 0);
+    expect(plan.runs).toHaveLength(1);
+    expect(plan.runs[0]).toMatchObject({ runId: 1, label: 'a-precopy', srcTraceId: s.traceId, dstTraceId: d.traceId, pairedBy: 'layout' });
+  });
+
+  it('the log and the simpletrace of one QEMU are one side: the wall-clock one is analysed, the other is its alternate', () => {
+    const simple = trace({ path: 'r/src.simple.gz', side: 'src', format: 'simpletrace', clock: 'monotonic', pid: 15560, states: states(81_000_000_000n, [0n, 900n, -1_200n, 40n]) });
+    const log = trace({ path: 'r/src.log.gz', side: 'src' });
+    const dst = trace({ path: 'r/dst.log.gz', side: 'dst' });
+    expect(sameMigration(simple, log)).toBe(true);
+    const plan = planRuns([simple, log, dst], [], 0);
+    expect(plan.runs).toHaveLength(1);
+    expect(plan.runs[0].srcTraceId).toBe(log.traceId);
+    expect(plan.traces.get(simple.traceId)).toEqual({ runId: 1, alternateOf: log.traceId });
+    expect(plan.runs[0].traceIds).toEqual([simple.traceId, log.traceId, dst.traceId].sort((a, b) => a - b));
+  });
+
+  it('not the same QEMU: another pid, another state sequence, or gaps further apart than clock precision', () => {
+    const a = trace({ path: 'r/a.simple', side: 'src', pid: 1 });
+    expect(sameMigration(a, { ...a, traceId: 99, pid: 2 })).toBe(false);
+    expect(sameMigration(a, { ...a, traceId: 99, states: a.states.slice(0, 3) })).toBe(false);
+    // A second migration with the same states but 3 ms more setup is another migration.
+    expect(sameMigration(a, { ...a, traceId: 99, states: states(5n, [0n, 3_000_000n, 3_000_000n, 3_000_000n]) })).toBe(false);
+    expect(sameMigration(a, { ...a, traceId: 99, side: 'dst' })).toBe(false);
+    // A second run of one test: same states and gaps, but other moments on the same clock, or other record counts.
+    expect(sameMigration(a, { ...a, traceId: 99, states: states(60_000_000_000n) })).toBe(false);
+    expect(sameMigration(a, { ...a, traceId: 99, clock: 'monotonic', emitted: 120_000 })).toBe(false);
+    // A simpletrace that lost events says how many: they count.
+    expect(sameMigration(a, { ...a, traceId: 99, clock: 'monotonic', emitted: 123_353 + 40 })).toBe(false);
+  });
+
+  it('a flat folder of several migrations is split by file names, then by migration times, and says how', () => {
+    const t0 = 1_800_000_000_000_000_000n;
+    const list = [
+      trace({ path: 'nightly/run1-src.log', side: 'src', states: states(t0) }),
+      trace({ path: 'nightly/run1-dst.log', side: 'dst', states: states(t0 + 5_000_000n) }),
+      trace({ path: 'nightly/run2-src.log', side: 'src', states: states(t0 + 60_000_000_000n) }),
+      trace({ path: 'nightly/run2-dst.log', side: 'dst', states: states(t0 + 60_004_000_000n) }),
+      trace({ path: 'nightly/a.log', side: 'src', states: states(t0 + 120_000_000_000n) }),
+      trace({ path: 'nightly/b.log', side: 'dst', states: states(t0 + 120_001_000_000n) }),
+    ];
+    const plan = planRuns(list, [], 0);
+    const shape = plan.runs.map((r) => [r.label, r.srcTraceId, r.dstTraceId, r.pairedBy]);
+    expect(shape).toEqual([
+      ['run1', list[0].traceId, list[1].traceId, 'stem'],
+      ['run2', list[2].traceId, list[3].traceId, 'stem'],
+      ['a', list[4].traceId, list[5].traceId, 'content'],
+    ]);
+  });
+
+  it('halves given from different folders pair when their migrations went active within an hour; else each stays alone', () => {
+    const t0 = 1_800_000_000_000_000_000n;
+    const s = trace({ path: 'host-a/out/qemu.log', side: 'src', states: states(t0) });
+    const d = trace({ path: 'host-b/out/qemu.log', side: 'dst', states: states(t0 + 2_000_000n) });
+    const far = trace({ path: 'host-c/qemu.log', side: 'dst', states: states(t0 + 7_200_000_000_000n) });
+    const plan = planRuns([s, d, far], [], 0);
+    expect(plan.runs.map((r) => [r.srcTraceId, r.dstTraceId, r.pairedBy])).toEqual([
+      [s.traceId, d.traceId, 'content'],
+      [null, far.traceId, 'single'],
+    ]);
+  });
+
+  it('run ids and user labels survive a new plan; a removed run id is never given again', () => {
+    const s = trace({ path: 'x/a-precopy/src.log', side: 'src' });
+    const d = trace({ path: 'x/a-precopy/dst.log', side: 'dst' });
+    const first = planRuns([s, d], [], 0);
+    const kept = (t: TraceFacts): TraceFacts => ({ ...t, runId: first.traces.get(t.traceId)?.runId ?? null });
+    const s2 = trace({ path: 'x/b-multifd4/src.log', side: 'src' });
+    const second = planRuns([kept(s), kept(d), s2], [{ runId: 1, label: 'my run', labelSource: 'user' }], first.lastRunId);
+    expect(second.runs.map((r) => [r.runId, r.label, r.labelSource])).toEqual([
+      [1, 'my run', 'user'],
+      [2, 'b-multifd4', 'layout'],
+    ]);
+    // Run 2 removed (its trace gone); the next new run is 3.
+    const third = planRuns([kept(s), kept(d), trace({ path: 'x/c/src.log', side: 'src' })], [{ runId: 1, label: 'my run', labelSource: 'user' }], second.lastRunId);
+    expect(third.runs.map((r) => r.runId)).toEqual([1, 3]);
+  });
+
+  it('labels take as many folder names as it takes to tell runs apart', () => {
+    const list = [
+      trace({ path: 'samples/qemu-10.2.50/a-precopy/src.log.gz', side: 'src' }),
+      trace({ path: 'samples/qemu-7.2.22-log/a-precopy/src.log.gz', side: 'src', states: states(5n) }),
+      trace({ path: 'samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-src.log', side: 'src', states: states(9n) }),
+      trace({ path: 'samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-dst.log', side: 'dst', states: states(9n) }),
+    ];
+    expect(planRuns(list, [], 0).runs.map((r) => r.label)).toEqual(['qemu-10.2.50/a-precopy', 'qemu-7.2.22-log/a-precopy', 'qemu-7.2.22-log-nots-multifd']);
+  });
+
+  it('uploads: a folder upload groups by its relative path; a file uploaded alone is named by its id until paired', () => {
+    const up = (name: string, side: 'src' | 'dst', n: number) =>
+      trace({ path: `ws/qtw-uploads/1796654344384-${n}-${name.split('/').pop()}`, originalName: name, side });
+    const a = up('run7/src.log.gz', 'src', 1);
+    const b = up('run7/dst.log.gz', 'dst', 2);
+    const c = up('src.log.gz', 'src', 3);
+    const plan = planRuns([a, b, c], [], 0);
+    expect(plan.runs.map((r) => [r.label, r.srcTraceId, r.dstTraceId])).toEqual([
+      ['run7', a.traceId, b.traceId],
+      [`run ${plan.runs[1].runId}`, c.traceId, null],
+    ]);
+  });
+
+  it('side-free stems', () => {
+    const f = (p: string) => sideFreeStem(trace({ path: p, side: null }));
+    expect(f('d/qemu-7.2.22-log-nots-multifd-src.log')).toBe('qemu-7.2.22-log-nots-multifd');
+    expect(f('d/run3_dst.simple.gz')).toBe('run3');
+    expect(f('d/src.log.gz')).toBe('');
+    expect(f('d/source-host1.trace.zst')).toBe('host1');
+  });
+});
