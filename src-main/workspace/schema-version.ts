@@ -66,7 +66,7 @@ export async function readOnlyBridge(conn: DuckDBConnection, from: number | 'new
   const added = new Map<string, (readonly [string, string])[]>();
   for (const step of pending(from)) {
     if (step.bridgeable === false) {
-      throw new SchemaVersionError(`${file}: workspace schema version ${from} is older than this qtw (${SCHEMA_VERSION}) and cannot be read as it is: open it once without read-only to upgrade it`);
+      throw new SchemaVersionError(`${file}: workspace schema version ${from} is older than this qtw (${SCHEMA_VERSION}) and cannot be read as it is: open it once without read-only to upgrade it (\`qtw runs ${file}\` does)`);
     }
     for (const [table, cols] of Object.entries(step.addColumns)) added.set(table, [...(added.get(table) ?? []), ...cols]);
   }

@@ -13,7 +13,7 @@ import { Workspace } from '../../../src-main/workspace/workspace.ts';
 import { DEBIAN_72, SAMPLES, scratch } from '../../helpers/paths.ts';
 
 const A = path.join(SAMPLES, 'qemu-7.2.22-log/a-precopy');
-const NEW_COLUMNS = ['paste_normalized', 'continuation_lines', 'catalogue_version', 'catalogue_fit'];
+const NEW_COLUMNS = ['paste_normalized', 'continuation_lines', 'catalogue_version', 'catalogue_fit', 'year_assumed', 'run_id', 'original_name', 'alternate_of'];
 const tmp = scratch('qtw-schema-version-');
 /** A version-1 workspace with the sample's two traces; copied before each use. */
 const v1 = path.join(tmp.dir, 'v1.duckdb');
@@ -57,6 +57,7 @@ beforeAll(async () => {
   e.close();
   // What the previous schema wrote: traces without the newer columns, version '1'.
   await exec(v1, `${NEW_COLUMNS.map((c) => `ALTER TABLE traces DROP COLUMN ${c};`).join('\n')}
+    DROP TABLE runs; DELETE FROM qtw_meta WHERE key = 'last_run_id';
     UPDATE qtw_meta SET value = '1' WHERE key = 'schema_version'; CHECKPOINT;`);
   const before = await inspect(v1);
   expect(before.version).toBe('1');
@@ -87,7 +88,10 @@ describe('workspace schema version', () => {
       expect(traces.map((t) => t.side)).toEqual(['src', 'dst']);
       // Written before these columns existed: nothing known about them.
       expect(traces.map((t) => [t.catalogueVersion, t.pasteNormalized])).toEqual([[null, null], [null, null]]);
-      const page = await svc.call('migrationPage', {});
+      // Runs did not exist either: the open planned them.
+      const runs = await svc.call('listRuns', {});
+      expect(runs.map((r) => [r.label, r.srcTraceId, r.dstTraceId, r.pairedBy])).toEqual([['a-precopy', traces[0].traceId, traces[1].traceId, 'layout']]);
+      const page = await svc.call('migrationPage', { runId: null, attempt: null });
       expect(page.overview.error).toBeNull();
       expect(page.overview.rows.map((r) => r.side)).toEqual(['src', 'dst']);
     } finally {
@@ -99,21 +103,10 @@ describe('workspace schema version', () => {
     expect(after.traces).toBe(2);
   });
 
-  it('a read-only open reads a version-1 workspace as the current schema and leaves the file as it was', async () => {
+  it('a read-only open of a version-1 workspace is refused in one line (runs need a writable open to be planned) and leaves the file as it was', async () => {
     const f = copyOf(v1, 'readonly.duckdb');
-    const svc = await EngineService.open(f, { host: 'server', readOnly: true });
-    try {
-      expect((await svc.call('listTraces', {})).length).toBe(2);
-      // User SQL on the query connection sees the bridged columns too.
-      const r = await svc.call('runQuery', { sql: 'SELECT trace_id, catalogue_fit FROM traces ORDER BY trace_id' });
-      const rows = await svc.call('fetchRows', { handle: r.handle, offset: 0, count: 10, sort: null });
-      expect(rows.rows.map((x) => x[1])).toEqual([null, null]);
-      const page = await svc.call('migrationPage', {});
-      expect(page.charts.states.error).toBeNull();
-      expect(page.charts.states.rows.length).toBeGreaterThan(0);
-    } finally {
-      await svc.close();
-    }
+    const line = `${f}: workspace schema version 1 is older than this qtw (${SCHEMA_VERSION}) and cannot be read as it is: open it once without read-only to upgrade it (\`qtw runs ${f}\` does)`;
+    await expect(EngineService.open(f, { host: 'server', readOnly: true })).rejects.toThrow(line);
     const after = await inspect(f);
     expect(after.version).toBe('1');
     for (const c of NEW_COLUMNS) expect(after.columns).not.toContain(c);
