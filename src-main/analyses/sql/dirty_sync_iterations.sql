@@ -4,6 +4,7 @@
 --   sync_ms              time the sync itself took
 --   interval_ms          time since the previous sync of the attempt started (NULL for its first)
 --   dirty_pages_per_s    dirty_pages / interval: the rate the guest dirtied memory at
+--   run_id               traces.run_id of the trace
 --   throttle_pct         auto-converge CPU throttle in force at the sync (cpu_throttle_set), if traced
 -- Each start takes the first end after it and before the next start (docs/qemu-trace-formats.md §5.4):
 -- a trace switched on in the middle of a sync begins with an end that has no start, and must not
@@ -36,11 +37,12 @@ syncs AS (
   LEFT JOIN migration_attempts a ON a.trace_id = p.trace_id AND p.start_ts_ns >= a.start_ts_ns
        AND (a.next_start_ts_ns IS NULL OR p.start_ts_ns < a.next_start_ts_ns)
 )
-SELECT s.trace_id, s.side, s.attempt, s.iteration, s.start_ts_ns, s.end_ts_ns, s.dirty_pages,
+SELECT t.run_id, s.trace_id, s.side, s.attempt, s.iteration, s.start_ts_ns, s.end_ts_ns, s.dirty_pages,
        (s.end_ts_ns - s.start_ts_ns) / 1e6 AS sync_ms,
        (s.start_ts_ns - s.prev_start_ts_ns) / 1e6 AS interval_ms,
        s.dirty_pages / nullif((s.start_ts_ns - s.prev_start_ts_ns) / 1e9, 0) AS dirty_pages_per_s,
        (SELECT arg_max(t.new_throttle_pct, t.ts_ns) FROM throttle t
          WHERE t.trace_id = s.trace_id AND t.ts_ns <= s.start_ts_ns) AS throttle_pct
 FROM syncs s
+LEFT JOIN traces t ON t.trace_id = s.trace_id
 ORDER BY s.trace_id, s.attempt, s.iteration;

@@ -1,5 +1,6 @@
 -- downtime_breakdown: where the downtime went, source and destination side by side
--- (traces paired by migration_pairs).
+-- (traces paired by migration_pairs). run_id: traces.run_id of the pair's source trace (of the
+-- destination trace when there is no source).
 --   kind 'checkpoint'  8.2+ vmstate_downtime_checkpoint events (src-downtime-start,
 --                      src-vm-stopped, src-iterable-saved, src-non-iterable-saved,
 --                      src-downtime-end, dst-precopy-loadvm-completed, dst-precopy-bh-*...);
@@ -26,7 +27,7 @@ ld AS (
   SELECT trace_id, type, idstr, instance_id, ts_ns, downtime
   FROM {{events vmstate_downtime_load: type VARCHAR, idstr VARCHAR, instance_id BIGINT, downtime BIGINT}}
 ),
-p AS (SELECT * FROM migration_pairs),
+p AS (SELECT src_trace_id, dst_trace_id FROM migration_pairs),
 st AS (SELECT * FROM section_timings WHERE in_downtime),
 -- Which side has QEMU's own per-device measurements; a pair of an 8.2+ and an older QEMU has
 -- them on one side only, and the other side's come from its section timings.
@@ -92,7 +93,7 @@ dev_approx AS (
     ON d.src_trace_id IS NOT DISTINCT FROM s.src_trace_id AND d.dst_trace_id IS NOT DISTINCT FROM s.dst_trace_id
    AND d.section_id = s.section_id
 )
-SELECT * FROM (
+SELECT rt.run_id, u.* FROM (
 SELECT p.src_trace_id, p.dst_trace_id, 'checkpoint' AS kind, ck.checkpoint AS name, NULL::BIGINT AS instance_id,
        NULL::VARCHAR AS type, ck.side,
        CASE WHEN ck.side = 'src' THEN ck.ts_ns END AS src_ts_ns, CASE WHEN ck.side = 'dst' THEN ck.ts_ns END AS dst_ts_ns,
@@ -107,5 +108,6 @@ FROM dev_approx
 UNION ALL
 SELECT src_trace_id, dst_trace_id, 'device', name, instance_id, type, NULL, src_ts_ns, dst_ts_ns, save_ms, load_ms, NULL, true
 FROM dev_mixed
-)
+) u
+LEFT JOIN traces rt ON rt.trace_id = coalesce(u.src_trace_id, u.dst_trace_id)
 ORDER BY src_trace_id, dst_trace_id, kind, coalesce(src_ts_ns, dst_ts_ns);

@@ -1,4 +1,5 @@
--- postcopy_faults: one row per postcopy page request.
+-- postcopy_faults: one row per postcopy page request. run_id: traces.run_id of the destination
+-- trace (of the source trace on source-only rows).
 -- Destination rows: each postcopy_ram_fault_thread_request (a vCPU or other thread faulted on a
 -- page not yet received), resolved when the page is placed (postcopy_place_page or
 -- postcopy_place_page_zero at the same host page, 4 KiB pages assumed), latency_ms in between;
@@ -7,7 +8,9 @@
 -- trace queued that page (ram_save_queue_pages, same ramblock and offset), the other half of
 -- the request; both clocks are aligned by adding traces.clock_offset_ns where one is stored.
 -- Source rows without a destination trace come from ram_save_queue_pages alone.
--- postcopy_blocktime: per trace and vCPU, how long vCPUs were blocked on faults.
+-- postcopy_blocktime: per trace and vCPU, how long vCPUs were blocked on faults (run_id first).
+-- blocked_ms sums each vCPU's own blocked time (QEMU's postcopy-vcpu-blocktime); QEMU's
+-- postcopy-blocktime (all vCPUs blocked at once) is migration_overview.postcopy_blocktime_ms.
 -- postcopy_latency_histogram(bucket_ms): request-to-placement latencies in buckets.
 CREATE OR REPLACE VIEW postcopy_faults AS
 WITH off AS (SELECT trace_id, coalesce(clock_offset_ns, 0) AS offset_ns FROM traces),
@@ -50,11 +53,11 @@ with_src AS (
   FROM with_cpu w ASOF LEFT JOIN queued q
     ON q.trace_id = w.src_trace_id AND q.rbname = w.ramblock AND q.start = w."offset" AND q.ts_aligned >= w.ts_aligned
 )
-SELECT 'dst' AS side, src_trace_id, dst_trace_id, request_ts_ns, ramblock, "offset", hostaddr, fault_pid, vcpu,
+SELECT (SELECT t.run_id FROM traces t WHERE t.trace_id = dst_trace_id) AS run_id, 'dst' AS side, src_trace_id, dst_trace_id, request_ts_ns, ramblock, "offset", hostaddr, fault_pid, vcpu,
        resolved_ts_ns, (resolved_ts_ns - request_ts_ns) / 1e6 AS latency_ms, src_queue_ts_ns, NULL::UBIGINT AS len
 FROM with_src
 UNION ALL
-SELECT 'src', q.trace_id, NULL, NULL, q.rbname, q.start, NULL, NULL, NULL, NULL, NULL, q.ts_ns, q.len
+SELECT (SELECT t.run_id FROM traces t WHERE t.trace_id = q.trace_id), 'src', q.trace_id, NULL, NULL, q.rbname, q.start, NULL, NULL, NULL, NULL, NULL, q.ts_ns, q.len
 FROM queued q
 WHERE NOT EXISTS (SELECT 1 FROM migration_pairs p WHERE p.src_trace_id = q.trace_id AND p.dst_trace_id IS NOT NULL
                     AND EXISTS (SELECT 1 FROM req r WHERE r.trace_id = p.dst_trace_id));
@@ -70,12 +73,12 @@ pairs AS (
   SELECT b.trace_id, b.side, b.cpu, b.ts_ns AS begin_ts_ns, e.ts_ns AS end_ts_ns
   FROM b ASOF LEFT JOIN e ON e.trace_id = b.trace_id AND e.addr = b.addr AND e.seq >= b.seq
 )
-SELECT trace_id, side, cpu AS vcpu, count(*) AS faults, count(end_ts_ns) AS resolved,
+SELECT (SELECT t.run_id FROM traces t WHERE t.trace_id = pairs.trace_id) AS run_id, trace_id, side, cpu AS vcpu, count(*) AS faults, count(end_ts_ns) AS resolved,
        sum(end_ts_ns - begin_ts_ns) / 1e6 AS blocked_ms, max(end_ts_ns - begin_ts_ns) / 1e6 AS max_blocked_ms
 FROM pairs GROUP BY trace_id, side, cpu ORDER BY trace_id, vcpu;
 
 CREATE OR REPLACE MACRO postcopy_latency_histogram(bucket_ms) AS TABLE
-SELECT dst_trace_id, floor(latency_ms / bucket_ms) * bucket_ms AS latency_from_ms,
+SELECT run_id, dst_trace_id, floor(latency_ms / bucket_ms) * bucket_ms AS latency_from_ms,
        (floor(latency_ms / bucket_ms) + 1) * bucket_ms AS latency_to_ms, count(*) AS requests
 FROM postcopy_faults WHERE latency_ms IS NOT NULL
 GROUP BY ALL ORDER BY dst_trace_id, latency_from_ms;

@@ -5,6 +5,7 @@
 --   kind 'transferred'  migrate_transferred every ~100 ms: bytes sent in the period
 --                       (transferred), cumulative bytes, bandwidth (bytes/ms) and the
 --                       downtime threshold size
+-- run_id = traces.run_id of the trace.
 -- iteration = dirty-bitmap syncs of the attempt so far (the precopy pass the report belongs to);
 -- iteration and cumulative bytes start again with each migration attempt of a trace.
 CREATE OR REPLACE VIEW precopy_progress AS
@@ -25,7 +26,7 @@ rows_ AS (
   SELECT trace_id, side, seq, ts_ns, 'transferred', event, NULL, size, NULL, NULL, transferred, time_spent, bandwidth
   FROM t
 )
-SELECT r.trace_id, r.side, a.attempt,
+SELECT tr.run_id, r.trace_id, r.side, a.attempt,
        (SELECT count(*) FROM syncs s WHERE s.trace_id = r.trace_id AND s.ts_ns <= r.ts_ns
           AND (a.start_ts_ns IS NULL OR s.ts_ns >= a.start_ts_ns)) AS iteration,
        r.ts_ns, r.kind, r.event, r.remaining_bytes, r.threshold_bytes, r.pre AS precopy_bytes, r.post AS postcopy_bytes,
@@ -35,4 +36,5 @@ SELECT r.trace_id, r.side, a.attempt,
 FROM rows_ r
 LEFT JOIN migration_attempts a ON a.trace_id = r.trace_id AND r.ts_ns >= a.start_ts_ns
      AND (a.next_start_ts_ns IS NULL OR r.ts_ns < a.next_start_ts_ns)
+LEFT JOIN traces tr ON tr.trace_id = r.trace_id
 ORDER BY r.trace_id, r.ts_ns, r.seq;

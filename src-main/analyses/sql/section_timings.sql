@@ -3,6 +3,7 @@
 -- Destination: a section is read from its qemu_loadvm_state_section header (followed by
 -- qemu_loadvm_state_section_startfull or _partend naming it) to the next section header; the
 -- name of a 'part'/'end' section comes from its 'start' section.
+--   run_id        traces.run_id of the trace
 --   section_type  destination only: start, part, end, full (QEMU_VM_SECTION_*)
 --   in_downtime   source: inside migration_overview's downtime window; destination: 'end' and
 --                 'full' sections, which precopy only sends once the source VM is stopped
@@ -42,7 +43,7 @@ dst AS (
   LEFT JOIN names n ON n.trace_id = o.trace_id AND n.section_id = o.section_id
 ),
 allsec AS (SELECT * FROM src UNION ALL SELECT * FROM dst)
-SELECT x.trace_id, x.side, a.attempt, x.section_id, x.idstr, x.instance_id, x.section_type,
+SELECT t.run_id, x.trace_id, x.side, a.attempt, x.section_id, x.idstr, x.instance_id, x.section_type,
        x.start_ts_ns, x.end_ts_ns, (x.end_ts_ns - x.start_ts_ns) / 1e6 AS ms, x.ret,
        CASE WHEN x.side = 'src' THEN coalesce(x.start_ts_ns BETWEEN o.downtime_start_ts_ns AND o.downtime_end_ts_ns, false)
             ELSE x.section_type IN ('end', 'full') END AS in_downtime
@@ -50,4 +51,5 @@ FROM allsec x
 LEFT JOIN migration_attempts a ON a.trace_id = x.trace_id AND x.start_ts_ns >= a.start_ts_ns
      AND (a.next_start_ts_ns IS NULL OR x.start_ts_ns < a.next_start_ts_ns)
 LEFT JOIN migration_overview o ON o.trace_id = x.trace_id AND o.attempt = a.attempt
+LEFT JOIN traces t ON t.trace_id = x.trace_id
 ORDER BY x.trace_id, x.start_ts_ns;
