@@ -14,11 +14,19 @@ interface TraceRow {
   readonly traceId: number;
   readonly side: string | null;
   readonly clock: string | null;
+  readonly runId: number | null;
+  readonly alternateOf: number | null;
 }
 
 async function readSides(conn: DuckDBConnection): Promise<TraceRow[]> {
-  const r = await conn.runAndReadAll(`SELECT trace_id, side, clock FROM traces WHERE error IS NULL ORDER BY trace_id`);
-  return r.getRows().map((x) => ({ traceId: Number(x[0]), side: x[1] === null ? null : String(x[1]), clock: x[2] === null ? null : String(x[2]) }));
+  const r = await conn.runAndReadAll(`SELECT trace_id, side, clock, run_id, alternate_of FROM traces WHERE error IS NULL ORDER BY trace_id`);
+  return r.getRows().map((x) => ({
+    traceId: Number(x[0]),
+    side: x[1] === null ? null : String(x[1]),
+    clock: x[2] === null ? null : String(x[2]),
+    runId: x[3] === null ? null : Number(x[3]),
+    alternateOf: x[4] === null ? null : Number(x[4]),
+  }));
 }
 
 /** Landmarks whose events (with the columns they key on) exist in this workspace. */
@@ -39,7 +47,7 @@ async function boundsFor(conn: DuckDBConnection, landmarks: readonly Landmark[],
   const out: LandmarkBounds[] = [];
   for (const l of landmarks) {
     const r = await conn.runAndReadAll(landmarkBoundsSql(l, src, dst));
-    const [pairs, best, top, coarse] = r.getRows()[0];
+    const [pairs, best, top, coarse, discarded] = r.getRows()[0];
     const list = (top as { items?: unknown[] } | null)?.items ?? [];
     out.push({
       kind: l.kind,
@@ -48,6 +56,7 @@ async function boundsFor(conn: DuckDBConnection, landmarks: readonly Landmark[],
       best: best === null ? null : BigInt(best as bigint),
       top: list.filter((v) => v !== null).map((v) => BigInt(v as bigint)),
       coarse: coarse === true,
+      discarded: Number(discarded),
     });
   }
   return out;
@@ -63,17 +72,20 @@ export async function estimatePair(conn: DuckDBConnection, srcTrace: number, dst
   return combineBounds(await boundsFor(conn, await availableLandmarks(conn), srcTrace, dstTrace));
 }
 
-/** Prefer a pair with landmarks, then the same clock kind, then more landmark pairs. */
-function rank(c: { est: OffsetEstimate; sameClock: boolean }): number[] {
-  return [c.est.pairs > 0 ? 1 : 0, c.sameClock ? 1 : 0, c.est.pairs];
+/** Prefer a pair with landmarks, then the same clock kind, then more landmark pairs, then the source analyses use. */
+function rank(c: { est: OffsetEstimate; sameClock: boolean; primary: boolean }): number[] {
+  return [c.est.pairs > 0 ? 1 : 0, c.sameClock ? 1 : 0, c.est.pairs, c.primary ? 1 : 0];
 }
 
 /**
- * Estimate and store the offset of every destination trace. Each is paired with the source
- * trace it shares most landmarks with, preferring one with the same clock kind: the same
- * migration traced by both backends gives equally good landmarks across clocks, but a log
- * destination is expected beside a log source, and its offset then reads as a clock error
- * rather than as wall-minus-monotonic.
+ * Estimate and store the offset of every destination trace against a source of its own run
+ * (analyses/runs/). The destination analyses use is put on the clock of the source they use
+ * (they join the two). An alternate destination takes the run's source of its own clock kind
+ * when there is one (the same migration traced by both backends gives equally good landmarks
+ * across clocks, but a simpletrace destination is expected beside a simpletrace source, and its
+ * offset then reads as a clock error rather than as wall-minus-monotonic). A destination whose
+ * run has no source gets no estimate: pairing it with another migration's source would give a
+ * confident wrong offset.
  */
 export async function estimateClockOffsets(conn: DuckDBConnection): Promise<AlignmentRow[]> {
   await ensureAlignmentTable(conn);
@@ -83,9 +95,12 @@ export async function estimateClockOffsets(conn: DuckDBConnection): Promise<Alig
   const landmarks = dsts.length && srcs.length ? await availableLandmarks(conn) : [];
   const results: { dst: number; src: number | null; est: OffsetEstimate }[] = [];
   for (const d of dsts) {
-    let chosen: { src: number; est: OffsetEstimate; sameClock: boolean } | null = null;
-    for (const s of srcs) {
-      const candidate = { src: s.traceId, est: combineBounds(await boundsFor(conn, landmarks, s.traceId, d.traceId)), sameClock: s.clock === d.clock };
+    let chosen: { src: number; est: OffsetEstimate; sameClock: boolean; primary: boolean } | null = null;
+    // Traces not planned into runs (runs failed to plan, or rows written by hand) pair among themselves.
+    const mine = srcs.filter((x) => x.runId === d.runId && (d.alternateOf !== null || x.alternateOf === null));
+    for (const s of mine) {
+      const est = combineBounds(await boundsFor(conn, landmarks, s.traceId, d.traceId));
+      const candidate = { src: s.traceId, est, sameClock: s.clock === d.clock, primary: s.alternateOf === null };
       if (chosen === null || compareRanks(rank(candidate), rank(chosen)) > 0) chosen = candidate;
     }
     const est = chosen?.est ?? combineBounds([]);

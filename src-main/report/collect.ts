@@ -10,9 +10,10 @@ import { chartData } from '../results/chart-data.ts';
 import { isNumericType } from '../results/column-kinds.ts';
 import { cellText, MAX_PAGE_ROWS, type CellValue, type QueryRunner, type ResultHandle } from '../workspace/query.ts';
 import { chartSvg, inlineSvg, svgToPng, type ChartMasks } from './charts.ts';
-import { writeDataFiles, redactCell, type RedactColumns } from './data-files.ts';
+import { writeDataFiles, redactCell } from './data-files.ts';
 import type { DocChart, DocItem, DocTable } from './doc.ts';
 import type { Redactor } from './redact.ts';
+import { resultPointerColumns, type PointerCatalogue } from './result-pointers.ts';
 
 /** Rows shown for an analysis item (its data files keep every row). */
 export const ANALYSIS_ROWS = 100;
@@ -25,7 +26,8 @@ export interface CollectOptions {
   readonly dataDir: string | null;
   readonly lockedDown: boolean;
   readonly redactor: Redactor | null;
-  readonly redactColumns: RedactColumns;
+  /** Pointer-typed event columns: a result column that comes from one is redacted as a pointer. */
+  readonly pointers: PointerCatalogue;
 }
 
 export function analysisTitle(name: string, title: string): string {
@@ -61,14 +63,15 @@ async function collectItem(item: ReportItem, index: number, o: CollectOptions): 
     return { ...base, table: null, chart: null, error: red(o, (e as Error).message), dataFiles: [] };
   }
   try {
-    const table = showTable ? await topRows(o, h, maxRows) : null;
+    const pointers = o.redactor ? await resultPointerColumns(o.runner.connection, sql, h.columns, o.pointers) : [];
+    const table = showTable ? await topRows(o, h, maxRows, pointers) : null;
     let chart: DocChart | null = null;
     let error: string | null = null;
     if (spec !== null) {
       try {
         if (h.table === null) throw new Error('this result is not a table of rows and cannot be charted');
         const data = await chartData(o.runner.connection, h.table, h.columns, h.rowCount, spec);
-        chart = renderChart(data, title, index, o, chartMasks(spec, o));
+        chart = renderChart(data, title, index, o, chartMasks(spec, o, h, pointers));
       } catch (e) {
         error = `chart: ${red(o, (e as Error).message)}`;
       }
@@ -79,7 +82,7 @@ async function collectItem(item: ReportItem, index: number, o: CollectOptions): 
       const files = await writeDataFiles(o.runner.connection, h, path.join(o.dataDir, `item-${index}`), {
         lockedDown: o.lockedDown,
         redactor: o.redactor,
-        redactColumns: o.redactColumns,
+        redactColumns: { pointers },
       });
       for (const f of files) dataFiles.push(path.relative(o.outDir, f).split(path.sep).join('/'));
     }
@@ -89,7 +92,7 @@ async function collectItem(item: ReportItem, index: number, o: CollectOptions): 
   }
 }
 
-async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number): Promise<DocTable> {
+async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number, pointers: readonly boolean[]): Promise<DocTable> {
   const want = Math.min(maxRows, h.rowCount);
   let rows: CellValue[][] = [];
   if (h.table === null) rows = (h.inline ?? []).slice(0, want);
@@ -101,22 +104,22 @@ async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number): Pro
   const text = rows.map((r) =>
     r.map((v, i) => {
       const c = h.columns[i];
-      const shown = o.redactor ? redactCell(v, c.type, c.name, o.redactor, o.redactColumns) : v;
+      const shown = o.redactor ? redactCell(v, c.type, c.name, pointers[i] === true, o.redactor) : v;
       return cellText(shown);
     }),
   );
   return {
-    columns: h.columns.map((c) => ({ name: red(o, c.name), numeric: isNumericType(c.type) && !(o.redactor && o.redactColumns.pointers.has(c.name)) })),
+    columns: h.columns.map((c, i) => ({ name: red(o, c.name), numeric: isNumericType(c.type) && !(o.redactor && pointers[i] === true) })),
     rows: text,
     totalRows: h.rowCount,
   };
 }
 
 /** For a redacted report: which of the chart's columns hold pointers (see ChartMasks). */
-function chartMasks(spec: ChartSpec, o: CollectOptions): ChartMasks | null {
+function chartMasks(spec: ChartSpec, o: CollectOptions, h: ResultHandle, pointers: readonly boolean[]): ChartMasks | null {
   const r = o.redactor;
   if (r === null) return null;
-  const isPointer = (c: string | null) => c !== null && o.redactColumns.pointers.has(c);
+  const isPointer = (c: string | null) => c !== null && pointers[h.columns.findIndex((k) => k.name === c)] === true;
   return {
     x: isPointer(spec.x),
     y: spec.y.some(isPointer),

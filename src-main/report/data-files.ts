@@ -16,8 +16,8 @@ import type { Redactor } from './redact.ts';
 export const DATA_FORMATS: readonly ExportFormat[] = ['csv', 'parquet', 'json'];
 
 export interface RedactColumns {
-  /** Column names holding pointers (integer columns of `T *` catalogue arguments). */
-  readonly pointers: ReadonlySet<string>;
+  /** Per result column (by position): its values are pointers (report/result-pointers.ts). */
+  readonly pointers: readonly boolean[];
 }
 
 function isNested(type: string): boolean {
@@ -29,9 +29,11 @@ function isInteger(type: string): boolean {
 }
 
 /** A cell as it appears in a redacted export; sensitive columns become text. */
-export function redactCell(v: CellValue, type: string, name: string, r: Redactor, cols: RedactColumns): CellValue {
+export function redactCell(v: CellValue, type: string, name: string, pointer: boolean, r: Redactor): CellValue {
   if (v === null) return null;
-  if (cols.pointers.has(name) && isInteger(type) && (typeof v === 'bigint' || typeof v === 'number')) return r.pointer(v);
+  if (pointer && isInteger(type) && (typeof v === 'bigint' || typeof v === 'number')) return r.pointer(v);
+  // A pointer column widened to text (two QEMU versions typed it differently) holds numbers as text.
+  if (pointer && typeof v === 'string' && /^\s*(0[xX][0-9A-Fa-f]+|\d+)\s*$/.test(v)) return r.pointer(BigInt(v.trim()));
   if (/^(host|hostname)$/i.test(name) && typeof v === 'string') {
     r.addHost(v);
     return r.text(v);
@@ -41,8 +43,8 @@ export function redactCell(v: CellValue, type: string, name: string, r: Redactor
   return v;
 }
 
-export function redactedType(type: string, name: string, cols: RedactColumns): string {
-  if (cols.pointers.has(name) && isInteger(type)) return 'VARCHAR';
+export function redactedType(type: string, pointer: boolean): string {
+  if (pointer && isInteger(type)) return 'VARCHAR';
   if (isNested(type)) return 'VARCHAR';
   return type;
 }
@@ -81,7 +83,7 @@ async function writeRedacted(conn: DuckDBConnection, h: ResultHandle, files: str
       const o: Record<string, unknown> = {};
       row.forEach((v, i) => {
         const c = h.columns[i];
-        o[names[i]] = toJsonValue(redactCell(v, c.type, c.name, r, cols));
+        o[names[i]] = toJsonValue(redactCell(v, c.type, c.name, cols.pointers[i] === true, r));
       });
       if (!out.write(JSON.stringify(o) + '\n')) await once(out, 'drain');
     };
@@ -101,7 +103,7 @@ async function writeRedacted(conn: DuckDBConnection, h: ResultHandle, files: str
     const c = await side.connect();
     try {
       const typed = h.table !== null;
-      const spec = h.columns.map((k) => `${literal(k.name)}: ${literal(typed ? redactedType(k.type, k.name, cols) : 'VARCHAR')}`).join(', ');
+      const spec = h.columns.map((k, i) => `${literal(k.name)}: ${literal(typed ? redactedType(k.type, cols.pointers[i] === true) : 'VARCHAR')}`).join(', ');
       const select = h.columns.length === 0 ? 'SELECT 1 WHERE false' : `SELECT * FROM read_json(${literal(ndjson)}, format = 'newline_delimited', columns = {${spec}})`;
       await c.run(`CREATE TABLE r AS ${select}`);
       for (const [i, f] of DATA_FORMATS.entries()) await c.run(`COPY r TO ${literal(files[i])} ${COPY[f]}`);

@@ -9,10 +9,10 @@ import type { QueryRunner } from '../workspace/query.ts';
 import { makeOutputDir, makeOutputDirUndoable, withDiskFull } from '../workspace/output-fs.ts';
 import { ident } from '../workspace/schema.ts';
 import { collectItems } from './collect.ts';
-import type { RedactColumns } from './data-files.ts';
 import type { ReportDoc } from './doc.ts';
 import { readProvenance } from './provenance.ts';
 import { Redactor } from './redact.ts';
+import { pointerCatalogue } from './result-pointers.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { renderText } from './render-text.ts';
@@ -28,14 +28,6 @@ export interface ReportContext {
 }
 
 export const BUNDLE_FILES = { markdown: 'report.md', html: 'report.html', text: 'report.txt', zip: 'report.zip' } as const;
-
-/** Integer columns of `T *` catalogue arguments: their values are pointers. */
-export async function pointerColumns(conn: DuckDBConnection): Promise<Set<string>> {
-  const r = await conn.runAndReadAll(`SELECT DISTINCT c FROM (
-      SELECT unnest(columns) AS c, unnest(arg_types) AS t, unnest(column_types) AS ct FROM catalogue_events)
-    WHERE trim(t) LIKE '%*' AND ct LIKE '%INT%'`);
-  return new Set(r.getRowsJS().map((row) => String(row[0])));
-}
 
 /**
  * Hostnames recorded by the traces (VARCHAR `hostname`/`host` columns of event tables), so that
@@ -85,8 +77,8 @@ async function collectDoc(
   where: { outDir: string | null; chartDir: string; dataDir: string | null },
 ): Promise<ReportDoc> {
   const redactor = redact ? new Redactor(await knownHostnames(ctx.meta)) : null;
-  const redactColumns: RedactColumns = { pointers: redact ? await pointerColumns(ctx.meta) : new Set() };
-  const items = await collectItems(model, { runner: ctx.runner, ...where, lockedDown: ctx.lockedDown, redactor, redactColumns });
+  const pointers = redact ? await pointerCatalogue(ctx.meta) : new Map();
+  const items = await collectItems(model, { runner: ctx.runner, ...where, lockedDown: ctx.lockedDown, redactor, pointers });
   const provenance = await readProvenance(ctx.meta, ctx.version, items, redactor);
   return { title: redactor ? redactor.text(model.title) : model.title, items, provenance, redacted: redact };
 }

@@ -8,8 +8,10 @@ type Kind = 'host' | 'ip' | 'path' | 'ptr';
 const IPV4 = String.raw`(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\w.]*\d)`;
 // Full 8-group form, or any form with "::" (compressed); plain "12:34:56" clock times do not match.
 const IPV6 = String.raw`(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{0,4}::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:)(?![\w:])`;
-// Small hex constants (flags, offsets below 64 KiB) are not addresses and stay readable.
-const HEX = String.raw`(?<![\w])0[xX]0*[0-9A-Fa-f]{5,16}(?![\w])`;
+// Hex text of pointer length: a 64-bit host address has more than eight significant digits
+// (0x55…, 0x7f…, 0xffff…). Flags, RAM offsets and guest addresses below 4 GiB stay readable;
+// a plain integer is never a pointer here (only a pointer-typed column's values are: pointer()).
+const HEX = String.raw`(?<![\w])0[xX]0*[0-9A-Fa-f]{9,16}(?![\w])`;
 // Absolute, home- or dot-relative paths; a slash after a word character ("src/dst", "1/2") is not one.
 const PATH = String.raw`(?<![\w.\-~/<])(?:~|\.\.?)?\/[\w.+@%=\-]+(?:\/[\w.+@%=\-]*)*`;
 const TLDS = 'com|org|net|edu|gov|io|dev|local|localdomain|lan|internal|corp|intra|home|cloud|de|fr|uk|us|cn|jp|ru|nl|cz|it|ch|se|ca|au';
@@ -45,7 +47,7 @@ export class Redactor {
     return p;
   }
 
-  /** A pointer-typed integer column value. */
+  /** A value of a pointer-typed column (report/result-pointers.ts decides which those are). */
   pointer(v: bigint | number): string {
     return this.placeholder('ptr', `0x${BigInt(v).toString(16)}`);
   }

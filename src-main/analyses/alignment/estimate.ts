@@ -12,6 +12,8 @@ export interface LandmarkBounds {
   readonly top: readonly bigint[];
   /** Timestamps of every pair were whole microseconds (log backend before 8.x prints µs). */
   readonly coarse: boolean;
+  /** Pairs left out because an occurrence lay past a dropped-events record (landmarks.ts). */
+  readonly discarded?: number;
 }
 
 export type AlignmentMethod = 'bounds' | 'lower-bound' | 'upper-bound' | 'inconsistent' | 'none';
@@ -26,6 +28,21 @@ export interface OffsetEstimate {
   readonly method: AlignmentMethod;
   /** kind → pairs, for the report. */
   readonly landmarks: Readonly<Record<string, number>>;
+  /** Landmark pairs not trusted because of dropped-events records (0: none were). */
+  readonly discarded: number;
+}
+
+/**
+ * The method as stored and shown: the AlignmentMethod, then why landmark pairs were left out
+ * when some were, so that an estimate made from fewer landmarks says so on its row.
+ */
+export function methodText(e: Pick<OffsetEstimate, 'method' | 'discarded'>): string {
+  return e.discarded > 0 ? `${e.method}; ${e.discarded} landmark pairs discarded (dropped records)` : e.method;
+}
+
+/** The AlignmentMethod at the head of a stored method text. */
+export function baseMethod(text: string): string {
+  return text.split(';')[0];
 }
 
 const US = 1000n;
@@ -44,6 +61,7 @@ const babs = (a: bigint) => (a < 0n ? -a : a);
  */
 export function combineBounds(all: readonly LandmarkBounds[]): OffsetEstimate {
   const used = all.filter((b) => b.pairs > 0 && b.best !== null);
+  const discarded = all.reduce((n, b) => n + (b.discarded ?? 0), 0);
   const landmarks: Record<string, number> = {};
   for (const b of used) landmarks[b.kind] = (landmarks[b.kind] ?? 0) + b.pairs;
   const pairs = used.reduce((n, b) => n + b.pairs, 0);
@@ -53,7 +71,7 @@ export function combineBounds(all: readonly LandmarkBounds[]): OffsetEstimate {
   const lower = lowers.length ? lowers.map((b) => b.best as bigint).reduce((a, b) => (b > a ? b : a)) : null;
   const upper = uppers.length ? uppers.map((b) => b.best as bigint).reduce((a, b) => (b < a ? b : a)) : null;
   if (lower === null && upper === null) {
-    return { offsetNs: null, uncertaintyNs: null, lowerNs: null, upperNs: null, pairs: 0, method: 'none', landmarks };
+    return { offsetNs: null, uncertaintyNs: null, lowerNs: null, upperNs: null, pairs: 0, method: 'none', landmarks, discarded };
   }
   if (lower !== null && upper !== null) {
     const mid = lower + (upper - lower) / 2n;
@@ -66,6 +84,7 @@ export function combineBounds(all: readonly LandmarkBounds[]): OffsetEstimate {
       pairs,
       method: lower <= upper ? 'bounds' : 'inconsistent',
       landmarks,
+      discarded,
     };
   }
   const oneSided = lower !== null ? lowers : uppers;
@@ -80,5 +99,6 @@ export function combineBounds(all: readonly LandmarkBounds[]): OffsetEstimate {
     pairs,
     method: lower !== null ? 'lower-bound' : 'upper-bound',
     landmarks,
+    discarded,
   };
 }

@@ -1,5 +1,6 @@
 // Alignment as text lines (CLI, reports): one line per destination trace.
 import type { ClockAlignmentEntry } from '../../contract.ts';
+import { baseMethod } from './estimate.ts';
 
 /** ns as seconds with nine decimals, exactly (no float): "-3.700000123". */
 export function nsAsSeconds(ns: string): string {
@@ -16,17 +17,21 @@ function usAsText(ns: string): string {
 export function formatAlignment(entries: readonly ClockAlignmentEntry[]): string[] {
   if (entries.length === 0) return ['no destination traces in this workspace'];
   return entries.map((e) => {
+    const method = baseMethod(e.method);
     const head = `trace ${e.dstTraceId} → source ${e.srcTraceId ?? '?'}:`;
-    if (e.offsetNs === null) return `${head} no estimate (no landmark pairs); offset treated as 0`;
+    if (e.offsetNs === null) {
+      const why = method === e.method ? 'no landmark pairs' : `no trusted landmark pairs: ${e.method.slice(method.length + 2)}`;
+      return `${head} no estimate (${why}); offset treated as 0`;
+    }
     const pinned = e.overridden ? ` (set by user; estimate ${e.estimateNs === null ? 'none' : `${nsAsSeconds(e.estimateNs)} s`})` : '';
     const unc = e.uncertaintyNs !== null && !e.overridden ? ` ± ${usAsText(e.uncertaintyNs)}` : '';
     const bounds = e.overridden
       ? ''
-      : e.method === 'lower-bound'
+      : method === 'lower-bound'
         ? ` — offset ≥ ${nsAsSeconds(e.lowerNs ?? e.offsetNs)} s; no dst→src landmarks, so the estimate assumes the fastest landmark took ~0 s`
-        : e.method === 'upper-bound'
+        : method === 'upper-bound'
           ? ` — offset ≤ ${nsAsSeconds(e.upperNs ?? e.offsetNs)} s; no src→dst landmarks`
-          : e.method === 'inconsistent'
+          : method === 'inconsistent'
             ? ` — bounds cross (${nsAsSeconds(e.lowerNs ?? '0')} > ${nsAsSeconds(e.upperNs ?? '0')}): mismatched landmarks or drifting clocks`
             : '';
     return `${head} offset ${nsAsSeconds(e.offsetNs)} s${unc}${pinned}, ${e.pairs} landmark pairs, method ${e.method}${bounds}`;

@@ -19,6 +19,8 @@ export interface Endpoint {
   readonly needs: Readonly<Record<string, readonly string[]>>;
   /** SELECT seq, ts_ns, k ... for one trace. */
   readonly sql: (traceId: number) => string;
+  /** k is built from arguments (false: every row has the same k, and only order tells them apart). */
+  readonly keyed: boolean;
 }
 
 export interface Landmark {
@@ -33,6 +35,7 @@ export interface Landmark {
 function simple(table: string, key: readonly string[], filter?: { columns: readonly string[]; sql: string }): Endpoint {
   const k = key.length === 0 ? `''` : `concat_ws('/', ${key.map((c) => `${ident(c)}::VARCHAR`).join(', ')})`;
   return {
+    keyed: key.length > 0,
     needs: { [table]: [...key, ...(filter?.columns ?? [])] },
     sql: (id) => `SELECT seq, ts_ns, ${k} AS k FROM ${ident(table)} WHERE trace_id = ${id}${filter ? ` AND (${filter.sql})` : ''}`,
   };
@@ -47,6 +50,7 @@ const RAM_SAVE_FLAG_PAGE = 0x08;
  * in partend is that untraced START and is left out; FULL sections of other devices stay.
  */
 const dstSections: Endpoint = {
+  keyed: true,
   needs: { qemu_loadvm_state_section_partend: ['section_id'], qemu_loadvm_state_section_startfull: ['section_id'] },
   sql: (id) => `SELECT seq, ts_ns, section_id::VARCHAR AS k FROM qemu_loadvm_state_section_partend WHERE trace_id = ${id}
     UNION ALL
@@ -102,16 +106,30 @@ export const LANDMARKS: readonly Landmark[] = [
   },
 ];
 
-/** Bounds one landmark gives for one (source, destination) pair of traces. */
+/** The first dropped-events record of a trace: every record before it is complete. */
+const cutSql = (id: number) => `(SELECT coalesce(min(seq), 9223372036854775807) FROM dropped WHERE trace_id = ${id})`;
+
+/**
+ * Bounds one landmark gives for one (source, destination) pair of traces, and how many pairs
+ * were discarded because of dropped records. A simpletrace `dropped` record means events before
+ * it were lost, so an occurrence ordinal counted past the first such record of either trace may
+ * be shifted (the n-th surviving send is a later message than the n-th receipt): a pair is
+ * trusted only when both occurrences lie before their trace's first dropped record, or, for a
+ * keyed first-occurrence landmark, when its key occurs exactly once on each side (the key, not
+ * an ordinal, matches the two). Without dropped records every pair is trusted, as before.
+ */
 export function landmarkBoundsSql(l: Landmark, srcTrace: number, dstTrace: number): string {
   const [sTrace, rTrace] = l.direction === 'src-to-dst' ? [srcTrace, dstTrace] : [dstTrace, srcTrace];
   const side = (e: Endpoint, id: number) =>
     l.match === 'first'
-      ? `SELECT k, min(ts_ns) AS ts_ns, bool_and(ts_ns % 1000 = 0) AS us FROM (${e.sql(id)}) GROUP BY k`
-      : `SELECT k, ts_ns, ts_ns % 1000 = 0 AS us, row_number() OVER (PARTITION BY k ORDER BY seq) AS n FROM (${e.sql(id)})`;
+      ? `SELECT k, min(ts_ns) AS ts_ns, bool_and(ts_ns % 1000 = 0) AS us, min(seq) < ${cutSql(id)} AS clean, count(*) AS c FROM (${e.sql(id)}) GROUP BY k`
+      : `SELECT k, ts_ns, ts_ns % 1000 = 0 AS us, row_number() OVER (PARTITION BY k ORDER BY seq) AS n, seq < ${cutSql(id)} AS clean FROM (${e.sql(id)})`;
   const on = l.match === 'first' ? 's.k = r.k' : 's.k = r.k AND s.n = r.n';
+  const keyed = l.match === 'first' && l.sender.keyed && l.receiver.keyed;
+  const trusted = `s.clean AND r.clean${keyed ? ' OR (s.c = 1 AND r.c = 1)' : ''}`;
   const bound = l.direction === 'src-to-dst' ? 's.ts_ns - r.ts_ns' : 'r.ts_ns - s.ts_ns';
   const best = l.direction === 'src-to-dst' ? 'max' : 'min';
-  return `SELECT count(b) AS pairs, ${best}(b) AS best, ${best}(b, 5) AS top, coalesce(bool_and(us), false) AS coarse
-    FROM (SELECT ${bound} AS b, s.us AND r.us AS us FROM (${side(l.sender, sTrace)}) s JOIN (${side(l.receiver, rTrace)}) r ON ${on})`;
+  return `SELECT count(b) FILTER (WHERE ok) AS pairs, ${best}(b) FILTER (WHERE ok) AS best, ${best}(b, 5) FILTER (WHERE ok) AS top,
+      coalesce(bool_and(us) FILTER (WHERE ok), false) AS coarse, count(b) FILTER (WHERE NOT ok) AS discarded
+    FROM (SELECT ${bound} AS b, s.us AND r.us AS us, (${trusted}) AS ok FROM (${side(l.sender, sTrace)}) s JOIN (${side(l.receiver, rTrace)}) r ON ${on})`;
 }

@@ -2,7 +2,7 @@
 // trace, and the effective offset in traces.clock_offset_ns (what the events view adds).
 // A user's override_ns is never written by estimation, so it survives later ingests.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { OffsetEstimate } from './estimate.ts';
+import { methodText, type OffsetEstimate } from './estimate.ts';
 
 export const CREATE_CLOCK_ALIGNMENT = `
 CREATE TABLE IF NOT EXISTS clock_alignment(
@@ -39,7 +39,7 @@ export async function storeEstimate(conn: DuckDBConnection, traceId: number, src
      ON CONFLICT (trace_id) DO UPDATE SET src_trace_id = excluded.src_trace_id, estimate_ns = excluded.estimate_ns,
        uncertainty_ns = excluded.uncertainty_ns, lower_ns = excluded.lower_ns, upper_ns = excluded.upper_ns, pairs = excluded.pairs,
        method = excluded.method, landmarks = excluded.landmarks, estimated_at = excluded.estimated_at`,
-    [e.method, JSON.stringify(e.landmarks)],
+    [methodText(e), JSON.stringify(e.landmarks)],
   );
 }
 

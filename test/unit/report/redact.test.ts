@@ -26,4 +26,10 @@ describe('Redactor', () => {
     const s = 'ram_save_page pc.ram: offset: 0x6000 flags: 0x8 at 12:34:56.789 ratio 1/2 src/dst 2839.088 ms';
     expect(r.text(s)).toBe(s);
   });
+
+  it('redacts hex text of pointer length only: RAM offsets and guest addresses below 4 GiB stay', () => {
+    const r = new Redactor();
+    expect(r.text('ram_load_loop pc.ram: addr: 0x7ffe000 host 0x55d0c3a4b000 at 0xffffffff')).toBe('ram_load_loop pc.ram: addr: 0x7ffe000 host ptr-1 at 0xffffffff');
+    expect(r.text('again 0x000055d0c3a4b000')).toBe('again ptr-1');
+  });
 });
