@@ -1,12 +1,14 @@
 // The built CLI (tools/build-cli.ts, `npm run build:cli`) must behave exactly as the TypeScript
 // sources run through tsx: same output for the same command, its parse worker, resources/, the
-// analyses' SQL and the lazily loaded report code all found from the bundle. And the tarball of
-// `npm pack` must install and run with no checkout around it.
+// analyses' SQL and the lazily loaded report code all found from the bundle. The tarball of
+// `npm pack` must carry it, and that of `npm run pack:offline` must install with no registry and
+// an empty npm cache, then run with no checkout around it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, scratch } from '../../../helpers/paths.ts';
+import { REPO, SHARED, scratch } from '../../../helpers/paths.ts';
+import { xz } from '../../../helpers/archives.ts';
 
 const tmp = scratch('qtw-cli-build-');
 // Inside the checkout: the bundle finds resources/ and node_modules/ by walking up, as in dist/cli.
@@ -119,51 +121,108 @@ describe('the built CLI', () => {
 });
 
 describe('npm pack', () => {
-  it('gives a tarball that `npm install -g --offline` installs and whose qtw works', async (ctx) => {
+  it('packs the built CLI, the prebuilt UI and resources/, and no sources', () => {
     if (!existsSync(path.join(REPO, 'dist/renderer/index.html'))) throw new Error('dist/renderer is not built: run `npm run build:renderer` first');
     // The tarball carries dist/cli: build it where `files` takes it from.
     const b = spawnSync('npm', ['run', 'build:cli'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
     expect(b.status, b.stderr).toBe(0);
-    const packDir = path.join(tmp.dir, 'pack');
-    mkdirSync(packDir);
-    const p = spawnSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
+    // Installing this (portable) tarball needs the registry for its dependencies: that is what
+    // `npm run pack:offline` below is for, so only its contents are checked here.
+    const p = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 240_000 });
     expect(p.status, p.stderr).toBe(0);
-    const [packed] = JSON.parse(p.stdout) as { filename: string; files: { path: string }[] }[];
+    const [packed] = JSON.parse(p.stdout) as { files: { path: string }[]; bundled: string[] }[];
     const names = packed.files.map((f) => f.path);
-    expect(names).toContain('bin/qtw.mjs');
-    expect(names).toContain('dist/cli/main.js');
-    expect(names).toContain('dist/cli/parse-worker.js');
-    expect(names).toContain('dist/renderer/index.html');
-    expect(names).toContain('resources/catalogues/releases.br');
-    expect(names.filter((n) => n.startsWith('src-') || n.startsWith('test/') || n.endsWith('.ts'))).toEqual([]);
-
-    // Outside the checkout, so that its .npmrc does not apply: as a user would install it.
-    const prefix = path.join(tmp.dir, 'prefix');
-    const inst = spawnSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, path.join(packDir, packed.filename)], {
-      cwd: tmp.dir,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-    if (inst.status !== 0 && /ENOTCACHED/.test(inst.stderr)) {
-      // npm resolves a tarball's dependencies from their full registry documents, which `npm ci`
-      // (lockfile-driven) never caches: offline, that needs one online install beforehand.
-      ctx.skip(`npm cache lacks the full registry documents of the dependencies: ${inst.stderr.split('\n').find((l) => /ENOTCACHED|request to/.test(l))}`);
+    for (const f of ['bin/qtw.mjs', 'dist/cli/main.js', 'dist/cli/parse-worker.js', 'dist/renderer/index.html', 'resources/catalogues/releases.br', 'README.md', 'package.json']) {
+      expect(names).toContain(f);
     }
+    expect(names.filter((n) => n.startsWith('src-') || n.startsWith('test/') || n.startsWith('node_modules/') || n.endsWith('.ts'))).toEqual([]);
+    expect(packed.bundled).toEqual([]);
+  }, 300_000);
+});
+
+describe('npm run pack:offline', () => {
+  const dir = path.join(tmp.dir, 'offline');
+  const prefix = path.join(dir, 'prefix');
+  // Where a user runs qtw: outside the checkout, so nothing can come from it.
+  const cwd = path.join(dir, 'elsewhere');
+  const installedRoot = path.join(prefix, 'lib/node_modules/qemu-trace-workbench');
+  const qtw = path.join(prefix, 'bin/qtw');
+  const installed = (...args: string[]) => result(spawnSync(qtw, args, { encoding: 'utf8', cwd, env, timeout: 240_000 }));
+  let tarball = '';
+
+  beforeAll(() => {
+    if (!existsSync(path.join(REPO, 'dist/renderer/index.html'))) throw new Error('dist/renderer is not built: run `npm run build:renderer` first');
+    mkdirSync(cwd, { recursive: true });
+    expect(path.relative(REPO, cwd).startsWith('..')).toBe(true);
+    const p = spawnSync('npm', ['run', '-s', 'pack:offline', '--', '--pack-destination', dir], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
+    expect(p.status, p.stderr).toBe(0);
+    tarball = p.stdout.trim();
+    console.info(`pack:offline: ${path.basename(tarball)}, ${(statSync(tarball).size / 1e6).toFixed(1)} MB`);
+    // An empty cache of its own: were any package missing from the bundle, npm would have to
+    // fetch it, and --offline makes that an error (ENOTCACHED) instead of a download.
+    const cache = path.join(dir, 'empty-cache');
+    mkdirSync(cache);
+    const inst = spawnSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, '--cache', cache, tarball], { cwd, encoding: 'utf8', timeout: 600_000 });
     expect(inst.status, inst.stderr).toBe(0);
-    const qtw = path.join(prefix, 'bin/qtw');
-    const installed = (...args: string[]) => result(spawnSync(qtw, args, { encoding: 'utf8', cwd: tmp.dir, env, timeout: 240_000 }));
+  }, 1_200_000);
 
+  it('is named for this platform, which its package.json requires, and leaves tsx out', () => {
+    const target = `${process.platform}-${process.arch}`;
+    expect(path.basename(tarball)).toMatch(new RegExp(`^qemu-trace-workbench-\\d+\\.\\d+\\.\\d+-${target}(-musl)?\\.tgz$`));
+    const manifest = JSON.parse(readFileSync(path.join(installedRoot, 'package.json'), 'utf8')) as { os: string[]; cpu: string[]; bundleDependencies: string[]; dependencies: Record<string, string> };
+    expect(manifest.os).toEqual([process.platform]);
+    expect(manifest.cpu).toEqual([process.arch]);
+    const deps = (JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+    expect(Object.keys(manifest.dependencies).sort()).toEqual(Object.keys(deps).filter((d) => d !== 'tsx').sort());
+    expect(manifest.bundleDependencies.sort()).toEqual(Object.keys(manifest.dependencies).sort());
+    // bin/qtw.mjs runs dist/cli when src-main/ is absent: the installed package has no use for tsx.
+    expect(existsSync(path.join(installedRoot, 'src-main'))).toBe(false);
+    expect(existsSync(path.join(installedRoot, 'node_modules/tsx'))).toBe(false);
+    expect(existsSync(path.join(installedRoot, 'node_modules/esbuild'))).toBe(false);
+  });
+
+  it('installs a qtw that prints the same help as the sources', () => {
     const help = installed('--help');
+    expect(help.code, help.err).toBe(0);
     expect(help).toEqual(viaTsx('--help'));
-    const ws = path.join(tmp.dir, 'installed.duckdb');
-    const ing = ingestSample(installed, ws);
-    expect(ing.code, ing.err).toBe(0);
-    const refWs = path.join(tmp.dir, 'ref.duckdb');
-    expect(ingestSample(viaTsx, refWs).code).toBe(0);
-    for (const sql of [COUNT, EVENTS]) expect(installed('query', ws, sql)).toEqual(viaTsx('query', refWs, sql));
+  });
 
-    // `qtw serve` uses the prebuilt UI (an installed package has no Vite to build one).
-    const child = spawn(qtw, ['serve', ws, '--no-open', '--port', '0'], { cwd: tmp.dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  it('ingests a real trace, plain and as .xz (DuckDB, its parse worker and lzma-native from the bundle), and queries it as the sources do', async () => {
+    const log = readFileSync(path.join(SHARED, 'samples/qemu-7.2.22-log/qemu-7.2.22-log-nots-multifd-src.log'));
+    const plain = path.join(cwd, 'multifd-src.log');
+    writeFileSync(plain, log);
+    writeFileSync(`${plain}.xz`, await xz(log));
+    const ref = path.join(tmp.dir, 'offline-ref.duckdb');
+    const a = viaTsx('ingest', '-q', '-o', ref, plain);
+    expect(a.code, a.err).toBe(0);
+    expect(a.err).toMatch(/side src, .*280 records: 280 events, 0 unparsed/);
+    const b = installed('ingest', '-q', '-o', 'plain.duckdb', plain);
+    expect(b).toEqual(a);
+    const c = installed('ingest', '-q', '-o', 'xz.duckdb', `${plain}.xz`);
+    expect(c.code, c.err).toBe(0);
+    expect(c.err).toMatch(/multifd-src\.log\.xz: .*280 records: 280 events, 0 unparsed/);
+    for (const sql of [EVENTS, 'SELECT * FROM multifd_send ORDER BY ALL']) {
+      const want = viaTsx('query', ref, sql, '--format', 'csv');
+      expect(want.code, want.err).toBe(0);
+      expect(want.out.split('\n').length).toBeGreaterThan(2);
+      expect(installed('query', 'plain.duckdb', sql, '--format', 'csv')).toEqual(want);
+      expect(installed('query', 'xz.duckdb', sql, '--format', 'csv')).toEqual(want);
+    }
+  }, 300_000);
+
+  it('renders report charts as the sources do (resvg and the font from the bundle)', () => {
+    const args = (ws: string, out: string) => ['report', ws, '-o', out, '--query', 'SELECT id, count(*) AS packets FROM multifd_send GROUP BY id ORDER BY id', '--chart', 'bar'];
+    const a = viaTsx(...args(path.join(tmp.dir, 'offline-ref.duckdb'), path.join(tmp.dir, 'offline-rep-tsx')));
+    expect(a.code, a.err).toBe(0);
+    const b = installed(...args('plain.duckdb', 'rep'));
+    expect(b.code, b.err).toBe(0);
+    for (const f of ['charts/item-1.png', 'data/item-1.csv']) {
+      expect(readFileSync(path.join(cwd, 'rep', f)).equals(readFileSync(path.join(tmp.dir, 'offline-rep-tsx', f))), f).toBe(true);
+    }
+  }, 300_000);
+
+  it('serves the prebuilt UI with `qtw serve` (an installed package has no Vite to build one)', async () => {
+    const child = spawn(qtw, ['serve', 'plain.duckdb', '--no-open', '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -182,5 +241,5 @@ describe('npm pack', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  }, 900_000);
+  }, 120_000);
 });
