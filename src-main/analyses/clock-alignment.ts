@@ -16,16 +16,26 @@ interface TraceRow {
   readonly clock: string | null;
   readonly runId: number | null;
   readonly alternateOf: number | null;
+  /** epoch µs of the trace's last (re-)ingest. */
+  readonly ingestedUs: bigint;
+  /** The stored estimate: its source and when it was made (epoch µs); null when there is none. */
+  readonly stored: { readonly src: number | null; readonly atUs: bigint } | null;
 }
 
 async function readSides(conn: DuckDBConnection): Promise<TraceRow[]> {
-  const r = await conn.runAndReadAll(`SELECT trace_id, side, clock, run_id, alternate_of FROM traces WHERE error IS NULL ORDER BY trace_id`);
+  const r = await conn.runAndReadAll(
+    `SELECT t.trace_id, t.side, t.clock, t.run_id, t.alternate_of, coalesce(epoch_us(t.ingested_at), 0), c.trace_id IS NOT NULL AND c.estimated_at IS NOT NULL,
+            c.src_trace_id, epoch_us(c.estimated_at)
+       FROM traces t LEFT JOIN clock_alignment c USING (trace_id) WHERE t.error IS NULL ORDER BY t.trace_id`,
+  );
   return r.getRows().map((x) => ({
     traceId: Number(x[0]),
     side: x[1] === null ? null : String(x[1]),
     clock: x[2] === null ? null : String(x[2]),
     runId: x[3] === null ? null : Number(x[3]),
     alternateOf: x[4] === null ? null : Number(x[4]),
+    ingestedUs: BigInt(x[5] as bigint),
+    stored: x[6] === true ? { src: x[7] === null ? null : Number(x[7]), atUs: BigInt(x[8] as bigint) } : null,
   }));
 }
 
@@ -78,6 +88,19 @@ function rank(c: { est: OffsetEstimate; sameClock: boolean; primary: boolean }):
 }
 
 /**
+ * A destination's stored estimate still holds when it was made after the last ingest of the
+ * destination and of every source it may pair with, and its source is still one of those (or it
+ * found none). Every estimate depends only on those traces' rows, so after an ingest only the
+ * runs it touched are estimated again: a workspace of a hundred runs does not redo ninety-nine.
+ */
+function isCurrent(d: TraceRow, mine: readonly TraceRow[]): boolean {
+  const s = d.stored;
+  if (s === null || s.atUs < d.ingestedUs) return false;
+  if (mine.some((x) => x.ingestedUs > s.atUs)) return false;
+  return s.src === null || mine.some((x) => x.traceId === s.src);
+}
+
+/**
  * Estimate and store the offset of every destination trace against a source of its own run
  * (analyses/runs/). The destination analyses use is put on the clock of the source they use
  * (they join the two). An alternate destination takes the run's source of its own clock kind
@@ -87,7 +110,7 @@ function rank(c: { est: OffsetEstimate; sameClock: boolean; primary: boolean }):
  * run has no source gets no estimate: pairing it with another migration's source would give a
  * confident wrong offset.
  */
-export async function estimateClockOffsets(conn: DuckDBConnection): Promise<AlignmentRow[]> {
+export async function estimateClockOffsets(conn: DuckDBConnection, opts: { readonly onlyChanged?: boolean } = {}): Promise<AlignmentRow[]> {
   await ensureAlignmentTable(conn);
   const traces = await readSides(conn);
   const srcs = traces.filter((t) => t.side === 'src');
@@ -98,6 +121,7 @@ export async function estimateClockOffsets(conn: DuckDBConnection): Promise<Alig
     let chosen: { src: number; est: OffsetEstimate; sameClock: boolean; primary: boolean } | null = null;
     // Traces not planned into runs (runs failed to plan, or rows written by hand) pair among themselves.
     const mine = srcs.filter((x) => x.runId === d.runId && (d.alternateOf !== null || x.alternateOf === null));
+    if (opts.onlyChanged && isCurrent(d, mine)) continue;
     for (const s of mine) {
       const est = combineBounds(await boundsFor(conn, landmarks, s.traceId, d.traceId));
       const candidate = { src: s.traceId, est, sameClock: s.clock === d.clock, primary: s.alternateOf === null };

@@ -129,7 +129,8 @@ export class WorkspaceEngine {
   /** Re-estimate source/destination clock offsets; a failure only costs the alignment, unless the workspace is damaged. */
   private async alignClocks(onMessage?: (line: string) => void): Promise<void> {
     try {
-      await estimateClockOffsets(this.ws.conn);
+      // Only the runs an ingest, re-type or removal touched; `qtw align` redoes them all.
+      await estimateClockOffsets(this.ws.conn, { onlyChanged: true });
     } catch (e) {
       // A damaged file is not an alignment problem: the whole command fails with it.
       const damaged = damagedWorkspace(e, this.ws.path);

@@ -134,3 +134,16 @@ export function axisTicks(w: NsWindow, origin: bigint, widthPx: number, minPx = 
   }
   return out;
 }
+
+/**
+ * An offset as people read it in a window of `spanNs`: in the unit the axis ticks use, to about a
+ * thousandth of the window (`-11.25 s` in a 16 s window, not `-11.25321651 s`).
+ */
+export function formatRelative(offsetNs: bigint, spanNs: bigint): string {
+  const unit = unitFor(niceStep(spanNs >= 10n ? spanNs / 10n : 1n));
+  let res = 1n;
+  while (res * 10n <= spanNs / 1000n) res *= 10n;
+  const half = res / 2n;
+  const rounded = ((offsetNs < 0n ? offsetNs - half : offsetNs + half) / res) * res;
+  return formatOffset(rounded, unit);
+}

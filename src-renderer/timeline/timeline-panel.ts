@@ -1,13 +1,16 @@
 // Source and destination side by side in time: one lane per (trace, thread), one tick per event,
 // drawn on a canvas so 50k ticks redraw within a frame. Zoom and pan change the view at once and
 // re-ask the engine for that window shortly after, so thinned windows fill in as you zoom.
+// One run at a time (or traces the user picks, of one clock kind): the axis counts from the
+// migration's start on that run's clock.
 import './timeline-panel.css';
-import type { EngineClient, RowDetail, TimelineData, TimelineEvent, TimelineLane } from '../../src-main/contract.ts';
+import type { EngineClient, RowDetail, RunInfo, TimelineData, TimelineEvent, TimelineLane, TraceInfo } from '../../src-main/contract.ts';
 import { columnKinds, formatCell } from '../results/cell-format.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatCount, formatDurationNs, formatTimestampNs } from '../util/time-format.ts';
-import { axisTicks, formatOffset, panWindow, sameWindow, selectWindow, spanOf, unitFor, zoomWindow, type NsWindow } from './time-window.ts';
+import { axisTicks, formatOffset, formatRelative, panWindow, sameWindow, selectWindow, spanOf, unitFor, zoomWindow, type NsWindow } from './time-window.ts';
 import { ambiguousSides, colorIndex, eventRowQuery, LaneIndex, laneLabel, orderLanes, PALETTE, timelinePattern, topNames } from './timeline-layout.ts';
+import { axisZero, clockGroups, NEWEST, pickable, requestOf, runLabel, togglePick, traceLabel, zeroCaption, type TimelineSource } from './trace-pick.ts';
 
 const MAX_EVENTS = 50_000;
 const MIN_LANE_H = 20;
@@ -20,6 +23,8 @@ const LEGEND_NAMES = 12;
 interface Loaded {
   readonly data: TimelineData;
   readonly origin: bigint;
+  /** The axis's zero (the migration's start when traced). */
+  readonly zero: bigint;
   readonly lanes: TimelineLane[];
   readonly rowOf: Map<number, number>;
   readonly labels: string[];
@@ -29,11 +34,15 @@ interface Loaded {
 
 export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   hooks: { openQuery(sql: string, run: boolean): void }): { refresh(): Promise<void>; resize(): void; dispose(): void } {
+  const runSelect = h('select', { class: 'tl-run', 'aria-label': 'Run to show', 'data-testid': 'timeline-run', title: 'Which migration to show: one run at a time, on its own clock' });
+  const pickBtn = h('button', { class: 'btn small', 'aria-expanded': 'false', 'data-testid': 'timeline-pick', title: 'Pick the traces to show (one clock kind at a time)' }, 'Traces…');
+  const picker = h('div', { class: 'tl-picker', hidden: true, 'data-testid': 'timeline-picker' });
   const filter = h('input', { type: 'search', class: 'tl-filter', placeholder: 'Event filter: multifd_* or a name part', 'aria-label': 'Event name filter', spellcheck: 'false' });
   const zoomIn = h('button', { class: 'btn small', title: 'Zoom in (W, or Ctrl+wheel)' }, '+');
   const zoomOut = h('button', { class: 'btn small', title: 'Zoom out (S, or Ctrl+wheel)' }, '−');
   const reset = h('button', { class: 'btn small', title: 'Show the whole span (double-click also works)' }, 'Reset zoom');
   const status = h('span', { class: 'tl-status muted' });
+  const note = h('div', { class: 'tl-note warn', hidden: true, 'data-testid': 'timeline-note' });
   const legend = h('div', { class: 'tl-legend' });
   const axis = h('canvas', { class: 'tl-axis' });
   const canvas = h('canvas', { class: 'tl-lanes', tabindex: 0, 'aria-label': 'Timeline lanes: drag to pan, Shift+drag to zoom to a range, Ctrl+wheel to zoom' });
@@ -43,12 +52,16 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   const selBox = h('div', { class: 'tl-selbox', hidden: true });
   const plot = h('div', { class: 'tl-plot' }, axis, scroller, message, selBox, hover);
   const detail = h('div', { class: 'tl-detail', hidden: true });
-  const root = h('div', { class: 'tl-panel' },
-    h('div', { class: 'tl-toolbar' }, filter, zoomIn, zoomOut, reset, status),
-    legend, h('div', { class: 'tl-body' }, plot, detail));
+  const root = h('div', { class: 'tl-panel', 'data-testid': 'timeline' },
+    h('div', { class: 'tl-toolbar' }, runSelect, pickBtn, filter, zoomIn, zoomOut, reset, status),
+    note, picker, legend, h('div', { class: 'tl-body' }, plot, detail));
   host.append(root);
 
   let loaded: Loaded | null = null;
+  let failure: string | null = null;
+  let source: TimelineSource = NEWEST;
+  let runs: RunInfo[] = [];
+  let traces: TraceInfo[] = [];
   let bounds: NsWindow | null = null;
   let view: NsWindow | null = null;
   let selected: TimelineEvent | null = null;
@@ -69,7 +82,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
       colors[i] = c;
     });
     return {
-      data, origin: BigInt(data.originNs), lanes, colors,
+      data, origin: BigInt(data.originNs), zero: axisZero(data), lanes, colors,
       rowOf: new Map(lanes.map((l, i) => [l.laneId, i])),
       labels: lanes.map((l) => laneLabel(l, amb)),
       index: new LaneIndex(data.events),
@@ -79,12 +92,14 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   async function fetchWindow(w: NsWindow | null): Promise<void> {
     const my = ++seq;
     const data = await client.call('timeline', {
+      ...requestOf(source),
       fromNs: w ? w.from.toString() : null,
       toNs: w ? w.to.toString() : null,
       namePattern: timelinePattern(filter.value),
       maxEvents: MAX_EVENTS,
     });
     if (my !== seq) return;
+    failure = null;
     loaded = load(data);
     if (!w || !bounds) {
       bounds = { from: BigInt(data.fromNs), to: BigInt(data.toNs) };
@@ -93,13 +108,96 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     }
     renderLegend();
     renderStatus();
+    renderPicker();
     schedule();
   }
 
   function fail(e: unknown): void {
+    failure = `Could not load the timeline: ${errorMessage(e)}`;
     message.hidden = false;
-    message.textContent = `Could not load the timeline: ${errorMessage(e)}`;
+    message.textContent = failure;
+    schedule();
   }
+
+  /** Runs and traces for the picker; a run or pick that no longer exists falls back to the newest run. */
+  async function loadChoices(): Promise<void> {
+    const [r, t] = await Promise.all([
+      // A workspace whose runs are not assigned yet still shows its newest traces.
+      client.call('listRuns', {}).catch((): RunInfo[] => []),
+      client.call('listTraces', {}),
+    ]);
+    runs = r;
+    traces = t;
+    const known = new Set(traces.map((x) => x.traceId));
+    const src = source;
+    if (src.kind === 'run' && src.runId !== null && !runs.some((x) => x.runId === src.runId)) source = NEWEST;
+    if (src.kind === 'traces' && !src.traceIds.every((id) => known.has(id))) source = NEWEST;
+  }
+
+  function show(next: TimelineSource): void {
+    source = next;
+    bounds = null;
+    view = null;
+    selected = null;
+    detail.hidden = true;
+    clearTimeout(refetchTimer);
+    fetchWindow(null).catch(fail);
+  }
+
+  function renderRunSelect(): void {
+    clear(runSelect);
+    const shownRun = loaded?.data.runId ?? (source.kind === 'run' ? source.runId : null);
+    if (runs.length === 0) runSelect.append(h('option', { value: 'newest' }, `Newest traces (no runs yet${loaded?.data.clock ? `, ${loaded.data.clock}` : ''})`));
+    for (const r of runs) runSelect.append(h('option', { value: String(r.runId), title: `run ${r.runId}: traces ${r.traceIds.join(', ')}` }, runLabel(r)));
+    if (source.kind === 'traces') {
+      runSelect.append(h('option', { value: 'traces' }, `Picked: #${source.traceIds.join(', #')}${loaded?.data.clock ? ` (${loaded.data.clock})` : ''}`));
+      runSelect.value = 'traces';
+    } else {
+      runSelect.value = shownRun !== null && runs.some((r) => r.runId === shownRun) ? String(shownRun) : runs.length ? String(runs[runs.length - 1]!.runId) : 'newest';
+    }
+  }
+  runSelect.addEventListener('change', () => {
+    const v = runSelect.value;
+    if (v === 'traces') return;
+    show(v === 'newest' ? NEWEST : { kind: 'run', runId: Number(v) });
+  });
+
+  function renderPicker(): void {
+    renderRunSelect();
+    if (picker.hidden) return;
+    clear(picker);
+    const shownIds = new Set(loaded?.data.traceIds ?? []);
+    const runId = loaded?.data.runId ?? (source.kind === 'run' ? source.runId : null);
+    const run = runs.find((r) => r.runId === runId) ?? null;
+    const list = h('div', { class: 'tl-pick-list' });
+    for (const t of pickable(traces, run)) {
+      const box = h('input', { type: 'checkbox', 'data-pick-trace': t.traceId, checked: shownIds.has(t.traceId) });
+      box.addEventListener('change', () => {
+        const next = togglePick([...shownIds], t.traceId, box.checked, traces);
+        if (next.length === 0) {
+          box.checked = true;
+          return;
+        }
+        show({ kind: 'traces', traceIds: next });
+      });
+      list.append(h('label', { class: 'tl-pick', title: t.path }, box, traceLabel(t)));
+    }
+    const clocks = h('div', { class: 'tl-pick-clocks' }, h('span', { class: 'muted' }, 'All traces of one clock:'));
+    for (const g of clockGroups(traces)) {
+      const b = h('button', { class: 'btn small', 'data-clock': g.clock, title: `traces ${g.traceIds.join(', ')}` }, `${g.clock} (${g.traceIds.length})`);
+      b.addEventListener('click', () => show({ kind: 'traces', traceIds: g.traceIds }));
+      clocks.append(b);
+    }
+    picker.append(
+      h('div', { class: 'tl-pick-head muted' }, run ? `Traces of ${run.label}` : 'Traces', ' — one axis shows one clock kind: checking a trace of another clock clears the others.'),
+      list, clocks);
+  }
+  pickBtn.addEventListener('click', () => {
+    picker.hidden = !picker.hidden;
+    pickBtn.setAttribute('aria-expanded', String(!picker.hidden));
+    renderPicker();
+    requestAnimationFrame(() => schedule());
+  });
 
   function refetchSoon(): void {
     clearTimeout(refetchTimer);
@@ -124,9 +222,21 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     const d = loaded.data;
     const thinned = d.truncated;
     status.className = `tl-status ${thinned ? 'warn' : 'muted'}`;
-    status.textContent = `${formatCount(d.events.length)} events${thinned ? ` (thinned from ${formatCount(d.totalInWindow)} — zoom in for all)` : ''}` +
-      ` · ${loaded.lanes.length} lanes · window ${formatDurationNs(spanOf(view))} at ${formatOffset(view.from - bounds.from, unitFor(1_000_000_000n))}`;
-    status.title = `window ${formatTimestampNs(view.from)} … ${formatTimestampNs(view.to)}`;
+    const span = spanOf(view);
+    // What is shown, for tests and tools that cannot read the canvas.
+    Object.assign(root.dataset, {
+      clock: d.clock ?? '', traces: d.traceIds.join(','), run: String(d.runId ?? ''), events: String(d.events.length),
+      spanNs: span.toString(), viewFromNs: view.from.toString(), zeroNs: loaded.zero.toString(),
+      // Equal to the view once the engine has answered for it (zoom and pan refetch shortly after).
+      view: `${view.from}-${view.to}`, fetched: `${d.fromNs}-${d.toNs}`,
+    });
+    status.textContent = `window ${formatDurationNs(span)} from ${formatRelative(view.from - loaded.zero, span)}` +
+      ` · ${thinned ? `${formatCount(d.events.length)} of ${formatCount(d.totalInWindow)} events (thinned — zoom in)` : `${formatCount(d.events.length)} events`}` +
+      ` · ${loaded.lanes.length} lanes`;
+    note.hidden = d.note === null;
+    note.textContent = d.note ?? '';
+    axis.title = zeroCaption(d).title;
+    status.title = `window ${formatTimestampNs(view.from, d.clock)} … ${formatTimestampNs(view.to, d.clock)}${d.note ? `\n${d.note}` : ''}`;
   }
 
   function renderLegend(): void {
@@ -177,8 +287,9 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     if (width === 0) return;
     const lanes = loaded?.lanes ?? [];
     laneH = Math.max(MIN_LANE_H, Math.min(MAX_LANE_H, Math.floor(scroller.clientHeight / Math.max(1, lanes.length))));
-    message.hidden = !loaded || lanes.length > 0;
-    if (loaded && lanes.length === 0) message.textContent = filter.value.trim() ? 'No event matches the filter in this window.' : 'No events: open a trace first.';
+    message.hidden = failure === null && (!loaded || lanes.length > 0);
+    if (failure !== null) message.textContent = failure;
+    else if (loaded && lanes.length === 0) message.textContent = filter.value.trim() ? 'No event matches the filter in this window.' : 'No events: open a trace first.';
     drawAxis(width);
     const ctx = sizeCanvas(canvas, width, Math.max(lanes.length * laneH, 1));
     if (!ctx || !loaded || !view) return;
@@ -262,10 +373,10 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     ctx.font = '11px ui-monospace, "DejaVu Sans Mono", monospace';
     ctx.textBaseline = 'middle';
     ctx.fillStyle = dim;
-    ctx.fillText(`t₀ ${formatTimestampNs(bounds.from).replace(' UTC', '')}`, 6, AXIS_H / 2);
+    ctx.fillText(zeroCaption(loaded.data).short, 6, AXIS_H / 2);
     ctx.fillStyle = line;
     ctx.fillRect(LABEL_W, AXIS_H - 1, pw, 1);
-    for (const t of axisTicks(view, bounds.from, pw)) {
+    for (const t of axisTicks(view, loaded.zero, pw)) {
       const x = LABEL_W + Math.round(t.x * pw);
       ctx.fillStyle = line;
       ctx.fillRect(x, AXIS_H - 7, 1, 7);
@@ -360,7 +471,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     clear(hover);
     hover.append(
       h('div', { class: 'tl-hover-name' }, h('span', { class: 'tl-swatch', style: `background:${PALETTE[colorIndex(e.name)]}` }), e.name),
-      h('div', {}, formatOffset(abs - bounds.from, unitFor(1_000_000_000n)), h('span', { class: 'muted' }, `  ${formatTimestampNs(abs)}`)),
+      h('div', {}, formatOffset(abs - loaded.zero, unitFor(spanOf(view ?? bounds) / 10n)), h('span', { class: 'muted' }, `  ${formatTimestampNs(abs, loaded.data.clock)}`)),
       h('div', { class: 'muted' }, `trace ${e.traceId} · seq ${e.seq}`),
     );
     hover.hidden = false;
@@ -473,6 +584,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
       message.hidden = false;
       message.textContent = 'Loading timeline…';
       try {
+        await loadChoices();
         await fetchWindow(null);
       } catch (e) {
         fail(e);
