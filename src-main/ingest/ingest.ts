@@ -12,6 +12,8 @@ import { catalogueVersion } from '../catalogue/index.ts';
 import { chooseCatalogue, type CatalogueChoice, type CatalogueFit } from './trial.ts';
 import { startParsePipeline, type ParsePipeline } from './pipeline/parse-pipeline.ts';
 import { openInputs, type InputMember } from './sources/inputs.ts';
+import { NotTraceSummary, notTraceKind, type NotTraceKind } from './sources/not-traces.ts';
+import { simpletraceHeaderProblem } from '../formats/simpletrace-header.ts';
 import { detectSide, type Side } from './side.ts';
 import { TraceWriter } from '../workspace/trace-writer.ts';
 import { catalogueMisfits, insertTraceRow, lossySummary, unparsedSummary, updateTraceRow, type TraceDescription } from '../workspace/trace-rows.ts';
@@ -42,6 +44,12 @@ export interface IngestOptions {
   readonly onProgress?: (p: IngestProgress) => void;
   /** Diagnostics for the user (one line each). */
   readonly onMessage?: (line: string) => void;
+  /**
+   * The name the user gave a file that is stored under another (a browser upload), by the path
+   * it is read from; written to `traces.original_name`. Null (or no function): the path is the
+   * user's own, and original_name stays NULL.
+   */
+  readonly originalName?: (path: string) => string | null;
 }
 
 export interface IngestedTrace {
@@ -117,11 +125,21 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
       continue;
     }
     const errorsBefore = result.errors.length;
-    // Files or members of this input found not to be traces (said once the input is done).
+    // Files or members of this input found not to be traces: one line for all of them once the
+    // input is done (a CI output folder holds manifests, QMP transcripts, empty stderr files).
     const notTraces: string[] = [];
+    const summary = new NotTraceSummary();
     let found = false;
+    // A folder of runs: each folder's messages follow one line naming it. The folder the user
+    // named needs none, unless its own files come after those of a sub-folder.
+    let announced = false;
+    const onFolder = (dir: string, files: number, bytes: number) => {
+      if (!announced && path.resolve(dir) === path.resolve(input)) return;
+      announced = true;
+      say(`folder ${dir}: ${files} ${files === 1 ? 'file' : 'files'}, ${megabytes(bytes)}`);
+    };
     try {
-      for await (const member of openInputs([input], { signal: opts.signal, onNote: say })) {
+      for await (const member of openInputs([input], { signal: opts.signal, onNote: say, onFolder })) {
         if (opts.signal?.aborted) throw new IngestCancelled();
         // A file named on the command line must be a trace; files found in a directory or an
         // archive may be companions (manifests, notes) and are skipped with a message.
@@ -129,8 +147,10 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
         const t = await ingestMember(ws, member, opts, sideOf.get(path.resolve(member.path)) ?? null, say, explicit);
         if ('skipped' in t) {
           result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
-          if (t.notTrace) notTraces.push(`${label(member)}: ${t.skipped}`);
-          else {
+          if (t.notTrace !== undefined) {
+            notTraces.push(`${label(member)}: ${t.skipped}`);
+            summary.add(shortName(input, member), t.notTrace);
+          } else {
             found = true;
             say(`${label(member)}: ${t.skipped}`);
           }
@@ -156,11 +176,31 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
     const nothing = !found && result.errors.length === errorsBefore;
     if (nothing && notTraces.length === 1) result.errors.push(notTraces[0]);
     else {
-      for (const line of notTraces) say(line);
+      const line = summary.line(input);
+      if (line !== null) say(line);
       if (nothing) result.errors.push(`${input}: no QEMU trace found (${notTraces.length === 0 ? 'nothing to read in it' : `none of its ${notTraces.length} entries is one`})`);
     }
   }
   return result;
+}
+
+/** Why a file the user named is not a trace, saying what it is when that helps. */
+function explicitReason(kind: NotTraceKind, reason: string): string {
+  if (kind === 'JSON') return `JSON, not a QEMU trace (${reason})`;
+  if (kind === 'trace-events catalogue') return 'a trace-events catalogue, not a trace: pass it with --catalogue';
+  return reason;
+}
+
+/** A file or member as named in the summary of an input's non-traces: relative to the input. */
+function shortName(input: string, m: { path: string; member: string | null }): string {
+  const rel = path.relative(input, m.path);
+  const file = rel === '' ? null : rel.split(path.sep).join('/');
+  if (m.member === null) return file ?? path.basename(m.path);
+  return file === null ? m.member : `${file}:${m.member}`;
+}
+
+function megabytes(n: number): string {
+  return n < 1e5 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`;
 }
 
 /** A member's read error in one line, named once (source errors already name path and member). */
@@ -183,7 +223,7 @@ async function ingestMember(
   forcedSide: Side | null,
   say: (line: string) => void,
   explicit: boolean,
-): Promise<IngestedTrace | { skipped: string; notTrace?: true } | { failed: string }> {
+): Promise<IngestedTrace | { skipped: string; notTrace?: NotTraceKind } | { failed: string }> {
   const name = label(member);
   const started = performance.now();
   // A plain file the same size as a trace already here is hashed first: re-ingesting it is a no-op.
@@ -204,10 +244,13 @@ async function ingestMember(
   const p = planFor(head.bytes, opts.catalogues);
   if (p.kind === 'none') {
     if (head.readError !== null) return { failed: head.readError };
-    if (explicit) throw new Error(`${name}: offset 0: ${p.reason}`);
+    // A simpletrace header that is damaged or of an unknown version is a trace not added.
+    const simpletrace = simpletraceHeaderProblem(head.bytes) !== null;
+    const kind = notTraceKind(head.bytes);
+    if (explicit) throw new Error(`${name}: offset 0: ${simpletrace ? p.reason : explicitReason(kind, p.reason)}`);
     // A trace of events no catalogue knows is a trace not added (an error), not a companion file.
-    if (p.untypable) return { failed: `${name}: ${p.reason}` };
-    return { skipped: `not a QEMU trace (${p.reason})`, notTrace: true };
+    if (p.untypable || simpletrace) return { failed: `${name}: ${simpletrace ? 'offset 0: ' : ''}${p.reason}` };
+    return { skipped: `not a QEMU trace (${p.reason})`, notTrace: kind };
   }
   const choice = chooseCatalogue(p, name, head.bytes, opts.catalogues, head.srcDone && head.readError === null);
   // A positional stream read with the wrong catalogue gives plausible garbage: one that no
@@ -286,11 +329,12 @@ export async function writeTrace(
   p: Plan,
   choice: CatalogueChoice,
   target: TraceTarget,
-  opts: { readonly signal?: AbortSignal; readonly onProgress?: (p: IngestProgress) => void },
+  opts: { readonly signal?: AbortSignal; readonly onProgress?: (p: IngestProgress) => void; readonly originalName?: (path: string) => string | null },
   say: (line: string) => void,
   started: number,
 ): Promise<IngestedTrace | { skipped: string } | { differs: { sha256: string; bytes: number } }> {
   const name = label(member);
+  const originalName = target.kind === 'new' ? (opts.originalName?.(path.resolve(member.path)) ?? null) : null;
   const { catalogue, headCounts } = choice;
   const { iter, srcDone } = head;
   let readError = head.readError;
@@ -389,7 +433,7 @@ export async function writeTrace(
         yearAssumed: done.yearAssumed,
       };
       if (replace) await updateTraceRow(ws.conn, traceId, described);
-      else await insertTraceRow(ws.conn, { traceId, path: member.path, member: member.member, sha256: sha, bytes, ...described });
+      else await insertTraceRow(ws.conn, { traceId, path: member.path, member: member.member, originalName, sha256: sha, bytes, ...described });
     });
     if (error) say(error);
     if (c.unparsed > 0) for (const line of await unparsedSummary(ws.conn, traceId, name)) say(line);

@@ -28,6 +28,15 @@ export function qemuVersionOf(...names: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * An input as the reader knows it: the name the user gave the file (an upload is stored under
+ * another), then where it was read from when that differs; `:member` for an archive member.
+ */
+export function inputName(path: string, member: string | null, originalName: string | null): string {
+  const at = (f: string) => (member === null ? f : `${f}:${member}`);
+  return originalName === null || originalName === path ? at(path) : `${at(originalName)} (stored as ${path})`;
+}
+
 export async function readProvenance(
   conn: DuckDBConnection,
   version: string,
@@ -37,12 +46,12 @@ export async function readProvenance(
   const red = (s: string) => (redactor ? redactor.text(s) : s);
   const traces = (
     await conn.runAndReadAll(
-      `SELECT trace_id, path, member, side, format, CAST(bytes AS VARCHAR), sha256, catalogue_id, CAST(clock_offset_ns AS VARCHAR) FROM traces ORDER BY trace_id`,
+      `SELECT trace_id, path, member, side, format, CAST(bytes AS VARCHAR), sha256, catalogue_id, CAST(clock_offset_ns AS VARCHAR), original_name FROM traces ORDER BY trace_id`,
     )
   ).getRowsJS();
   const inputs = traces.map((t) => ({
     traceId: Number(t[0]),
-    path: red(t[2] ? `${String(t[1])}:${String(t[2])}` : String(t[1])),
+    path: red(inputName(String(t[1]), str(t[2]), str(t[9]))),
     side: str(t[3]),
     format: str(t[4]),
     bytes: str(t[5]) ?? '',

@@ -8,6 +8,7 @@ import type { IngestSummary, OpenInputsOptions, RunInfo, TraceInfo } from '../co
 import { resolveCatalogues } from '../catalogue/index.ts';
 import { estimateClockOffsets, setClockOffset, type AlignmentRow } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
+import { refreshFleetCache } from '../analyses/fleet.ts';
 import { readRuns, refreshRuns, setPrimaryTrace, setRunLabel } from '../analyses/runs/store.ts';
 import { ingest, IngestCancelled, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
 import { retypeTrace, RetypeRefused } from '../ingest/retype.ts';
@@ -174,6 +175,8 @@ export class WorkspaceEngine {
   private async refreshAnalyses(onMessage?: (line: string) => void): Promise<void> {
     try {
       await installAnalyses(this.ws.conn);
+      // The Fleet's per-trace measures, so that it answers at once over hundreds of runs.
+      await refreshFleetCache(this.ws.conn);
     } catch (e) {
       const damaged = damagedWorkspace(e, this.ws.path);
       if (damaged !== null) throw damaged;

@@ -43,6 +43,12 @@ export interface TraceRow extends TraceDescription {
   readonly traceId: number;
   readonly path: string;
   readonly member: string | null;
+  /**
+   * The name the user gave the file when it is stored under another (a browser upload: the
+   * browser's file name, or its path relative to the folder picked); NULL when `path` is the
+   * user's own file. For an archive it names the archive; `member` still names the member.
+   */
+  readonly originalName: string | null;
   readonly sha256: string;
   readonly bytes: number;
 }
@@ -82,6 +88,7 @@ export async function insertTraceRow(conn: DuckDBConnection, row: TraceRow): Pro
     ['trace_id', row.traceId],
     ['path', row.path],
     ['member', row.member],
+    ['original_name', row.originalName],
     ['sha256', row.sha256],
     ['bytes', BigInt(row.bytes)],
     ...describedColumns(row),

@@ -7,6 +7,7 @@
 import type { CatalogueChoice, EngineClient, EngineEvent, TraceInfo } from '../../src-main/contract.ts';
 import { pathsForFiles } from '../api/upload.ts';
 import { errorMessage, h } from '../util/dom.ts';
+import { traceName } from '../util/trace-name.ts';
 import type { ErrorBanner } from './error-banner.ts';
 import type { ImportProgress } from './import-progress.ts';
 
@@ -57,11 +58,6 @@ function choiceText(c: CatalogueChoice, current: boolean): string {
   const version = c.version && !label.includes(c.version) ? ` · QEMU ${c.version}` : '';
   const uses = c.traces > 0 ? ` · ${c.traces} trace${c.traces === 1 ? '' : 's'}` : '';
   return `${label}${version}${uses}${current ? ' (current)' : ''}`;
-}
-
-function traceName(t: TraceInfo): string {
-  const base = uploadedName(t.path.split(/[\\/]/).pop() ?? t.path);
-  return t.member ? `${base} ▸ ${t.member}` : base;
 }
 
 // Not refs (release:, stored:, installed) nor paths.

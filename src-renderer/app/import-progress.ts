@@ -5,6 +5,7 @@
 import type { EngineClient, EngineEvent, IngestProgressEvent, IngestSummary, TraceInfo } from '../../src-main/contract.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatBytes, formatCount } from '../util/time-format.ts';
+import { fileBaseName, traceName, traceTitle } from '../util/trace-name.ts';
 
 export interface ImportProgress {
   uploading(name: string, sent: number, total: number): void;
@@ -32,6 +33,11 @@ function rate(n: number): string {
   return `${Math.round(n)} rec/s`;
 }
 
+/** A file found in a folder or archive that is not a trace (the engine said them in one line). */
+function isNotTrace(s: IngestSummary['skipped'][number]): boolean {
+  return s.reason.startsWith('not a QEMU trace');
+}
+
 export function summaryText(s: IngestSummary, kind: JobKind = 'import'): string {
   const recs = s.traces.reduce((a, t) => a + t.records, 0);
   if (kind === 'retype') {
@@ -43,15 +49,11 @@ export function summaryText(s: IngestSummary, kind: JobKind = 'import'): string 
     return parts.join(' · ');
   }
   const parts = [`${s.cancelled ? 'Cancelled' : 'Imported'} ${s.traces.length} trace${s.traces.length === 1 ? '' : 's'} · ${formatCount(recs)} records`];
-  if (s.skipped.length) parts.push(`${s.skipped.length} skipped`);
+  const others = s.skipped.filter(isNotTrace).length;
+  if (others) parts.push(`${others} other file${others === 1 ? '' : 's'} skipped`);
+  if (s.skipped.length > others) parts.push(`${s.skipped.length - others} skipped`);
   if (s.errors.length) parts.push(`${s.errors.length} error${s.errors.length === 1 ? '' : 's'}`);
   return parts.join(' · ');
-}
-
-/** File name without its folder, and without the `<ms>-<n>-` prefix `qtw serve` gives uploads. */
-function baseName(p: string): string {
-  const base = p.split(/[\\/]/).pop() ?? p;
-  return /uploads[\\/][^\\/]+$/.test(p) ? base.replace(/^\d{12,}-\d+-/, '') : base;
 }
 
 export function createImportProgress(host: HTMLElement, client: EngineClient): ImportProgress {
@@ -99,7 +101,7 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
     for (const l of lines) log.append(h('div', {}, l));
   }
   function progress(p: IngestProgressEvent): void {
-    const name = (p.member ? `${p.path.split(/[\\/]/).pop()} ▸ ${p.member}` : p.path.split(/[\\/]/).pop()) ?? p.path;
+    const name = p.member ? `${fileBaseName(p.path)} ▸ ${p.member}` : fileBaseName(p.path);
     title.textContent = `${verb(jobId)} ${name}`;
     title.title = p.path;
     setFraction(p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : null);
@@ -143,14 +145,14 @@ export function createImportProgress(host: HTMLElement, client: EngineClient): I
         kinds.delete(e.jobId);
         clear(files);
         for (const t of e.summary.traces.slice(0, LISTED_TRACES)) {
-          const name = t.member ? `${baseName(t.path)} ▸ ${t.member}` : baseName(t.path);
-          files.append(h('div', { class: 'imp-file', 'data-trace-ref': t.traceId }, h('span', { class: 'imp-file-name', title: t.path }, `#${t.traceId} ${name}`), catalogueLine?.(t) ?? null));
+          files.append(h('div', { class: 'imp-file', 'data-trace-ref': t.traceId }, h('span', { class: 'imp-file-name', title: traceTitle(t) }, `#${t.traceId} ${traceName(t)}`), catalogueLine?.(t) ?? null));
         }
         if (e.summary.traces.length > LISTED_TRACES) files.append(h('div', { class: 'muted' }, `… and ${e.summary.traces.length - LISTED_TRACES} more in the Traces panel`));
         setFraction(1);
         cancel.hidden = true;
         detail.textContent = '';
-        for (const s of e.summary.skipped.slice(0, 5)) addLine(`skipped ${s.member ?? s.path}: ${s.reason}`);
+        // Files that are not traces were said in one ingestMessage line; duplicates are listed.
+        for (const s of e.summary.skipped.filter((x) => !isNotTrace(x)).slice(0, 5)) addLine(`skipped ${s.member ?? fileBaseName(s.path)}: ${s.reason}`);
         for (const err of e.summary.errors.slice(0, 5)) addLine(err);
         show();
         if (e.summary.errors.length === 0) hideLater(8000);

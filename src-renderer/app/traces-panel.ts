@@ -4,6 +4,7 @@
 import type { TraceInfo } from '../../src-main/contract.ts';
 import { clear, h } from '../util/dom.ts';
 import { formatBytes, formatCount, formatDurationNs, formatTimestampNs, parseNs } from '../util/time-format.ts';
+import { traceName, traceTitle } from '../util/trace-name.ts';
 
 export interface TracesPanel {
   update(traces: readonly TraceInfo[]): void;
@@ -15,12 +16,6 @@ export function unparsedQuery(traceId: number): string {
 
 export function droppedQuery(traceId: number): string {
   return `SELECT * FROM dropped WHERE trace_id = ${traceId} ORDER BY ts_ns`;
-}
-
-/** File name without its folder, and without the `<ms>-<n>-` prefix `qtw serve` gives uploads. */
-function baseName(p: string): string {
-  const base = p.split(/[\\/]/).pop() ?? p;
-  return /uploads[\\/][^\\/]+$/.test(p) ? base.replace(/^\d{12,}-\d+-/, '') : base;
 }
 
 export function createTracesPanel(
@@ -54,7 +49,7 @@ export function createTracesPanel(
   }
 
   function card(t: TraceInfo): HTMLElement {
-    const name = t.member ? `${baseName(t.path)} ▸ ${t.member}` : baseName(t.path);
+    const name = traceName(t);
     const first = parseNs(t.firstTsNs);
     const last = parseNs(t.lastTsNs);
     const span =
@@ -101,7 +96,7 @@ export function createTracesPanel(
     });
     return h(
       'div',
-      { class: 'trace-card', 'data-trace-id': t.traceId, title: t.path },
+      { class: 'trace-card', 'data-trace-id': t.traceId, title: traceTitle(t) },
       h('div', { class: 'trace-head' }, side, h('span', { class: 'trace-name' }, name), h('span', { class: 'trace-id' }, `#${t.traceId}`), remove),
       confirmRow,
       h(

@@ -1,6 +1,6 @@
 // The `qtw serve` host: one EngineService on a workspace (SQL locked down), the built renderer
 // and the engine API on loopback, and the given inputs ingested as a job the UI can watch.
-import { readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenInputsOptions } from '../../contract.ts';
 import { EngineService } from '../../service/api.ts';
@@ -52,6 +52,51 @@ function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
 }
 
+/** Regular files at or under p (a folder upload is a tree), none when p is gone. */
+export function filesUnder(p: string): string[] {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return [];
+  }
+  if (st.isFile()) return [p];
+  if (!st.isDirectory()) return [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(p);
+  } catch {
+    return [];
+  }
+  return names.flatMap((n) => filesUnder(path.join(p, n)));
+}
+
+const NEW_FOLDER_MS = 60_000;
+
+/** Folders under root left empty by removed uploads (root itself stays). */
+function pruneEmptyFolders(root: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const p = path.join(root, n);
+    try {
+      const st = statSync(p);
+      if (!st.isDirectory()) continue;
+      pruneEmptyFolders(p);
+      // A folder upload makes its folder just before the file: leave a new one be.
+      if (Date.now() - st.mtimeMs < NEW_FOLDER_MS) continue;
+      // Fails, as it should, when anything is left in it (or an upload just made it).
+      if (readdirSync(p).length === 0) rmdirSync(p);
+    } catch {
+      // gone meanwhile, or in use
+    }
+  }
+}
+
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -62,11 +107,15 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   const uploadDir = path.join(folder, 'qtw-uploads');
   // What the CLI user named may lie anywhere; what the browser names must lie beside the workspace.
   const given = new Set([...req.inputs, ...(req.options.src ?? []), ...(req.options.dst ?? []), ...(req.options.catalogues ?? [])].map((p) => path.resolve(p)));
+  // The names the browser gave the uploads of this session, by where they are stored: the
+  // trace keeps it (traces.original_name), not the stored name.
+  const originalNames = new Map<string, string>();
   const service = await EngineService.open(req.workspace, {
     host: 'server',
     lockDown: true,
     defaultCatalogues: req.options.catalogues ?? [],
     allowInput: (p) => given.has(path.resolve(p)) || insideFolder(folder, p),
+    originalName: (p) => originalNames.get(path.resolve(p)) ?? null,
     // A browser session writes only new files in the export folder (see export-policy.ts).
     allowExport: SERVED_EXPORTS,
   });
@@ -89,10 +138,12 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
         if (used.has(f) || pending.has(f) || given.has(f)) continue;
         try {
           rmSync(f, { force: true });
+          originalNames.delete(f);
         } catch {
           // not a plain file (someone else's folder): leave it
         }
       }
+      pruneEmptyFolders(uploadDir);
     } catch {
       // The workspace closed meanwhile: the next start cleans up.
     }
@@ -108,7 +159,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   });
   let earlier: string[] = [];
   try {
-    earlier = readdirSync(uploadDir).map((f) => path.join(uploadDir, f));
+    earlier = filesUnder(uploadDir);
   } catch {
     // no uploads yet
   }
@@ -119,8 +170,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     let stale: string[] = [];
     try {
       const now = Date.now();
-      stale = readdirSync(uploadDir)
-        .map((f) => path.join(uploadDir, f))
+      stale = filesUnder(uploadDir)
         .filter((f) => {
           try {
             return now - statSync(f).mtimeMs > (req.staleUploadMs ?? STALE_UPLOAD_MS);
@@ -153,7 +203,8 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
             : []
       ).map((p) => path.resolve(p));
       const jobId = field(reply.result, 'jobId') as number;
-      jobUploads.set(jobId, inputs.filter((p) => path.dirname(p) === uploadDir));
+      // A folder upload is ingested as its folder: its files are the job's uploads.
+      jobUploads.set(jobId, inputs.filter((p) => p.startsWith(uploadDir + path.sep)).flatMap(filesUnder));
       if (endedEarly.delete(jobId)) jobEnded(jobId);
     }
     return reply;
@@ -165,6 +216,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
       endpoint: { handle, onEvent: (l) => service.onEvent(l), sessionClosed: (s) => service.sessionClosed(s) },
       rendererDir,
       uploadDir,
+      onUpload: (stored, name) => originalNames.set(path.resolve(stored), name),
       // Where exportReport writes when given no path (see service/api.ts).
       downloadDir: exportFolder(req.workspace),
       host: req.host,

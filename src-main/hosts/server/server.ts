@@ -29,6 +29,11 @@ export interface ServeOptions {
   readonly rendererDir: string;
   /** Where browser uploads (dropped files) are written before ingest. */
   readonly uploadDir: string;
+  /**
+   * An upload was stored: where, and the name the browser gave it (its file name, or its path
+   * in the folder the user picked), which the stored name is not (prefixed, sanitized).
+   */
+  readonly onUpload?: (stored: string, originalName: string) => void;
   /** Files the engine exported (reports) that the browser may download by name. */
   readonly downloadDir?: string;
   readonly host?: string;
@@ -120,12 +125,34 @@ export function safeUploadName(name: string | null): string | null {
   return clean.length > 0 && clean.length <= 200 ? clean : null;
 }
 
+/** Most folders deep a folder upload's relative path may be. */
+const MAX_UPLOAD_DEPTH = 32;
+
+/**
+ * A folder upload's relative path (`a-precopy/dst.log.gz`, from the browser's webkitRelativePath)
+ * as safe segments; null when any segment is not a safe name (`..`, empty, too long) or too deep.
+ */
+export function safeUploadPath(rel: string): string[] | null {
+  const parts = rel.split(/[\\/]/).filter((p) => p !== '');
+  if (parts.length === 0 || parts.length > MAX_UPLOAD_DEPTH) return null;
+  const safe = parts.map((p) => safeUploadName(p));
+  return safe.every((p): p is string => p !== null) ? safe : null;
+}
+
+/** The name the browser gave, as kept on the trace: one line, printable, at most 1000 characters. */
+export function originalUploadName(name: string): string | null {
+  const clean = name.replace(/[\x00-\x1f\x7f]/g, '').trim();
+  return clean.length > 0 && clean.length <= 1000 ? clean : null;
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const token = opts.token ?? newToken();
   const host = opts.host ?? '127.0.0.1';
   const hosts = allowedHostNames(host);
   const maxUpload = opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   let uploads = 0;
+  /** Folders made for the files of one folder pick (`<ms>-<n>`): only these are written into again. */
+  const batches = new Set<string>();
 
   const server = createServer((req, res) => {
     void handleHttp(req, res).catch((e: unknown) => {
@@ -150,25 +177,52 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (url.pathname === '/upload') {
       if (req.method !== 'POST') return refuse(res, 405, 'POST only');
       if (!originAllowed(req.headers.origin, req.headers.host)) return refuse(res, 403, 'forbidden origin');
-      const name = safeUploadName(url.searchParams.get('name'));
-      if (!name) return refuse(res, 400, 'upload needs ?name=FILENAME');
+      // `name`: the file name (its base name is used); `path` instead, for a file of a picked
+      // folder: its path in that folder (`run/src.log`), kept as it is under a folder of its own.
+      const rel = url.searchParams.get('path');
+      const given = rel ?? url.searchParams.get('name') ?? '';
+      const original = originalUploadName(rel ?? given.split(/[\\/]/).pop() ?? '');
+      const name = rel === null ? safeUploadName(given) : null;
+      const parts = rel === null ? null : safeUploadPath(rel);
+      if (original === null || (rel === null ? name === null : parts === null)) {
+        return refuse(res, 400, rel === null ? 'upload needs ?name=FILENAME' : 'upload ?path= must be a relative path of plain names');
+      }
+      const batchParam = url.searchParams.get('batch');
+      if (batchParam !== null && !batches.has(batchParam)) return refuse(res, 400, 'unknown upload batch');
       const declared = req.headers['content-length'];
       if (declared !== undefined && Number(declared) > maxUpload) {
         return refuse(res, 413, `upload too large: ${declared} bytes, at most ${maxUpload} (qtw serve --max-upload-mb)`, true);
       }
       mkdirSync(opts.uploadDir, { recursive: true });
-      const dest = path.join(opts.uploadDir, `${Date.now()}-${++uploads}-${name}`);
+      // The files of one folder pick keep its layout under one folder of their own, so that the
+      // folder is ingested as a folder (files that are not traces skipped, runs by sub-folder).
+      let batch: string | null = null;
+      let dest: string;
+      if (parts !== null) {
+        batch = batchParam ?? `${Date.now()}-${++uploads}`;
+        batches.add(batch);
+        dest = path.join(opts.uploadDir, batch, ...parts);
+        mkdirSync(path.dirname(dest), { recursive: true });
+      } else {
+        dest = path.join(opts.uploadDir, `${Date.now()}-${++uploads}-${name}`);
+      }
+      const shown = parts !== null ? parts.join('/') : (name as string);
       try {
         await pipeline(bounded(req, maxUpload), createWriteStream(dest, { flags: 'wx' }));
       } catch (e) {
         // Too large, the client went away, the disk is full: no partial file is left to ingest.
+        // (A file already there, two names made the same by sanitizing, is not ours to remove.)
+        if ((e as { code?: unknown } | null)?.code === 'EEXIST') throw new HttpError(409, `${shown}: uploaded twice (or two names that differ only in characters not kept)`);
         rmSync(dest, { force: true });
         // Named as the README's "FILE: no space left on device", without the server's own path.
-        if (isDiskFull(e)) throw new HttpError(507, `${path.basename(opts.uploadDir)}/${name}: no space left on device`);
+        if (isDiskFull(e)) throw new HttpError(507, `${path.basename(opts.uploadDir)}/${shown}: no space left on device`);
         throw e;
       }
+      opts.onUpload?.(dest, original);
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify({ path: dest }));
+      // `folder`: what to ingest for a folder pick (its top folder), in place of each file.
+      const folder = parts !== null && batch !== null ? path.join(opts.uploadDir, batch, parts[0]) : null;
+      res.end(JSON.stringify(batch === null ? { path: dest } : { path: dest, batch, folder }));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');

@@ -86,12 +86,18 @@ export interface OpenInputsOptions {
   readonly signal?: AbortSignal;
   /** One-line mentions of entries passed over that are not errors (a dangling symbolic link in a directory). */
   readonly onNote?: (line: string) => void;
+  /**
+   * A directory whose files come next: called before the first of them is yielded, with how
+   * many regular files it holds directly and their bytes (so a caller can say which folder of
+   * a folder of runs it is in). Not called for a directory with no file of its own.
+   */
+  readonly onFolder?: (dir: string, files: number, bytes: number) => void;
 }
 
 /** Opens paths (files, archives, directories recursively in sorted order) and yields trace members one after another. See the file comment for skipping and errors. */
 export function openInputs(paths: readonly string[], opts: OpenInputsOptions = {}): AsyncIterable<InputMember> {
   const list = [...paths];
-  return { [Symbol.asyncIterator]: () => walk(list, opts.signal, opts.onNote ?? (() => {})) };
+  return { [Symbol.asyncIterator]: () => walk(list, opts.signal, { note: opts.onNote ?? (() => {}), folder: opts.onFolder ?? (() => {}) }) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -235,10 +241,15 @@ async function closeAll(readers: readonly ByteReader[]): Promise<void> {
   for (let i = readers.length - 1; i >= 0; i--) await readers[i].close();
 }
 
+interface WalkHooks {
+  readonly note: (line: string) => void;
+  readonly folder: (dir: string, files: number, bytes: number) => void;
+}
+
 async function* walk(
   paths: readonly string[],
   signal: AbortSignal | undefined,
-  note: (line: string) => void,
+  hooks: WalkHooks,
 ): AsyncGenerator<InputMember, void, undefined> {
   // Check every path first: a typo in the last one should not surface after hours of ingest.
   const tops: { path: string; st: Stats }[] = [];
@@ -255,7 +266,7 @@ async function* walk(
     if (st.isDirectory()) {
       const key = `${st.dev}:${st.ino}`;
       visited.add(key);
-      yield* walkDir(path, signal, visited, new Map([[key, path]]), note);
+      yield* walkDir(path, signal, visited, new Map([[key, path]]), hooks);
     } else if (st.isFile()) {
       yield* openFile(path, signal);
     } else {
@@ -278,7 +289,7 @@ async function* walkDir(
   signal: AbortSignal | undefined,
   visited: Set<string>,
   ancestors: ReadonlyMap<string, string>,
-  note: (line: string) => void,
+  hooks: WalkHooks,
 ): AsyncGenerator<InputMember, void, undefined> {
   let names: string[];
   try {
@@ -287,18 +298,33 @@ async function* walkDir(
     yield* failedEntry(dir, fsError(e, dir, 'list directory'), signal);
     return;
   }
+  // Every entry stat'ed first: the folder's file count is said before its first file.
+  const entries: { full: string; st: Stats | null; error: unknown }[] = [];
+  let files = 0;
+  let bytes = 0;
   for (const name of names) {
     const full = nodePath.join(dir, name);
     if (signal?.aborted) throw new InputError('aborted', full, null, 'cancelled');
-    let st: Stats;
     try {
-      st = await stat(full); // follows symlinks
+      const st = await stat(full); // follows symlinks
+      entries.push({ full, st, error: null });
+      if (st.isFile()) {
+        files++;
+        bytes += st.size;
+      }
     } catch (e) {
+      entries.push({ full, st: null, error: e });
+    }
+  }
+  let announced = false;
+  for (const { full, st, error } of entries) {
+    if (signal?.aborted) throw new InputError('aborted', full, null, 'cancelled');
+    if (st === null) {
       // A dangling symlink is not a regular file (said, not an error); anything else unreadable is.
-      const missing = (e as { code?: unknown } | null)?.code === 'ENOENT';
+      const missing = (error as { code?: unknown } | null)?.code === 'ENOENT';
       const target = missing ? await lstat(full).then((l) => (l.isSymbolicLink() ? readlink(full) : null)).catch(() => null) : null;
-      if (target !== null) note(`${full}: symbolic link to ${target}, which does not exist (skipped)`);
-      else yield* failedEntry(full, fsError(e, full, 'stat'), signal);
+      if (target !== null) hooks.note(`${full}: symbolic link to ${target}, which does not exist (skipped)`);
+      else yield* failedEntry(full, fsError(error, full, 'stat'), signal);
       continue;
     }
     if (st.isDirectory()) {
@@ -311,8 +337,12 @@ async function* walkDir(
       // A directory reached again other than by a loop (two links to it) is walked once.
       if (visited.has(key)) continue;
       visited.add(key);
-      yield* walkDir(full, signal, visited, new Map([...ancestors, [key, full]]), note);
+      yield* walkDir(full, signal, visited, new Map([...ancestors, [key, full]]), hooks);
     } else if (st.isFile()) {
+      if (!announced) {
+        announced = true;
+        hooks.folder(dir, files, bytes);
+      }
       yield* openFile(full, signal, true);
     }
   }

@@ -39,7 +39,7 @@ async function ingestAll(inputs: string[], catalogues: string[]) {
       engine,
       `SELECT path, unparsed, catalogue_misfits, events, catalogue_id, catalogue_version, catalogue_fit FROM traces ORDER BY path`,
     );
-    const overview = await rows(engine, `SELECT * EXCLUDE (trace_id) FROM migration_overview ORDER BY side, attempt`);
+    const overview = await rows(engine, `SELECT * EXCLUDE (run_id, trace_id) FROM migration_overview ORDER BY side, attempt`);
     return { traces, overview };
   } finally {
     engine.close();

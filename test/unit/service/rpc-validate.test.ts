@@ -16,7 +16,7 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   releaseResult: { handle: 3 },
   suggestChart: { handle: 3 },
   chartData: { handle: 3, spec: { kind: 'line', x: 'ts_ns', y: ['a', 'b'], series: null, maxPoints: 2000 } },
-  timeline: { fromNs: '1795635807247673000', toNs: null, namePattern: 'multifd_*', maxEvents: 5000 },
+  timeline: { runId: null, traceIds: null, fromNs: '1795635807247673000', toNs: null, namePattern: 'multifd_*', maxEvents: 5000 },
   eventRow: { name: 'migrate_set_state', traceId: 1, seq: 42 },
   openInputs: { paths: ['/data/a.log'], options: { catalogues: ['/data/trace-events-all'], src: ['/data/s.log'] } },
   cancelJob: { jobId: 1 },
@@ -24,14 +24,18 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   clockAlignment: {},
   setClockOffset: { traceId: 2, offsetNs: '-3700000000' },
   listAnalyses: {},
-  migrationPage: {},
-  compareAttempts: { a: { side: 'src', attempt: 1, traceId: 1 }, b: { side: 'dst', attempt: null, traceId: 2 } },
+  migrationPage: { runId: null, attempt: null },
+  compareRuns: { a: { runId: 1, attempt: 2 }, b: { runId: 3, attempt: null } },
   getReport: {},
   saveReport: { report: { title: 't', items: [] } },
   exportReport: { format: 'markdown', redact: false, path: null },
   removeTraces: { traceIds: [2, 5] },
   listCatalogues: {},
   retypeTrace: { traceId: 3, catalogue: 'release:qemu-8.2.0' },
+  fleet: {},
+  listRuns: {},
+  setRunLabel: { runId: 2, label: 'multifd nightly' },
+  setPrimaryTrace: { traceId: 8 },
 };
 
 function req(method: string, params: unknown, id: unknown = 7): unknown {
@@ -90,6 +94,9 @@ describe('parseClientMessage', () => {
     rejects(req('timeline', { ...VALID.timeline, fromNs: '12e3' }));
     rejects(req('timeline', { ...VALID.timeline, fromNs: 1234 }));
     rejects(req('timeline', { ...VALID.timeline, maxEvents: 10_000_000 }));
+    rejects(req('timeline', { ...VALID.timeline, traceIds: [1, 0] }));
+    rejects(req('timeline', { ...VALID.timeline, runId: '1' }));
+    rejects(req('timeline', { runId: null, fromNs: null, toNs: null, namePattern: null, maxEvents: 10 }));
     rejects(req('exportResult', { ...VALID.exportResult, format: 'xlsx' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '/data/'.padEnd(5000, 'a') }));
@@ -99,6 +106,10 @@ describe('parseClientMessage', () => {
     rejects(req('openInputs', { paths: ['/a'], options: { sides: ['/a'] } }));
     rejects(req('openInputs', { paths: ['/a'] }));
     for (const traceIds of [[0], [-1], [1.5], ['1'], 1, Array(10_001).fill(1)]) rejects(req('removeTraces', { traceIds }));
+    for (const label of ['', 'x'.repeat(1001), 7, null]) rejects(req('setRunLabel', { runId: 1, label }));
+    for (const runId of [0, -1, 1.5, '1', null]) rejects(req('setRunLabel', { runId, label: 'a' }));
+    for (const traceId of [0, '8', null, 2 ** 31]) rejects(req('setPrimaryTrace', { traceId }));
+    expect(rejects(req('listRuns', { all: true }))).toMatch(/unknown key/);
     for (const traceId of [0, -1, 1.5, '1', null, 2 ** 31]) rejects(req('retypeTrace', { traceId, catalogue: 'release:qemu-8.2.0' }));
     for (const catalogue of ['', 'a\0b', 'x'.repeat(4097), 7, null, ['release:qemu-8.2.0']]) rejects(req('retypeTrace', { traceId: 1, catalogue }));
     expect(rejects(req('retypeTrace', { traceId: 1 }))).toMatch(/missing catalogue/);
