@@ -1,13 +1,28 @@
-// The traces in the workspace: side, format, catalogue, time span, record counts. Unparsed and
-// dropped counts are links to the rows behind them, since "why did N lines not parse" is the
-// first question after an import; the catalogue line offers to type the trace again with another.
-import type { TraceInfo } from '../../src-main/contract.ts';
+// The traces in the workspace, grouped by run (one migration each): side, format, catalogue, time
+// span, record counts. Unparsed and dropped counts are links to the rows behind them, since "why
+// did N lines not parse" is the first question after an import; the catalogue line offers to type
+// the trace again with another. A run's header names it (renamable) and how its sides were paired;
+// an alternate trace (the same QEMU traced by another backend) says it is not analysed and offers
+// to analyse it instead.
+import type { RunInfo, TraceInfo } from '../../src-main/contract.ts';
 import { clear, h } from '../util/dom.ts';
 import { formatBytes, formatCount, formatDurationNs, formatTimestampNs, parseNs } from '../util/time-format.ts';
 import { traceName, traceTitle } from '../util/trace-name.ts';
 
 export interface TracesPanel {
-  update(traces: readonly TraceInfo[]): void;
+  update(traces: readonly TraceInfo[], runs?: readonly RunInfo[]): void;
+}
+
+const PAIRED: Readonly<Record<string, string>> = {
+  layout: 'sides from one folder',
+  stem: 'sides paired by file names',
+  content: 'sides paired by migration time (heuristic)',
+  single: 'one side only',
+};
+
+/** The header line of a run group: what a user tells runs apart by. */
+export function runHeading(r: RunInfo): string {
+  return [`Run ${r.runId}`, r.label, r.qemuVersion ? `QEMU ${r.qemuVersion}` : null].filter((x) => x !== null).join(' · ');
 }
 
 export function unparsedQuery(traceId: number): string {
@@ -28,6 +43,10 @@ export function createTracesPanel(
     removeTrace(traceId: number): Promise<void>;
     /** The trace's catalogue and a picker to re-type it with another (catalogue-picker.ts). */
     catalogueLine(t: TraceInfo): HTMLElement;
+    /** Rename a run; rejects with why not (the list refreshes on tracesChanged). */
+    renameRun?(runId: number, label: string): Promise<void>;
+    /** Analyse this alternate trace instead of the one it duplicates. */
+    analyseTrace?(traceId: number): Promise<void>;
   },
 ): TracesPanel {
   const list = h('div', { class: 'traces-list' });
@@ -89,16 +108,37 @@ export function createTracesPanel(
         status.textContent = 'removing…';
         hooks.removeTrace(t.traceId).catch((e: unknown) => {
           yes.disabled = no.disabled = false;
-          status.textContent = e instanceof Error ? e.message : typeof e === 'object' && e !== null && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+          status.textContent = errorText(e);
           status.classList.add('trace-error');
         });
       });
     });
+    let alternate: HTMLElement | null = null;
+    if (t.alternateOf !== null) {
+      const use = h('button', { class: 'btn', 'data-testid': 'analyse-trace', title: 'Analyses (Migration, Compare, Fleet) use this trace instead; the other side follows to its trace of the same format' }, 'Analyse this one');
+      const why = h('span', { class: 'trace-confirm-status' });
+      use.addEventListener('click', () => {
+        use.disabled = true;
+        hooks.analyseTrace?.(t.traceId).catch((e: unknown) => {
+          use.disabled = false;
+          why.textContent = errorText(e);
+          why.classList.add('trace-error');
+        });
+      });
+      alternate = h(
+        'div',
+        { class: 'trace-warn', 'data-testid': 'trace-alternate' },
+        `Same migration as #${t.alternateOf} (another backend): not analysed. `,
+        hooks.analyseTrace ? use : null,
+        why,
+      );
+    }
     return h(
       'div',
-      { class: 'trace-card', 'data-trace-id': t.traceId, title: traceTitle(t) },
+      { class: `trace-card${t.alternateOf !== null ? ' trace-alternate' : ''}`, 'data-trace-id': t.traceId, title: traceTitle(t) },
       h('div', { class: 'trace-head' }, side, h('span', { class: 'trace-name' }, name), h('span', { class: 'trace-id' }, `#${t.traceId}`), remove),
       confirmRow,
+      alternate,
       h(
         'div',
         { class: 'trace-meta' },
@@ -122,14 +162,64 @@ export function createTracesPanel(
     );
   }
 
+  function runHeader(r: RunInfo): HTMLElement {
+    const title = h('span', { class: 'run-title', 'data-testid': 'run-title' }, runHeading(r));
+    const rename = h('button', { class: 'trace-remove', title: 'Rename this run', 'data-testid': 'rename-run', 'aria-label': `Rename run ${r.runId}` }, '✎');
+    const head = h('div', { class: 'run-head', 'data-run-id': r.runId }, title, hooks.renameRun ? rename : null);
+    const status = h('span', { class: 'trace-confirm-status' });
+    rename.addEventListener('click', () => {
+      const input = h('input', { class: 'run-label-input', 'data-testid': 'run-label-input', value: r.label, maxlength: '200', 'aria-label': 'Run label' }) as HTMLInputElement;
+      const save = () => {
+        const label = input.value.trim();
+        if (!label || label === r.label) {
+          head.replaceChildren(title, rename);
+          return;
+        }
+        input.disabled = true;
+        hooks.renameRun?.(r.runId, label).catch((e: unknown) => {
+          input.disabled = false;
+          status.textContent = errorText(e);
+          status.classList.add('trace-error');
+        });
+      };
+      input.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Enter') save();
+        if (ev.key === 'Escape') head.replaceChildren(title, rename);
+      });
+      head.replaceChildren(input, status);
+      input.focus();
+      input.select();
+    });
+    return h('div', { class: 'run-group-head' }, head, h('div', { class: 'run-paired muted' }, PAIRED[r.pairedBy] ?? r.pairedBy));
+  }
+
   return {
-    update(traces) {
+    update(traces, runs = []) {
       clear(list);
       if (traces.length === 0) {
         list.append(emptyState());
         return;
       }
-      for (const t of traces) list.append(card(t));
+      const byRun = new Map<number, TraceInfo[]>();
+      const loose: TraceInfo[] = [];
+      for (const t of traces) {
+        if (t.runId !== null && runs.some((r) => r.runId === t.runId)) byRun.set(t.runId, [...(byRun.get(t.runId) ?? []), t]);
+        else loose.push(t);
+      }
+      for (const r of runs) {
+        const members = byRun.get(r.runId);
+        if (!members) continue;
+        // The analysed source and destination first, each alternate after them.
+        const order = (t: TraceInfo) => (t.alternateOf === null ? 0 : 1) * 10 + (t.side === 'src' ? 0 : t.side === 'dst' ? 1 : 2);
+        const group = h('div', { class: 'run-group', 'data-testid': 'run-group', 'data-run-id': r.runId }, runHeader(r));
+        for (const t of [...members].sort((a, b) => order(a) - order(b) || a.traceId - b.traceId)) group.append(card(t));
+        list.append(group);
+      }
+      for (const t of loose) list.append(card(t));
     },
   };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : typeof e === 'object' && e !== null && 'message' in e ? String((e as { message: unknown }).message) : String(e);
 }

@@ -32,11 +32,12 @@ export async function waitForIngestDone(page: Page): Promise<void> {
  * workspace, and a Chromium page on it with both traces listed.
  */
 export async function openWorkbench(
-  inputs: readonly [string, string],
-  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; clipboard?: boolean; ingestDone?: boolean } = {},
+  inputs: readonly string[],
+  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; clipboard?: boolean; ingestDone?: boolean; catalogues?: readonly string[] } = {},
 ): Promise<Workbench> {
   const tmp = scratch('qtw-e2e-');
-  const served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, ...inputs]);
+  const catalogues = (opts.catalogues ?? [DEBIAN_72]).flatMap((c) => ['--catalogue', c]);
+  const served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), ...catalogues, ...inputs]);
   const browser = await launchBrowser();
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
   if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
