@@ -1,11 +1,12 @@
-// Compare: two migration attempts side by side (they may come from different trace pairs of this
-// workspace): overview metrics and time per state, then per-event counts and rates. The engine
-// builds and runs the queries (compareAttempts, src-main/analyses/page-queries.ts).
+// Compare: two runs (migrations), each at one attempt, source with source and destination with
+// destination: overview metrics and time per state, then per-event counts and rates, with B − A
+// and B / A. The engine builds and runs the queries (compareRuns, src-main/analyses/page-queries.ts).
 import './compare.css';
-import type { AttemptRef, CompareData, EngineClient, PageQueryData } from '../../src-main/contract.ts';
-import { attemptKey, attemptLabel, toAttempt, type AttemptSummary } from '../migration/overview-model.ts';
+import type { CompareData, CompareSide, EngineClient, PageQueryData, RunChoice, RunRef, RunSelection } from '../../src-main/contract.ts';
+import { attemptOptionLabel, runOptionLabel, runRefText, windowText } from '../migration/run-model.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { compareTable } from './compare-table.ts';
+import { defaultPair } from './compare-model.ts';
 
 export interface ComparePage {
   readonly root: HTMLElement;
@@ -20,24 +21,46 @@ const EVENT_COLUMNS = [
   { key: 'ratio', label: 'B / A' }, { key: 'a_per_s', label: 'A /s' }, { key: 'b_per_s', label: 'B /s' },
 ];
 
+interface Picker {
+  readonly run: HTMLSelectElement;
+  readonly attempt: HTMLSelectElement;
+  readonly root: HTMLElement;
+}
+
+function picker(which: 'A' | 'B'): Picker {
+  const run = h('select', { 'aria-label': `run ${which}`, 'data-testid': `compare-${which.toLowerCase()}` });
+  const attempt = h('select', { 'aria-label': `attempt ${which}`, 'data-testid': `compare-${which.toLowerCase()}-attempt` });
+  return { run, attempt, root: h('label', { class: 'cmp-pick' }, h('span', { class: 'cmp-ab' }, which), run, attempt) };
+}
+
 export function createComparePage(client: EngineClient, hooks: { openQuery(sql: string): void }): ComparePage {
-  const pickA = h('select', { 'aria-label': 'attempt A', 'data-testid': 'compare-a' });
-  const pickB = h('select', { 'aria-label': 'attempt B', 'data-testid': 'compare-b' });
+  const pickA = picker('A');
+  const pickB = picker('B');
   const status = h('span', { class: 'muted' });
   const body = h('div', { class: 'cmp-body' });
   const root = h(
     'div',
     { class: 'cmp-page', 'data-testid': 'compare-page' },
-    h('div', { class: 'mg-bar' }, h('h2', {}, 'Compare'),
-      h('label', { class: 'cmp-pick' }, h('span', { class: 'cmp-ab' }, 'A'), pickA),
-      h('label', { class: 'cmp-pick' }, h('span', { class: 'cmp-ab' }, 'B'), pickB), status),
+    h('div', { class: 'mg-bar' }, h('h2', {}, 'Compare'), pickA.root, pickB.root, status),
     h('p', { class: 'cmp-note muted' },
-      'Deltas are B − A; ratios B / A. Attempts come from every trace pair in this workspace. To compare two workspaces, ingest both trace pairs into one: the served session does not allow ATTACH from SQL.'),
+      'Two runs (migrations) of this workspace, each at one attempt: source with source, destination with destination. Deltas are B − A; ratios B / A. To compare two workspaces, ingest both into one: the served session does not allow ATTACH from SQL.'),
     body,
   );
 
-  let attempts: AttemptSummary[] = [];
+  let runs: readonly RunChoice[] = [];
   let token = 0;
+
+  function fillAttempts(p: Picker, attempt: number | null): void {
+    const c = runs.find((r) => String(r.run.runId) === p.run.value);
+    clear(p.attempt);
+    for (const a of c?.attempts ?? []) p.attempt.append(h('option', { value: a.attempt }, attemptOptionLabel(a, c!.attempts.length)));
+    if (c && c.attempts.length) p.attempt.value = String(attempt !== null && c.attempts.some((a) => a.attempt === attempt) ? attempt : c.attempts.at(-1)!.attempt);
+    p.attempt.hidden = !c || c.attempts.length === 0;
+    p.attempt.disabled = (c?.attempts.length ?? 0) < 2;
+  }
+
+  const refOf = (p: Picker): RunRef | null =>
+    p.run.value === '' ? null : { runId: Number(p.run.value), attempt: p.attempt.value === '' || p.attempt.hidden ? null : Number(p.attempt.value) };
 
   function section(title: string, sql: string | null, content: HTMLElement): HTMLElement {
     const open = h('button', { class: 'btn small', 'data-testid': 'open-query', disabled: sql === null }, 'Open query');
@@ -45,26 +68,38 @@ export function createComparePage(client: EngineClient, hooks: { openQuery(sql: 
     return h('section', { class: 'cmp-section' }, h('header', { class: 'mg-chart-head' }, h('h3', {}, title), h('span', { class: 'spacer' }), open), content);
   }
 
-  function table(q: PageQueryData | null, cols: typeof PHASE_COLUMNS, testid: string): HTMLElement {
-    if (q === null || q.sql === null) return h('div', { class: 'empty-small' }, 'The analysis views this needs are not in this workspace.');
-    if (q.error !== null) return h('div', { class: 'empty-small err' }, `Query failed: ${q.error}`);
-    return q.rows.length ? compareTable(q.rows, cols, testid) : h('div', { class: 'empty-small' }, 'No rows.');
+  function table(q: PageQueryData, cols: typeof PHASE_COLUMNS, testid: string): HTMLElement {
+    if (q.sql === null) return h('div', { class: 'empty-small', 'data-testid': testid, 'data-state': 'missing' }, q.missing ?? 'The analysis views this needs are not in this workspace.');
+    if (q.error !== null) return h('div', { class: 'empty-small err', 'data-testid': testid, 'data-state': 'error' }, `Query failed: ${q.error}`);
+    return q.rows.length ? compareTable(q.rows, cols, testid) : h('div', { class: 'empty-small', 'data-testid': testid, 'data-state': 'empty' }, 'No rows.');
   }
 
-  /** The attempt as the engine identifies it (the rest of the summary stays here). */
-  const refOfAttempt = (a: AttemptSummary): AttemptRef => ({ side: a.side, attempt: a.attempt, traceId: a.traceId });
+  function legend(which: 'A' | 'B', s: RunSelection | null): HTMLElement {
+    if (!s) return h('span', {});
+    return h('div', { class: 'cmp-legend-side', 'data-testid': `compare-legend-${which.toLowerCase()}` },
+      h('b', {}, `${which} `), runRefText(s.run, s.attempt),
+      ...s.windows.map((w) => h('div', { class: `cmp-window${w.matchedBy === 'overlap' || w.matchedBy === 'ordinal' ? ' warn' : ''}` }, windowText(w))));
+  }
 
-  const refOf = (key: string): AttemptSummary | null => attempts.find((a) => attemptKey(a) === key) ?? null;
+  function sideSections(side: 'src' | 'dst', d: CompareSide | null): [HTMLElement | null, HTMLElement | null] {
+    const name = side === 'src' ? 'Source' : 'Destination';
+    if (!d) return [null, null];
+    return [
+      section(`${name}: phases and totals (A vs B)`, d.phases.sql, table(d.phases, PHASE_COLUMNS, `compare-${side}-phases`)),
+      section(`${name}: events in each attempt's window`, d.events.sql, table(d.events, EVENT_COLUMNS, `compare-${side}-events`)),
+    ];
+  }
 
   async function render(): Promise<void> {
     const my = ++token;
-    const a = refOf(pickA.value);
-    const b = refOf(pickB.value);
+    const a = refOf(pickA);
+    const b = refOf(pickB);
     if (!a || !b) return;
     status.textContent = 'loading…';
+    root.dataset.state = 'loading';
     let data: CompareData;
     try {
-      data = await client.call('compareAttempts', { a: refOfAttempt(a), b: refOfAttempt(b) });
+      data = await client.call('compareRuns', { a, b });
     } catch (e) {
       if (my !== token) return;
       status.textContent = errorMessage(e);
@@ -72,50 +107,56 @@ export function createComparePage(client: EngineClient, hooks: { openQuery(sql: 
       return;
     }
     if (my !== token) return;
-    const pSql = data.phases?.sql ?? null;
-    const eSql = data.events?.sql ?? null;
-    const phases = table(data.phases, PHASE_COLUMNS, 'compare-phases');
-    const events = table(data.events, EVENT_COLUMNS, 'compare-events');
     clear(body);
+    // Phases of both sides first (side by side where the window is wide), then the event counts.
+    const [srcPhases, srcEvents] = sideSections('src', data.src);
+    const [dstPhases, dstEvents] = sideSections('dst', data.dst);
     body.append(
-      h('div', { class: 'cmp-legend' }, h('span', {}, h('b', {}, 'A '), attemptLabel(a)), h('span', {}, h('b', {}, 'B '), attemptLabel(b))),
-      section('Phases and totals', pSql, phases),
-      section('Events in each attempt\'s window', eSql, events),
+      h('div', { class: 'cmp-legend' }, legend('A', data.a), legend('B', data.b)),
+      h('div', { class: 'cmp-pair' }, srcPhases, dstPhases),
+      h('div', { class: 'cmp-pair' }, srcEvents, dstEvents),
     );
     status.textContent = '';
     root.dataset.state = 'ready';
   }
-  pickA.addEventListener('change', () => void render());
-  pickB.addEventListener('change', () => void render());
+  for (const p of [pickA, pickB]) {
+    p.run.addEventListener('change', () => {
+      fillAttempts(p, null);
+      void render();
+    });
+    p.attempt.addEventListener('change', () => void render());
+  }
 
   return {
     root,
     async refresh() {
       root.dataset.state = 'loading';
+      let noRuns: string | null = null;
       try {
-        const { attempts: q } = await client.call('compareAttempts', { a: null, b: null });
-        if (q.error !== null) throw new Error(q.error);
-        attempts = q.rows.map(toAttempt);
+        const r = await client.call('compareRuns', { a: null, b: null });
+        runs = r.runs;
+        noRuns = r.noRuns;
       } catch (e) {
-        attempts = [];
-        status.textContent = errorMessage(e);
+        runs = [];
+        noRuns = `Could not read the runs: ${errorMessage(e)}`;
       }
-      const prevA = pickA.value;
-      const prevB = pickB.value;
-      for (const sel of [pickA, pickB]) {
-        clear(sel);
-        for (const a of attempts) sel.append(h('option', { value: attemptKey(a) }, `${attemptLabel(a)} · ${a.finalState ?? '?'}`));
+      const prev = { a: refOf(pickA), b: refOf(pickB) };
+      for (const p of [pickA, pickB]) {
+        clear(p.run);
+        for (const c of runs) p.run.append(h('option', { value: c.run.runId }, runOptionLabel(c)));
+        p.root.hidden = runs.length === 0;
       }
-      if (attempts.length === 0) {
+      if (runs.length === 0) {
         clear(body);
-        body.append(h('div', { class: 'mg-empty' }, h('h3', {}, 'No migration found in these traces'), h('p', {}, 'Compare needs the migration_overview analysis with at least one attempt.')));
+        body.append(h('div', { class: 'mg-empty', 'data-testid': 'compare-empty' }, h('h3', {}, 'No runs to compare'), h('p', {}, noRuns ?? 'This workspace has no runs.')));
         root.dataset.state = 'ready';
         return;
       }
-      // Default: the source against the destination of the first attempt, or two attempts.
-      const keys = attempts.map(attemptKey);
-      pickA.value = keys.includes(prevA) ? prevA : keys[0]!;
-      pickB.value = keys.includes(prevB) ? prevB : (keys[1] ?? keys[0]!);
+      const pair = defaultPair(runs, prev);
+      pickA.run.value = String(pair.a.runId);
+      fillAttempts(pickA, pair.a.attempt);
+      pickB.run.value = String(pair.b.runId);
+      fillAttempts(pickB, pair.b.attempt);
       await render();
     },
   };

@@ -7,7 +7,8 @@ import { clockAlignment, parseOffsetInput, setClockOffset, type ClockAlignmentRo
 
 export interface AlignmentLine {
   readonly root: HTMLElement;
-  refresh(): Promise<void>;
+  /** `traceIds`: show only the alignments of these traces (the run shown); null: every one. */
+  refresh(traceIds?: ReadonlySet<number> | null): Promise<void>;
 }
 
 export function createAlignmentLine(client: EngineClient, onChanged: () => void): AlignmentLine {
@@ -47,10 +48,11 @@ export function createAlignmentLine(client: EngineClient, onChanged: () => void)
 
   return {
     root,
-    async refresh() {
+    async refresh(traceIds = null) {
       let rows: ClockAlignmentRow[] | null;
       try {
         rows = await clockAlignment(client);
+        if (rows && traceIds) rows = rows.filter((r) => traceIds.has(r.dstTraceId) || (r.srcTraceId !== null && traceIds.has(r.srcTraceId)));
       } catch (e) {
         clear(root);
         root.append(h('span', { class: 'mg-align-label' }, 'Clock alignment'), h('span', { class: 'err' }, errorMessage(e)));
@@ -59,7 +61,7 @@ export function createAlignmentLine(client: EngineClient, onChanged: () => void)
       clear(root);
       root.append(h('span', { class: 'mg-align-label' }, 'Clock alignment'));
       if (rows === null) root.append(h('span', { class: 'muted' }, 'not available from this engine: destination times are shown as traced.'));
-      else if (rows.length === 0) root.append(h('span', { class: 'muted' }, 'no source/destination trace pair to align.'));
+      else if (rows.length === 0) root.append(h('span', { class: 'muted' }, traceIds ? 'this run has no destination trace to align.' : 'no source/destination trace pair to align.'));
       else for (const a of rows) root.append(row(a));
     },
   };

@@ -1,8 +1,10 @@
-// The Migration page: one card per (side, attempt) from migration_overview, the clock alignment,
-// and six charts over the analysis views. Every number comes from SQL the user can open; the
-// engine builds and runs it (migrationPage, src-main/analyses/page-queries.ts), this page draws.
+// The Migration page for one run (migration) and attempt, picked in two selectors (default: the
+// newest run, its last attempt): one card per side from migration_overview, the clock alignment,
+// and six charts over the analysis views, every one filtered to that run's traces and attempt.
+// Every number comes from SQL the user can open; the engine builds and runs it (migrationPage,
+// src-main/analyses/page-queries.ts), this page draws.
 import './migration.css';
-import type { EngineClient, MigrationChartId, MigrationPageData, PageQueryData } from '../../src-main/contract.ts';
+import type { EngineClient, MigrationChartId, MigrationPageData, PageQueryData, RunSelection } from '../../src-main/contract.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatTimestampNs } from '../util/time-format.ts';
 import { createAlignmentLine } from './alignment-line.ts';
@@ -13,12 +15,15 @@ import {
 import { attemptLabel, formatInt, formatMs, outcomeKind, toAttempt, type AttemptSummary } from './overview-model.ts';
 import { listAnalyses, type AnalysisEntry } from './engine-extras.ts';
 import type { Row } from './query-rows.ts';
+import { attemptOptionLabel, keepSelection, missingSidesText, pairedByText, runOptionLabel, runStartText, windowText } from './run-model.ts';
 import type { EChartsCoreOption } from 'echarts/core';
 
 export interface MigrationPage {
   readonly root: HTMLElement;
   /** Re-read everything (no-op while one refresh runs; a second call queues one more). */
   refresh(): Promise<void>;
+  /** Show this run and attempt (null: its last) and reload. */
+  showRun(runId: number, attempt?: number | null): Promise<void>;
   resize(): void;
 }
 
@@ -35,7 +40,7 @@ const MULTIFD_MEASURES = ['pages', 'mbps', 'bytes', 'packets', 'active_ms'];
 
 const CHARTS: readonly ChartDef[] = [
   {
-    id: 'states', title: 'State timeline (both sides, source clock)',
+    id: 'states', title: 'State timeline (both sides of the run, source clock)',
     help: 'migrate_set_state intervals per trace; destination times shifted by its clock offset (ts_aligned_ns)',
     option: (rows) => stateTimelineOption(rows), emptyText: 'No migration state changes were traced.',
   },
@@ -68,7 +73,7 @@ function metric(label: string, field: string, value: number | string | null, tex
     h('span', { class: 'mg-metric-label' }, label), h('span', { class: 'mg-metric-value' }, text));
 }
 
-export function attemptCard(a: AttemptSummary): HTMLElement {
+export function attemptCard(a: AttemptSummary, runLabel: string | null = null): HTMLElement {
   const state = a.finalState ?? 'unknown';
   const span = a.startTsNs ? formatTimestampNs(a.startTsNs).replace(/ UTC$/, '') : '';
   return h(
@@ -76,7 +81,9 @@ export function attemptCard(a: AttemptSummary): HTMLElement {
     { class: 'mg-card', 'data-testid': 'migration-card', 'data-side': a.side, 'data-attempt': a.attempt ?? '' },
     h('header', { class: 'mg-card-head' },
       h('span', { class: `side side-${a.side}` }, a.side),
-      h('span', { class: 'mg-card-title' }, attemptLabel(a)),
+      runLabel !== null ? h('span', { class: 'mg-card-run', 'data-testid': 'card-run', title: 'run' }, runLabel) : null,
+      // The side is the badge before the run label: the title says attempt and trace.
+      h('span', { class: 'mg-card-title', title: attemptLabel(a) }, `attempt ${a.attempt ?? 1}${a.traceId !== null ? ` · trace #${a.traceId}` : ''}`),
       h('span', { class: `mg-outcome ${outcomeKind(a.finalState)}`, 'data-field': 'final_state', 'data-value': state }, state)),
     span ? h('div', { class: 'mg-card-span muted', title: 'start_ts_ns' }, span) : null,
     h('div', { class: 'mg-metrics' },
@@ -111,27 +118,82 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
   const status = h('span', { class: 'mg-status muted' });
   const refreshButton = h('button', { class: 'btn small', title: 'Re-read the analysis views' }, 'Refresh');
   const overviewQuery = h('button', { class: 'btn small', disabled: true, 'data-testid': 'open-query', title: 'Open migration_overview in the editor' }, 'Open query');
+  const runSelect = h('select', { class: 'mg-run-select', 'aria-label': 'run', 'data-testid': 'run-select', title: 'The migration (run) every card and chart shows' });
+  const attemptSelect = h('select', { class: 'mg-attempt-select', 'aria-label': 'attempt', 'data-testid': 'attempt-select', title: 'The migration attempt of the run' });
+  const runInfo = h('div', { class: 'mg-run-info', 'data-testid': 'run-info' });
   const cards = h('div', { class: 'mg-cards' });
   const library = h('div', { class: 'mg-library' });
   const charts: ChartCard[] = CHARTS.map((d) => createChartCard(d.id, d.title, d.help, hooks.openQuery));
+  const chartGrid = h('div', { class: 'mg-charts' }, ...charts.map((c) => c.root));
   const alignment = createAlignmentLine(client, () => void page.refresh());
+  const runPick = h('label', { class: 'mg-pick' }, h('span', {}, 'Run'), runSelect);
+  const attemptPick = h('label', { class: 'mg-pick' }, h('span', {}, 'Attempt'), attemptSelect);
   const root = h(
     'div',
     { class: 'mg-page', 'data-testid': 'migration-page' },
-    h('div', { class: 'mg-bar' }, h('h2', {}, 'Migration'), status, h('span', { class: 'spacer' }), overviewQuery, refreshButton),
+    h('div', { class: 'mg-bar' }, h('h2', {}, 'Migration'), runPick, attemptPick, status, h('span', { class: 'spacer' }), overviewQuery, refreshButton),
+    runInfo,
     alignment.root,
     cards,
-    h('div', { class: 'mg-charts' }, ...charts.map((c) => c.root)),
+    chartGrid,
     library,
   );
   let overviewSqlText: string | null = null;
   overviewQuery.addEventListener('click', () => overviewSqlText && hooks.openQuery(overviewSqlText));
   refreshButton.addEventListener('click', () => void page.refresh());
 
+  // What the user asked for (null: the newest run, its last attempt); what is shown may differ
+  // when the workspace no longer has it.
+  let want: { runId: number | null; attempt: number | null } = { runId: null, attempt: null };
+  runSelect.addEventListener('change', () => {
+    want = { runId: Number(runSelect.value), attempt: null };
+    void page.refresh();
+  });
+  attemptSelect.addEventListener('change', () => {
+    want = { runId: Number(runSelect.value), attempt: Number(attemptSelect.value) };
+    void page.refresh();
+  });
+
   let running: Promise<void> | null = null;
   let again = false;
 
-  function showCards(q: PageQueryData): void {
+  function showSelectors(data: MigrationPageData): void {
+    clear(runSelect);
+    for (const c of data.runs) runSelect.append(h('option', { value: c.run.runId }, runOptionLabel(c)));
+    const sel = data.selection;
+    if (sel) runSelect.value = String(sel.run.runId);
+    runPick.hidden = data.runs.length === 0;
+    clear(attemptSelect);
+    for (const a of data.attempts) attemptSelect.append(h('option', { value: a.attempt }, attemptOptionLabel(a, data.attempts.length)));
+    if (sel?.attempt != null) attemptSelect.value = String(sel.attempt);
+    attemptPick.hidden = data.attempts.length === 0;
+    attemptSelect.disabled = data.attempts.length < 2;
+    root.dataset.runId = sel ? String(sel.run.runId) : '';
+    root.dataset.attempt = sel?.attempt != null ? String(sel.attempt) : '';
+  }
+
+  function showRunInfo(sel: RunSelection | null): void {
+    clear(runInfo);
+    runInfo.hidden = sel === null;
+    if (!sel) return;
+    const r = sel.run;
+    const start = runStartText(r);
+    runInfo.append(
+      h('span', { class: 'mg-run-label', 'data-testid': 'run-label' }, r.label),
+      h('span', { class: 'muted' }, [r.qemuVersion ? `QEMU ${r.qemuVersion}` : 'QEMU version unknown', start ? `started ${start}` : '', pairedByText(r.pairedBy)].filter(Boolean).join(' · ')),
+    );
+    for (const w of sel.windows) {
+      runInfo.append(h('span', { class: `mg-run-window${w.matchedBy === 'overlap' || w.matchedBy === 'ordinal' ? ' warn' : ''}`, 'data-side': w.side, 'data-matched-by': w.matchedBy }, windowText(w)));
+    }
+    const lacking = missingSidesText(sel);
+    if (lacking) runInfo.append(h('span', { class: 'mg-run-window warn' }, lacking));
+    if (r.alternates.length) {
+      runInfo.append(h('span', { class: 'muted', title: 'the same QEMU traced by another backend; analyses use the primary trace' },
+        `alternates: ${r.alternates.map((a) => `#${a.traceId} of #${a.alternateOf}`).join(', ')}`));
+    }
+  }
+
+  function showCards(q: PageQueryData, runLabel: string | null): void {
     clear(cards);
     overviewSqlText = q.sql;
     overviewQuery.disabled = overviewSqlText === null;
@@ -140,10 +202,17 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
     if (attempts.length === 0) {
       cards.append(h('div', { class: 'mg-empty', 'data-testid': 'migration-empty' },
         h('h3', {}, 'No migration found in these traces'),
-        h('p', {}, why || 'migration_overview has no rows: the traces hold no migrate_set_state changes (was the migration traced with the migration events enabled?).')));
+        h('p', {}, why || 'migration_overview has no rows for this run: its traces hold no migrate_set_state changes (was the migration traced with the migration events enabled?).')));
       return;
     }
-    for (const a of attempts) cards.append(attemptCard(a));
+    for (const a of attempts) cards.append(attemptCard(a, runLabel));
+  }
+
+  function showNoRuns(why: string): void {
+    clear(cards);
+    overviewSqlText = null;
+    overviewQuery.disabled = true;
+    cards.append(h('div', { class: 'mg-empty', 'data-testid': 'migration-empty' }, h('h3', {}, 'No migration to show'), h('p', {}, why)));
   }
 
   function showChart(def: ChartDef, card: ChartCard, q: PageQueryData): void {
@@ -154,15 +223,35 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
     else card.draw(def.option(q.rows), `${q.rows.length} row${q.rows.length === 1 ? '' : 's'}`);
   }
 
+  async function load(): Promise<MigrationPageData> {
+    try {
+      return await client.call('migrationPage', want);
+    } catch (e) {
+      // The run or attempt asked for went away (removed traces, a new run assignment): the newest.
+      if (want.runId === null) throw e;
+      want = { runId: null, attempt: null };
+      return client.call('migrationPage', want);
+    }
+  }
+
   async function doRefresh(): Promise<void> {
     status.textContent = 'loading…';
     root.dataset.state = 'loading';
     try {
       for (const c of charts) c.loading();
-      const data: MigrationPageData = await client.call('migrationPage', {});
-      showCards(data.overview);
-      await alignment.refresh();
-      for (let i = 0; i < CHARTS.length; i++) showChart(CHARTS[i]!, charts[i]!, data.charts[CHARTS[i]!.id]);
+      const data = await load();
+      want = keepSelection(data.runs, want);
+      showSelectors(data);
+      showRunInfo(data.selection);
+      chartGrid.hidden = data.selection === null;
+      if (data.selection === null) {
+        showNoRuns(data.noRuns ?? 'This workspace has no runs.');
+        await alignment.refresh();
+      } else {
+        showCards(data.overview, data.selection.run.label);
+        await alignment.refresh(new Set(data.selection.windows.map((w) => w.traceId)));
+        for (let i = 0; i < CHARTS.length; i++) showChart(CHARTS[i]!, charts[i]!, data.charts[CHARTS[i]!.id]);
+      }
       const list = await listAnalyses(client).catch(() => []);
       const wasOpen = library.querySelector('details')?.open ?? false;
       clear(library);
@@ -193,6 +282,10 @@ export function createMigrationPage(client: EngineClient, hooks: { openQuery(sql
         running = null;
       });
       return running;
+    },
+    showRun(runId, attempt = null) {
+      want = { runId, attempt };
+      return page.refresh();
     },
     resize() {
       for (const c of charts) c.resize();

@@ -1,5 +1,5 @@
 // Cells of the Migration and Compare pages' rows (column name → WireCell, as the engine's
-// migrationPage and compareAttempts send them) read as numbers and text.
+// migrationPage and compareRuns send them) read as numbers and text.
 import type { WireCell } from '../../src-main/contract.ts';
 
 export type Row = Readonly<Record<string, WireCell>>;

@@ -128,21 +128,24 @@ maybe('Migration and Compare pages over qtw serve (QEMU 7.2 a-precopy)', () => {
     await shot(page, 'migration-02-open-query');
   });
 
-  it('compares the source and destination attempts side by side', async () => {
+  it('compares the run with itself: source with source, destination with destination', async () => {
     await page.click('.ptab[data-page="compare"]');
-    await page.waitForSelector('[data-testid="compare-page"]:not([hidden]) [data-testid="compare-events"]', { timeout: 30_000 });
-    const totals = await page.$eval('[data-testid="compare-phases"]', (t) => {
+    await page.waitForSelector('[data-testid="compare-page"]:not([hidden]) [data-testid="compare-dst-events"]', { timeout: 30_000 });
+    const totals = await page.$eval('[data-testid="compare-src-phases"]', (t) => {
       const row = Array.from(t.querySelectorAll('tbody tr')).find((r) => r.querySelector('[data-col="metric"]')?.textContent === 'total_ms');
       return row ? Array.from(row.querySelectorAll('td')).map((c) => c.textContent ?? '') : [];
     });
     expect(totals.length).toBe(5);
     expect(Math.abs(Number(totals[1]!.replace(/,/g, '')) - qm['total-time'])).toBeLessThanOrEqual(5);
-    // migrate_set_state changes inside each attempt's window: all of them on both sides.
-    const mss = await page.$eval('[data-testid="compare-events"]', (t) => {
-      const row = Array.from(t.querySelectorAll('tbody tr')).find((r) => r.querySelector('[data-col="event"]')?.textContent === 'migrate_set_state');
-      return row ? [row.querySelector('[data-col="a_count"]')?.textContent, row.querySelector('[data-col="b_count"]')?.textContent] : [];
-    });
-    expect(mss).toEqual([String(srcStates.length), String(dstStates.length)]);
+    expect(totals[2]).toBe(totals[1]);
+    // migrate_set_state changes inside each attempt's window: all of them, per side.
+    for (const [side, want] of [['src', srcStates.length], ['dst', dstStates.length]] as const) {
+      const mss = await page.$eval(`[data-testid="compare-${side}-events"]`, (t) => {
+        const row = Array.from(t.querySelectorAll('tbody tr')).find((r) => r.querySelector('[data-col="event"]')?.textContent === 'migrate_set_state');
+        return row ? [row.querySelector('[data-col="a_count"]')?.textContent, row.querySelector('[data-col="b_count"]')?.textContent] : [];
+      });
+      expect(mss).toEqual([String(want), String(want)]);
+    }
     await shot(page, 'migration-03-compare');
     expect(errors).toEqual([]);
   });

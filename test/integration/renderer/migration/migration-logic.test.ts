@@ -1,4 +1,4 @@
-// The Migration and Compare pages' data (the engine's migrationPage and compareAttempts) and the
+// The Migration and Compare pages' data (the engine's migrationPage and compareRuns) and the
 // renderer's models over it, run through the real engine service on the QEMU 7.2 a-precopy
 // sample (source + destination logs). Expected values come from the raw log files and from
 // QEMU's own query-migrate.json, never from the queries under test.
@@ -40,7 +40,7 @@ beforeAll(async () => {
   engine.close();
   svc = await EngineService.open(file, { host: 'server' });
   client = svc;
-  page = await client.call('migrationPage', {});
+  page = await client.call('migrationPage', { runId: null, attempt: null });
   attempts = page.overview.rows.map(toAttempt);
   const ids: Partial<Record<'src' | 'dst', number>> = {};
   for (const t of await client.call('listTraces', {})) if (t.side) ids[t.side] = t.traceId;
@@ -76,16 +76,20 @@ describe('page queries', () => {
       `SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'migration_overview' AND schema_name = 'main' ORDER BY column_index`,
     );
     const numeric = cols
-      .filter((c) => /^(INTEGER|BIGINT|HUGEINT|DOUBLE)$/.test(str(c.data_type) ?? '') && !/^(attempt|trace_id)$|_ts_ns$/.test(str(c.column_name) ?? ''))
+      .filter((c) => /^(INTEGER|BIGINT|HUGEINT|DOUBLE)$/.test(str(c.data_type) ?? '') && !/^(attempt|run_id|trace_id)$|_ts_ns$/.test(str(c.column_name) ?? ''))
       .map((c) => str(c.column_name));
     expect(numeric).toEqual([...OVERVIEW_METRICS]);
   });
 
-  it('take a picked attempt only when it is well formed', () => {
-    const msg = (a: unknown) => parseClientMessage({ kind: 'request', id: 1, method: 'compareAttempts', params: { a, b: null } });
-    expect(msg({ side: 'src', attempt: 1, traceId: 2 })).toMatchObject({ method: 'compareAttempts', params: { a: { side: 'src', attempt: 1, traceId: 2 }, b: null } });
-    expect(msg({ side: 'src', attempt: 1.5, traceId: null })).toEqual({ error: 'params.a.attempt: expected an integer', code: 'invalid-input' });
-    expect(msg({ side: 'src', attempt: 1, traceId: null, sql: 'x' })).toMatchObject({ code: 'invalid-input' });
+  it('take a picked run and attempt only when they are well formed', () => {
+    const msg = (a: unknown) => parseClientMessage({ kind: 'request', id: 1, method: 'compareRuns', params: { a, b: null } });
+    expect(msg({ runId: 2, attempt: 1 })).toMatchObject({ method: 'compareRuns', params: { a: { runId: 2, attempt: 1 }, b: null } });
+    expect(msg({ runId: 2, attempt: 1.5 })).toEqual({ error: 'params.a.attempt: expected an integer', code: 'invalid-input' });
+    expect(msg({ runId: 0, attempt: null })).toEqual({ error: 'params.a.runId: must be 1..2147483647', code: 'invalid-input' });
+    expect(msg({ runId: 2, attempt: 1, sql: 'x' })).toMatchObject({ code: 'invalid-input' });
+    const page = (params: unknown) => parseClientMessage({ kind: 'request', id: 1, method: 'migrationPage', params });
+    expect(page({ runId: null, attempt: null })).toMatchObject({ params: { runId: null, attempt: null } });
+    expect(page({})).toEqual({ error: 'params: missing runId', code: 'invalid-input' });
   });
 });
 
@@ -184,48 +188,42 @@ describe('chart queries', () => {
 });
 
 describe('compare', () => {
-  const refs = () => ({ a: attempts.find((x) => x.side === 'src')!, b: attempts.find((x) => x.side === 'dst')! });
+  // One run in this workspace: compared with itself, each side against the same side.
+  const runRef = () => ({ runId: page.selection!.run.runId, attempt: null });
+  const card = (side: 'src' | 'dst') => attempts.find((x) => x.side === side)!;
 
-  it('counts each event inside each attempt window as the raw logs do, with rates per second', async () => {
-    const { a, b } = refs();
-    const rows = rowsOf((await client.call('compareAttempts', { a, b })).events);
-    const countIn = (side: 'src' | 'dst', att: AttemptSummary) => {
+  it('counts each event inside each side\'s attempt window as the raw logs do, with rates per second', async () => {
+    const data = await client.call('compareRuns', { a: runRef(), b: runRef() });
+    for (const side of ['src', 'dst'] as const) {
+      const rows = rowsOf(data[side]?.events ?? null);
+      const att = card(side);
       const t0 = BigInt(att.startTsNs!);
       const t1 = att.endTsNs ? BigInt(att.endTsNs) : raw[side][raw[side].length - 1]!.tsNs;
       const m = new Map<string, number>();
       for (const r of raw[side]) if (r.tsNs >= t0 && r.tsNs <= t1) m.set(r.name, (m.get(r.name) ?? 0) + 1);
-      return { m, spanS: Number(t1 - t0) / 1e9 };
-    };
-    const ca = countIn('src', a);
-    const cb = countIn('dst', b);
-    const names = new Set([...ca.m.keys(), ...cb.m.keys()]);
-    expect(new Set(rows.map((r) => str(r.event)))).toEqual(names);
-    for (const r of rows) {
-      const n = str(r.event)!;
-      const na = ca.m.get(n) ?? 0;
-      const nb = cb.m.get(n) ?? 0;
-      expect([num(r.a_count), num(r.b_count), num(r.delta)]).toEqual([na, nb, nb - na]);
-      expect(num(r.a_per_s)).toBeCloseTo(na / ca.spanS, 1);
-      if (na > 0) expect(num(r.ratio)).toBeCloseTo(nb / na, 3);
+      const spanS = Number(t1 - t0) / 1e9;
+      expect(new Set(rows.map((r) => str(r.event)))).toEqual(new Set(m.keys()));
+      for (const r of rows) {
+        const n = m.get(str(r.event)!) ?? 0;
+        expect([num(r.a_count), num(r.b_count), num(r.delta), num(r.ratio)]).toEqual([n, n, 0, 1]);
+        expect(num(r.a_per_s)).toBeCloseTo(n / spanS, 1);
+      }
+      // Most frequent first.
+      expect(num(rows[0]!.a_count)).toBe(Math.max(...m.values()));
     }
-    // Most frequent (in either attempt) first.
-    const top = Math.max(...[...names].map((n) => Math.max(ca.m.get(n) ?? 0, cb.m.get(n) ?? 0)));
-    expect(Math.max(num(rows[0]!.a_count)!, num(rows[0]!.b_count)!)).toBe(top);
   });
 
-  it('lines up overview metrics and time per state, B − A and B / A', async () => {
-    const { a, b } = refs();
-    const rows = rowsOf((await client.call('compareAttempts', { a, b })).phases);
-    const total = rows.find((r) => r.metric === 'total_ms')!;
-    expect(num(total.a)).toBeCloseTo(a.totalMs!, 6);
-    expect(num(total.b)).toBeCloseTo(b.totalMs!, 6);
-    expect(num(total.delta)).toBeCloseTo(b.totalMs! - a.totalMs!, 6);
-    const active = rows.find((r) => r.metric === 'ms in active');
-    if (active) {
-      const s = states('src');
-      const i = s.findIndex((r) => r.args.endsWith(' active'));
-      expect(num(active.a)).toBeCloseTo(Number(s[i + 1]!.tsNs - s[i]!.tsNs) / 1e6, 6);
+  it('lines up overview metrics and time per state of the same side, B − A and B / A', async () => {
+    const data = await client.call('compareRuns', { a: runRef(), b: runRef() });
+    for (const side of ['src', 'dst'] as const) {
+      const rows = rowsOf(data[side]?.phases ?? null);
+      const total = rows.find((r) => r.metric === 'total_ms')!;
+      expect([num(total.a), num(total.b), num(total.delta)]).toEqual([card(side).totalMs, card(side).totalMs, 0]);
     }
+    const active = rowsOf(data.src?.phases ?? null).find((r) => r.metric === 'ms in active')!;
+    const s = states('src');
+    const i = s.findIndex((r) => r.args.endsWith(' active'));
+    expect(num(active.a)).toBeCloseTo(Number(s[i + 1]!.tsNs - s[i]!.tsNs) / 1e6, 6);
   });
 });
 
