@@ -433,7 +433,9 @@ export async function writeTrace(
         yearAssumed: done.yearAssumed,
       };
       if (replace) await updateTraceRow(ws.conn, traceId, described);
-      else await insertTraceRow(ws.conn, { traceId, path: member.path, member: member.member, originalName, sha256: sha, bytes, ...described });
+      // Stored absolute: a re-type reads it again from wherever qtw then runs, and runs are
+      // grouped by folder (two days ingested each from inside its own folder are two folders).
+      else await insertTraceRow(ws.conn, { traceId, path: path.resolve(member.path), member: member.member, originalName, sha256: sha, bytes, ...described });
     });
     if (error) say(error);
     if (c.unparsed > 0) for (const line of await unparsedSummary(ws.conn, traceId, name)) say(line);

@@ -1,14 +1,19 @@
 // Which traces make one migration (a run), planned from what is known of each trace; no I/O, so
 // that every rule is unit-tested on plain facts. The rules, in order (docs/ARCHITECTURE.md §6.5):
 //   1. Layout: traces are grouped by the folder they came from (the archive member's folder, an
-//      upload's relative path). A folder holding one source and one destination is one run.
+//      upload's relative path; a folder named for a side, `src/`, `dst/`, counts as its parent).
+//      A folder holding one source and one destination is one run.
 //   2. Alternates: two traces of one side in one folder whose migration states follow the same
 //      sequence with the same gaps between them (within clock precision), and the same pid when
-//      both know it, are one QEMU traced twice (a log and a simpletrace). The second becomes an
-//      alternate of the first: analyses use one per side.
+//      both know it, are one QEMU traced twice (a log and a simpletrace; one may stop early, as
+//      when QEMU was killed before a simpletrace buffer was flushed). The second becomes an
+//      alternate of the first: analyses use one per side. Runs of different folders that are the
+//      same migration (backends written to `log/` and `simple/`) merge the same way.
 //   3. A folder with several sources or destinations is split by file names equal but for a
-//      src/dst word (`run3-src.log`, `run3-dst.log`), then by content: each source with the
-//      destination whose migration went active nearest in time, when each is the other's nearest.
+//      src/dst word (`run3-src.log`, `run3-dst.log`, `src.log`/`dst.log`), then by content: each
+//      source with the destination whose migration went active nearest in time, when each is the
+//      other's nearest and the two spent the same time from active to completed (host clocks may
+//      differ by seconds; a migration's length does not).
 //   4. What is left with one side only is paired across folders by content (same format and
 //      clock kind, active within an hour of each other, mutual nearest), else stays a one-sided run.
 // Every pairing says how it was made (runs.paired_by); nothing is joined silently.
@@ -99,15 +104,24 @@ export function shownName(t: TraceFacts): string {
   return t.member ?? t.originalName ?? t.path;
 }
 
+const SIDE_FOLDER = /^(src|source|dst|dest|destination|incoming|outgoing)$/i;
+
+/** A folder named for a side (`run7/src/qemu.log`) holds half of its parent's migrations. */
+function sideless(dir: string): string {
+  const parent = dirOf(dir);
+  const last = dir.slice(dir.lastIndexOf('/') + 1);
+  return SIDE_FOLDER.test(last) ? parent : dir;
+}
+
 /** The folder that groups a trace with the other traces of its migration. */
 export function layoutKey(t: TraceFacts): string {
-  if (t.member !== null) return `${t.path}\u0000${dirOf(t.member)}`;
+  if (t.member !== null) return `${t.path}\u0000${sideless(dirOf(t.member))}`;
   if (isUpload(t)) {
-    const rel = dirOf(t.originalName ?? '');
+    const rel = sideless(dirOf(t.originalName ?? ''));
     // A file uploaded alone carries no folder: it is a folder of its own (paired by content).
     return rel ? `upload\u0000${rel}` : `upload\u0000#${t.traceId}`;
   }
-  return dirOf(t.path);
+  return sideless(dirOf(t.path));
 }
 
 /** Folder names from the innermost out, for labels. */
@@ -122,7 +136,8 @@ function folderNames(t: TraceFacts): string[] {
   } else {
     parts.push(...dirOf(t.path).split('/').filter(Boolean).reverse());
   }
-  return parts.filter((p) => p !== '.' && p !== '..');
+  const out = parts.filter((p) => p !== '.' && p !== '..');
+  return out.length > 0 && SIDE_FOLDER.test(out[0]) ? out.slice(1) : out;
 }
 
 export function stripExtensions(name: string): string {
@@ -146,6 +161,21 @@ function activeTs(t: TraceFacts): bigint | null {
   return last;
 }
 
+/** From the last time the migration went active to its completion: the same on both hosts, whatever their clocks. */
+function activeSpan(t: TraceFacts): bigint | null {
+  const a = activeTs(t);
+  if (a === null) return null;
+  for (const s of t.states) if (s.ts !== null && s.ts > a && s.state === 'completed') return s.ts - a;
+  return null;
+}
+
+/** Two hosts' spans of one migration agree within this (destinations complete a little after). */
+function spansAgree(a: bigint | null, b: bigint | null): boolean {
+  if (a === null || b === null) return true;
+  const big = a > b ? a : b;
+  return abs(a - b) <= 20_000_000n + big / 100n;
+}
+
 function startTs(t: TraceFacts): bigint | null {
   for (const s of t.states) if (s.ts !== null) return s.ts;
   return t.firstTsNs;
@@ -164,18 +194,27 @@ function abs(v: bigint): bigint {
 export function sameMigration(a: TraceFacts, b: TraceFacts): boolean {
   if (a.side !== b.side || a.side === null) return false;
   if (a.pid !== null && b.pid !== null && a.pid !== b.pid) return false;
-  if (Math.abs(a.emitted - b.emitted) > Math.max(8, Math.max(a.emitted, b.emitted) / 10_000)) return false;
+  const n = Math.min(a.states.length, b.states.length);
+  if (a.states.length === b.states.length) {
+    if (n < 2) return false;
+    if (Math.abs(a.emitted - b.emitted) > Math.max(8, Math.max(a.emitted, b.emitted) / 10_000)) return false;
+  } else {
+    // One stopped early (QEMU killed, a copy taken while it ran): its states are a prefix of the
+    // other's and it has no more records. Three states at least, so that a long gap (active ->
+    // device) must agree, not only the milliseconds of setup every run of a test shares.
+    const [short, long] = a.states.length < b.states.length ? [a, b] : [b, a];
+    if (n < 3 || short.emitted > long.emitted + 8) return false;
+  }
   if (a.clock === b.clock && a.clock !== 'relative') {
     const ta = a.states[0]?.ts ?? null;
     const tb = b.states[0]?.ts ?? null;
     if (ta === null || tb === null || abs(ta - tb) > GAP_TOLERANCE_NS) return false;
   }
-  if (a.states.length < 2 || a.states.length !== b.states.length) return false;
-  for (let i = 0; i < a.states.length; i++) {
+  for (let i = 0; i < n; i++) {
     if (a.states[i].state !== b.states[i].state) return false;
     if (a.states[i].ts === null || b.states[i].ts === null) return false;
   }
-  for (let i = 1; i < a.states.length; i++) {
+  for (let i = 1; i < n; i++) {
     const ga = (a.states[i].ts as bigint) - (a.states[i - 1].ts as bigint);
     const gb = (b.states[i].ts as bigint) - (b.states[i - 1].ts as bigint);
     const tol = GAP_TOLERANCE_NS + abs(ga) / 1000n;
@@ -212,6 +251,7 @@ function pairByContent(srcs: TraceFacts[], dsts: TraceFacts[], limit: bigint | n
     const a = activeTs(s);
     const b = activeTs(d);
     if (a === null || b === null) return null;
+    if (!spansAgree(activeSpan(s), activeSpan(d))) return null;
     const x = abs(a - b);
     return limit !== null && x > limit ? null : x;
   };
@@ -264,8 +304,10 @@ function planFolder(traces: TraceFacts[], alternates: Map<number, number>): Draf
   if (srcs.length <= 1 && dsts.length <= 1) {
     const src = srcs[0] ?? null;
     const dst = dsts[0] ?? null;
-    // Both files named alike but for the side word (`run7-src.log`, `run7-dst.log`): that name.
-    const stem = src && dst && sideFreeStem(src) === sideFreeStem(dst) ? sideFreeStem(src) : (src ?? dst) && !(src && dst) ? sideFreeStem((src ?? dst) as TraceFacts) : '';
+    // Every file named alike but for the side word (`run7-src.log`, `run7-dst.log`): that name.
+    // All of them, alternates too, so that switching the analysed trace does not rename the run.
+    const stems = new Set(traces.filter((t) => t.side !== null).map(sideFreeStem));
+    const stem = stems.size === 1 ? [...stems][0] : '';
     const parts = stem && !folder.includes(stem) ? [stem, ...folder] : folder;
     return [{ src, dst, others: none, pairedBy: src && dst ? 'layout' : 'single', labelParts: parts, labelSource: 'layout' }];
   }
@@ -274,29 +316,37 @@ function planFolder(traces: TraceFacts[], alternates: Map<number, number>): Draf
   // File names equal but for the side word, each stem naming exactly one source and one destination.
   const stems = new Map<string, { s: TraceFacts[]; d: TraceFacts[] }>();
   for (const t of [...srcs, ...dsts]) {
+    // An empty stem is a name too: `src.log` and `dst.log` beside `run2-src.log`.
     const k = sideFreeStem(t);
-    if (!k) continue;
     const e = stems.get(k) ?? { s: [], d: [] };
     (t.side === 'src' ? e.s : e.d).push(t);
     stems.set(k, e);
   }
   for (const [stem, e] of stems) {
     if (e.s.length === 1 && e.d.length === 1) {
-      drafts.push({ src: e.s[0], dst: e.d[0], others: [], pairedBy: 'stem', labelParts: [stem, ...folder], labelSource: 'stem' });
+      drafts.push({ src: e.s[0], dst: e.d[0], others: [], pairedBy: 'stem', labelParts: stem ? [stem, ...folder] : folder, labelSource: 'stem' });
       used.add(e.s[0].traceId).add(e.d[0].traceId);
     }
   }
   const restS = srcs.filter((t) => !used.has(t.traceId));
   const restD = dsts.filter((t) => !used.has(t.traceId));
   for (const [s, d] of pairByContent(restS, restD, null)) {
-    drafts.push({ src: s, dst: d, others: [], pairedBy: 'content', labelParts: [sideFreeStem(s) || `#${s.traceId}`, ...folder], labelSource: 'content' });
+    drafts.push({ src: s, dst: d, others: [], pairedBy: 'content', labelParts: [sideFreeStem(s) || baseOf(shownName(s)), ...folder], labelSource: 'content' });
     used.add(s.traceId).add(d.traceId);
   }
   for (const t of [...srcs, ...dsts].filter((x) => !used.has(x.traceId))) {
-    drafts.push({ src: t.side === 'src' ? t : null, dst: t.side === 'dst' ? t : null, others: [], pairedBy: 'single', labelParts: [sideFreeStem(t) || `#${t.traceId}`, ...folder], labelSource: 'layout' });
+    drafts.push({ src: t.side === 'src' ? t : null, dst: t.side === 'dst' ? t : null, others: [], pairedBy: 'single', labelParts: [sideFreeStem(t) || baseOf(shownName(t)), ...folder], labelSource: 'layout' });
   }
-  // Traces of no known side stay with the folder's first run rather than making runs of their own.
-  if (none.length) drafts[0].others.push(...none);
+  // A trace of no known side joins the run whose name it starts with; else it is a run of its own.
+  for (const t of none) {
+    const stem = sideFreeStem(t);
+    const home = drafts.find((d) => {
+      const ds = sideFreeStem((d.src ?? d.dst) as TraceFacts);
+      return ds !== '' && stem.startsWith(ds);
+    });
+    if (home) home.others.push(t);
+    else drafts.push({ src: null, dst: null, others: [t], pairedBy: 'single', labelParts: [stem || baseOf(shownName(t)), ...folder], labelSource: 'layout' });
+  }
   return drafts;
 }
 
@@ -334,6 +384,68 @@ function labels(drafts: Draft[]): string[] {
   });
 }
 
+/** Make `keep` the primary of `drop`'s alternate group (and of `drop` itself). */
+function adopt(alternates: Map<number, number>, keep: number, drop: number): void {
+  for (const [k, v] of alternates) if (v === drop) alternates.set(k, keep);
+  alternates.set(drop, keep);
+  alternates.delete(keep);
+}
+
+/**
+ * Runs of different folders that are one migration (backends written to sibling folders, a copy
+ * of a run's folder): every side both have is the same QEMU. The second joins the first, its
+ * traces alternates of the first's (a side only it has becomes the run's).
+ */
+function mergeDuplicateRuns(drafts: Draft[], alternates: Map<number, number>): Draft[] {
+  const out: Draft[] = [];
+  for (const d of drafts) {
+    const twin = out.find((o) => {
+      const pairs = (['src', 'dst'] as const).filter((k) => o[k] && d[k]);
+      return pairs.length > 0 && pairs.every((k) => sameMigration(o[k] as TraceFacts, d[k] as TraceFacts));
+    });
+    if (!twin) {
+      out.push(d);
+      continue;
+    }
+    for (const k of ['src', 'dst'] as const) {
+      const a = twin[k];
+      const b = d[k];
+      if (!b) continue;
+      if (!a) {
+        twin[k] = b;
+        continue;
+      }
+      const keep = preferPrimary(a, b);
+      const drop = keep === a ? b : a;
+      adopt(alternates, keep.traceId, drop.traceId);
+      twin[k] = keep;
+    }
+    twin.others.push(...d.others);
+  }
+  return out;
+}
+
+/**
+ * Source and destination of one format where the run has them: after a removal, or a plan that
+ * preferred different backends per side, a log source beside a simpletrace destination would put
+ * the hosts on clocks of different kinds. The destination follows the source when it can.
+ */
+function sameFormatSides(d: Draft, alternates: Map<number, number>, byId: ReadonlyMap<number, TraceFacts>): void {
+  if (!d.src || !d.dst || d.src.format === d.dst.format) return;
+  const group = (p: TraceFacts) => [...alternates].filter(([, v]) => v === p.traceId).map(([k]) => byId.get(k)).filter((t): t is TraceFacts => t !== undefined);
+  const dstTwin = group(d.dst).find((t) => t.format === (d.src as TraceFacts).format);
+  if (dstTwin) {
+    adopt(alternates, dstTwin.traceId, d.dst.traceId);
+    d.dst = dstTwin;
+    return;
+  }
+  const srcTwin = group(d.src).find((t) => t.format === (d.dst as TraceFacts).format);
+  if (srcTwin) {
+    adopt(alternates, srcTwin.traceId, d.src.traceId);
+    d.src = srcTwin;
+  }
+}
+
 /** Plan the runs of a workspace's traces, keeping the ids (and user labels) of `existing` runs. */
 export function planRuns(traces: readonly TraceFacts[], existing: readonly ExistingRun[], lastRunId: number): RunPlan {
   const folders = new Map<string, TraceFacts[]>();
@@ -344,6 +456,7 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
   const alternates = new Map<number, number>();
   let drafts: Draft[] = [];
   for (const list of folders.values()) drafts.push(...planFolder(list, alternates));
+  drafts = mergeDuplicateRuns(drafts, alternates);
   // One-sided runs of different folders: the two halves of one migration given as separate files.
   const lonelyS = drafts.filter((d) => d.src && !d.dst).map((d) => d.src as TraceFacts);
   const lonelyD = drafts.filter((d) => d.dst && !d.src).map((d) => d.dst as TraceFacts);
@@ -363,6 +476,7 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
     drafts = [...keep, ...merged];
   }
   const byId = new Map(traces.map((t) => [t.traceId, t]));
+  for (const d of drafts) sameFormatSides(d, alternates, byId);
   const membersOf = (d: Draft): number[] => {
     const prim = [d.src, d.dst, ...d.others].filter((t): t is TraceFacts => t !== null).map((t) => t.traceId);
     const alts = [...alternates].filter(([, p]) => prim.includes(p)).map(([a]) => a);
@@ -376,13 +490,16 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
     const ib = Math.min(...membersOf(b));
     return ia - ib || (ta !== null && tb !== null ? (ta < tb ? -1 : ta > tb ? 1 : 0) : 0);
   });
-  const defaults = labels(drafts);
+  const fresh = labels(drafts);
   const existingById = new Map(existing.map((r) => [r.runId, r]));
   const taken = new Set<number>();
   let last = Math.max(lastRunId, ...existing.map((r) => r.runId), 0);
   const runs: PlannedRun[] = [];
   const traceOut = new Map<number, { runId: number; alternateOf: number | null }>();
-  drafts.forEach((d, i) => {
+  // A run keeps the label it had (reports and notes name it) unless another run now has it.
+  const ids: number[] = [];
+  const defaults = [...fresh];
+  drafts.forEach((d) => {
     const members = membersOf(d);
     // The id most of its traces had; ties to the smaller id.
     const votes = new Map<number, number>();
@@ -393,6 +510,17 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
     const best = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]?.[0];
     const runId = best ?? ++last;
     taken.add(runId);
+    ids.push(runId);
+  });
+  drafts.forEach((_, i) => {
+    const prior = existingById.get(ids[i]);
+    if (!prior || prior.labelSource === 'user' || !prior.label) return;
+    const clash = fresh.some((l, j) => j !== i && l === prior.label) || drafts.some((__, j) => j !== i && existingById.get(ids[j])?.label === prior.label);
+    if (!clash) defaults[i] = prior.label;
+  });
+  drafts.forEach((d, i) => {
+    const members = membersOf(d);
+    const runId = ids[i];
     const prior = existingById.get(runId);
     const userLabel = prior && prior.labelSource === 'user';
     const head = d.src ?? d.dst;
@@ -400,7 +528,7 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
       runId,
       // Nothing to name it by (a file uploaded alone): its id.
       label: userLabel ? prior.label : defaults[i] || `run ${runId}`,
-      labelSource: userLabel ? 'user' : d.labelSource,
+      labelSource: userLabel ? 'user' : prior && prior.label === defaults[i] ? prior.labelSource : d.labelSource,
       srcTraceId: d.src?.traceId ?? null,
       dstTraceId: d.dst?.traceId ?? null,
       qemuVersion: d.src?.catalogueVersion ?? d.dst?.catalogueVersion ?? d.others[0]?.catalogueVersion ?? null,
