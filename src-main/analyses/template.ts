@@ -6,7 +6,8 @@
 //   {{events a|b: col TYPE, out=arg1|arg2 TYPE}}
 //       a parenthesised relation with trace_id, side (VARCHAR), seq, ts_ns, tid, event (the
 //       table's name) and the listed columns; UNION ALL of whichever of a, b exist. `out=x|y`
-//       takes the first of x, y the table has (argument names differ between QEMU versions);
+//       takes the first of x, y the table has, or the first non-NULL of them when it has several
+//       (argument names differ between QEMU versions, and one table may hold rows of both);
 //       a column the table lacks is NULL. An argument named like a fixed column (pid, seq...)
 //       is stored with an _arg suffix: name it so (`fault_pid=pid_arg`). Values are TRY_CAST
 //       to TYPE (a column shared by several QEMU versions may have been widened to VARCHAR).
@@ -66,8 +67,11 @@ function emptyRelation(cols: readonly WantedColumn[]): string {
 
 function tableRelation(table: string, have: ReadonlySet<string>, cols: readonly WantedColumn[]): string {
   const rest = cols.map((c) => {
-    const found = c.candidates.find((n) => have.has(n.toLowerCase()));
-    return found ? `TRY_CAST(${quote(found)} AS ${c.type}) AS ${quote(c.out)}` : `NULL::${c.type} AS ${quote(c.out)}`;
+    // A table filled by several QEMU versions can hold more than one of the names (each row
+    // fills its own version's): the first non-NULL of them.
+    const found = c.candidates.filter((n) => have.has(n.toLowerCase())).map((n) => `TRY_CAST(${quote(n)} AS ${c.type})`);
+    if (found.length === 0) return `NULL::${c.type} AS ${quote(c.out)}`;
+    return `${found.length === 1 ? found[0] : `coalesce(${found.join(', ')})`} AS ${quote(c.out)}`;
   });
   const fixed = `trace_id, CAST(side AS VARCHAR) AS side, seq, ts_ns, tid, '${table}' AS event`;
   return `SELECT ${[fixed, ...rest].join(', ')} FROM ${quote(table)} WHERE ${PRIMARY_ONLY}`;

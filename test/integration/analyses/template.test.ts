@@ -39,7 +39,10 @@ describe('renderTemplate', () => {
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     await conn.run(`CREATE TABLE ev(trace_id INTEGER, side VARCHAR, seq BIGINT, ts_ns BIGINT, tid INTEGER, pid INTEGER, n VARCHAR)`);
-    await conn.run(`INSERT INTO ev VALUES (1, 'src', 1, 10, 7, NULL, '42'), (1, 'src', 2, 20, 7, NULL, 'x')`);
+    await conn.run(`INSERT INTO ev VALUES (1, 'src', 1, 10, 7, NULL, '42'), (1, 'src', 2, 20, 7, NULL, 'x'), (2, 'src', 0, 10, 7, NULL, '42')`);
+    // Trace 2 is an alternate of trace 1 (the same QEMU traced by another backend): left out.
+    await conn.run(`CREATE TABLE traces(trace_id INTEGER, alternate_of INTEGER)`);
+    await conn.run(`INSERT INTO traces VALUES (1, NULL), (2, 1)`);
     const template = 'SELECT * FROM {{events ev|missing: n BIGINT}}';
     const describeOf = async (t: TableColumns) =>
       (await conn.runAndReadAll(`DESCRIBE ${renderTemplate(template, t)}`)).getRowsJS().map((r) => `${r[0]} ${r[1]}`);
