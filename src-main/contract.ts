@@ -34,6 +34,47 @@ export interface TraceInfo {
   readonly unparsed: number;
   readonly dropped: number;
   readonly error: string | null;
+  /** The run (one migration) this trace belongs to; null until runs are assigned. */
+  readonly runId: number | null;
+  /** The file name the user gave (an upload is stored under another); null when it is `path`'s own. */
+  readonly originalName: string | null;
+  /** The trace this one duplicates (the same QEMU traced by a second backend); analyses use that one. */
+  readonly alternateOf: number | null;
+}
+
+/**
+ * One migration (analyses/runs/): its source and destination traces (the ones analyses use; each
+ * may have alternates: the same QEMU traced by another backend), a label (defaults from the
+ * folder or file stems; the user may edit it) and how the sides were put together.
+ */
+export interface RunInfo {
+  readonly runId: number;
+  readonly label: string;
+  /** `layout` (folder), `stem` (file names), `content` (migration times), `user` (edited). */
+  readonly labelSource: string;
+  readonly srcTraceId: number | null;
+  readonly dstTraceId: number | null;
+  /** QEMU version of the catalogue that typed the run's traces, when it is a release's. */
+  readonly qemuVersion: string | null;
+  /** Where the migration starts (first state change of the source, else of the destination); decimal ns on that trace's clock. */
+  readonly startTsNs: string | null;
+  /** Clock kind of the run's primary traces (`epoch`, `monotonic`, ...). */
+  readonly clock: string | null;
+  /**
+   * How source and destination were paired: `layout` (their folder holds one migration), `stem`
+   * (file names equal but for src/dst), `content` (nearest migration start), `single` (one side).
+   */
+  readonly pairedBy: string;
+  /** Every trace of the run, alternates included, in id order. */
+  readonly traceIds: readonly number[];
+  /** Traces that duplicate a primary one, with the trace they duplicate. */
+  readonly alternates: readonly { readonly traceId: number; readonly alternateOf: number }[];
+}
+
+/** A run and one of its migration attempts (null: the run's last attempt). */
+export interface RunRef {
+  readonly runId: number;
+  readonly attempt: number | null;
 }
 
 export interface OpenInputsOptions {
@@ -213,7 +254,14 @@ export interface CatalogueTree {
 }
 
 export interface TimelineRequest {
-  /** ts_ns window as decimal strings; null = whole span. */
+  /**
+   * Which traces: `traceIds` given = exactly those (refused when their clock kinds differ: one
+   * axis never holds two clocks); else the primary traces of run `runId`; both null = the
+   * newest run. Alternates are shown only when picked by id.
+   */
+  readonly runId: number | null;
+  readonly traceIds: readonly number[] | null;
+  /** Window on the shown traces' axis (ts_aligned_ns) as decimal strings; null = their whole span. */
   readonly fromNs: string | null;
   readonly toNs: string | null;
   /** SQL LIKE-style glob on event names (`*` and `?`), null = all. */
@@ -251,6 +299,19 @@ export interface TimelineData {
   /** True when the window held more than maxEvents and events were thinned. */
   readonly truncated: boolean;
   readonly totalInWindow: number;
+  /** The run shown (null: the traces are in no run, or in several). */
+  readonly runId: number | null;
+  /** The traces shown, in id order; lanes and events are theirs only. */
+  readonly traceIds: readonly number[];
+  /** Their clock kind (`epoch`, `monotonic`, ...); null when no trace is shown. */
+  readonly clock: string | null;
+  /**
+   * Where the migration starts on this axis (the first state change of a shown source, else of a
+   * shown destination; decimal ns): the axis's zero. Null when no state change was traced.
+   */
+  readonly startNs: string | null;
+  /** What of the run or workspace was left out and why (another clock kind); null when nothing. */
+  readonly note: string | null;
 }
 
 export interface RowDetail {
@@ -321,24 +382,85 @@ export interface PageQueryData {
 
 export type MigrationChartId = 'states' | 'dirty' | 'throughput' | 'multifd' | 'postcopy' | 'downtime';
 
-/** The Migration page: migration_overview rows (one card each) and each chart's rows. */
+/** One migration attempt of a run: of its source trace (of its destination when it has no source). */
+export interface RunAttempt {
+  readonly attempt: number;
+  readonly finalState: string | null;
+  /** Decimal ns on that trace's own clock. */
+  readonly startTsNs: string | null;
+  readonly postcopy: boolean;
+}
+
+/** A run as the Migration and Compare pages offer it: the run, its attempts, how its last one ended. */
+export interface RunChoice {
+  readonly run: RunInfo;
+  readonly attempts: readonly RunAttempt[];
+  /** final_state of the run's last attempt; null when no state change was traced. */
+  readonly finalState: string | null;
+}
+
+/**
+ * The part of one trace a page shows for the chosen attempt: rows from `fromNs` (inclusive) to
+ * `toNs` (exclusive), on the trace's own clock; null ends are open.
+ */
+export interface AttemptWindow {
+  readonly side: 'src' | 'dst';
+  readonly traceId: number;
+  /** The trace's attempt (migration_attempts numbering); null: the trace has no state changes. */
+  readonly attempt: number | null;
+  readonly fromNs: string | null;
+  readonly toNs: string | null;
+  readonly finalState: string | null;
+  /**
+   * How this trace's attempt was chosen: `picked` (the attempt asked for), `only` (the trace's
+   * only attempt), `overlap` (the destination attempt that overlaps the source attempt most on
+   * the aligned clock: a heuristic), `ordinal` (no attempt overlaps; the one of the same number,
+   * both traces having as many: a heuristic), `whole-trace` (no state changes traced: every row).
+   */
+  readonly matchedBy: 'picked' | 'only' | 'overlap' | 'ordinal' | 'whole-trace';
+}
+
+/** A run and attempt as a page resolved them. */
+export interface RunSelection {
+  readonly run: RunInfo;
+  /** The attempt of the run (RunAttempt numbering); null when the run has no attempts. */
+  readonly attempt: number | null;
+  readonly windows: readonly AttemptWindow[];
+}
+
+/**
+ * The Migration page for one run and attempt: migration_overview rows (one card each) and each
+ * chart's rows, all filtered to the run's primary traces and the attempt's windows.
+ */
 export interface MigrationPageData {
+  /** Every run of the workspace, oldest first (the run selector). */
+  readonly runs: readonly RunChoice[];
+  /** The run and attempt shown; null when the workspace has no runs (see `noRuns`). */
+  readonly selection: RunSelection | null;
+  /** The chosen run's attempts (the attempt selector). */
+  readonly attempts: readonly RunAttempt[];
+  /** Why nothing is shown (no traces, traces not assigned to runs); null when a run is shown. */
+  readonly noRuns: string | null;
   readonly overview: PageQueryData;
   readonly charts: { readonly [K in MigrationChartId]: PageQueryData };
 }
 
-/** A migration attempt as migration_overview identifies it (attempt/traceId null: not filtered on). */
-export interface AttemptRef {
-  readonly side: string;
-  readonly attempt: number | null;
-  readonly traceId: number | null;
+/** One side (source with source, destination with destination) of two compared runs. */
+export interface CompareSide {
+  /** Overview metrics and time per state: A, B, B − A, B / A. */
+  readonly phases: PageQueryData;
+  /** Per-event counts and rates inside each attempt's window. */
+  readonly events: PageQueryData;
 }
 
-/** Compare: the attempts to pick from; with both picked, phases (B − A, B / A) and events per attempt window. */
+/** Compare: the runs to pick from; with both picked, each side of A against the same side of B. */
 export interface CompareData {
-  readonly attempts: PageQueryData;
-  readonly phases: PageQueryData | null;
-  readonly events: PageQueryData | null;
+  readonly runs: readonly RunChoice[];
+  readonly noRuns: string | null;
+  readonly a: RunSelection | null;
+  readonly b: RunSelection | null;
+  readonly src: CompareSide | null;
+  readonly dst: CompareSide | null;
 }
 
 /**
@@ -406,15 +528,47 @@ export interface EngineMethods {
   setClockOffset: { params: { traceId: number; offsetNs: string | null }; result: ClockAlignmentEntry[] };
   /** The analysis library: each view's name, title, description and its SQL for this workspace. */
   listAnalyses: { params: Record<string, never>; result: AnalysisEntry[] };
-  /** Every query of the Migration page, run on the metadata connection. */
-  migrationPage: { params: Record<string, never>; result: MigrationPageData };
-  /** Compare's attempts, and with a and b given their side-by-side tables. */
-  compareAttempts: { params: { a: AttemptRef | null; b: AttemptRef | null }; result: CompareData };
+  /**
+   * Every query of the Migration page for one run and attempt, on the metadata connection.
+   * runId null: the run that started last; attempt null: the run's last attempt.
+   */
+  migrationPage: { params: { runId: number | null; attempt: number | null }; result: MigrationPageData };
+  /** The runs to compare, and with a and b given, source vs source and destination vs destination. */
+  compareRuns: { params: { a: RunRef | null; b: RunRef | null }; result: CompareData };
   /**
    * Delete traces and all their rows (user SQL cannot: it runs read-only). Ids are never given
    * again. Refused while an ingest runs. Emits tracesChanged.
    */
   removeTraces: { params: { traceIds: number[] }; result: { removed: number[] } };
+  /** The workspace's runs, oldest migration first. */
+  listRuns: { params: Record<string, never>; result: RunInfo[] };
+  /** Rename a run (trimmed, 1..200 characters); refused read-only. Emits tracesChanged. */
+  setRunLabel: { params: { runId: number; label: string }; result: RunInfo[] };
+  /**
+   * Make an alternate trace the one analyses use for its side of its run (the former primary
+   * becomes its alternate). Refused read-only. Emits tracesChanged.
+   */
+  setPrimaryTrace: { params: { traceId: number }; result: RunInfo[] };
+  /** The Fleet: one row per run (analyses/fleet.ts), the same rows `qtw fleet` prints. */
+  fleet: { params: Record<string, never>; result: FleetData };
+}
+
+/**
+ * The Fleet (analyses/fleet.ts): one row per run, oldest migration first, keyed by the query's
+ * column names (run_id, label, qemu_version, final_state, numbers_from, total_ms, setup_ms,
+ * downtime_ms, throughput_mbps, dirty_syncs, normal_pages, ..., note). `numbers_from` says
+ * which trace the measures are from ('src': the source's last attempt; 'dst': the run has no
+ * source numbers); `note` says why measures are NULL when that is not obvious.
+ */
+export interface FleetData {
+  readonly sql: string;
+  /** Why there is no fleet for this workspace (an analysis view absent), else null. */
+  readonly missing: string | null;
+  readonly error: string | null;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly Readonly<Record<string, WireCell>>[];
+  /** How throughput_mbps is computed (shown beside the grid). */
+  readonly throughputRule: string;
 }
 
 export type EngineMethod = keyof EngineMethods;
@@ -504,4 +658,92 @@ export interface ReportExportResult {
   readonly path: string;
   /** File name, for `GET /download?name=` under `qtw serve`. */
   readonly name: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracks (issue 16): one run's analyses as timeline tracks (analyses/tracks/), the model the
+// timeline and the CLI report share. Times are decimal ns on the run's source clock
+// (ts_ns + traces.clock_offset_ns: a destination is put on its source's clock).
+
+export type TrackKind = 'slice' | 'counter' | 'flow';
+
+export interface TracksRequest {
+  readonly runId: number;
+  /** Window on the aligned clock (decimal ns, inclusive); null = unbounded. */
+  readonly fromNs: string | null;
+  readonly toNs: string | null;
+  /** Most items per track; beyond it a track is thinned and summarised in buckets. */
+  readonly maxItemsPerTrack: number;
+}
+
+/** Where a track is drawn: a side, and a thread in it, or a multifd channel where threads are not traced. */
+export interface TrackLaneRef {
+  readonly side: SideName | null;
+  readonly traceId: number | null;
+  readonly tid: number | null;
+  readonly channel: number | null;
+}
+
+export type TrackArgValue = string | number | boolean | null;
+
+export interface TrackSliceItem {
+  readonly tsNs: string;
+  /** null: no end traced (drawn to the end of the track); "0": an instant. */
+  readonly durNs: string | null;
+  readonly name: string;
+  readonly depth: number;
+  readonly args: Readonly<Record<string, TrackArgValue>>;
+}
+
+/** A step line point: the value holds until the next point. */
+export interface TrackCounterPoint {
+  readonly tsNs: string;
+  readonly value: number;
+}
+
+export interface TrackFlowItem {
+  readonly fromTrackId: string;
+  readonly fromTsNs: string;
+  readonly toTrackId: string;
+  readonly toTsNs: string;
+  readonly name: string;
+  readonly args: Readonly<Record<string, TrackArgValue>>;
+}
+
+/** Summary of a thinned track per time bucket: count, and min/max of value (counter), duration or latency (ns). */
+export interface TrackBucketSummary {
+  readonly fromNs: string;
+  readonly toNs: string;
+  readonly count: number;
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+interface TrackDataCommon {
+  readonly id: string;
+  readonly title: string;
+  readonly group: string;
+  readonly lane: TrackLaneRef;
+  readonly total: number;
+  readonly truncated: boolean;
+  readonly buckets: readonly TrackBucketSummary[] | null;
+  /** How the items were made when it is a heuristic or leaves something out; null otherwise. */
+  readonly note: string | null;
+}
+
+export type TrackData =
+  | (TrackDataCommon & { readonly kind: 'slice'; readonly items: readonly TrackSliceItem[] })
+  | (TrackDataCommon & { readonly kind: 'counter'; readonly unit: string; readonly items: readonly TrackCounterPoint[] })
+  | (TrackDataCommon & { readonly kind: 'flow'; readonly items: readonly TrackFlowItem[] });
+
+export interface TrackSetData {
+  readonly runId: number;
+  readonly srcTraceId: number | null;
+  readonly dstTraceId: number | null;
+  readonly clock: string | null;
+  readonly fromNs: string | null;
+  readonly toNs: string | null;
+  readonly maxItemsPerTrack: number;
+  readonly tracks: readonly TrackData[];
+  readonly notes: readonly string[];
 }

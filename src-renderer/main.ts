@@ -18,13 +18,15 @@ import { setupMonaco } from './editor/monaco-setup.ts';
 import { registerSqlLanguage } from './editor/sql-language.ts';
 import { HistoryStore } from './history/history-store.ts';
 import { createComparePage } from './compare/compare-page.ts';
+import { createFleetPage } from './fleet/fleet-page.ts';
 import { createMigrationPage } from './migration/migration-page.ts';
+import { onOpenRun } from './migration/open-run.ts';
 import { createReportPage } from './report/report-page.ts';
 import { createResultsArea } from './results/results-area.ts';
 import { errorMessage, h } from './util/dom.ts';
 
 type SideTab = 'traces' | 'catalogue' | 'history';
-type Page = 'workbench' | 'migration' | 'compare' | 'report';
+type Page = 'workbench' | 'fleet' | 'migration' | 'compare' | 'report';
 
 function buildShell() {
   const openFiles = h('button', { class: 'btn', title: 'Open trace files (or archives)' }, 'Open files…');
@@ -33,13 +35,14 @@ function buildShell() {
   const workspace = h('span', { class: 'workspace-path' }, 'connecting…');
   const pageTabs: Record<Page, HTMLButtonElement> = {
     workbench: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'true', 'data-page': 'workbench', title: 'SQL editor, results, chart and timeline' }, 'Workbench'),
+    fleet: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'fleet', title: 'Every run (migration) of the workspace: one row each, distributions by QEMU version or label' }, 'Fleet'),
     migration: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'migration', title: 'Migration attempts, clock alignment and analysis charts' }, 'Migration'),
-    compare: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'compare', title: 'Two attempts side by side' }, 'Compare'),
+    compare: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'compare', title: 'Two runs side by side: source with source, destination with destination' }, 'Compare'),
     report: h('button', { class: 'ptab', role: 'tab', 'aria-selected': 'false', 'data-page': 'report', title: 'Pinned results and notes, exported for bug trackers and mailing lists' }, 'Report'),
   };
   const topbar = h('header', { class: 'topbar' },
     h('span', { class: 'brand', title: 'QEMU Trace Workbench' }, h('span', { class: 'brand-mark' }, 'QTW'), h('span', { class: 'brand-name' }, 'QEMU Trace Workbench')),
-    h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.migration, pageTabs.compare, pageTabs.report),
+    h('nav', { class: 'ptabs', role: 'tablist', 'aria-label': 'Pages' }, pageTabs.workbench, pageTabs.fleet, pageTabs.migration, pageTabs.compare, pageTabs.report),
     openFiles, openFolder, pasteTrace, h('span', { class: 'spacer' }), workspace);
   const notices = h('div', { class: 'notices' });
   const sideTabs: Record<SideTab, HTMLButtonElement> = {
@@ -122,12 +125,14 @@ async function start(): Promise<void> {
   const pageHooks = { openQuery: (sql: string, run = true) => openQuery(sql, run) };
   const migration = createMigrationPage(client, pageHooks);
   const compare = createComparePage(client, pageHooks);
-  const stale: Record<Page, boolean> = { workbench: false, migration: true, compare: true, report: false };
+  const fleet = createFleetPage(client, pageHooks);
+  const stale: Record<Page, boolean> = { workbench: false, fleet: true, migration: true, compare: true, report: false };
   let activePage: Page = 'workbench';
   function refreshPage(p: Page): void {
     stale[p] = false;
     if (p === 'migration') migration.refresh().catch((e: unknown) => banner.show(`Migration: ${errorMessage(e)}`));
     if (p === 'compare') compare.refresh().catch((e: unknown) => banner.show(`Compare: ${errorMessage(e)}`));
+    if (p === 'fleet') fleet.refresh().catch((e: unknown) => banner.show(`Fleet: ${errorMessage(e)}`));
   }
   function selectPage(p: Page): void {
     if (p === activePage) return;
@@ -137,16 +142,25 @@ async function start(): Promise<void> {
     ui.pages.hidden = p === 'workbench';
     migration.root.hidden = p !== 'migration';
     compare.root.hidden = p !== 'compare';
+    fleet.root.hidden = p !== 'fleet';
     report.root.hidden = p !== 'report';
     if (p === 'workbench') requestAnimationFrame(() => relayout());
     else if (stale[p]) refreshPage(p);
     else if (p === 'migration') requestAnimationFrame(() => migration.resize());
+    else if (p === 'fleet') requestAnimationFrame(() => fleet.resize());
   }
   migration.root.hidden = true;
   compare.root.hidden = true;
+  fleet.root.hidden = true;
   report.root.hidden = true;
-  ui.pages.append(migration.root, compare.root, report.root);
+  ui.pages.append(fleet.root, migration.root, compare.root, report.root);
   for (const k of Object.keys(ui.pageTabs) as Page[]) ui.pageTabs[k].addEventListener('click', () => selectPage(k));
+  // Another page (the Fleet) opens a run: the Migration page loads it, then is shown.
+  onOpenRun((ref) => {
+    stale.migration = false;
+    migration.showRun(ref.runId, ref.attempt).catch((e: unknown) => banner.show(`Migration: ${errorMessage(e)}`));
+    selectPage('migration');
+  });
 
   const opener = createFileOpener(client, progress, { openSqlText: (name, text) => editor.openFile(name, text) });
   ui.openFiles.addEventListener('click', opener.openFiles);
@@ -161,6 +175,12 @@ async function start(): Promise<void> {
       await client.call('removeTraces', { traceIds: [traceId] });
     },
     catalogueLine: (t) => picker.line(t),
+    renameRun: async (runId, label) => {
+      await client.call('setRunLabel', { runId, label });
+    },
+    analyseTrace: async (traceId) => {
+      await client.call('setPrimaryTrace', { traceId });
+    },
   });
   const catalogue = createCataloguePanel(ui.sidePanes.catalogue, client, hooks);
   createHistoryPanel(ui.sidePanes.history, history, { load: (sql) => editor.openQuery(sql, 'History') });
@@ -184,6 +204,7 @@ async function start(): Promise<void> {
     editor.layout();
     results.resize();
     if (activePage === 'migration') migration.resize();
+    if (activePage === 'fleet') fleet.resize();
   }
   ui.workbench.insertBefore(
     addSplitter({ before: ui.sidebar, container: ui.workbench }, { axis: 'x', key: 'qtw.split.sidebar', initial: 300, min: 180, max: (c) => c.clientWidth - 400, onResize: relayout }),
@@ -204,8 +225,8 @@ async function start(): Promise<void> {
   });
 
   async function loadTraces(): Promise<TraceInfo[]> {
-    const list = await client.call('listTraces', {});
-    traces.update(list);
+    const [list, runs] = await Promise.all([client.call('listTraces', {}), client.call('listRuns', {})]);
+    traces.update(list, runs);
     return list;
   }
   function loadSchema(): Promise<void> {
@@ -232,7 +253,7 @@ async function start(): Promise<void> {
     void loadSchema().catch((err: unknown) => banner.show(`Schema: ${errorMessage(err)}`));
     if (catalogueLoaded || activeSide === 'catalogue') catalogue.refresh().catch(() => undefined);
     results.refreshTimeline();
-    stale.migration = stale.compare = true;
+    stale.migration = stale.compare = stale.fleet = true;
     void report.load().catch((err: unknown) => banner.show(`Report: ${errorMessage(err)}`));
     if (activePage !== 'workbench') refreshPage(activePage);
   });

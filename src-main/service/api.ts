@@ -24,6 +24,7 @@ import type {
   QueryResultInfo,
   ResultOf,
   RowsPage,
+  RunSelection,
   SortSpec,
   TimelineData,
   TimelineRequest,
@@ -33,7 +34,11 @@ import { exportWorkspaceParquet, type ParquetExportSummary } from '../workspace/
 import type { CliReportSpec } from '../report/cli-spec.ts';
 import { parseOffsetNs, readClockAlignment, setClockOffset, toAlignmentEntries } from '../analyses/clock-alignment.ts';
 import { renderAnalyses } from '../analyses/install.ts';
-import { analysisSql, compareResults, migrationPageResults, type PageQueryResult } from '../analyses/page-queries.ts';
+import { readRuns } from '../analyses/runs/store.ts';
+import {
+  analysisSql, compareResults, migrationPageResults, toAttemptWindow, type CompareSideResults, type PageQueryResult, type PageScope,
+} from '../analyses/page-queries.ts';
+import { FLEET_THROUGHPUT_RULE, fleetExport, fleetResults } from '../analyses/fleet.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
 import { catalogueForRef, isCatalogueRef, listCatalogueChoices } from './catalogues.ts';
 import { chartData } from '../results/chart-data.ts';
@@ -71,6 +76,11 @@ export interface ServiceOptions {
    * catalogues retypeTrace names by a listCatalogues ref are the engine's: neither is asked about.
    */
   readonly allowInput?: (path: string) => boolean;
+  /**
+   * The name the user gave a file the host stored under another (a `qtw serve` upload), by its
+   * resolved path; openInputs writes it to `traces.original_name`. Absent: every path is the user's own.
+   */
+  readonly originalName?: (path: string) => string | null;
   /**
    * Catalogues for openInputs requests that name none (a browser upload cannot): those the host
    * was started with. Empty = the installed QEMU's and the embedded default.
@@ -123,6 +133,10 @@ class Serial {
 }
 
 /** A page query's rows as column name → wire cell. */
+function toSelection(s: PageScope | null): RunSelection | null {
+  return s && { run: s.run, attempt: s.attempt, windows: s.windows.map(toAttemptWindow) };
+}
+
 function toPageData(r: PageQueryResult): PageQueryData {
   const rows = r.rows.map((row) => Object.fromEntries(r.columns.map((name, i) => [name, toWireCell(row[i] ?? null)])));
   return { sql: r.sql, missing: r.missing, error: r.error, columns: r.columns, rows };
@@ -244,7 +258,11 @@ export class EngineService {
   /** `qtw export --parquet`: the whole workspace as a Hive-partitioned Parquet dataset in `dir` (no export policy: the host's own path). */
   async exportParquet(dir: string, onTable?: (name: string, rows: number) => void): Promise<ParquetExportSummary> {
     this.refuseLockedDown('a Parquet export of the workspace');
-    return this.query(() => exportWorkspaceParquet(this.queryConn, dir, onTable));
+    // fleet.parquet (the Fleet's row per run) when the analysis views are there to build it.
+    return this.query(async () => {
+      const fleet = await fleetExport(this.queryConn);
+      return exportWorkspaceParquet(this.queryConn, dir, onTable, fleet ? [fleet] : []);
+    });
   }
 
   /** `qtw report`: the report the command line describes, written into `dir`; resolves to the files written. */
@@ -356,7 +374,7 @@ export class EngineService {
           }
         }
         const options = p.options.catalogues?.length ? p.options : { ...p.options, catalogues: [...(this.options.defaultCatalogues ?? [])] };
-        return { jobId: this.jobs.start((hooks) => this.engine.openInputs(p.paths, options, hooks)) };
+        return { jobId: this.jobs.start((hooks) => this.engine.openInputs(p.paths, options, hooks, this.options.originalName)) };
       },
       listCatalogues: () => this.meta((c) => listCatalogueChoices(c)),
       retypeTrace: async (p) => {
@@ -401,20 +419,29 @@ export class EngineService {
           (await renderAnalyses(c)).map(({ info, sql }) => ({ name: info.name, title: info.title, description: info.description, sql, rowsSql: analysisSql(info.name) })),
         ),
       // On the metadata connection: answered while a user query runs, and never cancelled by it.
-      migrationPage: () =>
+      migrationPage: (p) =>
         this.meta(async (c) => {
-          const r = await migrationPageResults(c);
+          const r = await migrationPageResults(c, await readRuns(c), p.runId, p.attempt);
           const ch = r.charts;
           const charts = {
             states: toPageData(ch.states), dirty: toPageData(ch.dirty), throughput: toPageData(ch.throughput),
             multifd: toPageData(ch.multifd), postcopy: toPageData(ch.postcopy), downtime: toPageData(ch.downtime),
           };
-          return { overview: toPageData(r.overview), charts };
+          const attempts = r.runs.find((x) => x.run.runId === r.scope?.run.runId)?.attempts ?? [];
+          return { runs: r.runs, selection: toSelection(r.scope), attempts, noRuns: r.noRuns, overview: toPageData(r.overview), charts };
         }),
-      compareAttempts: (p) =>
+      compareRuns: (p) =>
         this.meta(async (c) => {
-          const r = await compareResults(c, p.a, p.b);
-          return { attempts: toPageData(r.attempts), phases: r.phases && toPageData(r.phases), events: r.events && toPageData(r.events) };
+          const r = await compareResults(c, await readRuns(c), p.a, p.b);
+          const side = (x: CompareSideResults | null) => x && { phases: toPageData(x.phases), events: toPageData(x.events) };
+          return { runs: r.runs, noRuns: r.noRuns, a: toSelection(r.a), b: toSelection(r.b), src: side(r.src), dst: side(r.dst) };
+        }),
+      // The Fleet: on the metadata connection like migrationPage (answered during a slow query).
+      fleet: () =>
+        this.meta(async (c) => {
+          const r = await fleetResults(c);
+          const rows = r.rows.map((row) => Object.fromEntries(r.columns.map((col, i) => [col.name, toWireCell(row[i] ?? null)])));
+          return { sql: r.sql, missing: r.missing, error: r.error, columns: r.columns, rows, throughputRule: FLEET_THROUGHPUT_RULE };
         }),
       clockAlignment: () => this.meta(async (c) => toAlignmentEntries(await readClockAlignment(c))),
       removeTraces: async (p) => {
@@ -425,6 +452,20 @@ export class EngineService {
         this.lanes = null;
         if (removed.length > 0) this.emit({ type: 'tracesChanged' });
         return { removed };
+      },
+      listRuns: () => this.meta((c) => readRuns(c)),
+      setRunLabel: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; run labels cannot be changed', 'read-only');
+        const runs = await this.jobs.exclusive('an ingest is running: rename the run when it has finished', () => this.engine.setRunLabel(p.runId, p.label));
+        this.emit({ type: 'tracesChanged' });
+        return runs;
+      },
+      setPrimaryTrace: async (p) => {
+        if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; the trace analyses use cannot be changed', 'read-only');
+        const runs = await this.jobs.exclusive('an ingest is running: switch traces when it has finished', () => this.engine.setPrimaryTrace(p.traceId));
+        this.lanes = null;
+        this.emit({ type: 'tracesChanged' });
+        return runs;
       },
       setClockOffset: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; clock offsets cannot be changed', 'read-only');

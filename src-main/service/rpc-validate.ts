@@ -162,11 +162,10 @@ const reportModel: Check<unknown> = (v, at) => {
   }
 };
 
-/** A migration_overview attempt: side as the view spells it, attempt and trace id when it has them. */
-const attemptRef = object<{ side: string; attempt: number | null; traceId: number | null }>({
-  side: string(1, 64),
+/** A run and one of its attempts (null: the run's last). */
+const runRef = object<{ runId: number; attempt: number | null }>({
+  runId: int(1, 2 ** 31 - 1),
   attempt: nullable(int(0, 2 ** 31 - 1)),
-  traceId: nullable(int(0, 2 ** 31 - 1)),
 });
 
 const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
@@ -199,7 +198,9 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
       ['bins', 'xRange'],
     ),
   }),
-  timeline: object<{ fromNs: string | null; toNs: string | null; namePattern: string | null; maxEvents: number }>({
+  timeline: object<{ runId: number | null; traceIds: number[] | null; fromNs: string | null; toNs: string | null; namePattern: string | null; maxEvents: number }>({
+    runId: nullable(int(1, 2 ** 31 - 1)),
+    traceIds: nullable(array(int(1, 2 ** 31 - 1), 10_000)),
     fromNs: nullable(nsString),
     toNs: nullable(nsString),
     namePattern: nullable(string(1, 256)),
@@ -229,8 +230,11 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   }),
   clockAlignment: empty,
   listAnalyses: empty,
-  migrationPage: empty,
-  compareAttempts: object<{ a: unknown; b: unknown }>({ a: nullable(attemptRef), b: nullable(attemptRef) }),
+  migrationPage: object<{ runId: number | null; attempt: number | null }>({
+    runId: nullable(int(1, 2 ** 31 - 1)),
+    attempt: nullable(int(0, 2 ** 31 - 1)),
+  }),
+  compareRuns: object<{ a: unknown; b: unknown }>({ a: nullable(runRef), b: nullable(runRef) }),
   getReport: empty,
   saveReport: object<{ report: unknown }>({ report: reportModel }),
   exportReport: object<{ format: string; redact: boolean; path: string | null }>({
@@ -243,6 +247,11 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
     offsetNs: nullable(nsString),
   }),
   removeTraces: object<{ traceIds: number[] }>({ traceIds: array(int(1, 2 ** 31 - 1), 10_000) }),
+  listRuns: empty,
+  // Length and characters are the engine's rule (analyses/runs/store.ts); here only a bound.
+  setRunLabel: object<{ runId: number; label: string }>({ runId: int(1, 2 ** 31 - 1), label: string(1, 1000) }),
+  setPrimaryTrace: object<{ traceId: number }>({ traceId: int(1, 2 ** 31 - 1) }),
+  fleet: empty,
 };
 
 const METHODS = Object.keys(PARAMS) as EngineMethod[];

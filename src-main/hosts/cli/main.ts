@@ -18,8 +18,11 @@ const USAGE = `usage:
   qtw query WORKSPACE.duckdb "SQL" [--format table|csv|json|markdown]
   qtw catalogue FILE [--diff OTHER] [--json]   FILE: a trace-events file, a QEMU tree, or a release (qemu-8.2)
   qtw catalogue --detect TRACE... [--catalogue FILE]... [--json]   which catalogue types each trace best
+  qtw fleet WORKSPACE.duckdb [--format table|csv|json|markdown]   one row per run (migration): state, times, throughput, pages
   qtw export WORKSPACE.duckdb --parquet DIR   the workspace as a Hive-partitioned Parquet dataset
   qtw report WORKSPACE.duckdb -o DIR [--title T] [--query SQL [--chart line|bar|scatter|histogram]]... [--analysis NAME]... [--redact]
+  qtw runs WORKSPACE.duckdb [--label RUN_ID=TEXT]... [--primary TRACE_ID]... [--json]   the migrations (runs) and their
+      traces; --label renames a run, --primary makes a duplicate trace (same QEMU, other backend) the one analyses use
   qtw align WORKSPACE.duckdb [--set TRACE_ID=OFFSET_NS | --reset TRACE_ID] [--json]
   qtw serve [WORKSPACE.duckdb | INPUT...] [-o WORKSPACE] [--catalogue FILE]... [--host H] [--port N] [--max-upload-mb N] [--no-open]
   qtw start [INPUT...] [--no-open]   the desktop app, or the UI in a browser (bundled sample without INPUTs)
@@ -155,6 +158,36 @@ async function cmdQuery(argv: string[]): Promise<number> {
   }
 }
 
+async function cmdFleet(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f', default: 'table' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('fleet needs one WORKSPACE.duckdb');
+  const format = values.format as OutputFormat;
+  if (!['table', 'csv', 'json', 'markdown'].includes(format)) throw new UsageError(`unknown --format ${values.format}`);
+  const wsPath = positionals[0];
+  if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
+  const { EngineService } = await import('../../service/api.ts');
+  const { createResultWriter } = await import('./output.ts');
+  const engine = await EngineService.open(wsPath, { host: 'cli', readOnly: true });
+  try {
+    const f = await engine.call('fleet', {});
+    if (f.missing !== null) fail(`${wsPath}: ${f.missing}`);
+    if (f.error !== null) fail(`${wsPath}: fleet query failed: ${f.error}`);
+    const w = createResultWriter(format, out);
+    w.columns([...f.columns]);
+    w.rows(f.rows.map((r) => f.columns.map((c) => r[c.name] ?? null)));
+    w.end();
+    if (f.rows.length === 0) err(`${wsPath}: no runs (a workspace's traces are put into runs after each ingest)`);
+    if (format === 'table') err(f.throughputRule);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
 async function cmdExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { parquet: { type: 'string' } } });
   if (positionals.length !== 1 || !values.parquet) throw new UsageError('export needs WORKSPACE.duckdb and --parquet DIR');
@@ -269,6 +302,39 @@ async function cmdAlign(argv: string[]): Promise<number> {
     const entries = await engine.realignClocks(pin);
     if (values.json) out(JSON.stringify(entries, null, 1) + '\n');
     else out(formatAlignment(entries).map((l) => l + '\n').join(''));
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+async function cmdRuns(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { label: { type: 'string', multiple: true }, primary: { type: 'string', multiple: true }, json: { type: 'boolean' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('runs needs one WORKSPACE.duckdb');
+  const labels = (values.label ?? []).map((l) => {
+    const m = /^(\d+)=([\s\S]*)$/.exec(l);
+    if (!m) throw new UsageError(`--label ${l}: expected RUN_ID=TEXT`);
+    return { runId: Number(m[1]), label: m[2] };
+  });
+  const primaries = (values.primary ?? []).map((p) => {
+    if (!/^\d+$/.test(p)) throw new UsageError(`--primary ${p}: expected a TRACE_ID`);
+    return Number(p);
+  });
+  const wsPath = positionals[0];
+  if (!existsSync(wsPath)) fail(`${wsPath}: no such workspace`);
+  const { EngineService } = await import('../../service/api.ts');
+  const { formatRuns } = await import('../../service/host-kit.ts');
+  const engine = await EngineService.open(wsPath, { host: 'cli' });
+  try {
+    for (const l of labels) await engine.call('setRunLabel', l);
+    for (const traceId of primaries) await engine.call('setPrimaryTrace', { traceId });
+    const runs = await engine.call('listRuns', {});
+    if (values.json) out(JSON.stringify(runs, null, 1) + '\n');
+    else out(formatRuns(runs, await engine.call('listTraces', {})).map((l) => l + '\n').join(''));
     return 0;
   } finally {
     await engine.close();
@@ -391,10 +457,14 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdQuery(rest);
       case 'catalogue':
         return await cmdCatalogue(rest);
+      case 'fleet':
+        return await cmdFleet(rest);
       case 'export':
         return await cmdExport(rest);
       case 'align':
         return await cmdAlign(rest);
+      case 'runs':
+        return await cmdRuns(rest);
       case 'report':
         return await cmdReport(rest);
       case 'serve':

@@ -170,7 +170,7 @@ describe('EngineService on an empty workspace', () => {
     const s = await svc.call('schema', {});
     expect(s.tables.filter((t) => t.kind === 'event')).toEqual([]);
     expect(s.tables.find((t) => t.name === 'traces')?.rows).toBe(0);
-    const tl = await svc.call('timeline', { fromNs: null, toNs: null, namePattern: null, maxEvents: 100 });
+    const tl = await svc.call('timeline', { runId: null, traceIds: null, fromNs: null, toNs: null, namePattern: null, maxEvents: 100 });
     expect(tl).toMatchObject({ lanes: [], events: [], truncated: false, totalInWindow: 0 });
   });
 });

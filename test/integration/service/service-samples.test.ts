@@ -162,7 +162,7 @@ describe('catalogue tree', () => {
 
 describe('timeline', () => {
   it('has one lane per (trace, thread) on both sides, named where QEMU says which thread it is', async () => {
-    const tl = await svc.call('timeline', { fromNs: null, toNs: null, namePattern: null, maxEvents: 200_000 });
+    const tl = await svc.call('timeline', { runId: null, traceIds: null, fromNs: null, toNs: null, namePattern: null, maxEvents: 200_000 });
     const src = rawLines(SRC);
     const dst = rawLines(DST);
     const expected = [...new Set(src.map((l) => `${ids.src}:${l.tid}`)), ...new Set(dst.map((l) => `${ids.dst}:${l.tid}`))].sort();
@@ -180,7 +180,7 @@ describe('timeline', () => {
   });
 
   it('thins evenly per lane when the window holds more than maxEvents', async () => {
-    const tl = await svc.call('timeline', { fromNs: null, toNs: null, namePattern: null, maxEvents: 1000 });
+    const tl = await svc.call('timeline', { runId: null, traceIds: null, fromNs: null, toNs: null, namePattern: null, maxEvents: 1000 });
     expect(tl.truncated).toBe(true);
     expect(tl.events.length).toBeLessThanOrEqual(1000);
     expect(tl.events.length).toBeGreaterThan(900);
@@ -194,11 +194,11 @@ describe('timeline', () => {
     const src = rawLines(SRC);
     const dst = rawLines(DST);
     const states = [...src, ...dst].filter((l) => l.name.startsWith('migrate_set_'));
-    const tl = await svc.call('timeline', { fromNs: null, toNs: null, namePattern: 'migrate_set_*', maxEvents: 10_000 });
+    const tl = await svc.call('timeline', { runId: null, traceIds: null, fromNs: null, toNs: null, namePattern: 'migrate_set_*', maxEvents: 10_000 });
     expect(tl.events.length).toBe(states.length);
     expect(new Set(tl.events.map((e) => e.name))).toEqual(new Set(states.map((l) => l.name)));
     const mid = src[Math.floor(src.length / 2)].tsUs * 1000n;
-    const half = await svc.call('timeline', { fromNs: mid.toString(), toNs: null, namePattern: 'ram_save_page', maxEvents: 200_000 });
+    const half = await svc.call('timeline', { runId: null, traceIds: null, fromNs: mid.toString(), toNs: null, namePattern: 'ram_save_page', maxEvents: 200_000 });
     expect(half.totalInWindow).toBe(src.filter((l) => l.name === 'ram_save_page' && l.tsUs * 1000n >= mid).length);
   });
 });
