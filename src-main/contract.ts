@@ -62,7 +62,8 @@ export interface RunInfo {
   readonly clock: string | null;
   /**
    * How source and destination were paired: `layout` (their folder holds one migration), `stem`
-   * (file names equal but for src/dst), `content` (nearest migration start), `single` (one side).
+   * (file names equal but for src/dst), `content` (nearest migration start), `given` (ingested
+   * together by one command or upload, from different folders), `single` (one side).
    */
   readonly pairedBy: string;
   /** Every trace of the run, alternates included, in id order. */

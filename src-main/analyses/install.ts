@@ -42,6 +42,31 @@ export async function renderAnalyses(conn: DuckDBConnection): Promise<{ info: An
   return ANALYSES.map((info) => ({ info, sql: renderTemplate(analysisTemplate(info), tables, info.sqlFile) }));
 }
 
+const CREATED = /\bCREATE OR REPLACE (VIEW|MACRO) ([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * Run `task` with every analysis view and macro replaced, on this connection only, by TEMP ones
+ * over just `traceIds` (they shadow the workspace's own; dropped afterwards). A page about one run
+ * of a hundred then computes one run: the views' window functions and joins over all traces are
+ * not pushed down by DuckDB. The caller must not run anything else on `conn` meanwhile.
+ */
+export async function withScopedAnalyses<T>(conn: DuckDBConnection, traceIds: readonly number[], task: () => Promise<T>): Promise<T> {
+  const tables = await readEventTables(conn);
+  const created: { kind: string; name: string }[] = [];
+  try {
+    for (const info of ANALYSES) {
+      const sql = renderTemplate(analysisTemplate(info), tables, info.sqlFile, traceIds).replace(CREATED, (_m, kind: string, name: string) => {
+        created.push({ kind, name });
+        return `CREATE OR REPLACE TEMP ${kind} ${name}`;
+      });
+      await conn.run(sql);
+    }
+    return await task();
+  } finally {
+    for (const c of created.reverse()) await conn.run(`DROP ${c.kind} IF EXISTS temp.main.${c.name}`).catch(() => undefined);
+  }
+}
+
 /** Create or replace every analysis view (and macro) in the workspace. */
 export async function installAnalyses(conn: DuckDBConnection): Promise<void> {
   for (const { info, sql } of await renderAnalyses(conn)) {

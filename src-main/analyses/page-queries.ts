@@ -9,6 +9,7 @@ import type { AttemptWindow, MigrationChartId, RunAttempt, RunChoice, RunInfo, R
 import { toCell, type CellValue } from '../workspace/query.ts';
 import { ident } from '../workspace/schema.ts';
 import { ANALYSES } from './catalog.ts';
+import { withScopedAnalyses } from './install.ts';
 
 /** A query for this workspace, or why there is none (shown as the chart's empty state). */
 export type PageQuery = { readonly sql: string } | { readonly missing: string };
@@ -613,10 +614,17 @@ export async function migrationPageResults(
   const charts: Partial<Record<MigrationChartId, PageQueryResult>> = {};
   const noRuns = scope === null ? noRunsReason(facts) : null;
   const run = (build: (c: PageCatalog, s: PageScope) => PageQuery) => runPageQuery(conn, scope === null ? { missing: noRuns! } : build(cat, scope));
-  const overview = await run(overviewSql);
-  for (const [id, build] of Object.entries(MIGRATION_CHARTS) as [MigrationChartId, (c: PageCatalog, s: PageScope) => PageQuery][]) {
-    charts[id] = await run(build);
-  }
+  const all = async () => {
+    const overview = await run(overviewSql);
+    for (const [id, build] of Object.entries(MIGRATION_CHARTS) as [MigrationChartId, (c: PageCatalog, s: PageScope) => PageQuery][]) {
+      charts[id] = await run(build);
+    }
+    return overview;
+  };
+  // The run's traces only (the SQL shown by "Open query" names the same views and filters, and
+  // gives the same rows over the whole workspace, only slower).
+  const ids = scope === null ? [] : [scope.run.srcTraceId, scope.run.dstTraceId].filter((x): x is number => x !== null);
+  const overview = ids.length > 0 && cat.views.size > 0 ? await withScopedAnalyses(conn, ids, all) : await all();
   return { runs: runChoices(facts), scope, noRuns, overview, charts: charts as MigrationPageResults['charts'] };
 }
 
@@ -665,5 +673,8 @@ export async function compareResults(
       events: await runPageQuery(conn, eventsSql(cat, ka, kb), COMPARE_MAX_ROWS),
     };
   };
-  return { runs: choices, noRuns, a: sa, b: sb, src: await side('src'), dst: await side('dst') };
+  const ids = [sa.run.srcTraceId, sa.run.dstTraceId, sb.run.srcTraceId, sb.run.dstTraceId].filter((x): x is number => x !== null);
+  const both = async () => ({ src: await side('src'), dst: await side('dst') });
+  const r = ids.length > 0 && cat.views.size > 0 ? await withScopedAnalyses(conn, ids, both) : await both();
+  return { runs: choices, noRuns, a: sa, b: sb, ...r };
 }

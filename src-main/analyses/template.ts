@@ -65,7 +65,18 @@ function emptyRelation(cols: readonly WantedColumn[]): string {
   return `SELECT ${[...fixed, ...rest].join(', ')} WHERE false`;
 }
 
-function tableRelation(table: string, have: ReadonlySet<string>, cols: readonly WantedColumn[]): string {
+/**
+ * Only these traces: a range DuckDB prunes row groups with (a trace's rows are appended
+ * together), then the exact list.
+ */
+function scopeFilter(scope: readonly number[] | undefined): string {
+  if (scope === undefined) return '';
+  const ids = [...new Set(scope.map((n) => Math.trunc(n)))].sort((a, b) => a - b);
+  if (ids.length === 0) return ' AND false';
+  return ` AND trace_id BETWEEN ${ids[0]} AND ${ids[ids.length - 1]} AND trace_id IN (${ids.join(', ')})`;
+}
+
+function tableRelation(table: string, have: ReadonlySet<string>, cols: readonly WantedColumn[], scope?: readonly number[]): string {
   const rest = cols.map((c) => {
     // A table filled by several QEMU versions can hold more than one of the names (each row
     // fills its own version's): the first non-NULL of them.
@@ -74,11 +85,14 @@ function tableRelation(table: string, have: ReadonlySet<string>, cols: readonly 
     return `${found.length === 1 ? found[0] : `coalesce(${found.join(', ')})`} AS ${quote(c.out)}`;
   });
   const fixed = `trace_id, CAST(side AS VARCHAR) AS side, seq, ts_ns, tid, '${table}' AS event`;
-  return `SELECT ${[fixed, ...rest].join(', ')} FROM ${quote(table)} WHERE ${PRIMARY_ONLY}`;
+  return `SELECT ${[fixed, ...rest].join(', ')} FROM ${quote(table)} WHERE ${PRIMARY_ONLY}${scopeFilter(scope)}`;
 }
 
-/** Expand the placeholders of `template` for a workspace holding `tables`. */
-export function renderTemplate(template: string, tables: TableColumns, where = 'analysis'): string {
+/**
+ * Expand the placeholders of `template` for a workspace holding `tables`; with `scope`, every
+ * event relation holds only those traces' rows (a page about one run need not compute all).
+ */
+export function renderTemplate(template: string, tables: TableColumns, where = 'analysis', scope?: readonly number[]): string {
   return template.replace(PLACEHOLDER, (_all, kind: string, body: string) => {
     const colon = body.indexOf(':');
     const names = parseTables(colon < 0 ? body : body.slice(0, colon), where);
@@ -88,7 +102,7 @@ export function renderTemplate(template: string, tables: TableColumns, where = '
       return present.length ? 'true' : 'false';
     }
     const cols = parseColumns(colon < 0 ? '' : body.slice(colon + 1), where);
-    const parts = present.map((t) => tableRelation(t, tables.get(t.toLowerCase()) ?? new Set(), cols));
+    const parts = present.map((t) => tableRelation(t, tables.get(t.toLowerCase()) ?? new Set(), cols, scope));
     return `(${parts.length ? parts.join('\n    UNION ALL ') : emptyRelation(cols)})`;
   });
 }

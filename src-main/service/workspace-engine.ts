@@ -9,7 +9,7 @@ import { resolveCatalogues } from '../catalogue/index.ts';
 import { estimateClockOffsets, setClockOffset, type AlignmentRow } from '../analyses/clock-alignment.ts';
 import { installAnalyses } from '../analyses/install.ts';
 import { refreshFleetCache } from '../analyses/fleet.ts';
-import { readRuns, refreshRuns, setPrimaryTrace, setRunLabel } from '../analyses/runs/store.ts';
+import { markIngestBatch, readRuns, refreshRuns, setPrimaryTrace, setRunLabel } from '../analyses/runs/store.ts';
 import { ingest, IngestCancelled, type IngestProgress, type IngestResult } from '../ingest/ingest.ts';
 import { retypeTrace, RetypeRefused } from '../ingest/retype.ts';
 import type { Side } from '../ingest/side.ts';
@@ -119,6 +119,9 @@ export class WorkspaceEngine {
     } catch (e) {
       throw damagedWorkspace(e, this.ws.path) ?? e;
     }
+    // Traces given together belong together: a source and a destination named with --src and
+    // --dst in one command, or uploaded in one go, are one run wherever their files lie.
+    if (r.traces.length > 0) await markIngestBatch(this.ws.conn, r.traces.map((t) => t.traceId)).catch((e: unknown) => hooks.onMessage?.(`runs: ${(e as Error).message}`));
     if (r.traces.length > 0) await this.refreshRuns(hooks.onMessage);
     if (r.traces.length > 0) await this.alignClocks(hooks.onMessage);
     if (r.traces.length > 0) await this.refreshAnalyses(hooks.onMessage);

@@ -45,8 +45,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     // Runs (one migration each, analyses/runs/): the run a trace belongs to, the name the user
-    // gave its file (an upload is stored under another), and the trace it duplicates (the same
-    // QEMU traced by a second backend). The runs table itself is made by CREATE_SCHEMA and
+    // gave its file (an upload is stored under another), the trace it duplicates (the same
+    // QEMU traced by a second backend), and the command (or job) that ingested it. The runs table itself is made by CREATE_SCHEMA and
     // filled by the next refresh; a read-only open has nobody to fill it, hence not bridgeable.
     to: 4,
     addColumns: {
@@ -54,6 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
         ['run_id', 'INTEGER'],
         ['original_name', 'VARCHAR'],
         ['alternate_of', 'INTEGER'],
+        ['ingest_batch', 'INTEGER'],
       ],
     },
     bridgeable: false,
@@ -88,7 +89,7 @@ CREATE TABLE IF NOT EXISTS traces(
   unparsed BIGINT, dropped BIGINT, dropped_records BIGINT, truncated_at UBIGINT, error VARCHAR,
   ingested_at TIMESTAMP, ingest_ms DOUBLE, paste_normalized VARCHAR, continuation_lines BIGINT,
   catalogue_version VARCHAR, catalogue_fit DOUBLE, year_assumed INTEGER, run_id INTEGER,
-  original_name VARCHAR, alternate_of INTEGER);
+  original_name VARCHAR, alternate_of INTEGER, ingest_batch INTEGER);
 CREATE TABLE IF NOT EXISTS runs(
   run_id INTEGER, label VARCHAR, label_source VARCHAR, src_trace_id INTEGER,
   dst_trace_id INTEGER, qemu_version VARCHAR, start_ts_ns BIGINT, paired_by VARCHAR);

@@ -17,6 +17,7 @@ const PAIRED: Readonly<Record<string, string>> = {
   layout: 'sides from one folder',
   stem: 'sides paired by file names',
   content: 'sides paired by migration time (heuristic)',
+  given: 'sides given together (one command or upload)',
   single: 'one side only',
 };
 

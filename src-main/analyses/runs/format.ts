@@ -7,6 +7,7 @@ const PAIRED: Readonly<Record<string, string>> = {
   layout: 'one folder',
   stem: 'file names',
   content: 'migration times (heuristic)',
+  given: 'given together (one command or upload)',
   single: 'one side only',
 };
 

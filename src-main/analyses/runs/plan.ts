@@ -14,8 +14,9 @@
 //      source with the destination whose migration went active nearest in time, when each is the
 //      other's nearest and the two spent the same time from active to completed (host clocks may
 //      differ by seconds; a migration's length does not).
-//   4. What is left with one side only is paired across folders by content (same format and
-//      clock kind, active within an hour of each other, mutual nearest), else stays a one-sided run.
+//   4. What is left with one side only is paired across folders when one command (or upload)
+//      brought exactly one such source and destination (`given`), else by content (same format
+//      and clock kind, active within an hour of each other, mutual nearest), else stays alone.
 // Every pairing says how it was made (runs.paired_by); nothing is joined silently.
 // Run ids are kept across plans: a planned run takes the id most of its traces had, and a label
 // the user gave stays with its run.
@@ -41,6 +42,8 @@ export interface TraceFacts {
   readonly catalogueVersion: string | null;
   /** migrate_set_state changes in trace order. */
   readonly states: readonly StateMark[];
+  /** The command (or upload job) that ingested it; null before batches were recorded. */
+  readonly batch: number | null;
   /** The run and primary the trace has now (null: none yet). */
   readonly runId: number | null;
   readonly alternateOf: number | null;
@@ -52,7 +55,7 @@ export interface ExistingRun {
   readonly labelSource: string;
 }
 
-export type PairedBy = 'layout' | 'stem' | 'content' | 'single';
+export type PairedBy = 'layout' | 'stem' | 'content' | 'given' | 'single';
 
 export interface PlannedRun {
   readonly runId: number;
@@ -384,6 +387,29 @@ function labels(drafts: Draft[]): string[] {
   });
 }
 
+/**
+ * One-sided runs of different folders ingested by one command (or upload job) that brought
+ * exactly one lone source and one lone destination: the user gave them as one migration (named
+ * with --src and --dst, or picked together). Paired whatever their times say (`given`).
+ */
+function pairGivenTogether(drafts: Draft[]): Draft[] {
+  const lone = (side: 'src' | 'dst') => drafts.filter((d) => d[side] && !d[side === 'src' ? 'dst' : 'src'] && (d[side] as TraceFacts).batch !== null);
+  const srcs = lone('src');
+  const dsts = lone('dst');
+  const gone = new Set<Draft>();
+  const out: Draft[] = [];
+  for (const s of srcs) {
+    const batch = (s.src as TraceFacts).batch;
+    const sameS = srcs.filter((x) => (x.src as TraceFacts).batch === batch);
+    const sameD = dsts.filter((x) => (x.dst as TraceFacts).batch === batch);
+    if (sameS.length !== 1 || sameD.length !== 1) continue;
+    const d = sameD[0];
+    gone.add(s).add(d);
+    out.push({ src: s.src, dst: d.dst, others: [...s.others, ...d.others], pairedBy: 'given', labelParts: s.labelParts, labelSource: 'layout' });
+  }
+  return [...drafts.filter((d) => !gone.has(d)), ...out];
+}
+
 /** Make `keep` the primary of `drop`'s alternate group (and of `drop` itself). */
 function adopt(alternates: Map<number, number>, keep: number, drop: number): void {
   for (const [k, v] of alternates) if (v === drop) alternates.set(k, keep);
@@ -457,6 +483,7 @@ export function planRuns(traces: readonly TraceFacts[], existing: readonly Exist
   let drafts: Draft[] = [];
   for (const list of folders.values()) drafts.push(...planFolder(list, alternates));
   drafts = mergeDuplicateRuns(drafts, alternates);
+  drafts = pairGivenTogether(drafts);
   // One-sided runs of different folders: the two halves of one migration given as separate files.
   const lonelyS = drafts.filter((d) => d.src && !d.dst).map((d) => d.src as TraceFacts);
   const lonelyD = drafts.filter((d) => d.dst && !d.src).map((d) => d.dst as TraceFacts);

@@ -8,6 +8,7 @@ import { literal } from '../../workspace/schema.ts';
 import { planRuns, type ExistingRun, type RunPlan, type StateMark, type TraceFacts } from './plan.ts';
 
 const LAST_RUN_KEY = 'last_run_id';
+const LAST_BATCH_KEY = 'last_ingest_batch';
 export const MAX_LABEL = 200;
 
 /** A refusal of a user's edit (unknown run or trace, bad label): one line. */
@@ -45,7 +46,7 @@ export async function readTraceFacts(conn: DuckDBConnection): Promise<TraceFacts
   }
   const r = await conn.runAndReadAll(
     `SELECT trace_id, path, member, original_name, side, format, clock, pid, first_ts_ns, catalogue_version, run_id, alternate_of,
-            coalesce(events, 0) + coalesce(unparsed, 0) + coalesce(dropped, 0)
+            coalesce(events, 0) + coalesce(unparsed, 0) + coalesce(dropped, 0), ingest_batch
        FROM traces ORDER BY trace_id`,
   );
   return r.getRows().map((x) => {
@@ -65,6 +66,7 @@ export async function readTraceFacts(conn: DuckDBConnection): Promise<TraceFacts
       runId: num(x[10]),
       alternateOf: num(x[11]),
       emitted: Number(x[12]),
+      batch: num(x[13]),
     };
   });
 }
@@ -111,6 +113,17 @@ async function inTransaction<T>(conn: DuckDBConnection, f: () => Promise<T>): Pr
     await conn.run('ROLLBACK').catch(() => undefined);
     throw e;
   }
+}
+
+/** Mark the traces one command (or job) ingested as one batch (plan.ts pairs halves given together). */
+export async function markIngestBatch(conn: DuckDBConnection, traceIds: readonly number[]): Promise<void> {
+  if (traceIds.length === 0) return;
+  await inTransaction(conn, async () => {
+    const m = await conn.runAndReadAll(`SELECT value FROM qtw_meta WHERE key = ${literal(LAST_BATCH_KEY)}`);
+    const next = Number(m.getRows()[0]?.[0] ?? 0) + 1;
+    await conn.run(`UPDATE traces SET ingest_batch = ${next} WHERE trace_id IN (${traceIds.map((n) => Math.trunc(n)).join(', ')})`);
+    await conn.run(`INSERT OR REPLACE INTO qtw_meta VALUES (${literal(LAST_BATCH_KEY)}, ${literal(String(next))})`);
+  });
 }
 
 /** Plan the runs again from the traces present and store them (ids and user labels kept). */

@@ -76,34 +76,34 @@
 -- from its checkpoints, the rest NULL.
 CREATE OR REPLACE VIEW migration_overview AS
 WITH lm AS (
-  SELECT trace_id, ts_ns, 'runstate' AS kind, new_state_str AS txt, NULL::BIGINT AS a, NULL::BIGINT AS b, NULL::BIGINT AS c
+  SELECT trace_id, ts_ns, coalesce(ts_ns, seq) AS k, 'runstate' AS kind, new_state_str AS txt, NULL::BIGINT AS a, NULL::BIGINT AS b, NULL::BIGINT AS c
     FROM {{events runstate_set: new_state_str VARCHAR}}
-  UNION ALL SELECT trace_id, ts_ns, 'checkpoint', checkpoint, NULL, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'checkpoint', checkpoint, NULL, NULL, NULL
     FROM {{events vmstate_downtime_checkpoint: checkpoint VARCHAR}}
-  UNION ALL SELECT trace_id, ts_ns, 'header', NULL, NULL, NULL, NULL FROM {{events savevm_state_header}}
-  UNION ALL SELECT trace_id, ts_ns, 'setup_done', NULL, NULL, NULL, NULL FROM {{events migration_thread_setup_complete}}
-  UNION ALL SELECT trace_id, ts_ns, 'mf_setup', NULL, NULL, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'header', NULL, NULL, NULL, NULL FROM {{events savevm_state_header}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'setup_done', NULL, NULL, NULL, NULL FROM {{events migration_thread_setup_complete}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'mf_setup', NULL, NULL, NULL, NULL
     FROM {{events multifd_new_send_channel_async|multifd_set_outgoing_channel|multifd_tls_outgoing_handshake_start|multifd_send_thread_start}}
-  UNION ALL SELECT trace_id, ts_ns, 'postcopy_run', NULL, NULL, NULL, NULL FROM {{events postcopy_start_set_run}}
-  UNION ALL SELECT trace_id, ts_ns, 'packaged', NULL, NULL, NULL, NULL FROM {{events qemu_savevm_send_packaged}}
-  UNION ALL SELECT trace_id, ts_ns, 'sync', NULL, NULL, NULL, NULL FROM {{events migration_bitmap_sync_start}}
-  UNION ALL SELECT trace_id, ts_ns, 'save_page', NULL, NULL, NULL, NULL FROM {{events ram_save_page}}
-  UNION ALL SELECT trace_id, ts_ns, 'mf_pages', NULL, id, normal, zero
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'postcopy_run', NULL, NULL, NULL, NULL FROM {{events postcopy_start_set_run}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'packaged', NULL, NULL, NULL, NULL FROM {{events qemu_savevm_send_packaged}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'sync', NULL, NULL, NULL, NULL FROM {{events migration_bitmap_sync_start}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'save_page', NULL, NULL, NULL, NULL FROM {{events ram_save_page}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'mf_pages', NULL, id, normal, zero
     FROM {{events multifd_send|multifd_send_ram_fill|multifd_recv: id BIGINT, normal=normal|used BIGINT, zero BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'mf_unfill', NULL, id, NULL, NULL FROM {{events multifd_recv_unfill: id BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'mf_channel', NULL, id, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'mf_unfill', NULL, id, NULL, NULL FROM {{events multifd_recv_unfill: id BIGINT}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'mf_channel', NULL, id, NULL, NULL
     FROM {{events multifd_send_thread_start|multifd_recv_thread_start|multifd_new_send_channel_async|multifd_recv_new_channel|multifd_send_thread_end|multifd_recv_thread_end: id BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'load_page', NULL, flags, NULL, NULL FROM {{events ram_load_loop: flags BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'pc_load', NULL, flags, NULL, NULL FROM {{events ram_load_postcopy_loop: flags BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'pc_place', NULL, NULL, NULL, NULL FROM {{events postcopy_place_page}}
-  UNION ALL SELECT trace_id, ts_ns, 'pc_place_zero', NULL, NULL, NULL, NULL FROM {{events postcopy_place_page_zero}}
-  UNION ALL SELECT trace_id, ts_ns, 'pc_request', NULL, NULL, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'load_page', NULL, flags, NULL, NULL FROM {{events ram_load_loop: flags BIGINT}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'pc_load', NULL, flags, NULL, NULL FROM {{events ram_load_postcopy_loop: flags BIGINT}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'pc_place', NULL, NULL, NULL, NULL FROM {{events postcopy_place_page}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'pc_place_zero', NULL, NULL, NULL, NULL FROM {{events postcopy_place_page_zero}}
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'pc_request', NULL, NULL, NULL, NULL
     FROM {{events ram_save_queue_pages|postcopy_ram_fault_thread_request}}
-  UNION ALL SELECT trace_id, ts_ns, 'bt_total', NULL, total, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'bt_total', NULL, total, NULL, NULL
     FROM {{events postcopy_ram_incoming_cleanup_blocktime: total BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'bt_running', NULL, "time", NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'bt_running', NULL, "time", NULL, NULL
     FROM {{events mark_postcopy_blocktime_end: time BIGINT}}
-  UNION ALL SELECT trace_id, ts_ns, 'bt_event', NULL, NULL, NULL, NULL
+  UNION ALL SELECT trace_id, ts_ns, coalesce(ts_ns, seq), 'bt_event', NULL, NULL, NULL, NULL
     FROM {{events mark_postcopy_blocktime_begin|mark_postcopy_blocktime_end|postcopy_blocktime_begin|postcopy_blocktime_end}}
 ),
 st AS (
@@ -173,8 +173,9 @@ agg AS (
     max(a) FILTER (WHERE kind = 'bt_running') AS bt_running,
     count(*) FILTER (WHERE kind = 'bt_event') AS bt_events
   FROM migration_attempts ma
-  LEFT JOIN lm ON lm.trace_id = ma.trace_id AND lm.ts_ns >= ma.start_ts_ns
-              AND (ma.next_start_ts_ns IS NULL OR lm.ts_ns < ma.next_start_ts_ns)
+  -- By time, or by file order in a trace without time stamps (k: migration_attempts).
+  LEFT JOIN lm ON lm.trace_id = ma.trace_id AND lm.k >= ma.start_k
+              AND (ma.next_start_k IS NULL OR lm.k < ma.next_start_k)
   GROUP BY ma.trace_id, ma.attempt
 ),
 b AS (

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkspaceEngine } from '../../../src-main/service/workspace-engine.ts';
+import { withScopedAnalyses } from '../../../src-main/analyses/install.ts';
 import { SAMPLES, scratch } from '../../helpers/paths.ts';
 import { objects } from '../../helpers/query-objects.ts';
 
@@ -95,6 +96,22 @@ describe('every sample in one workspace', () => {
     expect(Math.abs(Number(row.setup_ms) - truth['setup-time'])).toBeLessThanOrEqual(2);
   });
 
+  it('views scoped to one run (what the Migration page computes) hold exactly that run\'s rows of the whole-workspace views', async () => {
+    const views = ['migration_overview', 'downtime_breakdown', 'multifd_channels', 'dirty_sync_iterations', 'section_timings', 'precopy_progress', 'postcopy_faults'];
+    const conn = engine.ws.conn;
+    const dump = async (sql: string) => JSON.stringify((await conn.runAndReadAll(sql)).getRowsJS(), (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    for (const run of await engine.listRuns()) {
+      const ids = [run.srcTraceId, run.dstTraceId].filter((x): x is number => x !== null);
+      const where = (v: string) => `SELECT * FROM ${v} WHERE run_id = ${run.runId} ORDER BY ALL`;
+      const whole = await Promise.all(views.map((v) => dump(where(v))));
+      const scoped = await withScopedAnalyses(conn, ids, () => Promise.all(views.map((v) => dump(`SELECT * FROM ${v} ORDER BY ALL`))));
+      expect(scoped).toEqual(whole);
+      expect(whole[0]).not.toBe('[]');
+    }
+    // Dropped afterwards: the workspace's own views again.
+    expect(await dump('SELECT count(DISTINCT run_id) FROM migration_overview')).toBe('[["4"]]');
+  });
+
   it('each destination is aligned to a source of its own run, an alternate to the one of its own clock kind', async () => {
     const rows = await objects(engine, `SELECT trace_id, src_trace_id FROM clock_alignment ORDER BY trace_id`);
     const runOf = new Map((await engine.listTraces()).map((t) => [t.traceId, t.runId]));
@@ -148,7 +165,9 @@ describe('the two halves of one migration given separately', () => {
       mkdirSync(host2);
       copyFileSync(path.join(LOG72, 'b-multifd4/src.log'), path.join(host1, 'qemu.log'));
       copyFileSync(path.join(LOG72, 'b-multifd4/dst.log.gz'), path.join(host2, 'qemu.log.gz'));
-      await engine.openInputs([path.join(host1, 'qemu.log'), path.join(host2, 'qemu.log.gz')], {});
+      // One command for each half: paired by their migration times (and lengths).
+      await engine.openInputs([path.join(host1, 'qemu.log')], {});
+      await engine.openInputs([path.join(host2, 'qemu.log.gz')], {});
       const runs = await engine.listRuns();
       expect(runs).toHaveLength(2);
       expect(runs[1].pairedBy).toBe('content');
@@ -156,6 +175,10 @@ describe('the two halves of one migration given separately', () => {
       await engine.removeTraces(ids);
       await engine.openInputs([path.join(LOG72, 'b-multifd4/src.log')], {});
       expect((await engine.listRuns()).map((r) => r.runId)).toEqual([1, 3]);
+      // Both halves in one command from two folders: given together.
+      await engine.removeTraces((await engine.listTraces()).filter((t) => t.runId === 3).map((t) => t.traceId));
+      await engine.openInputs([path.join(host1, 'qemu.log'), path.join(host2, 'qemu.log.gz')], {});
+      expect((await engine.listRuns()).map((r) => [r.runId, r.pairedBy])).toEqual([[1, 'layout'], [4, 'given']]);
     } finally {
       engine.close();
     }

@@ -27,6 +27,7 @@ function trace(p: Partial<TraceFacts> & { path: string; side: 'src' | 'dst' | nu
     states: states(1_795_636_884_591_689_000n),
     runId: null,
     alternateOf: null,
+    batch: null,
     ...p,
   };
 }
@@ -164,6 +165,19 @@ describe('planRuns', () => {
     // A new run that would be named as an old one takes a longer name; the old one keeps its own.
     const d = trace({ path: 'ci/2026-12-03/other/precopy/src.log', side: 'src', states: states(29_000_000_000n) });
     expect(planRuns([kept, d], [{ runId: 1, label: 'precopy', labelSource: 'layout' }], 1).runs.map((r) => r.label)).toEqual(['precopy', 'other/precopy']);
+  });
+
+  it('halves from different folders given by one command pair whatever their times (a 7.2 source with a 10.2 destination)', () => {
+    const s = trace({ path: 'samples/qemu-7.2.22-log/a-precopy/src.log.gz', side: 'src', batch: 4, states: states(1_000_000_000_000_000_000n) });
+    const d = trace({ path: 'samples/qemu-10.2.50/a-precopy/dst.log.gz', side: 'dst', batch: 4, states: states(1_795_000_000_000_000_000n, [0n, 0n, 95_000_000n, 95_000_000n]) });
+    const other = trace({ path: 'elsewhere/dst.log.gz', side: 'dst', batch: 5, states: states(1_000_000_000_005_000_000n) });
+    expect(planRuns([s, d, other], [], 0).runs.map((r) => [r.srcTraceId, r.dstTraceId, r.pairedBy])).toEqual([
+      [s.traceId, d.traceId, 'given'],
+      [null, other.traceId, 'single'],
+    ]);
+    // Two lone sources in one command: nothing says which destination goes with which.
+    const s2 = { ...trace({ path: 'x/y/src.log', side: 'src', batch: 4, states: states(7_000_000_000n) }) };
+    expect(planRuns([s, d, s2], [], 0).runs.every((r) => r.pairedBy !== 'given')).toBe(true);
   });
 
   it('run ids and user labels survive a new plan; a removed run id is never given again', () => {
