@@ -128,6 +128,66 @@ function inTablePosition(textBefore: string): boolean {
   return false;
 }
 
+const CONTEXT_CLAUSES = new Set(['select', 'from', 'where', 'group', 'order', 'having', 'limit', 'offset', 'qualify', 'window', 'on', 'using', 'join', 'set', 'values', 'returning']);
+
+export interface CompletionContext {
+  /** The clause the cursor is in, at its own nesting level (`select` = the select list); null: none yet. */
+  readonly clause: string | null;
+  /** Tables the statement reads (FROM and JOIN, sub-queries included), for its columns. */
+  readonly tables: readonly TableRef[];
+}
+
+/**
+ * Where the cursor at `offset` is in `statement`: the last clause keyword before it at the same
+ * parenthesis depth (so `count(` inside a select list still counts as the select list, and a
+ * sub-query's FROM does not end the outer list), and the tables of the statement.
+ */
+export function completionContext(statement: string, offset: number): CompletionContext {
+  const toks = scan(statement.slice(0, offset)).filter((t) => t.kind !== 'comment');
+  let depth = 0;
+  let clause: string | null = null;
+  for (let i = toks.length - 1; i >= 0; i--) {
+    const t = toks[i];
+    if (t.text === ')' && t.kind === 'punct') depth++;
+    else if (t.text === '(' && t.kind === 'punct') {
+      if (depth > 0) depth--;
+    } else if (depth === 0 && t.kind === 'word' && CONTEXT_CLAUSES.has(t.text.toLowerCase())) {
+      clause = t.text.toLowerCase();
+      break;
+    }
+  }
+  return { clause, tables: referencedTables(statement) };
+}
+
+/** Columns of every event table, one item per name; the detail says which tables have it. */
+function eventColumnItems(schema: SchemaInfo, rank: string): CompletionItem[] {
+  const byName = new Map<string, { name: string; types: Set<string>; tables: string[] }>();
+  const events = schema.tables.filter((t) => t.kind === 'event');
+  // Tables with rows first: their names lead the "in ..." list.
+  events.sort((a, b) => Number(!a.rows) - Number(!b.rows));
+  for (const t of events) {
+    for (const c of t.columns) {
+      let e = byName.get(c.name);
+      if (!e) byName.set(c.name, (e = { name: c.name, types: new Set(), tables: [] }));
+      e.types.add(c.type);
+      e.tables.push(t.name);
+    }
+  }
+  return [...byName.values()].map((e) => {
+    const shown = e.tables.slice(0, 3).join(', ');
+    const more = e.tables.length > 3 ? ` +${e.tables.length - 3} more` : '';
+    const type = e.types.size === 1 ? [...e.types][0] : [...e.types].join(' | ');
+    return {
+      label: e.name,
+      kind: 'column' as const,
+      detail: e.tables.length === events.length ? `${type} · every event table` : `${type} · ${shown}${more}`,
+      insertText: quoteIdent(e.name),
+      sortText: `${rank}${e.name}`,
+      documentation: `\`${e.name}\` in ${e.tables.length} event table${e.tables.length === 1 ? '' : 's'}: ${e.tables.join(', ')}`,
+    };
+  });
+}
+
 /**
  * Items for a cursor at `offset` in `statement` (the statement under the cursor only, so tables
  * of other statements do not leak in). The editor filters by the typed prefix itself.
@@ -150,6 +210,8 @@ export function completionItems(schema: SchemaInfo, statement: string, offset: n
     seen.add(t.name);
     items.push(...columnItems(t, 'a'));
   }
+  // A select list written before its FROM: any event table's columns may be meant.
+  if (refs.length === 0 && completionContext(statement, start).clause === 'select') items.push(...eventColumnItems(schema, 'b'));
   items.push(...tables.map((t) => tableItem(t, false)));
   for (const f of schema.functions) {
     items.push({ label: f, kind: 'function', detail: 'function', insertText: f, sortText: `d${f}`, documentation: null });

@@ -163,9 +163,15 @@ export function createEditorPanel(
     openInput.value = '';
   });
 
-  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => actions.run());
+  // A suggestion list left open over the results of the query it was for only gets in the way.
+  const hideSuggest = () => editor.trigger('qtw', 'hideSuggestWidget', null);
+  const run = () => {
+    hideSuggest();
+    actions.run();
+  };
+  editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run);
   editor.addCommand(monaco.KeyCode.Escape, () => actions.cancel(), '!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible');
-  runButton.addEventListener('click', () => actions.run());
+  runButton.addEventListener('click', run);
   cancelButton.addEventListener('click', () => actions.cancel());
 
   activate(store.active.id);
@@ -187,6 +193,7 @@ export function createEditorPanel(
       return stmt ? { sql: stmt.text, base: stmt.start, model } : null;
     },
     openQuery(sql, title = BROWSE_TITLE) {
+      hideSuggest();
       const existing = store.tabs.find((t) => t.title === title);
       const id = existing ? existing.id : store.add(sql, title).id;
       activate(id);

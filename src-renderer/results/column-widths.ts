@@ -3,6 +3,8 @@
 import type { QueryColumn } from '../../src-main/contract.ts';
 
 export const CHAR_PX = 7.3;
+/** The header's type line is 11px: a little narrower per character than the 12px cells. */
+export const TYPE_CHAR_PX = 6.8;
 const PAD_PX = 18;
 const MIN_PX = 56;
 const MAX_PX = 420;
@@ -15,6 +17,22 @@ export function columnWidths(columns: readonly QueryColumn[], sample: readonly (
     const typical = integerChars || (sample.length ? Math.min(c.type.length, 12) : Math.min(c.type.length, 16));
     let chars = Math.max(c.name.length + 2, typical);
     for (const row of sample) chars = Math.max(chars, (row[i] ?? '').length);
-    return Math.round(Math.min(maxPx, Math.max(MIN_PX, chars * CHAR_PX + PAD_PX)));
+    // The type is never cut: the column is at least as wide as its type name (up to the cap).
+    return Math.round(Math.min(maxPx, Math.max(MIN_PX, chars * CHAR_PX + PAD_PX, typeWidth(c.type))));
   });
+}
+
+/** Pixels the header needs to show `type` whole. */
+export function typeWidth(type: string): number {
+  return Math.ceil(type.length * TYPE_CHAR_PX + PAD_PX);
+}
+
+/**
+ * The type as the header shows it in `px`: whole when it fits (always, for types up to the
+ * width cap: widths make room), else shortened with `…` (the header's title has it whole).
+ */
+export function headerType(type: string, px: number): string {
+  if (typeWidth(type) <= px) return type;
+  const chars = Math.max(4, Math.floor((px - PAD_PX) / TYPE_CHAR_PX) - 1);
+  return `${type.slice(0, chars)}…`;
 }

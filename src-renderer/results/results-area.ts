@@ -7,6 +7,23 @@ import { createTimelinePanel } from '../timeline/timeline-panel.ts';
 import { errorMessage, h } from '../util/dom.ts';
 import { formatCount, formatElapsedMs } from '../util/time-format.ts';
 import { createResultsGrid } from './results-grid.ts';
+import { isTimeMode, nextTimeMode, TIME_MODE_LABEL, type TimeMode } from './time-columns.ts';
+
+const TIME_MODE_KEY = 'qtw.grid.timeMode';
+const TIME_MODE_TITLE =
+  'How ts_ns columns are shown — click to cycle: ms from the run\'s migration start → UTC date-time → raw ns. ' +
+  'Durations (*_ns) show in ms except in raw. Hover a cell for every form and what it is relative to. ' +
+  'Copy TSV / Copy Markdown always copy the raw values, whatever is shown.';
+
+/** The mode chosen earlier in this browser session (per tab), else relative. */
+function storedTimeMode(): TimeMode {
+  try {
+    const v = sessionStorage.getItem(TIME_MODE_KEY);
+    return isTimeMode(v) ? v : 'relative';
+  } catch {
+    return 'relative';
+  }
+}
 
 type View = 'grid' | 'chart' | 'timeline';
 
@@ -36,7 +53,9 @@ export function createResultsArea(
   const note = h('span', { class: 'results-note' });
   const copyTsv = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as tab-separated text — Ctrl+C in the grid' }, 'Copy TSV');
   const copyMd = h('button', { class: 'btn small', title: 'Copy the selected cells (or the first 1000 rows) as a Markdown table, for bug reports' }, 'Copy Markdown');
-  const bar = h('div', { class: 'results-bar', role: 'tablist' }, tabs.grid, tabs.chart, tabs.timeline, h('span', { class: 'spacer' }), note, info, copyTsv, copyMd);
+  let timeMode = storedTimeMode();
+  const timeBtn = h('button', { class: 'btn small', 'data-testid': 'time-mode', 'data-mode': timeMode, title: TIME_MODE_TITLE }, TIME_MODE_LABEL[timeMode]);
+  const bar = h('div', { class: 'results-bar', role: 'tablist' }, tabs.grid, tabs.chart, tabs.timeline, h('span', { class: 'spacer' }), note, info, timeBtn, copyTsv, copyMd);
   let currentSql = '';
   const panes: Record<View, HTMLElement> = {
     grid: h('div', { class: 'rpane', role: 'tabpanel', 'aria-labelledby': 'rtab-grid' }),
@@ -51,7 +70,18 @@ export function createResultsArea(
     clearTimeout(noteTimer);
     noteTimer = window.setTimeout(() => (note.textContent = ''), 4000);
   };
-  const grid = createResultsGrid(panes.grid, client, setNote);
+  const grid = createResultsGrid(panes.grid, client, setNote, timeMode);
+  timeBtn.addEventListener('click', () => {
+    timeMode = nextTimeMode(timeMode);
+    timeBtn.textContent = TIME_MODE_LABEL[timeMode];
+    timeBtn.dataset.mode = timeMode;
+    try {
+      sessionStorage.setItem(TIME_MODE_KEY, timeMode);
+    } catch {
+      /* storage disabled: the mode lasts until reload */
+    }
+    grid.setTimeMode(timeMode);
+  });
   const chart = createChartPanel(panes.chart, client);
   const timeline = createTimelinePanel(panes.timeline, client, hooks);
   const addToReport = hooks.addToReport;
@@ -91,7 +121,7 @@ export function createResultsArea(
       requestAnimationFrame(() => timeline.resize());
     }
     if (v === 'grid') grid.resize();
-    copyTsv.hidden = copyMd.hidden = v !== 'grid';
+    copyTsv.hidden = copyMd.hidden = timeBtn.hidden = v !== 'grid';
   }
   for (const k of Object.keys(tabs) as View[]) tabs[k].addEventListener('click', () => select(k));
   bar.addEventListener('keydown', (ev) => {

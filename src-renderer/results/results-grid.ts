@@ -4,11 +4,12 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import type { EngineClient, QueryResultInfo, SortSpec, WireCell } from '../../src-main/contract.ts';
 import { clear, copyToClipboard, errorMessage, h } from '../util/dom.ts';
-import { columnKinds, copyText, formatCell, type CellKind } from './cell-format.ts';
-import { columnWidths } from './column-widths.ts';
+import { columnKinds, copyText, formatCell, type CellKind, type FormattedCell } from './cell-format.ts';
+import { columnWidths, headerType, typeWidth } from './column-widths.ts';
 import { toMarkdown, toTsv } from './copy-format.ts';
 import { PageCache, type Row } from './page-cache.ts';
 import { inRange, moved, rangeOf, type CellPos, type CellRange } from './selection.ts';
+import { columnRole, formatDurationCell, formatTimeCell, refColumns, rowRef, TimeContext, timeColumnSpec, type ColumnRole, type TimeColumnSpec, type TimeMode } from './time-columns.ts';
 
 const ROW_H = 22;
 const HEADER_H = 38;
@@ -24,12 +25,18 @@ export interface ResultsGrid {
   clear(message?: string, isError?: boolean): void;
   resize(): void;
   copySelection(format: 'tsv' | 'markdown'): Promise<number>;
+  /** How time columns are shown; copies always carry the raw values. */
+  setTimeMode(mode: TimeMode): void;
   dispose(): void;
 }
 
 interface Model {
   readonly result: QueryResultInfo;
   readonly kinds: CellKind[];
+  readonly roles: ColumnRole[];
+  readonly specs: TimeColumnSpec[];
+  /** Where the row's trace_id / run_id are (-1: absent); they pick the base of relative times. */
+  readonly refCols: { trace: number; run: number };
   widths: number[];
   sort: SortSpec | null;
   readonly cache: PageCache;
@@ -38,7 +45,7 @@ interface Model {
   widthsFromData: boolean;
 }
 
-export function createResultsGrid(host: HTMLElement, client: EngineClient, onStatus: (text: string) => void): ResultsGrid {
+export function createResultsGrid(host: HTMLElement, client: EngineClient, onStatus: (text: string) => void, initialTimeMode: TimeMode = 'relative'): ResultsGrid {
   const header = h('div', { class: 'grid-header' });
   const body = h('div', { class: 'grid-body' });
   const layer = h('div', { class: 'grid-layer' }, header, body);
@@ -55,6 +62,47 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
   let cleanups: (() => void)[] = [];
   let rowV: Virtualizer<HTMLDivElement, HTMLDivElement> | null = null;
   let colV: Virtualizer<HTMLDivElement, HTMLDivElement> | null = null;
+  let timeMode: TimeMode = initialTimeMode;
+  // Runs and traces, for the base of relative times; reloaded after every import or removal.
+  let timeCtx: TimeContext | null = null;
+  let timeCtxLoading: Promise<void> | null = null;
+  const offEvent = client.onEvent((e) => {
+    if (e.type !== 'tracesChanged') return;
+    timeCtx = null;
+    timeCtxLoading = null;
+    if (model?.roles.includes('time')) void loadTimeContext();
+  });
+
+  function loadTimeContext(): Promise<void> {
+    if (timeCtx) return Promise.resolve();
+    // Without offsets, destination rows would be measured on the wrong clock: a failure here
+    // fails the whole load (times then stay raw), it is not treated as "no offsets".
+    timeCtxLoading ??= Promise.all([client.call('listRuns', {}), client.call('listTraces', {}), client.call('clockAlignment', {})]).then(
+      ([runs, traces, alignment]) => {
+        timeCtx = new TimeContext(runs, traces, alignment);
+        if (model) refineVisible(model);
+      },
+      (e: unknown) => {
+        timeCtxLoading = null;
+        onStatus(`times shown as raw ns: runs not loaded (${errorMessage(e)})`);
+      },
+    );
+    return timeCtxLoading;
+  }
+
+  /** What one cell shows: time and duration columns by the time mode, others by their kind. */
+  function display(m: Model, row: readonly WireCell[], col: number): FormattedCell {
+    const v = row[col] ?? null;
+    const role = m.roles[col];
+    if (role === 'duration') return formatDurationCell(v, timeMode);
+    if (role === 'time') {
+      // Until runs are here, relative times have no base: raw ns rather than a wrong number.
+      if (!timeCtx) return formatTimeCell(v, 'raw', null, null);
+      const ref = rowRef(row, m.refCols);
+      return formatTimeCell(v, timeMode, timeCtx.baseFor(ref, m.specs[col]), timeCtx.clockFor(ref));
+    }
+    return formatCell(v, m.kinds[col]);
+  }
 
   const rownumWidth = () => Math.max(44, String(model?.result.rowCount ?? 0).length * 7.5 + 18);
   const bodyViewH = () => Math.max(0, scroller.clientHeight - HEADER_H);
@@ -160,10 +208,10 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
           class: `grid-hcell${dir ? ' sorted' : ''}${m.kinds[it.index] === 'integer' || m.kinds[it.index] === 'float' || m.kinds[it.index] === 'timestamp-ns' ? ' num' : ''}`,
           style: `left:${it.start}px;width:${it.size}px`,
           'data-col': it.index,
-          title: `${c.name} ${c.type} — click to sort`,
+          title: `${c.name} ${c.type}${roleNote(m, m.roles[it.index])} — click to sort`,
         },
-        h('div', { class: 'grid-hname' }, c.name, dir ? h('span', { class: 'grid-sort' }, dir) : null),
-        h('div', { class: 'grid-htype' }, c.type),
+        h('div', { class: 'grid-hname' }, unnamedRows(m, m.roles[it.index]) ? h('span', { class: 'grid-sort', 'data-testid': 'time-base-warning' }, '⚠ ') : null, c.name, dir ? h('span', { class: 'grid-sort' }, dir) : null),
+        h('div', { class: 'grid-htype', title: c.type, 'data-type': c.type }, headerType(c.type, it.size)),
       );
       cell.addEventListener('click', (ev) => {
         if (!(ev.target instanceof HTMLElement && ev.target.classList.contains('grid-resize'))) cycleSort(c.name);
@@ -218,7 +266,7 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
             rowEl.append(h('div', { class: 'grid-cell loading', style, 'data-col': it.index }, '…'));
             continue;
           }
-          const f = formatCell(row[it.index] ?? null, m.kinds[it.index]);
+          const f = display(m, row, it.index);
           rowEl.append(
             h('div', {
               class: `grid-cell ${f.cls}${inRange(sel, r, it.index) ? ' sel' : ''}${focus && focus.row === r && focus.col === it.index ? ' focus' : ''}`,
@@ -268,12 +316,18 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     for (let r = first; r <= Math.min(last, first + 200); r++) {
       const row = m.cache.peek(r);
       if (!row) continue;
-      sample.push(row.map((v, i) => formatCell(v, m.kinds[i]).text));
+      sample.push(row.map((_, i) => display(m, row, i).text));
     }
     if (sample.length === 0) return;
     m.widthsFromData = true;
     m.widths = columnWidths(m.result.columns, sample);
     colV?.measure();
+    schedule();
+  }
+
+  function refineVisible(m: Model): void {
+    const first = Math.max(0, Math.floor(virtualTop() / ROW_H));
+    refineWidths(m, first, Math.min(m.result.rowCount - 1, first + Math.ceil(bodyViewH() / ROW_H)));
     schedule();
   }
 
@@ -285,8 +339,10 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     ev.stopPropagation();
     const x0 = ev.clientX;
     const w0 = m.widths[col];
+    // Never narrower than the type name: the header would have to cut it.
+    const min = Math.max(36, Math.min(420, typeWidth(m.result.columns[col].type)));
     const move = (e: PointerEvent) => {
-      m.widths[col] = Math.max(36, Math.round(w0 + e.clientX - x0));
+      m.widths[col] = Math.max(min, Math.round(w0 + e.clientX - x0));
       m.widthsFromData = true;
       colV?.measure();
       schedule();
@@ -310,7 +366,7 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     const sample: string[][] = [];
     for (let r = first; r < Math.min(m.result.rowCount, first + 200); r++) {
       const row = m.cache.peek(r);
-      if (row) sample.push(row.map((v, i) => (i === col ? formatCell(v, m.kinds[i]).text : '')));
+      if (row) sample.push(row.map((_, i) => (i === col ? display(m, row, i).text : '')));
     }
     m.widths[col] = columnWidths([m.result.columns[col]], sample.map((r) => [r[col]]), 2000)[0];
     colV?.measure();
@@ -419,13 +475,31 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     return rows.length;
   }
 
+  /** Relative times of a result whose rows name no run, in a workspace of several runs. */
+  function unnamedRows(m: Model, role: ColumnRole): boolean {
+    // Rows of several runs measured from one start would read as plausible but wrong offsets.
+    return role === 'time' && timeMode === 'relative' && m.refCols.trace < 0 && m.refCols.run < 0 && (timeCtx?.runCount ?? 0) > 1;
+  }
+
+  function roleNote(m: Model, role: ColumnRole): string {
+    if (role === 'duration') return timeMode === 'raw' ? ' (a duration, shown in raw ns)' : ' (a duration, shown in ms)';
+    if (role !== 'time') return '';
+    if (timeMode !== 'relative') return timeMode === 'raw' ? ' (shown as raw ns)' : ' (shown as date-time)';
+    const unnamed = unnamedRows(m, role);
+    return ` (shown as ms from the run's migration start${unnamed ? '; the result has no trace_id or run_id column, so every row counts from the newest run\'s start: select trace_id for each row\'s own run' : ''})`;
+  }
+
   return {
     show(result, pointerColumns) {
       const kinds = columnKinds(result.columns, pointerColumns);
+      const roles = result.columns.map(columnRole);
       const group = Math.max(1, Math.ceil(result.rowCount / MAX_VIRTUAL_ITEMS));
       const m: Model = {
         result,
         kinds,
+        roles,
+        specs: result.columns.map((c) => timeColumnSpec(c.name)),
+        refCols: refColumns(result.columns),
         widths: columnWidths(result.columns),
         sort: null,
         cache: new PageCache(async () => [], result.rowCount),
@@ -443,7 +517,8 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
       setup(m);
       // The first page is fetched at once (no scroll debounce) and drawn in one go.
       const firstRows = Math.ceil(Math.max(bodyViewH(), 600) / ROW_H) + OVERSCAN_ROWS;
-      return m.cache.ensure(0, firstRows).then(
+      const ctx = roles.includes('time') ? loadTimeContext() : Promise.resolve();
+      return Promise.all([m.cache.ensure(0, firstRows), ctx]).then(
         () => {
           if (model !== m) return;
           refineWidths(m, 0, firstRows);
@@ -468,7 +543,16 @@ export function createResultsGrid(host: HTMLElement, client: EngineClient, onSta
     },
     resize: schedule,
     copySelection,
+    setTimeMode(mode) {
+      if (mode === timeMode) return;
+      timeMode = mode;
+      const m = model;
+      if (!m || !m.roles.some((r) => r !== null)) return;
+      // Date-times are wider than ms: size the time columns for what they now show.
+      refineVisible(m);
+    },
     dispose() {
+      offEvent();
       teardown();
       cancelAnimationFrame(frame);
       root.remove();

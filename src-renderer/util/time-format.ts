@@ -99,3 +99,25 @@ export function formatBytes(n: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * `ns` as milliseconds with `decimals` places, rounded half away from zero, in BigInt so a
+ * 19-digit epoch value never passes through a float: `123456789n` → `123.457`.
+ */
+export function formatNsAsMs(ns: bigint, decimals = 3): string {
+  const neg = ns < 0n;
+  const abs = neg ? -ns : ns;
+  const d = Math.min(6, Math.max(0, Math.trunc(decimals)));
+  const scale = 10n ** BigInt(6 - d);
+  const units = (abs + scale / 2n) / scale; // rounded to 10^-d ms
+  const one = 10n ** BigInt(d);
+  const whole = units / one;
+  const frac = d > 0 ? `.${pad(units % one, d)}` : '';
+  // A value that rounds to zero shows no sign: `-0.000 ms` reads as a bug.
+  return `${neg && units !== 0n ? '-' : ''}${whole}${frac}`;
+}
+
+/** `ts - base` in ms (3 decimals), exact for any 64-bit inputs. */
+export function formatRelativeMs(ts: bigint, base: bigint, decimals = 3): string {
+  return formatNsAsMs(ts - base, decimals);
+}
