@@ -552,6 +552,11 @@ export interface EngineMethods {
   setPrimaryTrace: { params: { traceId: number }; result: RunInfo[] };
   /** The Fleet: one row per run (analyses/fleet.ts), the same rows `qtw fleet` prints. */
   fleet: { params: Record<string, never>; result: FleetData };
+  /**
+   * One run's timeline tracks (analyses/tracks/), on the query connection: a user's TEMP
+   * `track_*` views made in the SQL editor are drawn too. An unknown run fails with not-found.
+   */
+  runTracks: { params: TracksRequest; result: TrackSetData };
 }
 
 /**

@@ -39,10 +39,11 @@ import {
   analysisSql, compareResults, migrationPageResults, toAttemptWindow, type CompareSideResults, type PageQueryResult, type PageScope,
 } from '../analyses/page-queries.ts';
 import { FLEET_THROUGHPUT_RULE, fleetExport, fleetResults } from '../analyses/fleet.ts';
+import { runTracks, trackSetToWire } from '../analyses/tracks/index.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
 import { catalogueForRef, isCatalogueRef, listCatalogueChoices } from './catalogues.ts';
 import { chartData } from '../results/chart-data.ts';
-import { suggestChartFor } from '../results/chart-suggest.ts';
+import { suggestChart } from '../results/chart-suggest.ts';
 import { readEventRow } from './event-row.ts';
 import { copyExport, relayExport } from '../results/export-result.ts';
 import { exportTarget, type ExportRule } from './export-policy.ts';
@@ -357,12 +358,23 @@ export class EngineService {
       }),
       fetchRows: (p) => this.fetchRows(p.handle, p.offset, p.count, p.sort),
       releaseResult: (p) => this.query(async () => (await this.runner.release(p.handle), {})),
-      suggestChart: async (p) => {
-        const h = this.runner.handle(p.handle);
-        return suggestChartFor(h.columns, h.rowCount, h.table !== null);
-      },
+      // Reads a sample of the result (distinct values per integer column): queued as a query.
+      suggestChart: (p) => this.query(() => suggestChart(this.runner.connection, this.runner.handle(p.handle))),
       chartData: (p) => this.chartData(p.handle, p.spec),
       timeline: (p) => this.timeline(p),
+      // On the query connection, serialised with user SQL: a TEMP `track_*` view made in the SQL
+      // editor lives only there.
+      runTracks: (p) =>
+        this.query(async () => {
+          const conn = this.runner.connection;
+          if (!(await readRuns(conn)).some((r) => r.runId === p.runId)) throw new ServiceError(`there is no run #${p.runId} in this workspace`, 'not-found');
+          const set = await runTracks(conn, p.runId, {
+            from: p.fromNs === null ? null : BigInt(p.fromNs),
+            to: p.toNs === null ? null : BigInt(p.toNs),
+            maxItems: p.maxItemsPerTrack,
+          });
+          return trackSetToWire(set);
+        }),
       eventRow: (p) => this.meta((c) => readEventRow(c, p.name, p.traceId, p.seq)),
       openInputs: async (p) => {
         if (this.options.readOnly) throw new ServiceError('the workspace is open read-only; traces cannot be added', 'read-only');

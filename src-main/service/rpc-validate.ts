@@ -252,6 +252,13 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   setRunLabel: object<{ runId: number; label: string }>({ runId: int(1, 2 ** 31 - 1), label: string(1, 1000) }),
   setPrimaryTrace: object<{ traceId: number }>({ traceId: int(1, 2 ** 31 - 1) }),
   fleet: empty,
+  // The engine caps maxItemsPerTrack again (analyses/tracks/run-tracks.ts); this bounds the wire.
+  runTracks: object<{ runId: number; fromNs: string | null; toNs: string | null; maxItemsPerTrack: number }>({
+    runId: int(1, 2 ** 31 - 1),
+    fromNs: nullable(nsString),
+    toNs: nullable(nsString),
+    maxItemsPerTrack: int(4, 200_000),
+  }),
 };
 
 const METHODS = Object.keys(PARAMS) as EngineMethod[];

@@ -2,6 +2,7 @@
 // per-lane index for hit-testing 50k ticks under the mouse without scanning them all.
 import type { TimelineEvent, TimelineLane } from '../../src-main/contract.ts';
 import { quoteIdent } from '../editor/completion-items.ts';
+import { PALETTE as SHARED_PALETTE, pageColors } from '../charts/palette.ts';
 
 /** `src · tid 1234 · multifd send 2`: side (or trace id), thread, and its name when known. */
 export function laneLabel(lane: TimelineLane, ambiguousSides: ReadonlySet<string> = new Set()): string {
@@ -39,11 +40,8 @@ export function orderLanes(lanes: readonly TimelineLane[]): TimelineLane[] {
     a.laneId - b.laneId);
 }
 
-/** Distinct on a dark background and from each other; picked by hash so a name keeps its colour. */
-export const PALETTE: readonly string[] = [
-  '#5aa9e6', '#e6a35a', '#4cc38a', '#c8a2e8', '#f0616d', '#e0d14a', '#56c2c2', '#d67bb5',
-  '#8fb85a', '#7f8cf0', '#f08c5a', '#5ad6a0', '#b0b0b0', '#e67f9e', '#a3c4f3', '#c9a66b',
-];
+/** The page's shared palette (charts/palette.ts): an event has one colour in every view. */
+export const PALETTE: readonly string[] = SHARED_PALETTE;
 
 /** FNV-1a over UTF-16 code units: cheap, stable across sessions and machines. */
 export function hashName(name: string): number {
@@ -55,12 +53,13 @@ export function hashName(name: string): number {
   return h >>> 0;
 }
 
+/** The next free colour for a name not seen before on this page (no two legend entries share one up to 20). */
 export function colorIndex(name: string): number {
-  return hashName(name) % PALETTE.length;
+  return pageColors.index(name);
 }
 
 export function colorFor(name: string): string {
-  return PALETTE[colorIndex(name)]!;
+  return pageColors.color(name);
 }
 
 /** The most frequent names in the window, for the legend. */

@@ -10,6 +10,8 @@ import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatCount, formatDurationNs, formatTimestampNs } from '../util/time-format.ts';
 import { axisTicks, formatOffset, formatRelative, panWindow, sameWindow, selectWindow, spanOf, unitFor, zoomWindow, type NsWindow } from './time-window.ts';
 import { ambiguousSides, colorIndex, eventRowQuery, LaneIndex, laneLabel, orderLanes, PALETTE, timelinePattern, topNames } from './timeline-layout.ts';
+import { SIDE_COLOR } from '../charts/palette.ts';
+import { createTracksView } from './tracks-view.ts';
 import { axisZero, clockGroups, NEWEST, pickable, requestOf, runLabel, togglePick, traceLabel, zeroCaption, type TimelineSource } from './trace-pick.ts';
 
 const MAX_EVENTS = 50_000;
@@ -52,10 +54,17 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   const selBox = h('div', { class: 'tl-selbox', hidden: true });
   const plot = h('div', { class: 'tl-plot' }, axis, scroller, message, selBox, hover);
   const detail = h('div', { class: 'tl-detail', hidden: true });
+  // Events (one tick per trace record) or Tracks (the run's analyses as slices, counters, flows).
+  const modeEvents = h('button', { class: 'btn small tl-mode', 'aria-pressed': 'true', 'data-mode': 'events', title: 'One tick per traced event' }, 'Events');
+  const modeTracks = h('button', { class: 'btn small tl-mode', 'aria-pressed': 'false', 'data-mode': 'tracks', title: "The run's states, syncs, sections, multifd packets, counters and flows" }, 'Tracks');
+  const tracks = createTracksView(client);
+  const body = h('div', { class: 'tl-body' }, plot, detail);
   const root = h('div', { class: 'tl-panel', 'data-testid': 'timeline' },
-    h('div', { class: 'tl-toolbar' }, runSelect, pickBtn, filter, zoomIn, zoomOut, reset, status),
-    note, picker, legend, h('div', { class: 'tl-body' }, plot, detail));
+    h('div', { class: 'tl-toolbar' }, runSelect, h('span', { class: 'tl-modes', role: 'group', 'aria-label': 'Timeline mode' }, modeEvents, modeTracks), pickBtn, filter, zoomIn, zoomOut, reset, status),
+    note, picker, legend, body, tracks.element);
   host.append(root);
+  let mode: 'events' | 'tracks' = 'events';
+  tracks.element.hidden = true;
 
   let loaded: Loaded | null = null;
   let failure: string | null = null;
@@ -76,6 +85,8 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     const amb = ambiguousSides(lanes);
     const colors = new Uint8Array(data.events.length);
     const cache = new Map<string, number>();
+    // The legend's names take their colours first: the page palette keeps those distinct.
+    for (const { name } of topNames(data.events, LEGEND_NAMES)) colorIndex(name);
     data.events.forEach((e, i) => {
       let c = cache.get(e.name);
       if (c === undefined) cache.set(e.name, (c = colorIndex(e.name)));
@@ -160,7 +171,35 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     const v = runSelect.value;
     if (v === 'traces') return;
     show(v === 'newest' ? NEWEST : { kind: 'run', runId: Number(v) });
+    if (mode === 'tracks') tracks.show(shownRunId());
   });
+
+  /** The run the Tracks mode shows: the picked run, else the one the events view shows, else the newest. */
+  function shownRunId(): number | null {
+    if (source.kind === 'traces') return null;
+    return source.runId ?? loaded?.data.runId ?? runs[runs.length - 1]?.runId ?? null;
+  }
+
+  function setMode(next: 'events' | 'tracks'): void {
+    mode = next;
+    const ev = next === 'events';
+    modeEvents.setAttribute('aria-pressed', String(ev));
+    modeTracks.setAttribute('aria-pressed', String(!ev));
+    for (const el of [pickBtn, filter, zoomIn, zoomOut, reset, status, legend, body]) el.hidden = !ev;
+    if (!ev) {
+      picker.hidden = true;
+      note.hidden = true;
+    } else renderStatus();
+    tracks.element.hidden = ev;
+    root.dataset.mode = next;
+    if (ev) schedule();
+    else {
+      tracks.show(shownRunId());
+      tracks.focus();
+    }
+  }
+  modeEvents.addEventListener('click', () => setMode('events'));
+  modeTracks.addEventListener('click', () => setMode('tracks'));
 
   function renderPicker(): void {
     renderRunSelect();
@@ -233,7 +272,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     status.textContent = `window ${formatDurationNs(span)} from ${formatRelative(view.from - loaded.zero, span)}` +
       ` · ${thinned ? `${formatCount(d.events.length)} of ${formatCount(d.totalInWindow)} events (thinned — zoom in)` : `${formatCount(d.events.length)} events`}` +
       ` · ${loaded.lanes.length} lanes`;
-    note.hidden = d.note === null;
+    note.hidden = d.note === null || mode === 'tracks';
     note.textContent = d.note ?? '';
     axis.title = zeroCaption(d).title;
     status.title = `window ${formatTimestampNs(view.from, d.clock)} … ${formatTimestampNs(view.to, d.clock)}${d.note ? `\n${d.note}` : ''}`;
@@ -306,7 +345,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
         ctx.fillRect(0, i * laneH, width, laneH);
       }
       const lane = lanes[i]!;
-      ctx.fillStyle = lane.side === 'src' ? '#5aa9e6' : lane.side === 'dst' ? '#e6a35a' : dim;
+      ctx.fillStyle = lane.side === 'src' ? SIDE_COLOR.src : lane.side === 'dst' ? SIDE_COLOR.dst : dim;
       ctx.fillRect(0, i * laneH + 3, 3, laneH - 6);
       ctx.fillStyle = fg;
       ctx.save();
@@ -586,6 +625,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
       try {
         await loadChoices();
         await fetchWindow(null);
+        if (mode === 'tracks') tracks.show(shownRunId(), true);
       } catch (e) {
         fail(e);
         throw e;
@@ -593,6 +633,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     },
     resize() {
       schedule();
+      tracks.resize();
     },
     dispose() {
       clearTimeout(refetchTimer);
@@ -601,6 +642,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
       ro.disconnect();
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);
+      tracks.dispose();
       root.remove();
     },
   };

@@ -17,6 +17,7 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   suggestChart: { handle: 3 },
   chartData: { handle: 3, spec: { kind: 'line', x: 'ts_ns', y: ['a', 'b'], series: null, maxPoints: 2000 } },
   timeline: { runId: null, traceIds: null, fromNs: '1795635807247673000', toNs: null, namePattern: 'multifd_*', maxEvents: 5000 },
+  runTracks: { runId: 1, fromNs: '1795635807247673000', toNs: null, maxItemsPerTrack: 2000 },
   eventRow: { name: 'migrate_set_state', traceId: 1, seq: 42 },
   openInputs: { paths: ['/data/a.log'], options: { catalogues: ['/data/trace-events-all'], src: ['/data/s.log'] } },
   cancelJob: { jobId: 1 },
@@ -97,6 +98,10 @@ describe('parseClientMessage', () => {
     rejects(req('timeline', { ...VALID.timeline, traceIds: [1, 0] }));
     rejects(req('timeline', { ...VALID.timeline, runId: '1' }));
     rejects(req('timeline', { runId: null, fromNs: null, toNs: null, namePattern: null, maxEvents: 10 }));
+    rejects(req('runTracks', { ...VALID.runTracks, runId: null }));
+    rejects(req('runTracks', { ...VALID.runTracks, toNs: '1.5e9' }));
+    rejects(req('runTracks', { ...VALID.runTracks, maxItemsPerTrack: 10_000_000 }));
+    rejects(req('runTracks', { runId: 1, fromNs: null, toNs: null }));
     rejects(req('exportResult', { ...VALID.exportResult, format: 'xlsx' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '/data/'.padEnd(5000, 'a') }));

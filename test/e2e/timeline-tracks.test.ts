@@ -1,0 +1,144 @@
+// The Timeline's Tracks mode on the QEMU 7.2 b-multifd4 sample (a source and a destination log,
+// four multifd channels): the run's lanes (migration states, a lane per multifd thread), a hover
+// over the source's `active` state (found from the log's own migrate_set_state lines) naming it,
+// and W zooming in, after which the engine is asked for the new window. `qtw serve` in Debian's
+// Chromium; screenshots in test-artifacts/e2e.
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SAMPLES } from '../helpers/paths.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, type Workbench } from '../helpers/e2e/workbench.ts';
+
+const DIR = path.join(SAMPLES, 'qemu-7.2.22-log/b-multifd4');
+const TK = '[data-testid="tracks"]';
+const maybe = chromiumAvailable() ? describe : describe.skip;
+
+interface Shown {
+  lanes: string[];
+  layout: { id: string; y: number; h: number }[];
+  from: bigint;
+  to: bigint;
+  span: bigint;
+  fetched: string;
+  labelW: number;
+}
+
+async function shown(page: Page): Promise<Shown> {
+  const d = await page.$eval(TK, (el) => ({ ...(el as HTMLElement).dataset }));
+  return {
+    lanes: (d.lanes ?? '').split('\n').filter(Boolean),
+    layout: JSON.parse(d.layout ?? '[]') as Shown['layout'],
+    from: BigInt(d.viewFromNs ?? '0'),
+    to: BigInt(d.viewToNs ?? '0'),
+    span: BigInt(d.spanNs ?? '0'),
+    fetched: d.fetched ?? '',
+    labelW: Number(d.labelW ?? '0'),
+  };
+}
+
+/** The source log's `active` state: from its migrate_set_state line to the next one (ns, the log's clock). */
+function activeSpan(): { from: bigint; to: bigint } {
+  const text = readFileSync(path.join(DIR, 'src.log'), 'utf8');
+  const states = [...text.matchAll(/^\d+@(\d+)\.(\d{6}):migrate_set_state new state (\S+)$/gm)].map((m) => ({
+    ts: BigInt(m[1]) * 1_000_000_000n + BigInt(m[2]) * 1000n,
+    name: m[3],
+  }));
+  const i = states.findIndex((s) => s.name === 'active');
+  if (i < 0 || i + 1 >= states.length) throw new Error('the sample has no ended active state');
+  return { from: states[i]!.ts, to: states[i + 1]!.ts };
+}
+
+maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
+  let wb: Workbench;
+  let page: Page;
+
+  beforeAll(async () => {
+    wb = await openWorkbench([path.join(DIR, 'src.log'), path.join(DIR, 'dst.log.gz')], { ingestDone: true });
+    page = wb.page;
+  }, 180_000);
+
+  afterAll(async () => {
+    await wb?.close();
+  });
+
+  it("draws the run's lanes: the migration states and one lane per multifd thread on each side", async () => {
+    await page.getByRole('tab', { name: /timeline/i }).click();
+    await page.click('[data-testid="timeline"] [data-mode="tracks"]');
+    await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLElement | null)?.dataset.lanes ?? '') !== '', TK, { timeout: 60_000 });
+    const s = await shown(page);
+    expect(s.lanes).toContain('Source migration state');
+    expect(s.lanes).toContain('Destination migration state');
+    expect(s.lanes.filter((t) => /^Source multifd (thread|channel) \d+/.test(t))).toHaveLength(4);
+    expect(s.lanes.filter((t) => /^Destination multifd (thread|channel) \d+/.test(t))).toHaveLength(4);
+    // The whole run is shown: it holds the source's active state.
+    const active = activeSpan();
+    expect(s.from <= active.from && s.to >= active.to).toBe(true);
+    expect(await page.isVisible('[data-testid="timeline"] .tl-legend')).toBe(false);
+    await shot(page, 'timeline-tracks');
+  });
+
+  it("hovering the source state lane inside `active` shows that state's name and duration", async () => {
+    const s = await shown(page);
+    const active = activeSpan();
+    const lane = s.layout.find((l) => l.id === 'states:src');
+    if (!lane) throw new Error('no states:src lane');
+    const box = await page.locator(`${TK} canvas.tl-lanes`).boundingBox();
+    if (!box) throw new Error('no lanes canvas');
+    const mid = (active.from + active.to) / 2n;
+    const x = box.x + s.labelW + (Number(mid - s.from) / Number(s.span)) * (box.width - s.labelW);
+    await page.mouse.move(x, box.y + lane.y + lane.h / 2);
+    const hover = page.locator('[data-testid="tracks-hover"]');
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await hover.textContent()) ?? '';
+    expect(text).toContain('active');
+    expect(text).toContain('Source migration state');
+    expect(text).toMatch(/duration \d/);
+    await shot(page, 'timeline-tracks-hover');
+  });
+
+  it('W zooms in around the middle and the window is fetched again', async () => {
+    const before = await shown(page);
+    await page.locator(`${TK} canvas.tl-lanes`).click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('w');
+    await page.keyboard.press('w');
+    await page.waitForFunction(([sel, span]) => BigInt((document.querySelector(sel) as HTMLElement).dataset.spanNs ?? '0') < BigInt(span), [TK, before.span.toString()] as const);
+    await page.waitForFunction((sel) => {
+      const d = (document.querySelector(sel) as HTMLElement).dataset;
+      return d.fetched === `${d.viewFromNs}-${d.viewToNs}`;
+    }, TK, { timeout: 30_000 });
+    const after = await shown(page);
+    expect(after.span < before.span).toBe(true);
+    expect(after.from > before.from && after.to < before.to).toBe(true);
+    // The lanes stay the run's while zoomed.
+    expect(after.lanes).toEqual(before.lanes);
+    await page.mouse.move(10, 10);
+    await shot(page, 'timeline-tracks-zoomed');
+  });
+
+  it("hovering a source multifd thread's lane at a packet the log sent names a packet of that lane", async () => {
+    const m = /^(\d+)@(\d+)\.(\d{6}):multifd_send channel \d+ packet_num \d+/m.exec(readFileSync(path.join(DIR, 'src.log'), 'utf8'));
+    if (!m) throw new Error('no multifd_send line');
+    const ts = BigInt(m[2]) * 1_000_000_000n + BigInt(m[3]) * 1000n;
+    await page.getByRole('button', { name: 'Reset zoom' }).and(page.locator(`${TK} button`)).click();
+    await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLElement).dataset.fetched === 'all', TK);
+    const s = await shown(page);
+    expect(ts >= s.from && ts <= s.to).toBe(true);
+    const lane = s.layout.find((l) => l.id === `multifd:src:tid:${m[1]}`);
+    if (!lane) throw new Error(`no lane for thread ${m[1]}`);
+    const scroller = page.locator(`${TK} .tl-scroller`);
+    await scroller.evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 40)), lane.y);
+    const box = await page.locator(`${TK} canvas.tl-lanes`).boundingBox();
+    if (!box) throw new Error('no lanes canvas');
+    const x = box.x + s.labelW + (Number(ts - s.from) / Number(s.span)) * (box.width - s.labelW);
+    await page.mouse.move(x, box.y + lane.y + lane.h / 2);
+    const hover = page.locator('[data-testid="tracks-hover"]');
+    await hover.waitFor({ state: 'visible', timeout: 10_000 });
+    const text = (await hover.textContent()) ?? '';
+    expect(text).toMatch(/packet \d+/);
+    expect(text).toContain(`Source multifd thread ${m[1]}`);
+    await shot(page, 'timeline-tracks-packet');
+    expect(wb.errors).toEqual([]);
+  });
+});
