@@ -2,7 +2,7 @@
 // it through EngineService.writeReport, which supplies the query runner and connections.
 import path from 'node:path';
 import type { ChartKind, ChartSpec, ReportItem, ReportModel } from '../contract.ts';
-import { DEFAULT_BINS, DEFAULT_MAX_POINTS, suggestChartFor } from '../results/chart-suggest.ts';
+import { DEFAULT_BINS, DEFAULT_MAX_POINTS, suggestChart } from '../results/chart-suggest.ts';
 import { isNumericType } from '../results/column-kinds.ts';
 import type { QueryRunner } from '../workspace/query.ts';
 import type { CliReportSpec } from './cli-spec.ts';
@@ -12,7 +12,7 @@ import { writeReportBundle, type ReportContext } from './export.ts';
 export async function chartSpecFor(runner: QueryRunner, sql: string, kind: ChartKind): Promise<ChartSpec> {
   const h = await runner.run(sql);
   try {
-    const s = suggestChartFor(h.columns, h.rowCount, h.table !== null).spec;
+    const s = (await suggestChart(runner.connection, h)).spec;
     const numeric = h.columns.filter((c) => isNumericType(c.type)).map((c) => c.name);
     if (kind === 'histogram') {
       const x = s?.kind === 'histogram' ? s.x : (s?.y[0] ?? numeric[0] ?? h.columns[0]?.name ?? 'x');

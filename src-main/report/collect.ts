@@ -13,6 +13,7 @@ import { chartSvg, inlineSvg, svgToPng, type ChartMasks } from './charts.ts';
 import { writeDataFiles, redactCell } from './data-files.ts';
 import type { DocChart, DocItem, DocTable } from './doc.ts';
 import type { Redactor } from './redact.ts';
+import { NO_TIME_CONTEXT, relativeTimes, type TimeContext } from './relative-times.ts';
 import { resultPointerColumns, type PointerCatalogue } from './result-pointers.ts';
 
 /** Rows shown for an analysis item (its data files keep every row). */
@@ -24,10 +25,14 @@ export interface CollectOptions {
   readonly outDir: string | null;
   readonly chartDir: string;
   readonly dataDir: string | null;
+  /** Charts as PNG data: URIs in the doc (one self-contained Markdown file). */
+  readonly inlineCharts?: boolean;
   readonly lockedDown: boolean;
   readonly redactor: Redactor | null;
   /** Pointer-typed event columns: a result column that comes from one is redacted as a pointer. */
   readonly pointers: PointerCatalogue;
+  /** Run starts and clock offsets: tables show their times as ms from the run's start. */
+  readonly times?: TimeContext;
 }
 
 export function analysisTitle(name: string, title: string): string {
@@ -101,17 +106,20 @@ async function topRows(o: CollectOptions, h: ResultHandle, maxRows: number, poin
     if (page.length === 0) break;
     rows = rows.concat(page);
   }
+  const rel = relativeTimes(h.columns, rows, o.times ?? NO_TIME_CONTEXT, o.redactor ? pointers : []);
   const text = rows.map((r) =>
     r.map((v, i) => {
+      if (rel?.columns.has(i)) return rel.text(r, i);
       const c = h.columns[i];
       const shown = o.redactor ? redactCell(v, c.type, c.name, pointers[i] === true, o.redactor) : v;
       return cellText(shown);
     }),
   );
   return {
-    columns: h.columns.map((c, i) => ({ name: red(o, c.name), numeric: isNumericType(c.type) && !(o.redactor && pointers[i] === true) })),
+    columns: h.columns.map((c, i) => ({ name: red(o, rel?.columns.has(i) ? rel.name(i) : c.name), numeric: isNumericType(c.type) && !(o.redactor && pointers[i] === true) })),
     rows: text,
     totalRows: h.rowCount,
+    note: rel ? red(o, rel.note) : null,
   };
 }
 
@@ -133,10 +141,13 @@ function renderChart(data: ChartData, title: string, index: number, o: CollectOp
   const svg = chartSvg(data, title, label, masks);
   const png = `${o.chartDir}/item-${index}.png`;
   const svgFile = `${o.chartDir}/item-${index}.svg`;
+  let pngInline: string | null = null;
   if (o.outDir !== null) {
     mkdirSync(path.join(o.outDir, o.chartDir), { recursive: true });
     writeFileSync(path.join(o.outDir, png), svgToPng(svg));
     writeFileSync(path.join(o.outDir, svgFile), svg);
+  } else if (o.inlineCharts === true) {
+    pngInline = `data:image/png;base64,${svgToPng(svg).toString('base64')}`;
   }
-  return { svg: inlineSvg(svg, `item${index}-`), png, svgFile, sampled: data.sampled };
+  return { svg: inlineSvg(svg, `item${index}-`), png, svgFile, pngInline, sampled: data.sampled };
 }

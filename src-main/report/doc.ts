@@ -5,6 +5,8 @@ export interface DocTable {
   readonly rows: readonly (readonly string[])[];
   /** Rows in the whole result; rows.length of them are shown. */
   readonly totalRows: number;
+  /** Said once above the table (how its times are shown, relative-times.ts). */
+  readonly note?: string | null;
 }
 
 export interface DocChart {
@@ -13,6 +15,11 @@ export interface DocChart {
   /** Relative file names under the report's folder. */
   readonly png: string;
   readonly svgFile: string;
+  /**
+   * The PNG as a data: URI, when the report is one Markdown file that must arrive whole (a
+   * browser download cannot bring a charts folder along); null when the PNG is a file.
+   */
+  readonly pngInline: string | null;
   readonly sampled: boolean;
 }
 

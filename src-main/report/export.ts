@@ -11,6 +11,7 @@ import { ident } from '../workspace/schema.ts';
 import { collectItems } from './collect.ts';
 import type { ReportDoc } from './doc.ts';
 import { readProvenance } from './provenance.ts';
+import { readTimeContext } from './relative-times.ts';
 import { Redactor } from './redact.ts';
 import { pointerCatalogue } from './result-pointers.ts';
 import { renderHtml } from './render-html.ts';
@@ -60,7 +61,7 @@ async function buildDoc(
   ctx: ReportContext,
   model: ReportModel,
   redact: boolean,
-  where: { outDir: string | null; chartDir: string; dataDir: string | null },
+  where: { outDir: string | null; chartDir: string; dataDir: string | null; inlineCharts?: boolean },
 ): Promise<ReportDoc> {
   try {
     return await collectDoc(ctx, model, redact, where);
@@ -74,11 +75,12 @@ async function collectDoc(
   ctx: ReportContext,
   model: ReportModel,
   redact: boolean,
-  where: { outDir: string | null; chartDir: string; dataDir: string | null },
+  where: { outDir: string | null; chartDir: string; dataDir: string | null; inlineCharts?: boolean },
 ): Promise<ReportDoc> {
   const redactor = redact ? new Redactor(await knownHostnames(ctx.meta)) : null;
   const pointers = redact ? await pointerCatalogue(ctx.meta) : new Map();
-  const items = await collectItems(model, { runner: ctx.runner, ...where, lockedDown: ctx.lockedDown, redactor, pointers });
+  const times = await readTimeContext(ctx.meta);
+  const items = await collectItems(model, { runner: ctx.runner, ...where, lockedDown: ctx.lockedDown, redactor, pointers, times });
   const provenance = await readProvenance(ctx.meta, ctx.version, items, redactor);
   return { title: redactor ? redactor.text(model.title) : model.title, items, provenance, redacted: redact };
 }
@@ -113,14 +115,28 @@ async function writeBundle(ctx: ReportContext, model: ReportModel, dir: string, 
   return [...names.map((n) => path.join(dir, n)), zipTo];
 }
 
+export interface ExportFileOptions {
+  /**
+   * Markdown as one file, its charts PNG data: URIs (GitLab renders them): what a browser
+   * downloads, since a download cannot bring a charts folder along.
+   */
+  readonly inlineCharts?: boolean;
+}
+
 /**
  * One format to `file`. Markdown also writes its PNG charts into `<name>-charts/` beside it
- * (referenced relatively); HTML and text are single files; zip holds the whole bundle.
+ * (referenced relatively), or inlines them (opts.inlineCharts); HTML and text are single files;
+ * zip holds the whole bundle (Markdown with its PNGs and data files among it).
  */
-export async function exportReportFile(ctx: ReportContext, model: ReportModel, format: ReportFormat, redact: boolean, file: string): Promise<void> {
+export async function exportReportFile(ctx: ReportContext, model: ReportModel, format: ReportFormat, redact: boolean, file: string, opts: ExportFileOptions = {}): Promise<void> {
   const dir = makeOutputDir(path.dirname(file));
   switch (format) {
     case 'markdown': {
+      if (opts.inlineCharts === true) {
+        const doc = await buildDoc(ctx, model, redact, { outDir: null, chartDir: 'charts', dataDir: null, inlineCharts: true });
+        writeOut(file, renderMarkdown(doc));
+        return;
+      }
       const chartDir = `${path.basename(file).replace(/\.[^.]*$/, '')}-charts`;
       const doc = await buildDoc(ctx, model, redact, { outDir: dir, chartDir, dataDir: null });
       writeOut(file, renderMarkdown(doc));
@@ -145,11 +161,27 @@ export async function exportReportFile(ctx: ReportContext, model: ReportModel, f
 
 const EXTENSIONS: Record<ReportFormat, string> = { markdown: 'md', html: 'html', text: 'txt', zip: 'zip' };
 
-/** A file name in `dir` that does not exist yet: report-YYYYMMDD-HHMMSS[-N].ext. */
-export function uniqueExportName(existing: (name: string) => boolean, format: ReportFormat, now = new Date()): string {
+/** The report title as a file name's base: its words in lower case, ASCII, dashes; '' when none. */
+export function titleSlug(title: string): string {
+  return title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+}
+
+/**
+ * A file name in `dir` that does not exist yet: the title's words (as the desktop save dialog
+ * proposes them), else report-YYYYMMDD-HHMMSS; then -2, -3 ... when taken.
+ */
+export function uniqueExportName(existing: (name: string) => boolean, format: ReportFormat, now = new Date(), title = ''): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  for (let n = 0; ; n++) {
-    const name = `report-${stamp}${n ? `-${n}` : ''}.${EXTENSIONS[format]}`;
+  const base = titleSlug(title) || `report-${stamp}`;
+  for (let n = 1; ; n++) {
+    const name = `${base}${n > 1 ? `-${n}` : ''}.${EXTENSIONS[format]}`;
     if (!existing(name) && !existing(`${name.replace(/\.[^.]*$/, '')}-charts`)) return name;
   }
 }

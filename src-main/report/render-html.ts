@@ -4,12 +4,17 @@ import type { DocItem, DocTable, Provenance, ReportDoc } from './doc.ts';
 import { escapeHtml as esc, markdownToHtml } from './markdown-html.ts';
 
 const CSS = `
-body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1d1d1f;line-height:1.45}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.6em;border-bottom:1px solid #ddd;padding-bottom:.3em}
 h2{font-size:1.25em;margin-top:2em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.85em;display:block;overflow-x:auto;max-width:100%}
-th,td{border:1px solid #d0d0d0;padding:.25em .55em;white-space:nowrap}
-th{background:#f3f3f3;text-align:left}
+div.table{overflow-x:auto;max-width:100%;margin:.6em 0;background:linear-gradient(to right,#fff 30%,#fff0),linear-gradient(to left,#fff 30%,#fff0) 100% 0,radial-gradient(farthest-side at 0 50%,#0003,#0000),radial-gradient(farthest-side at 100% 50%,#0003,#0000) 100% 0;background-repeat:no-repeat;background-size:40px 100%,40px 100%,14px 100%,14px 100%;background-attachment:local,local,scroll,scroll}
+table{border-collapse:collapse;font-size:.8em}
+th,td{border:1px solid #d0d0d0;padding:.25em .45em;white-space:nowrap}
+td.t{white-space:normal;min-width:6em}
+th{background:#f3f3f3;text-align:left;white-space:normal;vertical-align:bottom;min-width:3em}
+table.turned tbody th{font-weight:normal;font-family:ui-monospace,monospace;font-size:.95em}
+table.turned td{min-width:7em}
+p.table-note{color:#555;font-size:.85em;margin:.6em 0 -.3em}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
 .more,.note-small{color:#666;font-style:italic}
 .error{color:#a00;border-left:3px solid #a00;padding-left:.6em}
@@ -19,11 +24,38 @@ pre{background:#f6f8fa;padding:.7em;overflow-x:auto;font-size:.85em}
 details summary{cursor:pointer;color:#444}
 `;
 
+/** A column name that may wrap after its underscores (a wide table's headers take two lines, not the page's width). */
+function headerName(name: string): string {
+  return esc(name).replaceAll('_', '_<wbr>');
+}
+
+/** Wider than this with at most TRANSPOSE_ROWS rows, a table reads better turned: one line per column. */
+const TRANSPOSE_COLUMNS = 12;
+const TRANSPOSE_ROWS = 4;
+
+/** A few rows of many columns (a migration summary: src and dst, 20+ columns) as columns of a tall table. */
+function transposedTable(t: DocTable, cls: string): string {
+  const [key, ...rest] = t.columns.map((c, i) => ({ c, i }));
+  const head = `<tr><th>${headerName(key!.c.name)}</th>${t.rows.map((r) => `<th>${esc(r[key!.i] ?? '')}</th>`).join('')}</tr>`;
+  const body = rest
+    .map(({ c, i }) => `<tr><th scope="row">${esc(c.name)}</th>${t.rows.map((r) => `<td${c.numeric ? ' class="n"' : ''}>${esc(r[i] ?? '')}</td>`).join('')}</tr>`)
+    .join('\n');
+  return `<table class="turned${cls ? ` ${cls}` : ''}"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
+}
+
 export function htmlTable(t: DocTable, cls = ''): string {
-  const head = `<tr>${t.columns.map((c) => `<th>${esc(c.name)}</th>`).join('')}</tr>`;
-  const body = t.rows.map((r) => `<tr>${r.map((v, i) => `<td${t.columns[i]?.numeric ? ' class="n"' : ''}>${esc(v)}</td>`).join('')}</tr>`).join('\n');
+  if (t.columns.length > TRANSPOSE_COLUMNS && t.rows.length > 0 && t.rows.length <= TRANSPOSE_ROWS && t.totalRows === t.rows.length) {
+    const note = t.note ? `<p class="table-note">${esc(t.note)}</p>` : '';
+    return `${note}<div class="table">${transposedTable(t, cls)}</div>`;
+  }
+  const head = `<tr>${t.columns.map((c) => `<th>${headerName(c.name)}</th>`).join('')}</tr>`;
+  // Text longer than a word may wrap (a number never does).
+  const cellClass = (v: string, i: number) => (t.columns[i]?.numeric ? ' class="n"' : v.length > 16 && v.includes(' ') ? ' class="t"' : '');
+  const body = t.rows.map((r) => `<tr>${r.map((v, i) => `<td${cellClass(v, i)}>${esc(v)}</td>`).join('')}</tr>`).join('\n');
   const more = t.totalRows - t.rows.length;
-  return `<table${cls ? ` class="${cls}"` : ''}><thead>${head}</thead><tbody>\n${body}\n</tbody></table>${more > 0 ? `<p class="more">${more} more row${more === 1 ? '' : 's'}</p>` : ''}`;
+  const note = t.note ? `<p class="table-note">${esc(t.note)}</p>` : '';
+  // Scrolls sideways on its own when still wider than the page: never clipped.
+  return `${note}<div class="table"><table${cls ? ` class="${cls}"` : ''}><thead>${head}</thead><tbody>\n${body}\n</tbody></table></div>${more > 0 ? `<p class="more">${more} more row${more === 1 ? '' : 's'}</p>` : ''}`;
 }
 
 function item(it: DocItem): string {

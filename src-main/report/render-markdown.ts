@@ -1,5 +1,5 @@
-// Markdown for GitLab/GitHub issues: pipe tables, charts as relative PNG links, SQL folded in
-// <details> blocks.
+// Markdown for GitLab/GitHub issues: pipe tables, charts as relative PNG links (or PNG data: URIs
+// in a one-file export), SQL folded in <details> blocks.
 import type { DocItem, DocTable, Provenance, ReportDoc } from './doc.ts';
 
 function cell(s: string): string {
@@ -20,6 +20,7 @@ export function markdownTable(t: DocTable): string {
   ];
   const more = t.totalRows - t.rows.length;
   if (more > 0) lines.push('', `*${more} more row${more === 1 ? '' : 's'}*`);
+  if (t.note) lines.unshift(`*${t.note.replace(/([*_\\])/g, '\\$1')}*`, '');
   return lines.join('\n');
 }
 
@@ -31,7 +32,7 @@ function item(it: DocItem): string {
   if (it.kind === 'note') return it.markdown;
   const parts = [`## ${it.index}. ${it.title.replace(/\n/g, ' ')}`];
   if (it.error) parts.push(`> **Error:** ${it.error.replace(/\n/g, ' ')}`);
-  if (it.chart) parts.push(`![${it.title.replace(/[[\]\n]/g, ' ')}](${it.chart.png})${it.chart.sampled ? '\n\n*chart downsampled*' : ''}`);
+  if (it.chart) parts.push(`![${it.title.replace(/[[\]\n]/g, ' ')}](${it.chart.pngInline ?? it.chart.png})${it.chart.sampled ? '\n\n*chart downsampled*' : ''}`);
   if (it.table) parts.push(it.table.columns.length ? markdownTable(it.table) : '*(no columns)*');
   if (it.dataFiles.length) parts.push(`Data: ${it.dataFiles.map((f) => `[${f.split('.').pop()}](${f})`).join(' · ')}`);
   if (it.sql) parts.push(sqlDetails(it.sql));

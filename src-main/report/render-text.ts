@@ -82,7 +82,7 @@ export function asciiTable(t: DocTable, width = WIDTH): string[] {
     used += c.w + 3;
   }
   if (cur.length) groups.push(cur);
-  const out: string[] = [];
+  const out: string[] = t.note ? [...wrap(t.note, width), ''] : [];
   for (const [g, cs] of groups.entries()) {
     if (groups.length > 1) out.push(`(columns ${g + 1}/${groups.length})`);
     const rule = '+' + cs.map((c) => '-'.repeat(c.w + 2)).join('+') + '+';

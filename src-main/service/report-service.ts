@@ -31,10 +31,11 @@ export async function exportReport(
   const { exportReportFile, uniqueExportName } = await import('../report/export.ts');
   const target =
     req.path === null
-      ? exportFolderTarget(workspacePath, (exists) => uniqueExportName(exists, req.format))
+      ? exportFolderTarget(workspacePath, (exists) => uniqueExportName(exists, req.format, new Date(), model.title))
       : exportTarget(workspacePath, rule, ctx.lockedDown, req.path);
   try {
-    await target.write((out) => exportReportFile(ctx, model, req.format, req.redact, out));
+    // The export folder is what a browser downloads from: one file each, so Markdown inlines its charts.
+    await target.write((out) => exportReportFile(ctx, model, req.format, req.redact, out, { inlineCharts: req.path === null }));
   } catch (e) {
     // An item's SQL failing keeps its kind (sql, cancelled...), as an export refused does.
     throw new ServiceError(`report export failed: ${(e as Error).message}`, failureCode(e));

@@ -14,9 +14,27 @@ export function isTimeColumn(c: QueryColumn): boolean {
   return isNumericColumn(c) && /(^|_)ts(_ns)?$|(^|_)time_ns$|^t_ns$/i.test(c.name);
 }
 
-/** Columns that are identifiers, not measurements: poor default y choices. */
-function isIdLike(c: QueryColumn): boolean {
-  return /^(trace_id|seq|tid|pid|line_no|offset)$/i.test(c.name);
+/**
+ * Columns that are identifiers, not measurements: poor default y choices. The names the engine's
+ * suggestion reads as identifiers too (src-main/results/column-kinds.ts isIdentifierName).
+ */
+export function isIdLike(c: QueryColumn): boolean {
+  return /^(trace_id|seq|tid|pid|line_no|offset|id|channel|chan|cpu|vcpu|cpu_index|idx|index|run|attempt)$|(^|_)(id|idx|no|index|channel)$/i.test(c.name);
+}
+
+/** Columns a chart is split by in one click: text/category columns and identifier-like numbers. */
+export const MAX_SPLIT_CHOICES = 6;
+
+export function splitCandidates(columns: readonly QueryColumn[], spec: ChartSpec | null): QueryColumn[] {
+  if (!spec || spec.kind === 'histogram' || spec.kind === 'bar') return [];
+  const used = (c: QueryColumn) => c.name === spec.x || spec.y.includes(c.name);
+  const ids = columns.filter((c) => !used(c) && isNumericColumn(c) && !isTimeColumn(c) && isIdLike(c) && !/^(seq|line_no|offset)$/i.test(c.name));
+  const texts = columns.filter((c) => !used(c) && !isNumericColumn(c) && !isTimeColumn(c) && !/^(BLOB|STRUCT|MAP|LIST)/i.test(c.type) && !/\[\]$/.test(c.type));
+  const out = [...ids, ...texts].slice(0, MAX_SPLIT_CHOICES);
+  // The current split stays offered, whatever it is.
+  const cur = spec.series === null ? undefined : columns.find((c) => c.name === spec.series);
+  if (cur && !out.includes(cur)) out.push(cur);
+  return out;
 }
 
 export function xCandidates(kind: ChartKind, columns: readonly QueryColumn[]): QueryColumn[] {

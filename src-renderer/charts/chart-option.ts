@@ -5,6 +5,7 @@ import type { BarSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'ech
 import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 import type { ChartData, ChartSeries } from '../../src-main/contract.ts';
+import { PALETTE } from './palette.ts';
 
 export type ChartOption = ComposeOption<
   LineSeriesOption | ScatterSeriesOption | BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption
@@ -21,7 +22,8 @@ export const THEME = {
   split: '#24272d',
   accent: '#3d8bfd',
   font: "system-ui, -apple-system, 'Segoe UI', 'DejaVu Sans', Roboto, sans-serif",
-  palette: ['#5aa9e6', '#e6a35a', '#4cc38a', '#c8a2e8', '#f0616d', '#e0d14a', '#56c2c2', '#d67bb5', '#8fb85a', '#7f8cf0'],
+  /** The page palette (palette.ts): up to 20 series apart. */
+  palette: PALETTE,
 } as const;
 
 /** Float ms below this (1980-01-01) are not wall-clock times: a monotonic or kernel clock. */

@@ -6,7 +6,7 @@ import type { ChartData, ChartKind, ChartSpec, EngineClient, QueryColumn, QueryR
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatCount } from '../util/time-format.ts';
 import { exportPng, exportSvg } from './chart-export.ts';
-import { binsFor, pointsBudget, specForKind, xCandidates, yCandidates } from './chart-columns.ts';
+import { binsFor, pointsBudget, specForKind, splitCandidates, xCandidates, yCandidates } from './chart-columns.ts';
 import { buildChartOption, type ChartOption } from './chart-option.ts';
 import { withDetail, xExtent, zoomWindow } from './chart-detail.ts';
 import { echarts, type ECharts } from './echarts-setup.ts';
@@ -42,11 +42,13 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
   const xLabel = h('label', { class: 'ch-field' }, h('span', { class: 'muted' }, 'x'), xSelect);
   const yLabel = h('div', { class: 'ch-field' }, yPicker);
   const seriesLabel = h('label', { class: 'ch-field', title: 'Split y into one series per distinct value of this column' }, h('span', { class: 'muted' }, 'split by'), seriesSelect);
+  // One click splits: a toggle per likely column (identifiers, text); the select keeps every column.
+  const splitChips = h('div', { class: 'ch-splits', role: 'group', 'aria-label': 'Split by', 'data-testid': 'chart-split-chips' });
   const binsLabel = h('label', { class: 'ch-field', hidden: true }, h('span', { class: 'muted' }, 'bins'), binsInput);
   const status = h('span', { class: 'ch-status muted' });
   const pngButton = h('button', { class: 'btn small', disabled: true, title: 'Save the chart as PNG (2× resolution)' }, 'PNG');
   const svgButton = h('button', { class: 'btn small', disabled: true, title: 'Save the chart as SVG' }, 'SVG');
-  const toolbar = h('div', { class: 'ch-toolbar', hidden: true }, kindGroup, xLabel, yLabel, seriesLabel, binsLabel, h('span', { class: 'spacer' }), status, pngButton, svgButton);
+  const toolbar = h('div', { class: 'ch-toolbar', hidden: true }, kindGroup, xLabel, yLabel, seriesLabel, splitChips, binsLabel, h('span', { class: 'spacer' }), status, pngButton, svgButton);
   const chartEl = h('div', { class: 'ch-chart', 'data-testid': 'chart' });
   const message = h('div', { class: 'ch-message', hidden: true });
   const root = h('div', { class: 'ch-panel' }, toolbar, h('div', { class: 'ch-area' }, chartEl, message));
@@ -126,6 +128,15 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
       seriesSelect.append(h('option', { value: c.name, title: c.type }, c.name));
     }
     seriesSelect.value = spec?.series ?? '';
+    clear(splitChips);
+    splitChips.hidden = seriesLabel.hidden;
+    for (const c of seriesLabel.hidden ? [] : splitCandidates(columns(), spec)) {
+      const on = spec?.series === c.name;
+      splitChips.append(h('button', {
+        class: 'ch-split', 'aria-pressed': String(on), 'data-column': c.name,
+        title: on ? `Stop splitting by ${c.name}` : `One series per value of ${c.name}`,
+      }, c.name));
+    }
     binsInput.value = String(spec?.bins ?? binsFor(chartEl.clientWidth || 800));
   }
 
@@ -257,6 +268,13 @@ export function createChartPanel(host: HTMLElement, client: EngineClient): {
   seriesSelect.addEventListener('change', () => {
     if (!spec) return;
     spec = { ...spec, series: seriesSelect.value || null };
+    redraw();
+  });
+  splitChips.addEventListener('click', (ev) => {
+    const b = (ev.target as HTMLElement).closest<HTMLElement>('.ch-split');
+    const name = b?.dataset.column;
+    if (!spec || !name) return;
+    spec = { ...spec, series: spec.series === name ? null : name };
     redraw();
   });
   binsInput.addEventListener('change', () => {

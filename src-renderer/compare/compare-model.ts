@@ -16,3 +16,9 @@ export function defaultPair(runs: readonly RunChoice[], prev: { readonly a: RunR
   const a = att.length >= 2 ? att[att.length - 2]!.attempt : null;
   return { a: { runId: last.run.runId, attempt: a }, b: { runId: last.run.runId, attempt: null } };
 }
+
+/** A number as printed in Compare: grouped, negative with the minus sign U+2212 (a hyphen reads as a dash). */
+export function numberText(n: number): string {
+  const s = Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  return s.replace(/^-/, '\u2212');
+}

@@ -1,11 +1,11 @@
 // A small read-only table for compare results: numbers right-aligned, deltas coloured by sign.
 import { h } from '../util/dom.ts';
 import { num, str, type Row } from '../migration/query-rows.ts';
+import { numberText } from './compare-model.ts';
 
 function cellText(v: Row[string]): string {
   const n = num(v ?? null);
-  if (n !== null && typeof v !== 'string') return Number.isInteger(n) ? n.toLocaleString('en-US') : n.toLocaleString('en-US', { maximumFractionDigits: 3 });
-  if (n !== null) return n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+  if (n !== null) return numberText(n);
   return str(v ?? null) ?? '—';
 }
 

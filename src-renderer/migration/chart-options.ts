@@ -2,17 +2,20 @@
 // the shapes are unit-tested on real workspaces.
 import type { EChartsCoreOption } from 'echarts/core';
 import { num, str, type Row } from './query-rows.ts';
+import { PALETTE, pageColors, SIDE_COLOR as SIDES } from '../charts/palette.ts';
 
 const AXIS = { axisLine: { lineStyle: { color: '#5d636e' } }, axisLabel: { color: '#8b919c' }, splitLine: { lineStyle: { color: '#2a2e35' } }, nameTextStyle: { color: '#8b919c' } };
 const BASE = {
   backgroundColor: 'transparent',
   animation: false,
+  // The page palette (charts/palette.ts): 20 series before a colour repeats.
+  color: [...PALETTE],
   textStyle: { color: '#d4d7dd', fontSize: 11 },
   tooltip: { trigger: 'axis', backgroundColor: '#212429', borderColor: '#30343b', textStyle: { color: '#d4d7dd' } },
   legend: { top: 0, textStyle: { color: '#8b919c' } },
   grid: { left: 64, right: 16, top: 28, bottom: 36 },
 };
-const SIDE_COLOR: Record<string, string> = { src: '#5aa9e6', dst: '#e6a35a' };
+const SIDE_COLOR: Record<string, string> = { ...SIDES };
 const STATE_COLOR: Record<string, string> = {
   none: '#3a3f47', setup: '#8b6fd6', active: '#3d8bfd', 'pre-switchover': '#b07bd6', device: '#e0a84a',
   'postcopy-active': '#e06a9a', 'postcopy-paused': '#f0616d', 'postcopy-recover': '#d07a5a', completed: '#4cc38a',
@@ -196,9 +199,10 @@ export function downtimeOption(rows: readonly Row[]): EChartsCoreOption {
   const shown = [...rows].reverse();
   if (rows.some((r) => 'save_ms' in r)) {
     const series = [
-      { key: 'save_ms', name: 'save (source)', color: '#5aa9e6' },
-      { key: 'load_ms', name: 'load (destination)', color: '#e6a35a' },
-      { key: 'phase_ms', name: 'checkpoint phase', color: '#e0a84a' },
+      { key: 'save_ms', name: 'save (source)', color: SIDES.src },
+      { key: 'load_ms', name: 'load (destination)', color: SIDES.dst },
+      // Not an orange next to the destination's: a colour of its own from the page palette.
+      { key: 'phase_ms', name: 'checkpoint phase', color: pageColors.color('checkpoint phase') },
     ].filter((s) => rows.some((r) => num(r[s.key]) !== null));
     return {
       ...BASE,
@@ -216,6 +220,6 @@ export function downtimeOption(rows: readonly Row[]): EChartsCoreOption {
     grid: { left: 220, right: 24, top: 10, bottom: 30 },
     xAxis: { type: 'value', name: 'ms', ...AXIS },
     yAxis: { type: 'category', data: shown.map((r) => str(r.label) ?? ''), ...AXIS, axisLabel: { color: '#8b919c', width: 200, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: 'ms', itemStyle: { color: '#e0a84a' }, data: shown.map((r) => num(r.ms)) }],
+    series: [{ type: 'bar', name: 'ms', itemStyle: { color: pageColors.color('checkpoint phase') }, data: shown.map((r) => num(r.ms)) }],
   };
 }

@@ -2,6 +2,7 @@
 // and every edit is one testable step. The engine validates what it is sent; this side keeps
 // the model within the same bounds (ids ≤ 64 chars, maxRows 1..10000) so saves are not refused.
 import type { ChartKind, ChartSpec, ReportItem, ReportModel } from '../../src-main/contract.ts';
+import { defaultItemTitle, MAX_TITLE } from './item-title.ts';
 
 export const EMPTY_REPORT: ReportModel = { title: '', items: [] };
 export const DEFAULT_MAX_ROWS = 50;
@@ -28,7 +29,7 @@ export function noteItem(markdown = ''): NoteItem {
   return { kind: 'note', id: newItemId('note'), markdown };
 }
 
-export function queryItem(sql: string, show: QueryShow, chart: ChartSpec | null, title = titleFromSql(sql), maxRows = DEFAULT_MAX_ROWS): QueryItem {
+export function queryItem(sql: string, show: QueryShow, chart: ChartSpec | null, title = defaultItemTitle(sql, show !== 'table' ? chart : null), maxRows = DEFAULT_MAX_ROWS): QueryItem {
   // A chart item without a spec would render nothing: fall back to the table.
   const effective: QueryShow = chart ? show : 'table';
   return { kind: 'query', id: newItemId('query'), title, sql, show: effective, chart, maxRows: clampRows(maxRows) };
@@ -43,33 +44,9 @@ export function clampRows(n: number): number {
   return Math.min(MAX_ROWS_LIMIT, Math.max(1, Math.round(n)));
 }
 
-/**
- * A short title for a pinned query: a leading `-- comment` if the author wrote one, else the
- * statement's first words up to FROM's table, so "SELECT … FROM migrate_set_state" reads well.
- */
-export function titleFromSql(sql: string, max = 80): string {
-  const lines = sql.split(/\r?\n/).map((l) => l.trim());
-  for (const l of lines) {
-    if (!l) continue;
-    const m = /^--\s*(.+)$/.exec(l);
-    if (m) return truncate(m[1]!.trim(), max);
-    break;
-  }
-  const body = sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
-  // The last statement is the one whose result is shown.
-  const stmts = body.split(';').map((s) => s.trim()).filter(Boolean);
-  const last = stmts[stmts.length - 1] ?? '';
-  const from = /\bfrom\s+("[^"]+"|[\w.]+)/i.exec(last);
-  if (from && /^(select|with)\b/i.test(last)) {
-    const head = last.slice(0, from.index).replace(/^select\s+/i, '').trim();
-    const table = from[1]!.replace(/"/g, '');
-    return truncate(`${table}: ${head}`, max);
-  }
-  return truncate(last || 'Query', max);
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+/** A pinned query's default title from its SQL alone (item-title.ts). */
+export function titleFromSql(sql: string, max = MAX_TITLE): string {
+  return defaultItemTitle(sql, null, max);
 }
 
 export function withTitle(m: ReportModel, title: string): ReportModel {

@@ -7,7 +7,7 @@ import { clear, errorMessage, h } from '../util/dom.ts';
 import { createAutosave, type SaveState } from './autosave.ts';
 import { createItemPreview, type ItemPreview } from './item-preview.ts';
 import { renderMarkdown } from './markdown-preview.ts';
-import { exportReport, FORMATS } from './report-export.ts';
+import { exportReport, formatChoices } from './report-export.ts';
 import {
   analysisItem, clampRows, EMPTY_REPORT, MAX_ITEMS, MAX_NOTE_CHARS, insertItem, moveBy, moveItem, noteItem, parseReport, removeItem, sameReport, updateItem, withTitle,
   type QueryItem, type QueryShow,
@@ -43,7 +43,7 @@ export function createReportPage(
   const addNote = h('button', { class: 'btn small', 'data-testid': 'report-add-note', title: 'Add a Markdown note at the end' }, '+ Note');
   const addSummary = h('button', { class: 'btn small', 'data-testid': 'report-add-summary', title: `Add the migration summary (analysis ${MIGRATION_SUMMARY.name}): one row per attempt with its states, times and pages` }, '+ Migration summary');
   const format = h('select', { class: 'rp-format', 'aria-label': 'Export format', 'data-testid': 'report-format' });
-  for (const f of FORMATS) format.append(h('option', { value: f.format, title: f.title }, f.label));
+  for (const f of formatChoices(!window.qtwHost)) format.append(h('option', { value: f.format, title: f.title }, f.label));
   format.value = 'html';
   const redact = h('input', { type: 'checkbox', 'data-testid': 'report-redact' });
   const redactLabel = h('label', { class: 'rp-redact', title: 'Replace hostnames, IP addresses, file paths and pointer values with consistent placeholders (host-1, ip-1, path-1, ptr-1)' }, redact, 'Redact');

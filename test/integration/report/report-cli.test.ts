@@ -86,6 +86,27 @@ async function rows(engine: WorkspaceEngine, sql: string): Promise<string[][]> {
   return out.map((r) => r.map(cellText));
 }
 
+/**
+ * A query's rows as a report table shows them: ns times (columns ending ts_ns) as ms from the
+ * run's migration start (runs.start_ts_ns), each trace's value on its source's clock first
+ * (traces.clock_offset_ns). Computed here on its own; the sample's times are whole microseconds.
+ */
+async function rowsAsShown(engine: WorkspaceEngine, sql: string): Promise<string[][]> {
+  let cols: { name: string; type: string }[] = [];
+  const out: CellValue[][] = [];
+  await engine.streamQuery(sql, { columns: (c) => void (cols = c), rows: (r) => void out.push(...r) });
+  const starts = new Map((await rows(engine, 'SELECT run_id, start_ts_ns FROM runs')).map(([r, t]) => [r!, BigInt(t!)]));
+  const offsets = new Map((await rows(engine, 'SELECT trace_id, coalesce(clock_offset_ns, 0) FROM traces')).map(([t, o]) => [t!, BigInt(o!)]));
+  const run = cols.findIndex((c) => c.name === 'run_id');
+  const trace = cols.findIndex((c) => c.name === 'trace_id');
+  const runs = [...new Set(out.map((r) => String(r[run])))];
+  expect(runs).toHaveLength(1);
+  const base = starts.get(runs[0]!)!;
+  return out.map((r) =>
+    r.map((v, i) => (/ts_ns$/.test(cols[i]!.name) && v !== null ? (Number(BigInt(v as bigint) + offsets.get(String(r[trace]))! - base) / 1e6).toFixed(3) : cellText(v))),
+  );
+}
+
 function mdTableRows(md: string, heading: string): string[][] {
   const at = md.indexOf(heading);
   const lines = md.slice(at).split('\n');
@@ -153,13 +174,14 @@ describe('qtw report on a-precopy', () => {
     try {
       const qtw = (...args: string[]) => spawnSync(process.execPath, [path.join(REPO, 'bin/qtw.mjs'), ...args], { encoding: 'utf8', timeout: 120_000 });
       const dir = path.join(tmp.dir, 'spawned');
-      const r = qtw('report', ws, '-o', dir, '--title', 'Spawned', '--analysis', 'migration_overview', '--query', Q_EVENTS, '--chart', 'bar');
+      const r = qtw('report', ws, '-o', dir, '--title', 'Spawned', '--analysis', 'migration_overview', '--query', 'SELECT side, final_state, total_ms, downtime_ms, normal_pages FROM migration_overview', '--query', Q_EVENTS, '--chart', 'bar');
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout.trim().split('\n')).toContain(path.join(dir, 'report.zip'));
       const md = readFileSync(path.join(dir, 'report.md'), 'utf8');
       expect(md.startsWith('# Spawned\n')).toBe(true);
-      for (const sql of ['SELECT * FROM migration_overview', Q_EVENTS]) {
+      // Tables without times read as the query prints them (times: see rowsAsShown below).
+      for (const sql of ['SELECT side, final_state, total_ms, downtime_ms, normal_pages FROM migration_overview', Q_EVENTS]) {
         const q = qtw('query', ws, sql, '--format', 'markdown');
         expect(q.status).toBe(0);
         const body = q.stdout.trim().split('\n').slice(2);
@@ -185,8 +207,11 @@ describe('qtw report on a-precopy', () => {
 
   it('shows the same numbers as a query on the workspace', async () => {
     const md = readFileSync(path.join(out, 'report.md'), 'utf8');
-    expect(mdTableRows(md, '## 1. ')).toEqual(await rows(engine, 'SELECT * FROM migration_overview'));
-    expect(mdTableRows(md, '## 2. ')).toEqual(await rows(engine, Q_SYNC));
+    const overview = await rowsAsShown(engine, 'SELECT * FROM migration_overview');
+    expect(mdTableRows(md, '## 1. ')).toEqual(overview);
+    // The source's attempt starts the run.
+    expect(overview.filter((r) => r[0] === 'src').map((r) => r[6])).toEqual(['0.000']);
+    expect(mdTableRows(md, '## 2. ')).toEqual(await rowsAsShown(engine, Q_SYNC));
     const ev = await rows(engine, Q_EVENTS);
     expect(ev.length).toBeGreaterThan(5);
     expect(mdTableRows(md, '## 3. ')).toEqual(ev);

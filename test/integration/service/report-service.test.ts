@@ -2,7 +2,7 @@
 // back after reopening; exports land in the export folder or a chosen path; a locked-down session
 // may export only into the export folder; the RPC boundary rejects malformed report models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ReportModel } from '../../../src-main/contract.ts';
 import { WorkspaceEngine } from '../../../src-main/service/workspace-engine.ts';
@@ -62,7 +62,8 @@ describe('report service', () => {
       const html = await s.call('exportReport', { format: 'html', redact: false, path: null });
       const html2 = await s.call('exportReport', { format: 'html', redact: false, path: null });
       expect(path.dirname(html.path)).toBe(path.join(tmp.dir, 'qtw-exports'));
-      expect(html2.name).not.toBe(html.name);
+      // Named by the report's title, as the desktop's save dialog names it.
+      expect([html.name, html2.name]).toEqual(['precopy-check.html', 'precopy-check-2.html']);
       expect(path.basename(html.path)).toBe(html.name);
       const page = readFileSync(html.path, 'utf8');
       expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -78,9 +79,15 @@ describe('report service', () => {
 
       const md = await s.call('exportReport', { format: 'markdown', redact: false, path: null });
       const text = readFileSync(md.path, 'utf8');
-      const links = [...text.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]);
-      expect(links.length).toBeGreaterThan(0);
-      for (const l of links) expect(existsSync(path.join(path.dirname(md.path), l)), l).toBe(true);
+      // Into the export folder (what a browser downloads): one file, its charts inlined as PNGs.
+      const images = [...text.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+      expect(images.length).toBeGreaterThan(0);
+      for (const l of images) {
+        expect(l.startsWith('data:image/png;base64,'), l.slice(0, 40)).toBe(true);
+        expect(Buffer.from(l.slice(l.indexOf(',') + 1), 'base64').subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+      }
+      expect(readdirSync(path.dirname(md.path)).filter((n) => n.endsWith('-charts'))).toEqual([]);
+      expect(md.name).toMatch(/\.md$/);
 
       const txt = await s.call('exportReport', { format: 'text', redact: true, path: null });
       const lines = readFileSync(txt.path, 'utf8').split('\n');
