@@ -85,6 +85,13 @@ export function label(m: { path: string; member: string | null }): string {
   return m.member === null ? m.path : `${m.path}:${m.member}`;
 }
 
+/** What messages call a file: the user's own name for an upload (stored under another), else label(). */
+function shownLabel(m: { path: string; member: string | null }, originalName?: (path: string) => string | null): string {
+  const o = originalName?.(path.resolve(m.path)) ?? null;
+  if (o === null) return label(m);
+  return m.member === null ? o : `${o}:${m.member}`;
+}
+
 async function sha256File(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
@@ -148,11 +155,11 @@ async function ingestAll(ws: Workspace, opts: IngestOptions): Promise<IngestResu
         if ('skipped' in t) {
           result.skipped.push({ path: member.path, member: member.member, reason: t.skipped });
           if (t.notTrace !== undefined) {
-            notTraces.push(`${label(member)}: ${t.skipped}`);
+            notTraces.push(`${shownLabel(member, opts.originalName)}: ${t.skipped}`);
             summary.add(shortName(input, member), t.notTrace);
           } else {
             found = true;
-            say(`${label(member)}: ${t.skipped}`);
+            say(`${shownLabel(member, opts.originalName)}: ${t.skipped}`);
           }
         } else if ('failed' in t) result.errors.push(t.failed);
         else {
@@ -224,7 +231,7 @@ async function ingestMember(
   say: (line: string) => void,
   explicit: boolean,
 ): Promise<IngestedTrace | { skipped: string; notTrace?: NotTraceKind } | { failed: string }> {
-  const name = label(member);
+  const name = shownLabel(member, opts.originalName);
   const started = performance.now();
   // A plain file the same size as a trace already here is hashed first: re-ingesting it is a no-op.
   if (member.member === null && member.encodings.length === 0 && member.size !== null) {
@@ -333,7 +340,7 @@ export async function writeTrace(
   say: (line: string) => void,
   started: number,
 ): Promise<IngestedTrace | { skipped: string } | { differs: { sha256: string; bytes: number } }> {
-  const name = label(member);
+  const name = shownLabel(member, opts.originalName);
   const originalName = target.kind === 'new' ? (opts.originalName?.(path.resolve(member.path)) ?? null) : null;
   const { catalogue, headCounts } = choice;
   const { iter, srcDone } = head;

@@ -57,14 +57,19 @@ describe('serve() keeps the names of uploads', () => {
 
   it('a file: stored under a safe name, traced and reported under the one the browser gave', async () => {
     const given = 'src run #1 (nightly).log';
-    const r = await post(`name=${encodeURIComponent(given)}`, readFileSync(SAMPLE));
+    // A line that is no trace record, so that the job has a message naming the file.
+    const r = await post(`name=${encodeURIComponent(given)}`, Buffer.concat([readFileSync(SAMPLE), Buffer.from('operator note: not a trace line\n')]));
     expect(r.status).toBe(200);
     const { path: stored } = (await r.json()) as { path: string };
     expect(path.dirname(stored)).toBe(uploads);
     expect(path.basename(stored)).not.toContain(' ');
-    const { summary } = await ingest([stored]);
+    const { summary, messages } = await ingest([stored]);
     expect(summary.errors).toEqual([]);
     expect(summary.traces.map((t) => [t.path, t.originalName])).toEqual([[stored, given]]);
+    // The job's messages name the file as the user knows it, never the stored name.
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.filter((l) => l.includes(path.basename(stored)))).toEqual([]);
+    expect(messages.filter((l) => l.startsWith(`${given}: `)).length).toBeGreaterThan(0);
     expect((await session.service.call('listTraces', {})).find((t) => t.path === stored)?.originalName).toBe(given);
 
     await session.service.call('saveReport', { report: { title: 'Names', items: [{ kind: 'note', id: 'n1', markdown: 'x' }] } });
