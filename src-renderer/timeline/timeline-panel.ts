@@ -13,6 +13,7 @@ import { ambiguousSides, colorIndex, eventRowQuery, LaneIndex, laneLabel, orderL
 import { SIDE_COLOR } from '../charts/palette.ts';
 import { createTracksView } from './tracks-view.ts';
 import { axisZero, clockGroups, NEWEST, pickable, requestOf, runLabel, togglePick, traceLabel, zeroCaption, type TimelineSource } from './trace-pick.ts';
+import { frameScheduler, sizeCanvas } from './canvas.ts';
 
 const MAX_EVENTS = 50_000;
 const MIN_LANE_H = 20;
@@ -47,7 +48,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   const note = h('div', { class: 'tl-note warn', hidden: true, 'data-testid': 'timeline-note' });
   const legend = h('div', { class: 'tl-legend' });
   const axis = h('canvas', { class: 'tl-axis' });
-  const canvas = h('canvas', { class: 'tl-lanes', tabindex: 0, 'aria-label': 'Timeline lanes: drag to pan, Shift+drag to zoom to a range, Ctrl+wheel to zoom' });
+  const canvas = h('canvas', { class: 'tl-lanes tl-events', tabindex: 0, 'aria-label': 'Timeline lanes: drag to pan, Shift+drag to zoom to a range, Ctrl+wheel to zoom' });
   const scroller = h('div', { class: 'tl-scroller' }, canvas);
   const message = h('div', { class: 'tl-message muted', hidden: true });
   const hover = h('div', { class: 'tl-hover', hidden: true });
@@ -76,7 +77,8 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   let selected: TimelineEvent | null = null;
   let seq = 0;
   let refetchTimer: ReturnType<typeof setTimeout> | undefined;
-  let frame = 0;
+  const frames = frameScheduler(() => draw());
+  const schedule = frames.schedule;
   // Few lanes get taller rows (easier to hit); many lanes stay compact and scroll.
   let laneH = MIN_LANE_H;
 
@@ -294,28 +296,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     refetchNow();
   });
 
-  function schedule(): void {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      draw();
-    });
-  }
 
-  function sizeCanvas(c: HTMLCanvasElement, w: number, hgt: number): CanvasRenderingContext2D | null {
-    const dpr = window.devicePixelRatio || 1;
-    const pw = Math.max(1, Math.round(w * dpr));
-    const ph = Math.max(1, Math.round(hgt * dpr));
-    if (c.width !== pw || c.height !== ph) {
-      c.width = pw;
-      c.height = ph;
-      c.style.width = `${w}px`;
-      c.style.height = `${hgt}px`;
-    }
-    const ctx = c.getContext('2d');
-    ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return ctx;
-  }
 
   function plotWidth(): number {
     return Math.max(10, scroller.clientWidth - LABEL_W);
@@ -638,7 +619,7 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     dispose() {
       clearTimeout(refetchTimer);
       clearTimeout(filterTimer);
-      cancelAnimationFrame(frame);
+      frames.cancel();
       ro.disconnect();
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);

@@ -9,6 +9,7 @@ import { formatDurationNs, formatTimestampNs } from '../util/time-format.ts';
 import { formatOffset, formatRelative, panWindow, sameWindow, spanOf, unitFor, zoomWindow, type NsWindow } from './time-window.ts';
 import { AXIS_H, drawAxis, drawLanes, LABEL_W, type DrawStyle } from './tracks-draw.ts';
 import { boundsOf, buildModel, counterRanges, flowsOf, formatValue, hitTest, sliceColor, zeroOf, type CounterRange, type FlowArrow, type TracksModel } from './tracks-model.ts';
+import { frameScheduler, sizeCanvas } from './canvas.ts';
 
 const MAX_ITEMS = 2000;
 const REFETCH_MS = 200;
@@ -36,7 +37,7 @@ export function createTracksView(client: EngineClient): TracksView {
   const reset = h('button', { class: 'btn small', title: 'Show the whole run (double-click also works)' }, 'Reset zoom');
   const notes = h('div', { class: 'tl-note warn', hidden: true, 'data-testid': 'tracks-notes' });
   const axis = h('canvas', { class: 'tl-axis' });
-  const canvas = h('canvas', { class: 'tl-lanes', tabindex: 0, 'aria-label': 'Tracks: wheel zooms, drag pans, W/S zoom, A/D pan' });
+  const canvas = h('canvas', { class: 'tl-lanes tk-lanes', tabindex: 0, 'aria-label': 'Tracks: wheel zooms, drag pans, W/S zoom, A/D pan' });
   const scroller = h('div', { class: 'tl-scroller' }, canvas);
   const message = h('div', { class: 'tl-message muted', hidden: true });
   const hover = h('div', { class: 'tl-hover', hidden: true, 'data-testid': 'tracks-hover' });
@@ -53,7 +54,8 @@ export function createTracksView(client: EngineClient): TracksView {
   let fetched: NsWindow | null = null;
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let frame = 0;
+  const frames = frameScheduler(() => draw());
+  const schedule = frames.schedule;
   let focus: FlowArrow[] = [];
   // The whole run's counter scales: a zoomed window keeps them.
   let ranges = new Map<string, CounterRange>();
@@ -122,28 +124,7 @@ export function createTracksView(client: EngineClient): TracksView {
     });
   }
 
-  function schedule(): void {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      draw();
-    });
-  }
 
-  function sizeCanvas(c: HTMLCanvasElement, w: number, hgt: number): CanvasRenderingContext2D | null {
-    const dpr = window.devicePixelRatio || 1;
-    const pw = Math.max(1, Math.round(w * dpr));
-    const ph = Math.max(1, Math.round(hgt * dpr));
-    if (c.width !== pw || c.height !== ph) {
-      c.width = pw;
-      c.height = ph;
-      c.style.width = `${w}px`;
-      c.style.height = `${hgt}px`;
-    }
-    const ctx = c.getContext('2d');
-    ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return ctx;
-  }
 
   function style(): DrawStyle {
     const cs = getComputedStyle(root);
@@ -330,7 +311,7 @@ export function createTracksView(client: EngineClient): TracksView {
     },
     dispose() {
       clearTimeout(timer);
-      cancelAnimationFrame(frame);
+      frames.cancel();
       ro.disconnect();
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);

@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
-import { chromiumAvailable, collectErrors, launchBrowser, shot, startServe, type Served } from '../helpers/harness.ts';
-import { waitForIngestDone } from '../helpers/e2e/workbench.ts';
+import type { Page } from 'playwright-core';
+import { SAMPLES } from '../helpers/paths.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const LOG72 = path.join(SAMPLES, 'qemu-7.2.22-log');
 const FOLDERS = ['a-precopy', 'b-multifd4'] as const;
@@ -31,27 +31,17 @@ const number = (text: string | undefined) => (text === undefined || text === 'â€
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
 maybe('Fleet page over qtw serve (QEMU 7.2 sample folder, three runs)', () => {
-  const tmp = scratch('qtw-e2e-fleet-');
-  let served: Served;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, LOG72]);
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1500, height: 1000 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 6, undefined, { timeout: 120_000 });
-    await waitForIngestDone(page);
+    wb = await openWorkbench([LOG72], { viewport: { width: 1500, height: 1000 }, traces: 6, ingestDone: true });
+    ({ page, errors } = wb);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp.cleanup();
+    await wb?.close();
   });
 
   it('lists one row per run with the figures of query-migrate.json', async () => {

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { DEBIAN_72, SAMPLES, scratch } from '../helpers/paths.ts';
-import { chromiumAvailable, collectErrors, launchBrowser, shot, startServe, type Served } from '../helpers/harness.ts';
-import { waitForIngestDone } from '../helpers/e2e/workbench.ts';
+import type { Page } from 'playwright-core';
+import { SAMPLES } from '../helpers/paths.ts';
+import { chromiumAvailable, shot } from '../helpers/harness.ts';
+import { openWorkbench, type Workbench } from '../helpers/e2e/workbench.ts';
 
 const DIR = path.join(SAMPLES, 'qemu-7.2.22-log');
 function sample(name: string, srcFile: string) {
@@ -85,32 +85,23 @@ async function tableRow(page: Page, testid: string, key: string, first: string):
     [key, first] as const,
   );
 }
-const n = (s: string | undefined) => Number((s ?? '').replace(/,/g, ''));
+// Negative figures are printed with a minus sign (U+2212), as a reader expects.
+const n = (s: string | undefined) => Number((s ?? '').replace(/,/g, '').replace(/\u2212/g, '-'));
 
 const maybe = chromiumAvailable() ? describe : describe.skip;
 
 maybe('three migrations in one workspace (QEMU 7.2 log samples folder)', () => {
-  const tmp = scratch('qtw-e2e-runs-');
-  let served: Served;
-  let browser: Browser;
+  let wb: Workbench;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    served = await startServe(['-o', path.join(tmp.dir, 'ws.duckdb'), '--catalogue', DEBIAN_72, DIR]);
-    browser = await launchBrowser();
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(served.url);
-    await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 6, undefined, { timeout: 120_000 });
-    await waitForIngestDone(page);
+    wb = await openWorkbench([DIR], { viewport: { width: 1440, height: 1000 }, traces: 6, ingestDone: true });
+    ({ page, errors } = wb);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    tmp.cleanup();
+    await wb?.close();
   });
 
   it('the Migration page shows the newest run only, its label on every card', async () => {

@@ -35,7 +35,7 @@ async function waitForTraces(page: Page, ids: string): Promise<Shown> {
 
 /** Page side: more than 3 distinct colours drawn right of the lane labels (event ticks, not just lane stripes). */
 function tickColoursAbove3(sel: string): boolean {
-  const canvas = document.querySelector(`${sel} canvas.tl-lanes`) as HTMLCanvasElement | null;
+  const canvas = document.querySelector(`${sel} canvas.tl-events`) as HTMLCanvasElement | null;
   const ctx = canvas?.getContext('2d');
   if (!canvas || !ctx || canvas.width === 0) return false;
   const x0 = Math.round(240 * (window.devicePixelRatio || 1));
@@ -89,7 +89,7 @@ maybe('Timeline over a run traced with two clocks (QEMU 10.2.50 a-precopy)', () 
   it('zooming into the migration shows its events, refetched for the window', async () => {
     const before = await shown(page);
     // Shift+drag over the first second and a half after the migration's start (the axis's zero).
-    const box = (await page.locator(`${TL} canvas.tl-lanes`).boundingBox())!;
+    const box = (await page.locator(`${TL} canvas.tl-events`).boundingBox())!;
     const d = await page.$eval(TL, (el) => ({ ...(el as HTMLElement).dataset }));
     const pw = box.width - 240;
     const xAt = (ns: bigint) => box.x + 240 + (Number(ns - BigInt(d.viewFromNs!)) / Number(BigInt(d.spanNs!))) * pw;

@@ -84,7 +84,7 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
     const active = activeSpan();
     const lane = s.layout.find((l) => l.id === 'states:src');
     if (!lane) throw new Error('no states:src lane');
-    const box = await page.locator(`${TK} canvas.tl-lanes`).boundingBox();
+    const box = await page.locator(`${TK} canvas.tk-lanes`).boundingBox();
     if (!box) throw new Error('no lanes canvas');
     const mid = (active.from + active.to) / 2n;
     const x = box.x + s.labelW + (Number(mid - s.from) / Number(s.span)) * (box.width - s.labelW);
@@ -100,7 +100,7 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
 
   it('W zooms in around the middle and the window is fetched again', async () => {
     const before = await shown(page);
-    await page.locator(`${TK} canvas.tl-lanes`).click({ position: { x: 5, y: 5 } });
+    await page.locator(`${TK} canvas.tk-lanes`).click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('w');
     await page.keyboard.press('w');
     await page.waitForFunction(([sel, span]) => BigInt((document.querySelector(sel) as HTMLElement).dataset.spanNs ?? '0') < BigInt(span), [TK, before.span.toString()] as const);
@@ -129,7 +129,7 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
     if (!lane) throw new Error(`no lane for thread ${m[1]}`);
     const scroller = page.locator(`${TK} .tl-scroller`);
     await scroller.evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 40)), lane.y);
-    const box = await page.locator(`${TK} canvas.tl-lanes`).boundingBox();
+    const box = await page.locator(`${TK} canvas.tk-lanes`).boundingBox();
     if (!box) throw new Error('no lanes canvas');
     const x = box.x + s.labelW + (Number(ts - s.from) / Number(s.span)) * (box.width - s.labelW);
     await page.mouse.move(x, box.y + lane.y + lane.h / 2);

@@ -28,12 +28,20 @@ export async function waitForIngestDone(page: Page): Promise<void> {
 }
 
 /**
- * `qtw serve` on a source and a destination log of QEMU 7.2 (Debian 7.2 catalogue) in a scratch
- * workspace, and a Chromium page on it with both traces listed.
+ * `qtw serve` on sample traces (by default with the Debian 7.2 catalogue) in a scratch workspace,
+ * and a Chromium page on it with the traces listed.
  */
 export async function openWorkbench(
   inputs: readonly string[],
-  opts: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; clipboard?: boolean; ingestDone?: boolean; catalogues?: readonly string[] } = {},
+  opts: {
+    viewport?: { width: number; height: number };
+    acceptDownloads?: boolean;
+    clipboard?: boolean;
+    ingestDone?: boolean;
+    catalogues?: readonly string[];
+    /** Trace cards to wait for (a folder of runs holds more than two). */
+    traces?: number;
+  } = {},
 ): Promise<Workbench> {
   const tmp = scratch('qtw-e2e-');
   const catalogues = (opts.catalogues ?? [DEBIAN_72]).flatMap((c) => ['--catalogue', c]);
@@ -44,7 +52,7 @@ export async function openWorkbench(
   const page = await context.newPage();
   const errors = collectErrors(page);
   await page.goto(served.url);
-  await page.waitForFunction(() => document.querySelectorAll('[data-trace-id]').length >= 2, undefined, { timeout: 90_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-trace-id]').length >= n, opts.traces ?? 2, { timeout: 120_000 });
   if (opts.ingestDone) await waitForIngestDone(page);
   return {
     served,
