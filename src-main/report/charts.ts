@@ -8,6 +8,16 @@ import * as echarts from 'echarts';
 import { Resvg } from '@resvg/resvg-js';
 import type { ChartData } from '../contract.ts';
 
+/**
+ * Series colours of a report chart (white page, printed or pasted into a tracker): 20 that stay
+ * apart on white, so a split into up to 20 series never repeats one (ECharts' default has 9).
+ * Source blue and destination orange first, as in the app.
+ */
+export const REPORT_PALETTE: readonly string[] = [
+  '#1f6fc5', '#e07b00', '#2a9d4b', '#d62f2f', '#8a4fd1', '#b8950a', '#0e9aa5', '#d0479b', '#7b5a33', '#666666',
+  '#6aa514', '#5b8fd9', '#f0a35e', '#5fc27f', '#ef7d7d', '#b08de0', '#134e8c', '#a34f00', '#1c6b35', '#8f1f1f',
+];
+
 export const CHART_WIDTH = 800;
 export const CHART_HEIGHT = 400;
 const FONT_FAMILY = 'DejaVu Sans';
@@ -67,6 +77,7 @@ function chartOption(data: ChartData, title: string, label: Label, masks: ChartM
     animation: false,
     useUTC: true,
     backgroundColor: '#ffffff',
+    color: [...REPORT_PALETTE],
     textStyle: { fontFamily: FONT_FAMILY },
     title: { text: label(title), left: 'center', top: 6, textStyle: { fontSize: 14, fontFamily: FONT_FAMILY } },
     legend: data.series.length > 1 ? { top: 28, type: 'plain', textStyle: { fontFamily: FONT_FAMILY } } : undefined,

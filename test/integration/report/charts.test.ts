@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ChartData } from '../../../src-main/contract.ts';
-import { chartSvg, FONT_FILE, inlineSvg, svgToPng } from '../../../src-main/report/charts.ts';
+import { chartSvg, FONT_FILE, inlineSvg, REPORT_PALETTE, svgToPng } from '../../../src-main/report/charts.ts';
 import { decodePng } from '../../helpers/png-decode.ts';
 
 const DATA: ChartData = {
@@ -25,6 +25,15 @@ function darkPixels(png: Buffer): number {
 }
 
 describe('charts', () => {
+  it('a chart split into 20 series draws 20 different colours', () => {
+    const series = Array.from({ length: 20 }, (_, i) => ({ name: `channel ${i}`, x: [0, 1, 2], y: [i, i + 1, i + 2] }));
+    const svg = chartSvg({ kind: 'line', xType: 'value', xName: 't', yName: 'bytes', series, sourceRows: 60, points: 60, sampled: false }, 'Split');
+    // Every colour of the palette is used, once per series: none repeats within 20.
+    const used = REPORT_PALETTE.filter((c) => svg.toLowerCase().includes(c.toLowerCase()));
+    expect(used).toEqual(REPORT_PALETTE);
+    expect(new Set(REPORT_PALETTE.map((c) => c.toLowerCase())).size).toBe(20);
+  });
+
   it('ships the font and its licence', () => {
     expect(existsSync(FONT_FILE)).toBe(true);
     expect(readFileSync(FONT_FILE).subarray(0, 4).toString('hex')).toBe('00010000');
