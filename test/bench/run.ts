@@ -1,18 +1,17 @@
-// `npm run bench`: throughput figures on generated multi-GB inputs, and query-service latencies. Prints numbers; asserts nothing.
+// `npm run bench`: throughput figures on inputs replayed from the real samples, and query-service latencies. Prints numbers; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { REPO } from '../helpers/paths.ts';
 import { DEBIAN_72 } from '../helpers/paths.ts';
-import { DAMAGED_LINES, generateDamagedLog, generateLog, generateSimple, generateZeroBomb, SIMPLE_CATALOGUE } from './generate.ts';
-import { WorkspaceEngine } from '../../src-main/service/workspace-engine.ts';
+import { DAMAGED_LINES, generateDamagedLog, generateZeroBomb } from './generate.ts';
+import { ingestFigures } from './ingest-bench.ts';
 import { EngineService } from '../../src-main/service/api.ts';
+import { fleetFigures } from './fleet-bench.ts';
 
 const DIR = path.join(REPO, '.bench');
 const GB = 1e9;
-const SIMPLETRACE_PY_RECORDS_PER_SEC = 0.14e6; // measured on this machine class (issue 2)
 
 function child(ws: string, catalogue: string, input: string) {
   rmSync(ws, { force: true });
@@ -60,32 +59,15 @@ function damagedInputs(quick: boolean) {
   );
 }
 
-/** How much of an ingest the main thread spent inside DuckDB's appends: a floor for its duration. */
-function appendLine(r: { ms: number; appendMs: number; appendedRows: number }) {
-  line(
-    '  of which inside DuckDB appends (main thread)',
-    `${(r.appendMs / 1000).toFixed(2)} s of ${(r.ms / 1000).toFixed(2)} s (${((r.appendMs * 1e6) / Math.max(1, r.appendedRows)).toFixed(0)} ns a row)`,
-  );
-}
-
 function line(label: string, value: string) {
   process.stdout.write(`${label.padEnd(58)} ${value}\n`);
 }
 
-async function readCsvBaseline(file: string): Promise<number> {
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const c = await db.connect();
-  const t0 = performance.now();
-  await c.run(`CREATE TABLE split AS
-    SELECT CAST(split_part(line, '@', 1) AS INTEGER) AS tid,
-           CAST(regexp_extract(line, '@([0-9]+\\.[0-9]+):', 1) AS DOUBLE) AS time,
-           regexp_extract(line, ':([A-Za-z0-9_]+)', 1) AS name,
-           regexp_extract(line, ':[A-Za-z0-9_]+ (.*)$', 1) AS message
-    FROM read_csv('${file}', columns = {'line': 'VARCHAR'}, header = false, delim = '\\x01', quote = '', escape = '', auto_detect = false)`);
-  const ms = performance.now() - t0;
-  c.closeSync();
-  db.closeSync();
-  return ms;
+/** Ingest input size factor: `--big` 5, QTW_BENCH_SCALE any positive number, else 1. */
+function ingestScale(): number {
+  const env = Number(process.env.QTW_BENCH_SCALE);
+  if (Number.isFinite(env) && env > 0) return env;
+  return process.argv.includes('--big') ? 5 : 1;
 }
 
 /**
@@ -160,7 +142,6 @@ async function serviceFigures() {
 
 async function main() {
   const quick = process.argv.includes('--quick');
-  const logBytes = quick ? 0.1 * GB : 1 * GB;
   process.stdout.write(`QEMU Trace Workbench bench (${quick ? 'quick' : 'full'}), node ${process.version}, ${availableParallelism()} cores\n\n`);
   // `--damaged`: only the damaged-input figures (they need no large generated log).
   if (process.argv.includes('--damaged')) {
@@ -174,57 +155,23 @@ async function main() {
     return;
   }
 
+  // `--ingest`: only the ingest figures (inputs replayed from the real samples; `--big`: 5x larger).
+  if (process.argv.includes('--ingest')) {
+    await ingestFigures(DIR, line, { quick, scale: ingestScale() });
+    return;
+  }
+
+  // `--fleet`: only the fleet figures (a 100-run workspace generated from the samples).
+  if (process.argv.includes('--fleet')) {
+    await fleetFigures(DIR, line);
+    return;
+  }
+
   startupFigures();
   if (process.argv.includes('--startup')) return;
   await serviceFigures();
-  const log1 = generateLog(path.join(DIR, `log-${logBytes}.log`), logBytes);
-  const logSize = statSync(log1).size;
-  const r1 = child(path.join(DIR, 'log.duckdb'), DEBIAN_72, log1);
-  const mbps = logSize / 1e6 / (r1.ms / 1000);
-  line(`log text -> typed tables (${(logSize / 1e6).toFixed(0)} MB, ${r1.records} records)`, `${mbps.toFixed(1)} MB/s, ${(r1.records / (r1.ms / 1000) / 1e6).toFixed(2)} M records/s, ${r1.unparsed} unparsed`);
-  appendLine(r1);
-  const baseMs = await readCsvBaseline(log1);
-  const baseMbps = logSize / 1e6 / (baseMs / 1000);
-  line('DuckDB read_csv split (tid, time, name, message)', `${baseMbps.toFixed(1)} MB/s`);
-  line('ratio typed / read_csv split', `${(mbps / baseMbps).toFixed(2)}`);
-  line('peak RSS ingesting that log', `${r1.maxRssMB.toFixed(0)} MB`);
-  const rn = child(path.join(DIR, 'log-auto.duckdb'), '-', log1);
-  line('same log, no --catalogue (release detected from the head)', `${(logSize / 1e6 / (rn.ms / 1000)).toFixed(1)} MB/s, ${rn.unparsed} unparsed`);
-  const iso = generateLog(path.join(DIR, `log-iso-${logBytes}.log`), logBytes, true);
-  const ri = child(path.join(DIR, 'log-iso.duckdb'), DEBIAN_72, iso);
-  line(`same log with QEMU 10.1+ ISO-8601 prefixes (${(statSync(iso).size / 1e6).toFixed(0)} MB)`, `${(statSync(iso).size / 1e6 / (ri.ms / 1000)).toFixed(1)} MB/s, ${ri.unparsed} unparsed`);
-
-  const simpleRecords = quick ? 2e6 : 20e6;
-  const s1 = generateSimple(path.join(DIR, `simple-${simpleRecords}.bin`), simpleRecords);
-  const rs = child(path.join(DIR, 'simple.duckdb'), SIMPLE_CATALOGUE, s1);
-  const rps = rs.records / (rs.ms / 1000);
-  line(`simpletrace -> typed tables (${(statSync(s1).size / 1e6).toFixed(0)} MB, ${rs.records} records)`, `${(rps / 1e6).toFixed(2)} M records/s, ${rs.unparsed} unparsed`);
-  appendLine(rs);
-  const rsn = child(path.join(DIR, 'simple-auto.duckdb'), '-', s1);
-  line('same simpletrace file, no --catalogue', rsn.errors.length > 0 ? `refused: ${rsn.errors[0]}` : `${(rsn.records / (rsn.ms / 1000) / 1e6).toFixed(2)} M records/s, ${rsn.unparsed} unparsed`);
-  line('ratio to simpletrace.py (0.14 M records/s)', `${(rps / SIMPLETRACE_PY_RECORDS_PER_SEC).toFixed(1)}x`);
-  line('peak RSS ingesting that simpletrace file', `${rs.maxRssMB.toFixed(0)} MB`);
-
-  for (const size of quick ? [0.05 * GB, 0.2 * GB] : [0.5 * GB, 2 * GB]) {
-    const f = generateLog(path.join(DIR, `log-${size}.log`), size);
-    const r = child(path.join(DIR, 'big.duckdb'), DEBIAN_72, f);
-    line(`peak RSS ingesting ${(statSync(f).size / 1e9).toFixed(2)} GB log`, `${r.maxRssMB.toFixed(0)} MB (${(statSync(f).size / 1e6 / (r.ms / 1000)).toFixed(1)} MB/s)`);
-  }
-
-  const t0 = performance.now();
-  const engine = await WorkspaceEngine.open(path.join(DIR, 'log.duckdb'), { readOnly: true });
-  let n = 0n;
-  await engine.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (n = r[0][0] as bigint) });
-  line('reopen 1 GB-log workspace + SELECT count(*) FROM events', `${(performance.now() - t0).toFixed(0)} ms (${n} events)`);
-  engine.close();
-  const big = await WorkspaceEngine.open(path.join(DIR, 'big.duckdb'), { readOnly: true });
-  let events = 0n;
-  await big.streamQuery('SELECT count(*) FROM events', { columns() {}, rows: (r) => void (events = r[0][0] as bigint) });
-  await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} }); // warm
-  const t1 = performance.now();
-  await big.streamQuery('SELECT name, count(*) FROM events GROUP BY name', { columns() {}, rows() {} });
-  line(`SELECT name, count(*) FROM events GROUP BY name (${events} events)`, `${(performance.now() - t1).toFixed(0)} ms`);
-  big.close();
+  await fleetFigures(DIR, line);
+  await ingestFigures(DIR, line, { quick, scale: ingestScale() });
 
   damagedInputs(quick);
 
