@@ -15,6 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import { toCell, type CellValue, type ColumnInfo } from '../workspace/query.ts';
 import { renderAnalyses } from './install.ts';
+import { withScopedAnalyses } from './install.ts';
 
 /**
  * Bytes per page for the throughput: QEMU's target page size, 4 KiB on x86 (the only targets the
@@ -31,7 +32,7 @@ export const FLEET_THROUGHPUT_RULE =
 export const FLEET_VIEWS = ['migration_overview', 'postcopy_faults'] as const;
 
 /** Bump when the per-trace measures below change: rows cached by an older qtw are then stale. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /**
  * Per-trace measures, kept so that the fleet of a workspace with hundreds of runs answers at
@@ -60,7 +61,9 @@ async function viewsKey(conn: DuckDBConnection): Promise<string> {
 
 /** What a cached row must match: its trace as it is now, and the views (`key`: viewsKey) as they are now. */
 function fingerprintSql(t: string, key: string): string {
-  return `concat_ws('|', ${CACHE_VERSION}, ${t}.records, ${t}.catalogue_id, coalesce(${t}.alternate_of, 0), ${t}.clock, '${key.replace(/[^0-9a-f]/g, '')}')`;
+  // The run's sides too: a destination's faults pair with its run's source, which may come later.
+  const sides = `(SELECT concat_ws('-', r.src_trace_id, r.dst_trace_id) FROM runs r WHERE r.run_id = ${t}.run_id)`;
+  return `concat_ws('|', ${CACHE_VERSION}, ${t}.records, ${t}.catalogue_id, coalesce(${t}.alternate_of, 0), ${t}.clock, coalesce(${sides}, ''), '${key.replace(/[^0-9a-f]/g, '')}')`;
 }
 
 /**
@@ -148,11 +151,20 @@ async function staleTraces(conn: DuckDBConnection, table: string | null, candida
 /** Insert the measures of `ids` into `table` (created by the caller with traceMeasuresSql's columns). */
 async function fillMeasures(conn: DuckDBConnection, table: string, ids: readonly number[], key: string): Promise<void> {
   if (ids.length === 0) return;
-  if (ids.length > PER_TRACE_LIMIT) {
-    await conn.run(`INSERT INTO ${table} SELECT * FROM (${traceMeasuresSql(null, key)}) WHERE trace_id IN (${ids.join(', ')})`);
-    return;
-  }
-  for (const id of ids) await conn.run(`INSERT INTO ${table} ${traceMeasuresSql(id, key)}`);
+  // The views computed for these traces and their run mates only (a destination's faults pair
+  // with its source's requests): after an ingest, the new run, not every run of the workspace.
+  const mates = await conn.runAndReadAll(
+    `SELECT trace_id FROM traces WHERE trace_id IN (${ids.join(', ')})
+        OR run_id IN (SELECT run_id FROM traces WHERE trace_id IN (${ids.join(', ')}) AND run_id IS NOT NULL)`,
+  );
+  const scope = mates.getRows().map((r) => Number(r[0]));
+  await withScopedAnalyses(conn, scope, async () => {
+    if (ids.length > PER_TRACE_LIMIT) {
+      await conn.run(`INSERT INTO ${table} SELECT * FROM (${traceMeasuresSql(null, key)}) WHERE trace_id IN (${ids.join(', ')})`);
+      return;
+    }
+    for (const id of ids) await conn.run(`INSERT INTO ${table} ${traceMeasuresSql(id, key)}`);
+  });
 }
 
 /**

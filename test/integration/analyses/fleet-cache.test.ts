@@ -49,6 +49,25 @@ describe('fleet per-trace cache', () => {
     }
   });
 
+  it('halves ingested one after the other: the first half\'s row follows its run (cache keyed on the run\'s sides)', async () => {
+    const ws2 = path.join(tmp.dir, 'halves.duckdb');
+    const svc = await EngineService.open(ws2, { host: 'cli' });
+    try {
+      await svc.ingest([path.join(LOG72, 'b-multifd4/src.log')], { catalogues: [DEBIAN_72] });
+      const before = await svc.call('fleet', {});
+      expect(before.rows.map((r) => [r.src_trace_id, r.dst_trace_id])).toEqual([[1, null]]);
+      await svc.ingest([path.join(LOG72, 'b-multifd4/dst.log.gz')], { catalogues: [DEBIAN_72] });
+      const after = await svc.call('fleet', {});
+      expect(after.rows.map((r) => [r.src_trace_id, r.dst_trace_id])).toEqual([[1, 2]]);
+      expect(after.rows).toEqual(await viaViews(svc, after));
+      const fp = await svc.call('runQuery', { sql: 'SELECT trace_id, fingerprint FROM qtw_fleet_cache ORDER BY trace_id' });
+      const rows = (await svc.call('fetchRows', { handle: fp.handle, offset: 0, count: 10, sort: null })).rows;
+      expect(rows.map((r) => [r[0], String(r[1]).includes('|1-2|')])).toEqual([[1, true], [2, true]]);
+    } finally {
+      await svc.close();
+    }
+  });
+
   it('a read-only open of a workspace without the cache computes the same rows', async () => {
     const bare = path.join(tmp.dir, 'bare.duckdb');
     {
