@@ -2,8 +2,12 @@
 // in a one-file export), SQL folded in <details> blocks.
 import type { DocItem, DocTable, Provenance, ReportDoc } from './doc.ts';
 
+/**
+ * A table cell's text as text: a file name, label or value that holds Markdown or HTML (`<img …>`,
+ * `[x](javascript:…)`) must show as written, not render in the tracker.
+ */
 function cell(s: string): string {
-  return s.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, ' ');
+  return s.replace(/[\\|<>[\]`*&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
 function fence(code: string, lang = ''): string {

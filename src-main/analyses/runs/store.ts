@@ -161,7 +161,9 @@ export async function readRuns(conn: DuckDBConnection): Promise<RunInfo[]> {
 /** The user's name for a run; it stays when runs are planned again. */
 export async function setRunLabel(conn: DuckDBConnection, runId: number, label: string): Promise<void> {
   const text = label.trim();
-  if (text.length === 0 || text.length > MAX_LABEL || /[\u0000-\u001f\u007f]/.test(text)) {
+  // Control and format characters (line separators, bidi overrides, zero-width) could break a
+  // line or make one label read as another's.
+  if (text.length === 0 || text.length > MAX_LABEL || /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(text)) {
     throw new RunEditRefused(`a run label is 1 to ${MAX_LABEL} printable characters on one line`, 'invalid-input');
   }
   const r = await conn.runAndReadAll(`SELECT 1 FROM runs WHERE run_id = $1`, [Math.trunc(runId)]);

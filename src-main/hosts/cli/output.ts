@@ -20,7 +20,8 @@ function csvCell(v: CellValue): string {
 }
 
 function mdCell(v: CellValue): string {
-  return cellText(v).replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\r?\n/g, '<br>');
+  // As the report's Markdown tables: Markdown and HTML in a value show as written.
+  return cellText(v).replace(/[\\|<>[\]`*&]/g, (c) => `\\${c}`).replace(/\r?\n/g, '<br>');
 }
 
 /** Table cells show control characters visibly so that one row stays one line. */

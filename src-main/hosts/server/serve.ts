@@ -1,6 +1,6 @@
 // The `qtw serve` host: one EngineService on a workspace (SQL locked down), the built renderer
 // and the engine API on loopback, and the given inputs ingested as a job the UI can watch.
-import { readdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { OpenInputsOptions } from '../../contract.ts';
 import { EngineService } from '../../service/api.ts';
@@ -52,11 +52,15 @@ function field(v: unknown, key: string): unknown {
   return typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
 }
 
-/** Regular files at or under p (a folder upload is a tree), none when p is gone. */
+/**
+ * Regular files at or under p (a folder upload is a tree), none when p is gone. Links are never
+ * followed (lstat): a link planted in the upload folder must not lead the cleanup into a folder
+ * of the user's, and a link itself is not an upload.
+ */
 export function filesUnder(p: string): string[] {
   let st;
   try {
-    st = statSync(p);
+    st = lstatSync(p);
   } catch {
     return [];
   }
@@ -84,7 +88,7 @@ function pruneEmptyFolders(root: string): void {
   for (const n of names) {
     const p = path.join(root, n);
     try {
-      const st = statSync(p);
+      const st = lstatSync(p);
       if (!st.isDirectory()) continue;
       pruneEmptyFolders(p);
       // A folder upload makes its folder just before the file: leave a new one be.
@@ -134,8 +138,10 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
       // again from the list must not need another upload.
       for (const c of await service.call('listCatalogues', {})) if (c.kind === 'stored' && c.traces > 0) used.add(path.resolve(c.source));
       const pending = new Set([...jobUploads.values()].flat());
+      // What the CLI user named is theirs, a folder with everything in it too.
+      const givenUnder = (f: string) => [...given].some((g) => f === g || f.startsWith(g.endsWith(path.sep) ? g : g + path.sep));
       for (const f of files) {
-        if (used.has(f) || pending.has(f) || given.has(f)) continue;
+        if (used.has(f) || pending.has(f) || givenUnder(f)) continue;
         try {
           rmSync(f, { force: true });
           originalNames.delete(f);
@@ -143,7 +149,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
           // not a plain file (someone else's folder): leave it
         }
       }
-      pruneEmptyFolders(uploadDir);
+      if (ownUploads()) pruneEmptyFolders(uploadDir);
     } catch {
       // The workspace closed meanwhile: the next start cleans up.
     }
@@ -157,12 +163,17 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
   service.onEvent((e) => {
     if (e.type === 'ingestDone' || e.type === 'ingestFailed') jobEnded(e.jobId);
   });
+  // Only a real folder is ours to clean: an upload folder that is a link (another user's
+  // `/tmp/qtw-uploads -> $HOME`) is never walked.
+  const ownUploads = (): boolean => {
+    try {
+      return lstatSync(uploadDir).isDirectory();
+    } catch {
+      return false;
+    }
+  };
   let earlier: string[] = [];
-  try {
-    earlier = filesUnder(uploadDir);
-  } catch {
-    // no uploads yet
-  }
+  if (ownUploads()) earlier = filesUnder(uploadDir);
   await dropUnreferenced(earlier);
   // And, while the session runs, uploads nobody ingested within STALE_UPLOAD_MS, and those of
   // removed traces: else a page could fill the disk with uploads it never ingests.
@@ -170,7 +181,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     let stale: string[] = [];
     try {
       const now = Date.now();
-      stale = filesUnder(uploadDir)
+      stale = (ownUploads() ? filesUnder(uploadDir) : [])
         .filter((f) => {
           try {
             return now - statSync(f).mtimeMs > (req.staleUploadMs ?? STALE_UPLOAD_MS);

@@ -2,7 +2,7 @@
 // with a random token by default. Every request must prove the token (query or cookie).
 // Nothing a client sends may stop the server: every handler answers or drops its own connection.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
@@ -117,6 +117,14 @@ interface SocketState {
   closed: boolean;
 }
 
+function isFolder(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** A file name for an upload: its base name only, printable, never a path. */
 export function safeUploadName(name: string | null): string | null {
   if (!name) return null;
@@ -202,7 +210,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         batch = batchParam ?? `${Date.now()}-${++uploads}`;
         batches.add(batch);
         dest = path.join(opts.uploadDir, batch, ...parts);
-        mkdirSync(path.dirname(dest), { recursive: true });
+        try {
+          mkdirSync(path.dirname(dest), { recursive: true });
+        } catch {
+          // A file where the path needs a folder (`run/src.log/x` after `run/src.log`): said in
+          // the upload's own terms, never with the server's path.
+          throw new HttpError(409, `${parts.join('/')}: a file and a folder of the same name in one upload`);
+        }
       } else {
         dest = path.join(opts.uploadDir, `${Date.now()}-${++uploads}-${name}`);
       }
@@ -212,7 +226,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       } catch (e) {
         // Too large, the client went away, the disk is full: no partial file is left to ingest.
         // (A file already there, two names made the same by sanitizing, is not ours to remove.)
-        if ((e as { code?: unknown } | null)?.code === 'EEXIST') throw new HttpError(409, `${shown}: uploaded twice (or two names that differ only in characters not kept)`);
+        const code = (e as { code?: unknown } | null)?.code;
+        if (code === 'EISDIR' || (code === 'EEXIST' && isFolder(dest))) throw new HttpError(409, `${shown}: a folder and a file of the same name in one upload`);
+        if (code === 'EEXIST') throw new HttpError(409, `${shown}: uploaded twice (or two names that differ only in characters not kept)`);
         rmSync(dest, { force: true });
         // Named as the README's "FILE: no space left on device", without the server's own path.
         if (isDiskFull(e)) throw new HttpError(507, `${path.basename(opts.uploadDir)}/${shown}: no space left on device`);

@@ -142,7 +142,7 @@ describe('every sample in one workspace', () => {
     const runs = await engine.listRuns();
     expect(runs.find((r) => r.runId === 2)).toMatchObject({ label: 'multifd nightly #4', labelSource: 'user' });
     expect(runs.map((r) => r.runId)).toEqual([1, 2, 3, 4, 5]);
-    await expect(engine.setRunLabel(2, 'two\nlines')).rejects.toMatchObject({ code: 'invalid-input' });
+    for (const bad of ['two\nlines', 'a\u2028b', 'evil\u202Elabel', 'zero\u200Bwidth']) await expect(engine.setRunLabel(2, bad)).rejects.toMatchObject({ code: 'invalid-input' });
     await expect(engine.setRunLabel(99, 'x')).rejects.toMatchObject({ code: 'not-found', message: 'no run 99 in this workspace' });
   });
 });

@@ -33,6 +33,21 @@ describe('text rendering', () => {
   });
 });
 
+describe('Markdown tables', () => {
+  it('show a value that holds Markdown or HTML (a run label, an uploaded file name) as written', () => {
+    const md = markdownTable({
+      columns: [{ name: 'label', numeric: false }],
+      rows: [['<img src=x onerror=alert(1)>'], ['[x](javascript:alert(1))'], ['a|b `c` *d* & e']],
+      totalRows: 3,
+    });
+    expect(md).not.toMatch(/(^|[^\\])<img/);
+    expect(md).not.toMatch(/(^|[^\\])\[x\]/);
+    expect(md).toContain('\\<img src=x onerror=alert(1)\\>');
+    expect(md).toContain('\\[x\\](javascript:alert(1))');
+    expect(md).toContain('a\\|b \\`c\\` \\*d\\* \\& e');
+  });
+});
+
 describe('note Markdown to HTML', () => {
   it('escapes raw HTML and renders the supported subset', () => {
     const html = markdownToHtml('## Title <b>\n\nSee **this** and *that* `a<b`\n\n<img src=x onerror=alert(1)>\n\n```\n<script>\n```\n\n- x\n- [link](https://example.com/a)');

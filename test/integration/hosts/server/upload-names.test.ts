@@ -116,4 +116,18 @@ describe('serve() keeps the names of uploads', () => {
     expect((await post(`path=a/b.log&batch=${encodeURIComponent('../..')}`, 'x')).status).toBe(400);
     expect(readdirSync(folder).filter((f) => f.endsWith('.log'))).toEqual([]);
   });
+
+  it('a file and a folder of one name in one folder upload: refused in the upload\'s own terms, never with the server\'s path', async () => {
+    const first = await post('path=run/src.log', 'x');
+    expect(first.status).toBe(200);
+    const { batch } = (await first.json()) as { batch: string };
+    for (const [p, want] of [
+      ['run/src.log/x', 'run/src.log/x: a file and a folder of the same name in one upload'],
+      ['run', 'run: a folder and a file of the same name in one upload'],
+    ] as const) {
+      const r = await post(`path=${encodeURIComponent(p)}&batch=${batch}`, 'y');
+      const text = await r.text();
+      expect([r.status, text.includes(want), text.includes(tmp.dir)]).toEqual([409, true, false]);
+    }
+  });
 });
