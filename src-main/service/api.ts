@@ -133,6 +133,23 @@ class Serial {
   }
 }
 
+/**
+ * runTracks' window within ±2^61 ns (±73 years around the clock's zero): its bucket arithmetic
+ * (hi - lo, lo + b * w) stays inside BIGINT there. A wider edge is moved in, and the set says so.
+ */
+const TRACK_WINDOW_LIMIT = 2n ** 61n;
+
+function trackWindow(fromNs: string | null, toNs: string | null): { from: bigint | null; to: bigint | null; note: string | null } {
+  const clamp = (v: bigint) => (v < -TRACK_WINDOW_LIMIT ? -TRACK_WINDOW_LIMIT : v > TRACK_WINDOW_LIMIT ? TRACK_WINDOW_LIMIT : v);
+  const from = fromNs === null ? null : BigInt(fromNs);
+  const to = toNs === null ? null : BigInt(toNs);
+  if (from !== null && to !== null && from > to) throw new ServiceError(`fromNs (${from}) is after toNs (${to})`);
+  const f = from === null ? null : clamp(from);
+  const t = to === null ? null : clamp(to);
+  const note = f !== from || t !== to ? `the window was narrowed to ${f ?? 'the start'} .. ${t ?? 'the end'} ns (at most ±2^61 ns)` : null;
+  return { from: f, to: t, note };
+}
+
 /** A page query's rows as column name → wire cell. */
 function toSelection(s: PageScope | null): RunSelection | null {
   return s && { run: s.run, attempt: s.attempt, windows: s.windows.map(toAttemptWindow) };
@@ -248,7 +265,7 @@ export class EngineService {
    */
   async streamQuery(sql: string, handlers: StreamHandlers): Promise<number> {
     this.refuseLockedDown('streaming a query');
-    return this.query(() => streamQuery(this.queryConn, sql, handlers));
+    return this.query(async () => streamQuery(this.queryConn, sql, handlers, await this.runner.engineViews()));
   }
 
   /** Interrupt what runs on the query connection: a paged query, else a streamQuery or an export. */
@@ -363,17 +380,23 @@ export class EngineService {
       chartData: (p) => this.chartData(p.handle, p.spec),
       timeline: (p) => this.timeline(p),
       // On the query connection, serialised with user SQL: a TEMP `track_*` view made in the SQL
-      // editor lives only there.
-      runTracks: (p) =>
+      // editor lives only there. A user's view can be as slow as any query, so this runs as the
+      // session's query: cancelQuery, a closing client and close() interrupt it.
+      runTracks: (p, ctx) =>
         this.query(async () => {
+          if (ctx.session !== undefined && this.endedSessions.has(ctx.session)) throw new ServiceError('INTERRUPT Error: query cancelled: its client went away', 'cancelled');
           const conn = this.runner.connection;
-          if (!(await readRuns(conn)).some((r) => r.runId === p.runId)) throw new ServiceError(`there is no run #${p.runId} in this workspace`, 'not-found');
-          const set = await runTracks(conn, p.runId, {
-            from: p.fromNs === null ? null : BigInt(p.fromNs),
-            to: p.toNs === null ? null : BigInt(p.toNs),
-            maxItems: p.maxItemsPerTrack,
-          });
-          return trackSetToWire(set);
+          const window = trackWindow(p.fromNs, p.toNs);
+          this.activeSession = ctx.session;
+          try {
+            return await this.runner.guard(async () => {
+              if (!(await readRuns(conn)).some((r) => r.runId === p.runId)) throw new ServiceError(`there is no run #${p.runId} in this workspace`, 'not-found');
+              const set = await runTracks(conn, p.runId, { from: window.from, to: window.to, maxItems: p.maxItemsPerTrack });
+              return trackSetToWire(window.note === null ? set : { ...set, notes: [...set.notes, window.note] });
+            });
+          } finally {
+            this.activeSession = undefined;
+          }
         }),
       eventRow: (p) => this.meta((c) => readEventRow(c, p.name, p.traceId, p.seq)),
       openInputs: async (p) => {

@@ -138,6 +138,14 @@ const nsString: Check<string> = (v, at) => {
   return s;
 };
 
+/** A decimal string within int64 (the engine's time stamps are BIGINT). */
+const int64String: Check<string> = (v, at) => {
+  const s = nsString(v, at);
+  const n = BigInt(s);
+  if (n < -(2n ** 63n) || n >= 2n ** 63n) fail(at, 'must be within the 64-bit signed range');
+  return s;
+};
+
 /** [lo, hi]: two finite numbers, lo ≤ hi. */
 const range: Check<[number, number]> = (v, at) => {
   if (!Array.isArray(v) || v.length !== 2) fail(at, 'a [lo, hi] pair');
@@ -255,8 +263,9 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   // The engine caps maxItemsPerTrack again (analyses/tracks/run-tracks.ts); this bounds the wire.
   runTracks: object<{ runId: number; fromNs: string | null; toNs: string | null; maxItemsPerTrack: number }>({
     runId: int(1, 2 ** 31 - 1),
-    fromNs: nullable(nsString),
-    toNs: nullable(nsString),
+    // Within int64 here; the engine also refuses fromNs > toNs and narrows the window to what its arithmetic holds.
+    fromNs: nullable(int64String),
+    toNs: nullable(int64String),
     maxItemsPerTrack: int(4, 200_000),
   }),
 };

@@ -127,8 +127,10 @@ export async function chooseTraces(conn: DuckDBConnection, runId: number | null,
   const byId = new Map(all.map((t) => [t.traceId, t]));
   if (traceIds !== null) {
     if (traceIds.length === 0) throw new ServiceError('traceIds: pick at least one trace (or give null for a run)');
-    const missing = traceIds.filter((id) => !byId.has(id));
-    if (missing.length) throw new ServiceError(`no trace ${missing.join(', ')} in this workspace`, 'not-found');
+    const missing = [...new Set(traceIds.filter((id) => !byId.has(id)))];
+    // Named once each and at most 10: the request may repeat an id thousands of times.
+    const named = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${(missing.length - 10).toLocaleString('en-US')} more` : missing.join(', ');
+    if (missing.length) throw new ServiceError(`no trace ${named} in this workspace`, 'not-found');
     const picked = [...new Set(traceIds)].sort((a, b) => a - b).map((id) => byId.get(id) as TraceRow);
     const clocks = new Set(picked.map((t) => t.clock));
     if (clocks.size > 1) throw new ServiceError(`${byClock(picked)} have different clock kinds; one timeline shows one clock: pick traces of one`);

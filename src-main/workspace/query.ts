@@ -225,17 +225,27 @@ async function readOnly<T>(conn: DuckDBConnection, work: () => Promise<T>): Prom
  * (bounded memory for any result size). Returns the number of rows streamed. The CLI calls it on
  * a workspace opened read-only, so it needs no transaction of its own.
  */
-export async function streamQuery(conn: DuckDBConnection, sql: string, handlers: StreamHandlers): Promise<number> {
+export async function streamQuery(conn: DuckDBConnection, sql: string, handlers: StreamHandlers, engineViews?: ReadonlyMap<string, string>): Promise<number> {
+  const keep = engineViews ?? (await engineTempViews(conn));
   const ex = await prepareAll(conn, sql);
   if (ex.count === 0) throw new QueryError('no SQL statement given', null, 'invalid-input');
   let result: DuckDBResult | undefined;
   try {
     for (let i = 0; i < ex.count; i++) {
       const prepared = await ex.prepare(i);
-      if (i < ex.count - 1) await prepared.run();
-      else result = await prepared.stream();
+      if (i < ex.count - 1) {
+        await prepared.run();
+        continue;
+      }
+      // Checked before the last statement streams (another statement would end that stream),
+      // and again once it has been read to its end.
+      const shadowed = await dropShadowing(conn, keep);
+      if (shadowed.length) throw shadowRefusal(shadowed);
+      result = await prepared.stream();
     }
   } catch (e) {
+    await dropShadowing(conn, keep).catch(() => []);
+    if (e instanceof QueryError) throw e;
     throw new QueryError(explainFailure((e as Error).message));
   }
   if (result === undefined) return 0;
@@ -252,9 +262,69 @@ export async function streamQuery(conn: DuckDBConnection, sql: string, handlers:
       await handlers.rows(rows);
     }
   } catch (e) {
+    await dropShadowing(conn, keep).catch(() => []);
     throw new QueryError(explainFailure((e as Error).message));
   }
+  const shadowed = await dropShadowing(conn, keep);
+  if (shadowed.length) throw shadowRefusal(shadowed);
   return n;
+}
+
+/**
+ * TEMP objects (of this connection) that would change what the engine's own reads see: views and
+ * tables named like a table or view of the workspace's main schema (unqualified names resolve to
+ * TEMP first, so `CREATE TEMP VIEW traces AS ... WHERE side = 'src'` would change every later
+ * report's provenance and runTracks' scope), and macros named like a table of it or a built-in
+ * function (a TEMP MACRO `lower` or `duckdb_tables` replaces the built-in for the whole
+ * connection). They are dropped; returns their names. This query names everything by the system
+ * catalog, so the objects it looks for cannot change it.
+ */
+export async function dropShadowing(conn: DuckDBConnection, keep: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
+  const r = await conn.runAndReadAll(
+    `WITH own AS (
+       SELECT system.main.lower(table_name) AS n FROM system.main.duckdb_tables()
+        WHERE NOT temporary AND database_name = system.main.current_database() AND schema_name = 'main'
+       UNION SELECT system.main.lower(view_name) FROM system.main.duckdb_views()
+        WHERE NOT temporary AND NOT internal AND database_name = system.main.current_database() AND schema_name = 'main'
+     ), builtin AS (
+       SELECT system.main.lower(function_name) AS n FROM system.main.duckdb_functions() WHERE database_name = 'system'
+     )
+     SELECT 'TABLE', table_name, NULL FROM system.main.duckdb_tables() WHERE temporary AND system.main.lower(table_name) IN (SELECT n FROM own)
+     UNION ALL
+     SELECT 'VIEW', view_name, sql FROM system.main.duckdb_views() WHERE temporary AND NOT internal AND system.main.lower(view_name) IN (SELECT n FROM own)
+     UNION ALL
+     SELECT DISTINCT CASE function_type WHEN 'table_macro' THEN 'MACRO TABLE' ELSE 'MACRO' END, function_name, NULL FROM system.main.duckdb_functions()
+      WHERE database_name = 'temp' AND function_type IN ('macro', 'table_macro')
+        AND (system.main.lower(function_name) IN (SELECT n FROM own) OR system.main.lower(function_name) IN (SELECT n FROM builtin))`,
+  );
+  const out: string[] = [];
+  for (const [kind, name, sql] of r.getRowsJS()) {
+    if (kind === 'VIEW' && keep.get(String(name).toLowerCase()) === sql) continue;
+    await conn.run(`DROP ${String(kind)} IF EXISTS temp.main.${ident(String(name))}`);
+    out.push(String(name));
+  }
+  if (keep.size > 0) {
+    // The engine's own (a read-only open's bridge views), put back when dropped or replaced.
+    const have = new Set(
+      (await conn.runAndReadAll('SELECT system.main.lower(view_name) FROM system.main.duckdb_views() WHERE temporary AND NOT internal')).getRowsJS().map((x) => String(x[0])),
+    );
+    for (const [name, sql] of keep) if (!have.has(name)) await conn.run(sql);
+  }
+  return out;
+}
+
+/**
+ * The TEMP views a connection has before any user SQL ran on it (a read-only open's bridge views
+ * over older tables, see schema-version.ts), by lower-case name: dropShadowing keeps them as they are.
+ */
+export async function engineTempViews(conn: DuckDBConnection): Promise<Map<string, string>> {
+  const r = await conn.runAndReadAll('SELECT system.main.lower(view_name), sql FROM system.main.duckdb_views() WHERE temporary AND NOT internal');
+  return new Map(r.getRowsJS().map(([n, sql]) => [String(n), String(sql)]));
+}
+
+function shadowRefusal(names: readonly string[]): QueryError {
+  const list = names.map((n) => `\`${n}\``).join(', ');
+  return new QueryError(`a TEMP view, table or macro may not take the name of the workspace's or DuckDB's ${list} (dropped again): pick another name`, null, 'invalid-input');
 }
 
 const TRANSACTION_REFUSED = 'Permission Error: BEGIN, COMMIT and ROLLBACK are not allowed here: each statement runs in a transaction of its own';
@@ -311,6 +381,7 @@ export class QueryRunner {
   private serial = 0;
   private readonly handles = new Map<number, LiveHandle>();
   private refused: Promise<Set<string>> | null = null;
+  private ownViews: Promise<Map<string, string>> | null = null;
   /** One sorted copy per result (the grid's current sort), so paging a sorted view stays cheap. */
   private readonly sorted = new Map<number, { key: string; table: string }>();
   /** Set while `run` is executing; cancel keeps interrupting until it is cleared. */
@@ -340,12 +411,55 @@ export class QueryRunner {
     return h.handle;
   }
 
+  /** What engineTempViews found before the first user statement ran here. */
+  engineViews(): Promise<Map<string, string>> {
+    this.ownViews ??= engineTempViews(this.conn).catch((e: unknown) => {
+      this.ownViews = null;
+      throw e;
+    });
+    return this.ownViews;
+  }
+
   async run(sql: string): Promise<ResultHandle> {
+    await this.engineViews();
+    this.generation++;
+    this.running = true;
+    this.cancelled = false;
+    let h: ResultHandle;
+    try {
+      h = await this.runStatements(sql);
+    } catch (e) {
+      this.running = false;
+      // Even a failed run may have created a shadowing object before the statement that failed.
+      await this.engineViews()
+        .then((keep) => dropShadowing(this.conn, keep))
+        .catch(() => []);
+      throw e;
+    }
+    this.running = false;
+    const shadowed = await dropShadowing(this.conn, await this.engineViews());
+    if (shadowed.length) {
+      await this.release(h.id).catch(() => {});
+      throw shadowRefusal(shadowed);
+    }
+    return h;
+  }
+
+  /**
+   * Run engine work on this connection (runTracks over the user's TEMP views) as a run: cancel
+   * interrupts it like a user query, and an interrupted task rejects as cancelled.
+   */
+  async guard<T>(task: () => Promise<T>): Promise<T> {
     this.generation++;
     this.running = true;
     this.cancelled = false;
     try {
-      return await this.runStatements(sql);
+      const value = await task();
+      if (this.cancelled) throw new QueryError('INTERRUPT Error: query cancelled', null, 'cancelled');
+      return value;
+    } catch (e) {
+      if (this.cancelled || /^INTERRUPT Error:/.test((e as Error).message)) throw new QueryError('INTERRUPT Error: query cancelled', null, 'cancelled');
+      throw e;
     } finally {
       this.running = false;
     }

@@ -105,8 +105,8 @@ maybe('choosing a trace’s catalogue in the browser UI', () => {
 
   it('says in one line of the error banner why a trace whose file is gone cannot be re-typed', async () => {
     const { page } = wb;
-    // The upload the trace was read from (the card's title is its path), gone as if swept.
-    const file = (await card().getAttribute('title')) ?? '';
+    // The upload the trace was read from (the card's title ends with where it is stored), gone as if swept.
+    const file = ((await card().getAttribute('title')) ?? '').split('\nstored as ').pop() ?? '';
     expect(existsSync(file)).toBe(true);
     rmSync(file);
     const shown = (await catalogueName().textContent()) ?? '';

@@ -185,9 +185,24 @@ export function sectionCountsSql(s: RunScope): string {
     FROM section_timings WHERE ${inRun(s)} AND start_ts_ns IS NOT NULL GROUP BY section_id`;
 }
 
-/** A user's `track_*` view as slices: ts_ns, dur_ns, name, track; trace_id and depth when it has them. */
+/**
+ * Rows of a user's `track_*` view read at most: the view can be anything (a range of 10^11 rows
+ * ran for ever and spilled gigabytes), so it is cut before anything sorts or counts it.
+ */
+export const USER_VIEW_ROW_CAP = 200_000;
+
+function quoted(view: string): string {
+  return `"${view.replaceAll('"', '""')}"`;
+}
+
+/** One row when the view has more than USER_VIEW_ROW_CAP rows (it reads at most one more). */
+export function userViewCutSql(view: string): string {
+  return `SELECT 1 FROM (SELECT 1 FROM ${quoted(view)} LIMIT 1 OFFSET ${USER_VIEW_ROW_CAP})`;
+}
+
+/** A user's `track_*` view as slices: ts_ns, dur_ns, name, track; trace_id and depth when it has them. Its first USER_VIEW_ROW_CAP rows only. */
 export function userSliceSql(s: RunScope, view: string, cols: ReadonlySet<string>): string {
-  const q = `"${view.replaceAll('"', '""')}"`;
+  const q = `(SELECT * FROM ${quoted(view)} LIMIT ${USER_VIEW_ROW_CAP}) AS u`;
   const hasTrace = cols.has('trace_id');
   const side = hasTrace ? `CASE trace_id ${s.src === null ? '' : `WHEN ${s.src} THEN 'src'`} ${s.dst === null ? '' : `WHEN ${s.dst} THEN 'dst'`} END` : 'NULL';
   const ts = hasTrace ? aligned(s, 'TRY_CAST(ts_ns AS BIGINT)') : 'TRY_CAST(ts_ns AS BIGINT)';

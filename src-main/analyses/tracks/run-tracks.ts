@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SideName } from '../../contract.ts';
 import { ident } from '../../workspace/schema.ts';
 import { readEventTables } from '../install.ts';
-import { counterSql, flowSql, scopeIds, sectionCountsSql, sliceSql, userSliceSql, type RunScope } from './families.ts';
+import { counterSql, flowSql, scopeIds, sectionCountsSql, sliceSql, USER_VIEW_ROW_CAP, userSliceSql, userViewCutSql, type RunScope } from './families.ts';
 import type { Track, TrackArgs, TrackBucket, TrackFlow, TrackLaneInfo, TrackPoint, TrackSet, TrackSlice, TrackWindow } from './types.ts';
 
 export const DEFAULT_MAX_ITEMS = 2000;
@@ -362,9 +362,18 @@ export async function runTracks(conn: DuckDBConnection, runId: number, window: T
     }
     try {
       const c = await collect(conn, 'slice', userSliceSql(scope, v.name, v.cols), from, to, maxItems, nBuckets);
-      if (!v.cols.has('trace_id')) for (const m of c.meta) trackNotes.set(m.id, `view ${v.name} has no trace_id column: every row is shown, its ts_ns taken as on the run's source clock`);
+      const cut = (await conn.runAndReadAll(userViewCutSql(v.name))).getRowsJS().length > 0;
+      for (const m of c.meta) {
+        const said = [
+          cut ? `view ${v.name} has more than ${USER_VIEW_ROW_CAP.toLocaleString('en-US')} rows: only its first ${USER_VIEW_ROW_CAP.toLocaleString('en-US')} were read` : null,
+          v.cols.has('trace_id') ? null : `view ${v.name} has no trace_id column: every row is shown, its ts_ns taken as on the run's source clock`,
+        ].filter((x) => x !== null);
+        if (said.length) trackNotes.set(m.id, said.join('; '));
+      }
       add('slice', c);
     } catch (e) {
+      // A cancel (cancelQuery, a client gone) ends the whole call, not just this view.
+      if (e instanceof Error && /^INTERRUPT Error:/.test(e.message)) throw e;
       const msg = (e instanceof Error ? e.message : String(e)).split('\n')[0];
       tracks.push(emptyUserTrack(id, v.name, `view ${v.name} failed: ${msg}`));
       ord.set(id, 90);
