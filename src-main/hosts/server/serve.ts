@@ -164,7 +164,7 @@ export async function serve(req: ServeRequest): Promise<ServeSession> {
     if (e.type === 'ingestDone' || e.type === 'ingestFailed') jobEnded(e.jobId);
   });
   // Only a real folder is ours to clean: an upload folder that is a link (another user's
-  // `/tmp/qtw-uploads -> $HOME`) is never walked.
+  // link to their home folder, made before this session) is never walked.
   const ownUploads = (): boolean => {
     try {
       return lstatSync(uploadDir).isDirectory();
