@@ -557,6 +557,12 @@ export interface EngineMethods {
    * `track_*` views made in the SQL editor are drawn too. An unknown run fails with not-found.
    */
   runTracks: { params: TracksRequest; result: TrackSetData };
+  /**
+   * The Tracks view's area selection (analyses/tracks/area.ts): one run's records, threads or
+   * tracks within a window, as the SQL that counts them and its rows (the SQL runs as is in the
+   * editor). On the query connection like runTracks. An unknown run fails with not-found.
+   */
+  areaSummary: { params: AreaRequest; result: AreaSummaryData };
 }
 
 /**
@@ -680,6 +686,8 @@ export interface TracksRequest {
   readonly toNs: string | null;
   /** Most items per track; beyond it a track is thinned and summarised in buckets. */
   readonly maxItemsPerTrack: number;
+  /** Buckets of a thinned track's summary over the window (the timeline asks one per pixel column); default 200. */
+  readonly bucketsPerTrack?: number;
 }
 
 /** Where a track is drawn: a side, and a thread in it, or a multifd channel where threads are not traced. */
@@ -751,5 +759,42 @@ export interface TrackSetData {
   readonly toNs: string | null;
   readonly maxItemsPerTrack: number;
   readonly tracks: readonly TrackData[];
+  readonly notes: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Area selection in the Tracks view (issue 16): a window across lanes, summarised by event,
+// thread or track (analyses/tracks/area.ts). Times are decimal ns on the run's source clock.
+
+export type AreaGrouping = 'event' | 'thread' | 'track';
+
+/** A selected lane: the track drawn there and where it lives (TrackData's id and lane). */
+export interface AreaLaneRef {
+  readonly trackId: string;
+  readonly side: SideName | null;
+  readonly tid: number | null;
+  readonly channel: number | null;
+}
+
+export interface AreaRequest {
+  readonly runId: number;
+  /** The window on the aligned clock, inclusive (decimal ns); fromNs ≤ toNs. */
+  readonly fromNs: string;
+  readonly toNs: string;
+  readonly groupBy: AreaGrouping;
+  /** The lanes the selection covers; null: every lane. */
+  readonly lanes: readonly AreaLaneRef[] | null;
+}
+
+export interface AreaSummaryData {
+  readonly runId: number;
+  readonly fromNs: string;
+  readonly toNs: string;
+  readonly groupBy: AreaGrouping;
+  /** The query that made `rows`, with literal trace ids and bounds: it runs as is in the editor. */
+  readonly sql: string;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly rows: readonly Readonly<Record<string, WireCell>>[];
+  /** What the summary leaves out or approximates (a channel lane taken as its whole side, …). */
   readonly notes: readonly string[];
 }

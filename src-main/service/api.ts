@@ -40,6 +40,7 @@ import {
 } from '../analyses/page-queries.ts';
 import { FLEET_THROUGHPUT_RULE, fleetExport, fleetResults } from '../analyses/fleet.ts';
 import { runTracks, trackSetToWire } from '../analyses/tracks/index.ts';
+import { areaSummary } from '../analyses/tracks/area.ts';
 import { readCatalogueTree } from './catalogue-tree.ts';
 import { catalogueForRef, isCatalogueRef, listCatalogueChoices } from './catalogues.ts';
 import { chartData } from '../results/chart-data.ts';
@@ -391,8 +392,30 @@ export class EngineService {
           try {
             return await this.runner.guard(async () => {
               if (!(await readRuns(conn)).some((r) => r.runId === p.runId)) throw new ServiceError(`there is no run #${p.runId} in this workspace`, 'not-found');
-              const set = await runTracks(conn, p.runId, { from: window.from, to: window.to, maxItems: p.maxItemsPerTrack });
+              const set = await runTracks(conn, p.runId, { from: window.from, to: window.to, maxItems: p.maxItemsPerTrack, buckets: p.bucketsPerTrack });
               return trackSetToWire(window.note === null ? set : { ...set, notes: [...set.notes, window.note] });
+            });
+          } finally {
+            this.activeSession = undefined;
+          }
+        }),
+      // The Tracks view's area selection: on the query connection like runTracks (the SQL it
+      // returns is what the editor runs there).
+      areaSummary: (p, ctx) =>
+        this.query(async () => {
+          if (ctx.session !== undefined && this.endedSessions.has(ctx.session)) throw new ServiceError('INTERRUPT Error: query cancelled: its client went away', 'cancelled');
+          const window = trackWindow(p.fromNs, p.toNs);
+          const conn = this.runner.connection;
+          this.activeSession = ctx.session;
+          try {
+            return await this.runner.guard(async () => {
+              if (!(await readRuns(conn)).some((r) => r.runId === p.runId)) throw new ServiceError(`there is no run #${p.runId} in this workspace`, 'not-found');
+              const from = window.from ?? 0n;
+              const to = window.to ?? 0n;
+              const r = await areaSummary(conn, { runId: p.runId, from, to, groupBy: p.groupBy, lanes: p.lanes });
+              const rows = r.rows.map((row) => Object.fromEntries(r.columns.map((col, i) => [col.name, toWireCell(row[i] ?? null)])));
+              const notes = window.note === null ? r.notes : [...r.notes, window.note];
+              return { runId: p.runId, fromNs: from.toString(), toNs: to.toString(), groupBy: p.groupBy, sql: r.sql, columns: r.columns, rows, notes };
             });
           } finally {
             this.activeSession = undefined;

@@ -2,7 +2,7 @@
 // ClientMessage: known keys only, every value of the right type and within bounds. The result is
 // a fresh copy built from validated values, so nothing of the raw object (prototypes, extra
 // keys, getters) reaches the service.
-import type { ClientMessage, EngineMethod, FailureCode } from '../contract.ts';
+import type { AreaGrouping, AreaLaneRef, AreaRequest, ClientMessage, EngineMethod, FailureCode, SideName } from '../contract.ts';
 import { parseReportModel, ReportInvalid } from '../report/validate.ts';
 
 /**
@@ -260,14 +260,29 @@ const PARAMS: { [M in EngineMethod]: Check<unknown> } = {
   setRunLabel: object<{ runId: number; label: string }>({ runId: int(1, 2 ** 31 - 1), label: string(1, 1000) }),
   setPrimaryTrace: object<{ traceId: number }>({ traceId: int(1, 2 ** 31 - 1) }),
   fleet: empty,
+  // The Tracks view's area selection (analyses/tracks/area.ts).
+  areaSummary: object<AreaRequest>({
+    runId: int(1, 2 ** 31 - 1),
+    // Within int64 here; the engine refuses fromNs > toNs and narrows the window as for runTracks.
+    fromNs: int64String,
+    toNs: int64String,
+    groupBy: oneOf<AreaGrouping>(['event', 'thread', 'track']),
+    lanes: nullable(array(object<AreaLaneRef>({
+      trackId: string(1, 1024),
+      side: nullable(oneOf<SideName>(['src', 'dst'])),
+      tid: nullable(int(-(2 ** 31), 2 ** 31 - 1)),
+      channel: nullable(int(-(2 ** 31), 2 ** 31 - 1)),
+    }), 10_000)),
+  }),
   // The engine caps maxItemsPerTrack again (analyses/tracks/run-tracks.ts); this bounds the wire.
-  runTracks: object<{ runId: number; fromNs: string | null; toNs: string | null; maxItemsPerTrack: number }>({
+  runTracks: object<{ runId: number; fromNs: string | null; toNs: string | null; maxItemsPerTrack: number; bucketsPerTrack?: number }>({
     runId: int(1, 2 ** 31 - 1),
     // Within int64 here; the engine also refuses fromNs > toNs and narrows the window to what its arithmetic holds.
     fromNs: nullable(int64String),
     toNs: nullable(int64String),
     maxItemsPerTrack: int(4, 200_000),
-  }),
+    bucketsPerTrack: int(1, 20_000),
+  }, ['bucketsPerTrack']),
 };
 
 const METHODS = Object.keys(PARAMS) as EngineMethod[];

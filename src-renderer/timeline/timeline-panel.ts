@@ -4,7 +4,7 @@
 // One run at a time (or traces the user picks, of one clock kind): the axis counts from the
 // migration's start on that run's clock.
 import './timeline-panel.css';
-import type { EngineClient, RowDetail, RunInfo, TimelineData, TimelineEvent, TimelineLane, TraceInfo } from '../../src-main/contract.ts';
+import type { EngineClient, ReportItem, RowDetail, RunInfo, TimelineData, TimelineEvent, TimelineLane, TraceInfo } from '../../src-main/contract.ts';
 import { columnKinds, formatCell } from '../results/cell-format.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatCount, formatDurationNs, formatTimestampNs } from '../util/time-format.ts';
@@ -36,7 +36,7 @@ interface Loaded {
 }
 
 export function createTimelinePanel(host: HTMLElement, client: EngineClient,
-  hooks: { openQuery(sql: string, run: boolean): void }): { refresh(): Promise<void>; resize(): void; dispose(): void } {
+  hooks: { openQuery(sql: string, run: boolean): void; addToReport?(item: ReportItem): boolean }): { refresh(): Promise<void>; resize(): void; dispose(): void } {
   const runSelect = h('select', { class: 'tl-run', 'aria-label': 'Run to show', 'data-testid': 'timeline-run', title: 'Which migration to show: one run at a time, on its own clock' });
   const pickBtn = h('button', { class: 'btn small', 'aria-expanded': 'false', 'data-testid': 'timeline-pick', title: 'Pick the traces to show (one clock kind at a time)' }, 'Traces…');
   const picker = h('div', { class: 'tl-picker', hidden: true, 'data-testid': 'timeline-picker' });
@@ -58,14 +58,14 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   // Events (one tick per trace record) or Tracks (the run's analyses as slices, counters, flows).
   const modeEvents = h('button', { class: 'btn small tl-mode', 'aria-pressed': 'true', 'data-mode': 'events', title: 'One tick per traced event' }, 'Events');
   const modeTracks = h('button', { class: 'btn small tl-mode', 'aria-pressed': 'false', 'data-mode': 'tracks', title: "The run's states, syncs, sections, multifd packets, counters and flows" }, 'Tracks');
-  const tracks = createTracksView(client);
+  const tracks = createTracksView(client, hooks);
   const body = h('div', { class: 'tl-body' }, plot, detail);
   const root = h('div', { class: 'tl-panel', 'data-testid': 'timeline' },
     h('div', { class: 'tl-toolbar' }, runSelect, h('span', { class: 'tl-modes', role: 'group', 'aria-label': 'Timeline mode' }, modeEvents, modeTracks), pickBtn, filter, zoomIn, zoomOut, reset, status),
     note, picker, legend, body, tracks.element);
   host.append(root);
-  let mode: 'events' | 'tracks' = 'events';
-  tracks.element.hidden = true;
+  // Tracks is the default view (the run at a glance); Events stays one click away.
+  let mode: 'events' | 'tracks' = 'tracks';
 
   let loaded: Loaded | null = null;
   let failure: string | null = null;
@@ -183,6 +183,16 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
   }
 
   function setMode(next: 'events' | 'tracks'): void {
+    applyMode(next);
+    if (next === 'events') schedule();
+    else {
+      tracks.show(shownRunId());
+      tracks.focus();
+    }
+  }
+
+  /** Which view's parts are shown; the Tracks view is asked for its run by setMode or refresh. */
+  function applyMode(next: 'events' | 'tracks'): void {
     mode = next;
     const ev = next === 'events';
     modeEvents.setAttribute('aria-pressed', String(ev));
@@ -194,14 +204,10 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
     } else renderStatus();
     tracks.element.hidden = ev;
     root.dataset.mode = next;
-    if (ev) schedule();
-    else {
-      tracks.show(shownRunId());
-      tracks.focus();
-    }
   }
   modeEvents.addEventListener('click', () => setMode('events'));
   modeTracks.addEventListener('click', () => setMode('tracks'));
+  applyMode(mode);
 
   function renderPicker(): void {
     renderRunSelect();
@@ -605,8 +611,9 @@ export function createTimelinePanel(host: HTMLElement, client: EngineClient,
       message.textContent = 'Loading timeline…';
       try {
         await loadChoices();
-        await fetchWindow(null);
+        // The Tracks view asks for its run as soon as the runs are known, not after the events' window.
         if (mode === 'tracks') tracks.show(shownRunId(), true);
+        await fetchWindow(null);
       } catch (e) {
         fail(e);
         throw e;

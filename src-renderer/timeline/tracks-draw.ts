@@ -1,10 +1,13 @@
 // Drawing of the Tracks view on a canvas: lane titles on the left, slices as boxes per depth row,
 // counters as step lines, flows as arrows from the source lane to the destination lane, and the
 // relative time axis. Only what is in the view is drawn; boxes narrower than a pixel are merged
-// per row and colour so a thinned 2000-item lane stays one path per colour.
+// per row and colour so a thinned 2000-item lane stays one path per colour. A thinned lane also
+// draws the engine's per-bucket summary (about one bucket per pixel column) under its kept items:
+// slices as a band shaded by count, counters as a min–max band. Group headers sit above each
+// group's lanes.
 import { SIDE_COLOR } from '../charts/palette.ts';
 import { axisTicks, type NsWindow } from './time-window.ts';
-import { formatValue, LANE_PAD, ROW_H, sliceColor, xOf, type FlowArrow, type Lane, type SliceBox, type TracksModel } from './tracks-model.ts';
+import { ellipsize, formatValue, GROUP_H, LANE_PAD, ROW_H, sliceColor, xOf, type BucketBox, type FlowArrow, type Lane, type SliceBox, type TracksModel } from './tracks-model.ts';
 
 export const LABEL_W = 230;
 export const AXIS_H = 24;
@@ -17,7 +20,31 @@ export interface DrawStyle {
 
 const FONT = '11px ui-monospace, "DejaVu Sans Mono", monospace';
 
+/** A lane's title as drawn in the label column: with its kept/total count when thinned. */
+export function laneLabel(l: Lane): string {
+  return l.title + (l.truncated ? ` (${l.items.length.toLocaleString('en-US')}/${l.total.toLocaleString('en-US')})` : '');
+}
+
+/** Room for a lane title in the label column (px). */
+export const TITLE_ROOM = LABEL_W - 16;
+
+function drawGroups(ctx: CanvasRenderingContext2D, m: TracksModel, width: number, s: DrawStyle): void {
+  for (const g of m.groups) {
+    ctx.fillStyle = 'rgba(255,255,255,0.07)';
+    ctx.fillRect(0, g.y, width, GROUP_H);
+    ctx.fillStyle = s.line;
+    ctx.fillRect(0, g.y + GROUP_H - 1, width, 1);
+    ctx.fillStyle = g.key === 'src' ? SIDE_COLOR.src : g.key === 'dst' ? SIDE_COLOR.dst : s.fg;
+    ctx.font = `bold ${FONT}`;
+    ctx.fillText(`${g.collapsed ? '▸' : '▾'} ${g.title}`, 6, g.y + GROUP_H / 2);
+    ctx.font = FONT;
+    ctx.fillStyle = s.dim;
+    ctx.fillText(`${g.count} lane${g.count === 1 ? '' : 's'}${g.collapsed ? ' (click to expand)' : ''}`, 150, g.y + GROUP_H / 2);
+  }
+}
+
 function drawTitles(ctx: CanvasRenderingContext2D, m: TracksModel, width: number, s: DrawStyle): void {
+  drawGroups(ctx, m, width, s);
   m.lanes.forEach((l, i) => {
     if (i % 2 === 1) {
       ctx.fillStyle = 'rgba(255,255,255,0.025)';
@@ -32,7 +59,8 @@ function drawTitles(ctx: CanvasRenderingContext2D, m: TracksModel, width: number
     ctx.rect(0, l.y, LABEL_W - 8, l.height);
     ctx.clip();
     ctx.fillStyle = s.fg;
-    ctx.fillText(l.title + (l.truncated ? ` (${l.items.length}/${l.total})` : ''), 8, l.y + Math.min(l.height, ROW_H + 2 * LANE_PAD) / 2);
+    // Cut with an ellipsis, never mid-glyph by the clip; the full title is the canvas's tooltip on hover.
+    ctx.fillText(ellipsize(laneLabel(l), TITLE_ROOM, (t) => ctx.measureText(t).width), 8, l.y + Math.min(l.height, ROW_H + 2 * LANE_PAD) / 2);
     if (l.kind === 'counter' && l.items.length) {
       ctx.fillStyle = s.dim;
       ctx.fillText(`max ${formatValue(l.max, l.unit)}`, 8, l.y + l.height - 8);
@@ -43,7 +71,57 @@ function drawTitles(ctx: CanvasRenderingContext2D, m: TracksModel, width: number
   ctx.fillRect(LABEL_W - 1, 0, 1, m.height);
 }
 
+/** Buckets in view as [x0, x1) px spans of the plot (at least a pixel wide). */
+function bucketSpans(buckets: readonly BucketBox[], vFrom: number, span: number, pw: number): { b: BucketBox; x0: number; w: number }[] {
+  const out: { b: BucketBox; x0: number; w: number }[] = [];
+  for (const b of buckets) {
+    if (b.t1 < vFrom || b.t0 > vFrom + span) continue;
+    const x0 = Math.max(-2, xOf(b.t0, vFrom, span, pw));
+    const x1 = Math.min(pw + 2, xOf(b.t1, vFrom, span, pw));
+    out.push({ b, x0, w: Math.max(1, x1 - x0) });
+  }
+  return out;
+}
+
+/** A thinned slice lane's occupancy: each bucket shaded by its count (log scale, so one slice still shows). */
+function drawSliceBuckets(ctx: CanvasRenderingContext2D, l: Lane, vFrom: number, span: number, pw: number): void {
+  if (!l.buckets?.length) return;
+  const spans = bucketSpans(l.buckets, vFrom, span, pw);
+  const most = Math.max(1, ...l.buckets.map((b) => b.count));
+  const rgb = l.lane.side === 'dst' ? SIDE_COLOR.dst : SIDE_COLOR.src;
+  const levels = 6;
+  const paths = Array.from({ length: levels }, () => new Path2D());
+  for (const { b, x0, w } of spans) {
+    const k = Math.min(levels - 1, Math.floor((Math.log1p(b.count) / Math.log1p(most)) * levels));
+    paths[k]!.rect(LABEL_W + x0, l.y + 1, w, l.height - 2);
+  }
+  ctx.save();
+  ctx.fillStyle = rgb;
+  paths.forEach((p, k) => {
+    ctx.globalAlpha = 0.12 + (0.5 * (k + 1)) / levels;
+    ctx.fill(p);
+  });
+  ctx.restore();
+}
+
+/** A thinned counter's min–max band per bucket, scaled as its step line. */
+function drawCounterBuckets(ctx: CanvasRenderingContext2D, l: Lane & { kind: 'counter' }, vFrom: number, span: number, pw: number, yOf: (v: number) => number): void {
+  if (!l.buckets?.length) return;
+  const p = new Path2D();
+  for (const { b, x0, w } of bucketSpans(l.buckets, vFrom, span, pw)) {
+    if (b.min === null || b.max === null) continue;
+    const y0 = yOf(b.max);
+    p.rect(LABEL_W + x0, y0, w, Math.max(1, yOf(b.min) - y0));
+  }
+  ctx.save();
+  ctx.globalAlpha = 0.35;
+  ctx.fillStyle = l.lane.side === 'dst' ? SIDE_COLOR.dst : SIDE_COLOR.src;
+  ctx.fill(p);
+  ctx.restore();
+}
+
 function drawSlices(ctx: CanvasRenderingContext2D, l: Lane & { kind: 'slice' }, vFrom: number, span: number, pw: number): void {
+  drawSliceBuckets(ctx, l, vFrom, span, pw);
   const paths = new Map<string, Path2D>();
   const labels: { b: SliceBox; x0: number; x1: number }[] = [];
   // Last pixel column filled per (row, colour): sub-pixel slices collapse to one rect.
@@ -85,11 +163,12 @@ function drawSlices(ctx: CanvasRenderingContext2D, l: Lane & { kind: 'slice' }, 
 }
 
 function drawCounter(ctx: CanvasRenderingContext2D, l: Lane & { kind: 'counter' }, vFrom: number, span: number, pw: number, end: number): void {
-  if (l.items.length === 0) return;
   const top = l.y + 4;
   const h = l.height - 8;
   const range = l.max - l.min || 1;
   const yOf = (v: number) => top + h - ((v - l.min) / range) * h;
+  drawCounterBuckets(ctx, l, vFrom, span, pw, yOf);
+  if (l.items.length === 0) return;
   const color = l.lane.side === 'dst' ? SIDE_COLOR.dst : SIDE_COLOR.src;
   ctx.beginPath();
   let started = false;

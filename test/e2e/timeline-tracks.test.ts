@@ -65,7 +65,8 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
 
   it("draws the run's lanes: the migration states and one lane per multifd thread on each side", async () => {
     await page.getByRole('tab', { name: /timeline/i }).click();
-    await page.click('[data-testid="timeline"] [data-mode="tracks"]');
+    // Tracks is the Timeline's default view.
+    expect(await page.$eval('[data-testid="timeline"]', (el) => (el as HTMLElement).dataset.mode)).toBe('tracks');
     await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLElement | null)?.dataset.lanes ?? '') !== '', TK, { timeout: 60_000 });
     const s = await shown(page);
     expect(s.lanes).toContain('Source migration state');
@@ -100,7 +101,7 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
 
   it('W zooms in around the middle and the window is fetched again', async () => {
     const before = await shown(page);
-    await page.locator(`${TK} canvas.tk-lanes`).click({ position: { x: 5, y: 5 } });
+    await page.locator(`${TK} canvas.tk-lanes`).focus();
     await page.keyboard.press('w');
     await page.keyboard.press('w');
     await page.waitForFunction(([sel, span]) => BigInt((document.querySelector(sel) as HTMLElement).dataset.spanNs ?? '0') < BigInt(span), [TK, before.span.toString()] as const);
@@ -139,6 +140,88 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
     expect(text).toMatch(/packet \d+/);
     expect(text).toContain(`Source multifd thread ${m[1]}`);
     await shot(page, 'timeline-tracks-packet');
+    expect(wb.errors).toEqual([]);
+  });
+
+  it('lanes sit in groups (Migration, Source, Destination); a click on a group header folds it and a second unfolds it', async () => {
+    await page.locator(`${TK} .tl-scroller`).evaluate((el) => el.scrollTo(0, 0));
+    const groups = async () => JSON.parse((await page.$eval(TK, (el) => (el as HTMLElement).dataset.groups)) ?? '[]') as { key: string; title: string; y: number; collapsed: boolean; count: number }[];
+    const g = await groups();
+    expect(g.map((x) => x.title)).toEqual(['Migration', 'Source', 'Destination']);
+    const before = await shown(page);
+    // Source channel N and destination channel N at the same rank within their group.
+    const chans = (side: string) => before.layout.filter((l) => l.id.startsWith(`multifd:${side}:`)).map((l) => before.lanes[before.layout.indexOf(l)]);
+    expect(chans('src')).toHaveLength(4);
+    const dst = g.find((x) => x.key === 'dst')!;
+    await page.locator(`${TK} .tl-scroller`).evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 20)), dst.y);
+    const box = await page.locator(`${TK} canvas.tk-lanes`).boundingBox();
+    if (!box) throw new Error('no lanes canvas');
+    await page.mouse.click(box.x + 40, box.y + dst.y + 5);
+    await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLElement).dataset.groups?.includes('"collapsed":true'), TK);
+    const folded = await shown(page);
+    expect(folded.lanes.filter((t) => t.startsWith('Destination') && !/migration state|downtime/.test(t))).toEqual([]);
+    expect(folded.lanes.length).toBe(before.lanes.length - dst.count);
+    expect((await groups()).find((x) => x.key === 'dst')).toMatchObject({ collapsed: true, count: dst.count });
+    await shot(page, 'timeline-tracks-folded');
+    // The lanes got shorter: the scroller may have moved, so the header is found again.
+    await page.locator(`${TK} .tl-scroller`).evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 20)), dst.y);
+    const box2 = await page.locator(`${TK} canvas.tk-lanes`).boundingBox();
+    if (!box2) throw new Error('no lanes canvas');
+    await page.mouse.click(box2.x + 40, box2.y + dst.y + 5);
+    await page.waitForFunction((sel) => !(document.querySelector(sel) as HTMLElement).dataset.groups?.includes('"collapsed":true'), TK);
+    expect((await shown(page)).lanes).toEqual(before.lanes);
+  });
+
+  it('a lane title too long for the label column is cut with an ellipsis and shown whole as the tooltip', async () => {
+    await page.setViewportSize({ width: 700, height: 800 });
+    const s = await shown(page);
+    const lane = s.layout.find((l) => l.id.startsWith('multifd:dst:'))!;
+    const title = s.lanes[s.layout.indexOf(lane)]!;
+    await page.locator(`${TK} .tl-scroller`).evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 40)), lane.y);
+    const box = await page.locator(`${TK} canvas.tk-lanes`).boundingBox();
+    if (!box) throw new Error('no lanes canvas');
+    await page.mouse.move(box.x + 30, box.y + lane.y + lane.h / 2);
+    await page.waitForFunction(([sel, t]) => (document.querySelector(sel) as HTMLCanvasElement).title.startsWith(t), [`${TK} canvas.tk-lanes`, title] as const);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('with few items per track, thinned lanes draw their buckets and a hover over one counts what it holds', async () => {
+    // 8 items per track: the multifd lanes (hundreds of packets) are thinned.
+    await page.evaluate(() => localStorage.setItem('qtw.tracks.maxItems', '8'));
+    await page.reload();
+    await page.getByRole('tab', { name: /timeline/i }).click();
+    await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLElement | null)?.dataset.layout ?? '').includes('"buckets":'), TK, { timeout: 60_000 });
+    await page.waitForFunction((sel) => Number((document.querySelector(sel) as HTMLElement).dataset.drawn ?? '0') > 0, TK);
+    const s = await shown(page);
+    const layout = JSON.parse((await page.$eval(TK, (el) => (el as HTMLElement).dataset.layout)) ?? '[]') as { id: string; y: number; h: number; buckets: number }[];
+    const lane = layout.find((l) => l.id.startsWith('multifd:src:') && l.buckets > 0);
+    if (!lane) throw new Error(`no thinned multifd lane: ${JSON.stringify(layout)}`);
+    const m = /^(\d+)@(\d+)\.(\d{6}):multifd_send channel \d+ packet_num \d+/m.exec(readFileSync(path.join(DIR, 'src.log'), 'utf8'));
+    const lanes = page.locator(`${TK} canvas.tk-lanes`);
+    await page.locator(`${TK} .tl-scroller`).evaluate((el, y) => el.scrollTo(0, Math.max(0, y - 40)), lane.y);
+    const box = await lanes.boundingBox();
+    if (!box || !m) throw new Error('no lanes canvas or multifd_send line');
+    // Somewhere along the lane a bucket is shaded: pixels other than the background.
+    const shaded = await lanes.evaluate((c, y) => {
+      const el = c as HTMLCanvasElement;
+      const k = el.width / el.clientWidth;
+      const px = el.getContext('2d')!.getImageData(0, Math.round(y * k), el.width, 1).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4) if (px[i + 3]! > 0 && i / 4 > 240 * k) n++;
+      return n;
+    }, lane.y + 2);
+    expect(shaded).toBeGreaterThan(0);
+    await page.mouse.move(10, 10);
+    let found = '';
+    for (let f = 0.02; f < 1 && !found; f += 0.02) {
+      await page.mouse.move(box.x + s.labelW + f * (box.width - s.labelW), box.y + lane.y + lane.h - 2);
+      const text = (await page.locator('[data-testid="tracks-hover"]').textContent()) ?? '';
+      if (/in this span \(thinned: zoom in\)/.test(text) && (await page.isVisible('[data-testid="tracks-hover"]'))) found = text;
+    }
+    expect(found).toMatch(/[\d,]+ slices? in this span \(thinned: zoom in\)/);
+    expect(found).toMatch(/duration min .* max /);
+    await shot(page, 'timeline-tracks-thinned');
+    await page.evaluate(() => localStorage.removeItem('qtw.tracks.maxItems'));
     expect(wb.errors).toEqual([]);
   });
 });

@@ -156,6 +156,8 @@ maybe('workbench UI over qtw serve (QEMU 7.2 a-precopy)', () => {
 
   it('draws the timeline of both sides and filters lanes by event name', async () => {
     await page.getByRole('tab', { name: /timeline/i }).click();
+    // Tracks is the Timeline's default view: these figures are the Events view's.
+    await page.click('[data-testid="timeline"] [data-mode="events"]');
     const chips = page.locator('.tl-legend .tl-chip');
     await chips.first().waitFor({ timeout: 20_000 });
     const names = await chips.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));

@@ -2,7 +2,14 @@
 // clock. Every family is aggregated in DuckDB: a kind's rows are put in one TEMP table, then
 // counted per track, thinned to at most maxItems per track (slices: the longest; counters: the
 // first, last, min and max point of each of maxItems/4 buckets, which keeps a step line's
-// shape; flows: evenly in time) and, when thinned, summarised per bucket (count, min, max).
+// shape; flows: evenly in time) and, when thinned, summarised per bucket (count, min, max): one
+// GROUP BY over the window, about one bucket per pixel column the caller asks for.
+// The families' rows of a run are computed over the analysis views (views over the event
+// tables: on a 15 M-event run that takes tens of seconds) once, into TEMP tables of the
+// connection kept for the last run asked (`RunCache`); a later window of that run only filters,
+// thins and buckets them, and the whole run's answer is kept as well. The cache is keyed by what
+// the rows depend on (the run's traces, their events, offsets, catalogues, ingest times): a
+// retype, a removal, a new offset or a re-plan of the run makes it anew.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SideName } from '../../contract.ts';
 import { ident } from '../../workspace/schema.ts';
@@ -13,6 +20,7 @@ import type { Track, TrackArgs, TrackBucket, TrackFlow, TrackLaneInfo, TrackPoin
 export const DEFAULT_MAX_ITEMS = 2000;
 export const DEFAULT_BUCKETS = 200;
 const MAX_ITEMS_CAP = 200_000;
+const MAX_BUCKETS = 20_000;
 
 type Kind = Track['kind'];
 type Row = readonly unknown[];
@@ -119,59 +127,78 @@ interface Collected {
 }
 
 /** Counts, thinned items and bucket summaries of one kind's relation. */
-async function collect(conn: DuckDBConnection, kind: Kind, relation: string, from: bigint | null, to: bigint | null, maxItems: number, nBuckets: number): Promise<Collected> {
+async function collect(conn: DuckDBConnection, kind: Kind, relation: string, from: bigint | null, to: bigint | null, maxItems: number, nBuckets: number,
+  memo?: { meta?: Row[] }): Promise<Collected> {
   const t = ident(`qtw_tracks_${process.pid}_${++tempSeq}`);
-  await conn.run(`CREATE TEMP TABLE ${t} AS SELECT *, ${extraColumns(kind, from, to)} FROM (${relation})`);
+  const withExtra = `(SELECT *, ${extraColumns(kind, from, to)} FROM (${relation}) x)`;
+  // Only the window's rows: the run's rows can be millions. Over a cached relation (sorted by
+  // track and time) a view is cheaper than a copy, its filter skipping row groups; over a user's
+  // view the rows are copied once.
+  const kindOfT = memo ? 'VIEW' : 'TABLE';
+  const tm = ident(`qtw_tracks_${process.pid}_${++tempSeq}_m`);
+  await conn.run(`CREATE TEMP ${kindOfT} ${t} AS SELECT * FROM ${withExtra} WHERE inw`);
   try {
     const laneCols = kind === 'flow' ? 'NULL, NULL, NULL, NULL' : ['side', 'trace_id', 'tid', 'channel'].map((c) => `CASE WHEN count(DISTINCT ${c}) = 1 THEN any_value(${c}) END`).join(', ');
-    const metaRows = (
+    // What does not depend on the window is read once per cached relation.
+    const metaRows = memo?.meta ?? (
       await conn.runAndReadAll(
-        `SELECT track_id, any_value(title), any_value(grp), min(ord), ${kind === 'counter' ? 'any_value(unit)' : "''"}, ${laneCols},
-                count(*) FILTER (WHERE inw), count(*)
-         FROM ${t} WHERE track_id IS NOT NULL GROUP BY track_id`,
+        `SELECT track_id, any_value(title), any_value(grp), min(ord), ${kind === 'counter' ? 'any_value(unit)' : "''"}, ${laneCols}, count(*)
+         FROM (${relation}) x WHERE track_id IS NOT NULL GROUP BY track_id`,
       )
     ).getRowsJS();
-    const meta: Meta[] = metaRows.map(([id, title, grp, ord, unit, side, traceId, tid, channel, n, all]) => ({
+    if (memo) memo.meta = metaRows;
+    // Each track's count and span in the window, once: the thinning and the buckets read it.
+    await conn.run(`CREATE TEMP TABLE ${tm} AS
+      SELECT track_id, count(*) AS n, ${from === null ? 'min(tat)' : `${from}::BIGINT`} AS lo, ${to === null ? 'max(tat)' : `${to}::BIGINT`} AS hi
+      FROM ${t} GROUP BY track_id`);
+    const inWindow = new Map((await conn.runAndReadAll(`SELECT track_id, n FROM ${tm} WHERE track_id IS NOT NULL`)).getRowsJS().map(([id, n]) => [String(id), Number(n)]));
+    const meta: Meta[] = metaRows.map(([id, title, grp, ord, unit, side, traceId, tid, channel, all]) => ({
       id: String(id),
       title: String(title),
       group: String(grp),
       ord: Number(ord),
       unit: String(unit ?? ''),
       lane: { side: sideOf(side), traceId: num(traceId), tid: num(tid), channel: num(channel) },
-      total: Number(n),
+      total: inWindow.get(String(id)) ?? 0,
       all: Number(all),
     }));
     const m4 = Math.max(1, Math.floor(maxItems / 4));
-    const lohi = `m AS (
-        SELECT track_id, count(*) AS n, ${from === null ? 'min(tat)' : `${from}::BIGINT`} AS lo, ${to === null ? 'max(tat)' : `${to}::BIGINT`} AS hi
-        FROM ${t} WHERE inw GROUP BY track_id
-      ), mw AS (
+    const lohi = `m AS (SELECT * FROM ${tm}), mw AS (
         SELECT *, (hi - lo) // ${nBuckets} + 1 AS w, (hi - lo) // ${m4} + 1 AS w4 FROM m
       )`;
     const clamp = 'greatest(least(x.tat, mw.hi), mw.lo)';
-    let keep: string;
     let extra = '';
-    if (kind === 'slice') keep = `rk <= ${maxItems}`;
-    else if (kind === 'flow') keep = `(rk - 1) % CAST(ceil(n / ${maxItems}) AS BIGINT) = 0`;
-    else keep = 'rn_f = 1 OR rn_l = 1 OR rn_min = 1 OR rn_max = 1';
+    const keep = kind === 'slice' ? `rk <= ${maxItems}` : `(rk - 1) % CAST(ceil(n / ${maxItems}) AS BIGINT) = 0`;
     const prio = kind === 'slice' ? 'x.dur DESC NULLS FIRST, x.tat, x.name' : 'x.tat, x.v';
-    const windows =
-      kind === 'counter'
-        ? `, row_number() OVER (PARTITION BY x.track_id, b ORDER BY x.tat, x.v) AS rn_f,
-             row_number() OVER (PARTITION BY x.track_id, b ORDER BY x.tat DESC, x.v DESC) AS rn_l,
-             row_number() OVER (PARTITION BY x.track_id, b ORDER BY x.v, x.tat) AS rn_min,
-             row_number() OVER (PARTITION BY x.track_id, b ORDER BY x.v DESC, x.tat) AS rn_max`
-        : '';
-    // A counter's value holds until its next point: the last point before the window starts it.
+    // A counter's value holds until its next point: the last point before the window starts it
+    // (the latest, and of those the highest value).
     if (kind === 'counter' && from !== null) {
-      extra = `UNION ALL SELECT track_id, ${PER_KIND_COLUMNS.counter}, tat FROM (
-          SELECT *, row_number() OVER (PARTITION BY track_id ORDER BY tat DESC, v DESC) AS rn FROM ${t} WHERE tat < ${from}
-        ) WHERE rn = 1`;
+      extra = `UNION ALL SELECT track_id, max(ts), arg_max(value, {'t': ts, 'v': value}), max(ts) FROM (${relation}) x
+        WHERE ts < ${from} AND track_id IS NOT NULL GROUP BY track_id`;
     }
-    const itemsSql = `WITH ${lohi},
+    // Counters keep per bucket its first, last, lowest and highest point, by aggregates (one
+    // GROUP BY) rather than four window sorts: ties broken as first (time, then value), last
+    // (time, then value, both highest), lowest (value, then the earliest), highest (the earliest).
+    const counterItemsSql = `WITH ${lohi},
+      big AS (
+        SELECT x.track_id, (${clamp} - mw.lo) // mw.w4 AS b, x.tat, x.v FROM ${t} x JOIN mw USING (track_id) WHERE mw.n > ${maxItems}
+      ),
+      agg AS (
+        SELECT track_id, min(tat) AS f, arg_min(v, {'t': tat, 'v': v}) AS fv, max(tat) AS l, arg_max(v, {'t': tat, 'v': v}) AS lv,
+               arg_min(tat, {'v': v, 't': tat}) AS mnt, min(v) AS mn, arg_min(tat, {'v': -v, 't': tat}) AS mxt, max(v) AS mx
+        FROM big GROUP BY track_id, b
+      )
+      SELECT track_id, ts, value, tat FROM ${t} x JOIN mw USING (track_id) WHERE mw.n <= ${maxItems}
+      UNION ALL
+      SELECT DISTINCT * FROM (
+        SELECT track_id, f, fv, f FROM agg UNION ALL SELECT track_id, l, lv, l FROM agg
+        UNION ALL SELECT track_id, mnt, mn, mnt FROM agg UNION ALL SELECT track_id, mxt, mx, mxt FROM agg
+      )
+      ${extra}
+      ORDER BY 1, 4, 3`;
+    const itemsSql = kind === 'counter' ? counterItemsSql : `WITH ${lohi},
       r AS (
         SELECT x.*, mw.n, row_number() OVER (PARTITION BY x.track_id ORDER BY ${prio}) AS rk
-               ${windows}
         FROM (SELECT x.*, (${clamp} - mw.lo) // mw.w4 AS b FROM ${t} x JOIN mw USING (track_id) WHERE x.inw) x
         JOIN mw USING (track_id)
       )
@@ -200,7 +227,8 @@ async function collect(conn: DuckDBConnection, kind: Kind, relation: string, fro
     }
     return { meta, items, buckets };
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${t}`);
+    await conn.run(`DROP TABLE IF EXISTS ${tm}`);
+    await conn.run(`DROP ${kindOfT} IF EXISTS ${t}`);
   }
 }
 
@@ -307,49 +335,81 @@ function compareRank(a: (string | number)[], b: (string | number)[]): number {
   return 0;
 }
 
+interface RunCache {
+  readonly key: string;
+  /** TEMP tables of the run's slice, counter and flow rows. */
+  readonly tables: Record<Kind, string>;
+  /** The whole run's answer (no window), by maxItems and buckets: what the timeline asks first. */
+  readonly whole: Map<string, { tracks: Track[]; ord: Map<string, number>; notes: Map<string, string> }>;
+  /** Section ids the two sides traced a different number of times (idstr, id, n_src, n_dst). */
+  badSections?: Row[];
+  /** Per kind: the tracks' titles, lanes and row counts, which no window changes. */
+  readonly memo: Record<Kind, { meta?: Row[] }>;
+}
+
+const caches = new WeakMap<DuckDBConnection, RunCache>();
+
+/** What a run's family rows depend on; a change of any makes the cache anew. */
+async function cacheKey(conn: DuckDBConnection, runId: number, scope: RunScope): Promise<string> {
+  const ids = scopeIds(scope);
+  const r = await conn.runAndReadAll(
+    `SELECT list(concat_ws('|', trace_id, events, records, clock_offset_ns, catalogue_id, ingested_at) ORDER BY trace_id)::VARCHAR FROM traces WHERE trace_id IN (${ids.join(', ')})`,
+  );
+  return `${runId}:${ids.join(',')}:${[...scope.offsets].join(',')}:${String(r.getRowsJS()[0]?.[0])}`;
+}
+
+async function tablesExist(conn: DuckDBConnection, tables: readonly string[]): Promise<boolean> {
+  const names = tables.map((t) => `'${t.replaceAll('"', '').replaceAll("'", "''")}'`).join(', ');
+  const r = await conn.runAndReadAll(`SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name IN (${names})`);
+  return Number(r.getRowsJS()[0][0]) === tables.length;
+}
+
+/** The run's family rows as TEMP tables, made once per run (and data) on this connection. */
+async function runCache(conn: DuckDBConnection, runId: number, scope: RunScope): Promise<RunCache> {
+  const key = await cacheKey(conn, runId, scope);
+  const old = caches.get(conn);
+  if (old && old.key === key && (await tablesExist(conn, Object.values(old.tables)))) return old;
+  if (old) for (const t of Object.values(old.tables)) await conn.run(`DROP TABLE IF EXISTS ${ident(t)}`);
+  caches.delete(conn);
+  const tables = await readEventTables(conn);
+  const seq = ++tempSeq;
+  const names: Record<Kind, string> = { slice: `qtw_tracks_run_${process.pid}_${seq}_slice`, counter: `qtw_tracks_run_${process.pid}_${seq}_counter`, flow: `qtw_tracks_run_${process.pid}_${seq}_flow` };
+  const sql: Record<Kind, string> = { slice: sliceSql(scope, tables), counter: counterSql(scope, tables), flow: flowSql(scope, tables) };
+  try {
+    // Sorted by track and time: DuckDB's per-row-group min/max then skip what a window filters out.
+    const order: Record<Kind, string> = { slice: 'track_id, ts', counter: 'track_id, ts', flow: 'track_id, least(from_ts, to_ts)' };
+    for (const k of ['slice', 'counter', 'flow'] as const) await conn.run(`CREATE TEMP TABLE ${ident(names[k])} AS SELECT * FROM (${sql[k]}) x ORDER BY ${order[k]}`);
+  } catch (e) {
+    for (const t of Object.values(names)) await conn.run(`DROP TABLE IF EXISTS ${ident(t)}`).catch(() => undefined);
+    throw e;
+  }
+  const c: RunCache = { key, tables: names, whole: new Map(), memo: { slice: {}, counter: {}, flow: {} } };
+  caches.set(conn, c);
+  return c;
+}
+
 /** One run's tracks within `window` (whole run by default), times on its source's clock. */
 export async function runTracks(conn: DuckDBConnection, runId: number, window: TrackWindow = {}): Promise<TrackSet> {
   const from = window.from ?? null;
   const to = window.to ?? null;
   const maxItems = Math.max(4, Math.min(MAX_ITEMS_CAP, Math.floor(window.maxItems ?? DEFAULT_MAX_ITEMS)));
-  const nBuckets = Math.max(1, Math.min(maxItems, Math.floor(window.buckets ?? DEFAULT_BUCKETS)));
+  // Buckets are asked per pixel column of the plot: independent of maxItems, bounded so a reply stays small.
+  const nBuckets = Math.max(1, Math.min(MAX_BUCKETS, Math.floor(window.buckets ?? DEFAULT_BUCKETS)));
   const { scope, clock, notes, src, dst } = await readScope(conn, runId);
   const set = (tracks: Track[]): TrackSet => ({ runId, srcTraceId: src, dstTraceId: dst, clock, from, to, maxItems, tracks, notes });
   if (scopeIds(scope).length === 0) return set([]);
-  const tables = await readEventTables(conn);
-  const trackNotes = new Map<string, string>();
-  const ord = new Map<string, number>();
-  const tracks: Track[] = [];
+  const cache = await runCache(conn, runId, scope);
+  const wholeKey = from === null && to === null ? `${maxItems}:${nBuckets}` : null;
+  const kept = wholeKey === null ? undefined : cache.whole.get(wholeKey);
+  const trackNotes = new Map<string, string>(kept?.notes ?? []);
+  const ord = new Map<string, number>(kept?.ord ?? []);
+  const tracks: Track[] = [...(kept?.tracks ?? [])];
+  if (!kept) await familyTracks(conn, cache, scope, { from, to, maxItems, nBuckets }, tracks, ord, trackNotes);
+  if (wholeKey !== null && !kept) cache.whole.set(wholeKey, { tracks: [...tracks], ord: new Map(ord), notes: new Map(trackNotes) });
   const add = (kind: Kind, c: Collected) => {
     for (const m of c.meta) ord.set(m.id, m.ord);
     tracks.push(...build(kind, c, maxItems, trackNotes));
   };
-
-  const slices = await collect(conn, 'slice', sliceSql(scope, tables), from, to, maxItems, nBuckets);
-  const counters = await collect(conn, 'counter', counterSql(scope, tables), from, to, maxItems, nBuckets);
-  const flows = await collect(conn, 'flow', flowSql(scope, tables), from, to, maxItems, nBuckets);
-
-  trackNotes.set('postcopy-faults:dst', 'resolved when the same 4 KiB host page is placed (postcopy_faults); an unresolved request has no end');
-  trackNotes.set('flows:postcopy', "each destination request joined to the source's queueing of the same ramblock and offset (postcopy_faults)");
-  if (scope.src !== null && scope.dst !== null) {
-    const bad = (await conn.runAndReadAll(`SELECT idstr, section_id, n_src, n_dst FROM (${sectionCountsSql(scope)}) WHERE n_src <> n_dst AND n_src > 0 AND n_dst > 0 ORDER BY section_id`)).getRowsJS();
-    if (bad.length) {
-      trackNotes.set(
-        'flows:sections',
-        `not paired (the two sides traced a different number of them): ${bad.map(([idstr, id, a, b]) => `${String(idstr ?? 'section')} (id ${Number(id)}): ${Number(a)} source, ${Number(b)} destination`).join('; ')}`,
-      );
-    }
-    const packets = slices.meta.filter((m) => m.group === 'multifd');
-    const nSrc = packets.filter((m) => m.lane.side === 'src').reduce((a, m) => a + m.all, 0);
-    const nDst = packets.filter((m) => m.lane.side === 'dst').reduce((a, m) => a + m.all, 0);
-    const joined = flows.meta.find((m) => m.id === 'flows:multifd')?.all ?? 0;
-    if (joined !== nSrc || joined !== nDst) {
-      trackNotes.set('flows:multifd', `${joined} packets joined of ${nSrc} source and ${nDst} destination records (by channel, packet number and its occurrence)`);
-    }
-  }
-  add('slice', slices);
-  add('counter', counters);
-  add('flow', flows);
 
   for (const v of await userViews(conn)) {
     const missing = USER_COLUMNS.filter((c) => !v.cols.has(c));
@@ -381,6 +441,43 @@ export async function runTracks(conn: DuckDBConnection, runId: number, window: T
   }
   tracks.sort((a, b) => compareRank(rankOf(a, ord), rankOf(b, ord)));
   return set(tracks);
+}
+
+/** The analyses' tracks of the run (from its cached rows) into `tracks`, `ord` and `trackNotes`. */
+async function familyTracks(conn: DuckDBConnection, cache: RunCache, scope: RunScope,
+  w: { from: bigint | null; to: bigint | null; maxItems: number; nBuckets: number }, tracks: Track[], ord: Map<string, number>, trackNotes: Map<string, string>): Promise<void> {
+  const { from, to, maxItems, nBuckets } = w;
+  const from_ = (k: Kind) => `SELECT * FROM ${ident(cache.tables[k])}`;
+  const slices = await collect(conn, 'slice', from_('slice'), from, to, maxItems, nBuckets, cache.memo.slice);
+  const counters = await collect(conn, 'counter', from_('counter'), from, to, maxItems, nBuckets, cache.memo.counter);
+  const flows = await collect(conn, 'flow', from_('flow'), from, to, maxItems, nBuckets, cache.memo.flow);
+  trackNotes.set('postcopy-faults:dst', 'resolved when the same 4 KiB host page is placed (postcopy_faults); an unresolved request has no end');
+  trackNotes.set('flows:postcopy', "each destination request joined to the source's queueing of the same ramblock and offset (postcopy_faults)");
+  if (scope.src !== null && scope.dst !== null) {
+    // Counted over the analysis view once per cached run: it does not depend on the window.
+    cache.badSections ??= (await conn.runAndReadAll(`SELECT idstr, section_id, n_src, n_dst FROM (${sectionCountsSql(scope)}) WHERE n_src <> n_dst AND n_src > 0 AND n_dst > 0 ORDER BY section_id`)).getRowsJS();
+    const bad = cache.badSections;
+    if (bad.length) {
+      trackNotes.set(
+        'flows:sections',
+        `not paired (the two sides traced a different number of them): ${bad.map(([idstr, id, a, b]) => `${String(idstr ?? 'section')} (id ${Number(id)}): ${Number(a)} source, ${Number(b)} destination`).join('; ')}`,
+      );
+    }
+    const packets = slices.meta.filter((m) => m.group === 'multifd');
+    const nSrc = packets.filter((m) => m.lane.side === 'src').reduce((a, m) => a + m.all, 0);
+    const nDst = packets.filter((m) => m.lane.side === 'dst').reduce((a, m) => a + m.all, 0);
+    const joined = flows.meta.find((m) => m.id === 'flows:multifd')?.all ?? 0;
+    if (joined !== nSrc || joined !== nDst) {
+      trackNotes.set('flows:multifd', `${joined} packets joined of ${nSrc} source and ${nDst} destination records (by channel, packet number and its occurrence)`);
+    }
+  }
+  const add = (kind: Kind, c: Collected) => {
+    for (const m of c.meta) ord.set(m.id, m.ord);
+    tracks.push(...build(kind, c, maxItems, trackNotes));
+  };
+  add('slice', slices);
+  add('counter', counters);
+  add('flow', flows);
 }
 
 function emptyUserTrack(id: string, view: string, note: string): Track {

@@ -270,6 +270,50 @@ describe('tracks of the sample runs', () => {
     expect(slices(set, 'states:src')?.truncated).toBe(false);
   });
 
+  it("a thinned counter's buckets (one per pixel column asked) hold the count, min and max of the log's ram_save_page lines in each span", async () => {
+    const src = id('qemu-7.2.22-log/a-precopy/src.log.gz');
+    // The cumulative page count at each ram_save_page line, from the log itself (one attempt).
+    const pages = events(path.join(LOG72, 'a-precopy/src.log.gz'), 'ram_save_page').map((e, i) => ({ ts: aligned(src, e.tsNs), value: i + 1 }));
+    const windows: { from: bigint | null; to: bigint | null }[] = [{ from: null, to: null }, { from: pages[Math.floor(pages.length / 3)].ts, to: pages[Math.floor((2 * pages.length) / 3)].ts }];
+    for (const window of windows) {
+      const inside = (ts: bigint) => (window.from === null || ts >= window.from) && (window.to === null || ts <= window.to);
+      const set = await runTracks(engine.ws.conn, run('qemu-7.2.22-log/a-precopy'), { ...window, maxItems: 64, buckets: 700 });
+      const t = byId(set, 'pages-transferred:src');
+      expect(t?.kind).toBe('counter');
+      if (t?.kind !== 'counter' || t.buckets === null) throw new Error('pages-transferred is not a thinned counter');
+      const inWindow = pages.filter((p) => inside(p.ts));
+      expect(t.total).toBe(inWindow.length);
+      expect(t.buckets.length).toBeGreaterThan(64);
+      expect(t.buckets.length).toBeLessThanOrEqual(700);
+      expect(t.buckets.reduce((n, b) => n + b.count, 0)).toBe(t.total);
+      for (const b of t.buckets) {
+        const here = inWindow.filter((p) => p.ts >= b.from && p.ts <= b.to);
+        expect([b.count, b.min, b.max]).toEqual([here.length, Math.min(...here.map((p) => p.value)), Math.max(...here.map((p) => p.value))]);
+      }
+      // Buckets follow each other without overlap, in time order.
+      for (let i = 1; i < t.buckets.length; i++) expect(t.buckets[i].from > t.buckets[i - 1].to).toBe(true);
+      // The kept points are log points: each a real (time, cumulative count) pair.
+      const real = new Map(pages.map((p) => [p.ts, p.value]));
+      for (const p of t.items.filter((x) => inside(x.ts))) expect(real.has(p.ts)).toBe(true);
+    }
+  });
+
+  it('a thinned slice track summarises every slice of the window in its buckets, with min/max duration as an independent query gives', async () => {
+    const src = id('qemu-7.2.22-log/b-multifd4/src.log');
+    const set = await runTracks(engine.ws.conn, run('qemu-7.2.22-log/b-multifd4'), { maxItems: 8, buckets: 50 });
+    const t = slices(set, 'sections:src');
+    if (!t?.buckets) throw new Error('sections:src is not thinned at 8 items');
+    expect(t.items.length).toBeLessThanOrEqual(8);
+    expect(t.buckets.reduce((n, b) => n + b.count, 0)).toBe(t.total);
+    const rows = await objects(engine, `SELECT start_ts_ns AS ts, end_ts_ns - start_ts_ns AS dur FROM section_timings WHERE trace_id = ${src} AND start_ts_ns IS NOT NULL`);
+    expect(rows.length).toBe(t.total);
+    for (const b of t.buckets) {
+      const here = rows.filter((r) => aligned(src, BigInt(r.ts as bigint)) >= b.from && aligned(src, BigInt(r.ts as bigint)) <= b.to);
+      const durs = here.filter((r) => r.dur !== null).map((r) => Number(r.dur));
+      expect([b.count, b.min, b.max]).toEqual([here.length, durs.length ? Math.min(...durs) : null, durs.length ? Math.max(...durs) : null]);
+    }
+  });
+
   it.each([
     ['qemu-7.2.22-log/a-precopy', 'src.log.gz'],
     ['qemu-10.2.50/a-precopy', 'src.log.gz'],

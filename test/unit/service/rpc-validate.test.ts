@@ -34,6 +34,7 @@ const VALID: { [M in EngineMethod]: ParamsOf<M> } = {
   listCatalogues: {},
   retypeTrace: { traceId: 3, catalogue: 'release:qemu-8.2.0' },
   fleet: {},
+  areaSummary: { runId: 1, fromNs: '-5', toNs: '1795635807247673000', groupBy: 'track', lanes: [{ trackId: 'states:src', side: 'src', tid: null, channel: null }] },
   listRuns: {},
   setRunLabel: { runId: 2, label: 'multifd nightly' },
   setPrimaryTrace: { traceId: 8 },
@@ -102,6 +103,12 @@ describe('parseClientMessage', () => {
     rejects(req('runTracks', { ...VALID.runTracks, toNs: '1.5e9' }));
     rejects(req('runTracks', { ...VALID.runTracks, maxItemsPerTrack: 10_000_000 }));
     rejects(req('runTracks', { runId: 1, fromNs: null, toNs: null }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, groupBy: 'name' }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, fromNs: null }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, toNs: '9223372036854775808' }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, lanes: [{ trackId: 'x', side: 'both', tid: null, channel: null }] }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, lanes: [{ trackId: 'x', side: 'src', tid: 1.5, channel: null }] }));
+    rejects(req('areaSummary', { ...VALID.areaSummary, lanes: [{ trackId: '', side: 'src', tid: null }] }));
     rejects(req('exportResult', { ...VALID.exportResult, format: 'xlsx' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '' }));
     rejects(req('exportResult', { ...VALID.exportResult, path: '/data/'.padEnd(5000, 'a') }));

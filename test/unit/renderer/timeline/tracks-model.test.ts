@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { TrackData, TrackLaneRef, TrackSetData } from '../../../../src-main/contract.ts';
 import { PALETTE } from '../../../../src-renderer/charts/palette.ts';
 import { axisTicks } from '../../../../src-renderer/timeline/time-window.ts';
-import { boundsOf, buildModel, COUNTER_H, counterRanges, flowsOf, formatValue, hitTest, LANE_PAD, laneAt, ROW_H, sliceColor, zeroOf } from '../../../../src-renderer/timeline/tracks-model.ts';
+import { boundsOf, buildModel, COUNTER_H, counterRanges, flowsOf, formatValue, GROUP_H, hitTest, LANE_PAD, laneAt, ROW_H, sliceColor, zeroOf } from '../../../../src-renderer/timeline/tracks-model.ts';
 
 const T0 = 1_700_000_000_123_456_789n;
 const at = (ms: number) => (T0 + BigInt(ms) * 1_000_000n).toString();
@@ -51,21 +51,25 @@ describe('tracks model', () => {
 
   it('lays out one lane per slice or counter track, as tall as its rows; flows join lanes', () => {
     const m = buildModel(SET, T0, BigInt(at(40)));
+    // Under group headers: the migration states on top, then the source's lanes, then the destination's.
+    const G = GROUP_H;
+    expect(m.groups.map((g) => [g.key, g.y, g.count])).toEqual([['migration', 0, 1], ['src', G + ROW_H + 2 * LANE_PAD, 3], ['dst', 2 * G + 4 * ROW_H + 6 * LANE_PAD + COUNTER_H, 1]]);
     expect(m.lanes.map((l) => [l.id, l.y, l.height])).toEqual([
-      ['states:src', 0, ROW_H + 2 * LANE_PAD],
-      ['sections:src', ROW_H + 2 * LANE_PAD, 2 * ROW_H + 2 * LANE_PAD],
-      ['remaining:src', 3 * ROW_H + 4 * LANE_PAD, COUNTER_H],
-      ['multifd:src:ch:0', 3 * ROW_H + 4 * LANE_PAD + COUNTER_H, ROW_H + 2 * LANE_PAD],
-      ['multifd:dst:ch:0', 4 * ROW_H + 6 * LANE_PAD + COUNTER_H, ROW_H + 2 * LANE_PAD],
+      ['states:src', G, ROW_H + 2 * LANE_PAD],
+      ['sections:src', 2 * G + ROW_H + 2 * LANE_PAD, 2 * ROW_H + 2 * LANE_PAD],
+      ['remaining:src', 2 * G + 3 * ROW_H + 4 * LANE_PAD, COUNTER_H],
+      ['multifd:src:ch:0', 2 * G + 3 * ROW_H + 4 * LANE_PAD + COUNTER_H, ROW_H + 2 * LANE_PAD],
+      ['multifd:dst:ch:0', 3 * G + 4 * ROW_H + 6 * LANE_PAD + COUNTER_H, ROW_H + 2 * LANE_PAD],
     ]);
-    expect(m.height).toBe(5 * ROW_H + 8 * LANE_PAD + COUNTER_H);
+    expect(m.height).toBe(3 * G + 5 * ROW_H + 8 * LANE_PAD + COUNTER_H);
     expect(m.flows).toEqual([{ from: 'multifd:src:ch:0', to: 'multifd:dst:ch:0', t0: 15 * MS, t1: 40 * MS, name: 'packet 1' }]);
     // An untraced end reaches the end given (the run's last instant).
     const st = m.lanes[0];
     expect(st?.kind === 'slice' && st.items.map((s) => [s.name, s.t0, s.t1])).toEqual([['setup', 0, 5 * MS], ['active', 5 * MS, 40 * MS]]);
     expect(laneAt(m, -1)).toBeNull();
     expect(laneAt(m, m.height)).toBeNull();
-    expect(laneAt(m, ROW_H + 2 * LANE_PAD)?.id).toBe('sections:src');
+    expect(laneAt(m, 2 * GROUP_H + ROW_H + 2 * LANE_PAD)?.id).toBe('sections:src');
+    expect(laneAt(m, 0)).toBeNull();
   });
 
   it('hit tests slices per depth row, instants within the tolerance, and the counter step in force', () => {
