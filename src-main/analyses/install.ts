@@ -1,5 +1,6 @@
 // Creates (or refreshes) the analysis views of a workspace. Views are rebuilt from their
 // templates after every ingest, because the set of event tables they may name changes.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,11 +68,56 @@ export async function withScopedAnalyses<T>(conn: DuckDBConnection, traceIds: re
   }
 }
 
-/** Create or replace every analysis view (and macro) in the workspace. */
+/**
+ * What an analysis object's comment says: the hash of the SQL it was created from, and of what
+ * its columns were bound to when it was (every table's columns, DuckDB's version): a schema
+ * migration or another DuckDB makes every view again.
+ */
+function stamp(sql: string, bound: string): string {
+  return `qtw analysis ${createHash('sha256').update(bound).update('\0').update(sql).digest('hex').slice(0, 16)}`;
+}
+
+async function boundTo(conn: DuckDBConnection): Promise<string> {
+  const r = await conn.runAndReadAll(
+    `SELECT version(), table_name, column_name, data_type FROM duckdb_columns()
+     WHERE database_name = current_database() AND schema_name = 'main'
+       AND table_name IN (SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main')
+     ORDER BY table_name, column_index`,
+  );
+  return JSON.stringify(r.getRowsJS());
+}
+
+/**
+ * The comment of each view of this workspace, by name. Macros are not read (duckdb_functions()
+ * lists every built-in function: ~40 ms): each analysis that makes one also makes views, and
+ * its macros are made again with them.
+ */
+async function stamps(conn: DuckDBConnection): Promise<Map<string, string | null>> {
+  const r = await conn.runAndReadAll(`SELECT view_name, comment FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal`);
+  return new Map(r.getRowsJS().map(([name, comment]) => [String(name).toLowerCase(), comment === null ? null : String(comment)]));
+}
+
+/**
+ * Create or replace every analysis view (and macro) in the workspace. An analysis whose SQL,
+ * rendered for the event tables now present, is the one its objects were made from (their
+ * comment) is left as it is: opening a workspace, or ingesting a trace of the same events as
+ * the others, re-creates nothing. From the first one that changed on, every later one is made
+ * again, since they read the earlier ones (creation order) and DuckDB binds a view's columns
+ * when it is created.
+ */
 export async function installAnalyses(conn: DuckDBConnection): Promise<void> {
-  for (const { info, sql } of await renderAnalyses(conn)) {
+  const rendered = await renderAnalyses(conn);
+  const have = await stamps(conn);
+  const bound = await boundTo(conn);
+  let redo = false;
+  for (const { info, sql } of rendered) {
+    const mark = stamp(sql, bound);
+    const objects = [...sql.matchAll(CREATED)].map((m) => ({ kind: m[1], name: m[2], table: new RegExp(`\\bMACRO ${m[2]}\\s*\\([^)]*\\)\\s+AS TABLE\\b`).test(sql) }));
+    redo ||= objects.some((o) => o.kind === 'VIEW' && have.get(o.name.toLowerCase()) !== mark);
+    if (!redo) continue;
     try {
       await conn.run(sql);
+      for (const o of objects) await conn.run(`COMMENT ON ${o.kind === 'VIEW' ? 'VIEW' : o.table ? 'MACRO TABLE' : 'MACRO'} ${o.name} IS '${mark}'`);
     } catch (e) {
       throw new Error(`analysis ${info.name}: ${e instanceof Error ? e.message : String(e)}`);
     }

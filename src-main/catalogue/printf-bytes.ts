@@ -58,6 +58,9 @@ const OCT = digitTable(8, false);
 const DEC = digitTable(10, false);
 const HEX = digitTable(16, false);
 const HEX_UPPER = digitTable(16, true);
+/** Hex digit values in either case, for digits a scan has already checked. */
+const HEX_VALUE = digitTable(16, false);
+for (let d = 10; d < 16; d++) HEX_VALUE[55 + d] = d;
 
 function digitValue(c: number): number {
   return c <= ZERO + 9 ? c - ZERO : (c | 32) - 87;
@@ -96,6 +99,18 @@ function rangeLength(b: Uint8Array, i: number, end: number, max: number, maxLen:
   return 1;
 }
 
+/** A writer that also takes an ASCII string as its bytes (formats' EventRows). */
+interface AsciiBytesWriter extends ArgWriter {
+  setAsciiBytes(arg: number, bytes: Uint8Array, start: number, end: number): void;
+}
+
+/**
+ * Strings up to this long go to setAsciiBytes when the writer has it: DuckDB's inline string_t,
+ * which the writer lays out from the bytes with no JS string at all. A longer one becomes a
+ * string either way, and a slice of the line's text is the cheapest.
+ */
+const BYTES_STRING_MAX = 12;
+
 export class ByteMatcher {
   constructor(
     private readonly steps: readonly Step[],
@@ -110,6 +125,7 @@ export class ByteMatcher {
   match(b: Uint8Array, start: number, end: number, text: string, textStart: number, out: ArgWriter): boolean {
     const steps = this.steps;
     const shift = textStart - start;
+    const bytesOut = typeof (out as Partial<AsciiBytesWriter>).setAsciiBytes === 'function' ? (out as AsciiBytesWriter) : null;
     let i = start;
     for (let k = 0; k < steps.length; k++) {
       const st = steps[k];
@@ -130,6 +146,7 @@ export class ByteMatcher {
               // `(null)` is how glibc prints a NULL `char *`.
               const isNull = e - i === 6 && b[i] === 40 && b[i + 1] === 110 && b[i + 2] === 117 && b[i + 3] === 108 && b[i + 4] === 108 && b[i + 5] === 41;
               if (isNull) out.setNull(c.arg);
+              else if (bytesOut !== null && e - i <= BYTES_STRING_MAX) bytesOut.setAsciiBytes(c.arg, b, i, e);
               else out.setString(c.arg, text.slice(i + shift, e + shift));
             } else out.setNull(c.arg);
           }
@@ -185,20 +202,24 @@ export class ByteMatcher {
         case S_PTR: {
           const from = i;
           const c = st.cap as Capture;
-          let nil = false;
+          // The value is taken while the digits are scanned: %p is the commonest 64-bit argument.
+          let lo = 0;
+          let hi = 0;
           if (end - i >= 3 && b[i] === ZERO && b[i + 1] === 120 && HEX[b[i + 2]] >= 0) {
             i += 2;
-            const d0 = i;
-            while (i < end && i - d0 < 16 && HEX[b[i]] >= 0) i++;
+            const lim = Math.min(end, i + 16);
+            for (; i < lim; i++) {
+              const v = HEX[b[i]];
+              if (v < 0) break;
+              hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+              lo = ((lo << 4) | v) >>> 0;
+            }
           } else if (end - i >= 5 && b[i] === 40 && b[i + 1] === 110 && b[i + 2] === 105 && b[i + 3] === 108 && b[i + 4] === 41) {
-            nil = true;
             i += 5;
           } else return false;
           if (c.arg >= this.nArgs) break;
-          if (c.kind === K_POINTER && c.words) {
-            if (nil) out.setWords(c.arg, 0, 0);
-            else this.hexWords(b, from + 2, i, c.arg, out);
-          } else if (!this.viaText(st, text.slice(from + shift, i + shift), out)) return false;
+          if (c.kind === K_POINTER && c.words) out.setWords(c.arg, lo, hi);
+          else if (!this.viaText(st, text.slice(from + shift, i + shift), out)) return false;
           break;
         }
       }
@@ -251,7 +272,7 @@ export class ByteMatcher {
     let hi = 0;
     for (let i = from; i < to; i++) {
       hi = ((hi << 4) | (lo >>> 28)) >>> 0;
-      lo = ((lo << 4) | digitValue(b[i])) >>> 0;
+      lo = ((lo << 4) | HEX_VALUE[b[i]]) >>> 0;
     }
     out.setWords(arg, lo, hi);
   }

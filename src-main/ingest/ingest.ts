@@ -11,6 +11,7 @@ import { describePaste } from '../formats/paste.ts';
 import { catalogueVersion } from '../catalogue/index.ts';
 import { chooseCatalogue, type CatalogueChoice, type CatalogueFit } from './trial.ts';
 import { startParsePipeline, type ParsePipeline } from './pipeline/parse-pipeline.ts';
+import { discardWarmParseWorker, prewarmParseWorker } from './pipeline/parse-worker-spawn.ts';
 import { openInputs, type InputMember } from './sources/inputs.ts';
 import { NotTraceSummary, notTraceKind, type NotTraceKind } from './sources/not-traces.ts';
 import { simpletraceHeaderProblem } from '../formats/simpletrace-header.ts';
@@ -105,7 +106,11 @@ export async function ingest(ws: Workspace, opts: IngestOptions): Promise<Ingest
   // New traces would take over the rows a hand-edited workspace left behind: refuse instead.
   const broken = await ws.inconsistency();
   if (broken !== null) throw new Error(`${ws.path}: the workspace is inconsistent (${broken}); nothing was added: remove those traces or start a new workspace`);
-  return withIngestMemory(ws, () => ingestAll(ws, opts));
+  try {
+    return await withIngestMemory(ws, () => ingestAll(ws, opts));
+  } finally {
+    discardWarmParseWorker();
+  }
 }
 
 /** Run `f` with DuckDB's buffer cache set for writing a trace, and the user's setting back after. */
@@ -244,6 +249,9 @@ async function ingestMember(
       }
     }
   }
+  // A trace large enough to be decoded on a worker: its worker starts while the head is read
+  // and the catalogue chosen (from the sources, that start-up is most of a second).
+  if (workerLikely(member)) prewarmParseWorker();
   const head = await readHead(member, name, opts.signal);
   // A member that fails before anything recognisable is that member's error; the archive's
   // other members are still read.
@@ -273,6 +281,18 @@ async function ingestMember(
   const r = await writeTrace(ws, member, head, p, choice, { kind: 'new', forcedSide }, opts, say, started);
   if ('differs' in r) throw new Error(`${name}: internal error: a new trace compared with a stored sha256`);
   return r;
+}
+
+/** The size from which parse-pipeline.ts decodes on a worker (its WORKER_MIN_BYTES). */
+const WORKER_LIKELY_BYTES = 96 << 20;
+
+/** Whether the pipeline will decode this member on a worker, judged before its head is read. */
+function workerLikely(member: InputMember): boolean {
+  const policy = process.env.QTW_PARSE_WORKER;
+  if (policy === '0') return false;
+  if (policy === '1') return true;
+  // Decompressed size, known or guessed as writeTrace guesses it.
+  return (member.size ?? member.sourceBytes * (member.encodings.length > 0 ? 8 : 1)) >= WORKER_LIKELY_BYTES;
 }
 
 /** A member's first HEAD_BYTES (fewer when it is shorter), read before format and catalogue are decided. */

@@ -133,7 +133,15 @@ function repeats(): number {
 /** The largest figure, then every run's: the machine is shared, so the spread is part of the figure. */
 const spread = (v: number[], digits: number) => `${Math.max(...v).toFixed(digits)}${v.length > 1 ? ` (runs ${v.map((x) => x.toFixed(digits)).join(', ')})` : ''}`;
 
-async function measure(line: Line, dir: string, input: Input): Promise<void> {
+/**
+ * Which inputs get the per-stage CPU profile (a third ingest each): the issue-17 goals' two, the
+ * 7.2 log and the 10.2.50 simpletrace replay, unless QTW_BENCH_PROFILE=all (every input). Keeps
+ * the default `npm run bench` under 10 minutes on a 2-core machine.
+ */
+const profileAll = () => process.env.QTW_BENCH_PROFILE === 'all';
+
+async function measure(line: Line, dir: string, input: Input, opts: { profile: boolean } = { profile: true }): Promise<void> {
+  const started = performance.now();
   const size = input.rawBytes ?? statSync(input.file).size;
   const ws = path.join(dir, `ingest-${path.basename(input.file)}.duckdb`);
   const runs: ChildResult[] = [];
@@ -164,7 +172,12 @@ async function measure(line: Line, dir: string, input: Input): Promise<void> {
   }
   line('  peak RSS', `${spread(runs.map((x) => x.maxRssMB), 0)} MB`);
   line('  inside DuckDB appends (main thread)', `${s(r.appendMs)} (${((r.appendMs * 1e6) / Math.max(1, r.appendedRows)).toFixed(0)} ns a row)`);
-  profileLines(line, dir, input.catalogue, input.file, r);
+  // The per-ingest fixed costs, comparable across runs: CPU of the phases that do not grow with the input.
+  const fixed = (x: ChildResult) => x.phases.open.cpuMs + x.phases.commit.cpuMs + x.phases.after.cpuMs + x.phases.close.cpuMs;
+  line('  fixed phases CPU (open + commit + after + close)', `${s(fixed(r))}; after-commit steps ${Object.entries(r.steps).map(([k, v]) => `${k} ${s(v.cpuMs)}`).join(', ')} CPU`);
+  if (opts.profile || profileAll()) profileLines(line, dir, input.catalogue, input.file, r);
+  else line('  phases, wall / CPU of all threads', (['open', 'stream', 'commit', 'after', 'close'] as const).map((k) => `${k} ${(r.phases[k].wallMs / 1000).toFixed(2)}/${(r.phases[k].cpuMs / 1000).toFixed(2)}`).join(', ') + ' s (no CPU profile: QTW_BENCH_PROFILE=all)');
+  line('  bench time for this input', s(performance.now() - started));
 }
 
 /**
@@ -191,16 +204,17 @@ export async function ingestFigures(dir: string, line: Line, opts: { quick: bool
   await measure(line, dir, { label: '7.2 log replay (a-precopy src, TID@)', file: log72, catalogue: DEBIAN_72, prefix: 'tid' });
   const rn = ingestChild(path.join(dir, 'ingest-auto.duckdb'), '-', log72);
   line('  same log, no --catalogue (release detected)', `${(statSync(log72).size / 1e6 / ((rn.ms + rn.phases.close.wallMs) / 1000)).toFixed(1)} MB/s, ${rn.unparsed} unparsed`);
-  await measure(line, dir, { label: 'same 7.2 log replay as .gz (gzip -6)', file: log72gz, catalogue: DEBIAN_72, prefix: 'tid', rawBytes: statSync(log72).size });
-  await measure(line, dir, { label: '10.2.50 log replay (a-precopy src, ISO)', file: iso, catalogue: CAT_10_2, prefix: 'iso' });
-  await measure(line, dir, { label: '7.2 all-events log replay (6 samples)', file: all72, catalogue: DEBIAN_72, prefix: 'tid' });
+  const noProfile = { profile: false };
+  await measure(line, dir, { label: 'same 7.2 log replay as .gz (gzip -6)', file: log72gz, catalogue: DEBIAN_72, prefix: 'tid', rawBytes: statSync(log72).size }, noProfile);
+  await measure(line, dir, { label: '10.2.50 log replay (a-precopy src, ISO)', file: iso, catalogue: CAT_10_2, prefix: 'iso' }, noProfile);
+  await measure(line, dir, { label: '7.2 all-events log replay (6 samples)', file: all72, catalogue: DEBIAN_72, prefix: 'tid' }, noProfile);
   await measure(line, dir, { label: 'simpletrace v4 replay (10.2.50 src)', file: simple, catalogue: CAT_10_2, prefix: null });
   const rsn = ingestChild(path.join(dir, 'ingest-simple-auto.duckdb'), '-', simple);
   line(
     '  same simpletrace file, no --catalogue',
     rsn.errors.length > 0 ? `refused: ${rsn.errors[0]}` : `${(rsn.records / ((rsn.ms + rsn.phases.close.wallMs) / 1000) / 1e6).toFixed(2)} M records/s, ${rsn.unparsed} unparsed`,
   );
-  await measure(line, dir, { label: 'all-events simpletrace (10.2.50 src+dst)', file: simpleAll, catalogue: CAT_10_2, prefix: null });
+  await measure(line, dir, { label: 'all-events simpletrace (10.2.50 src+dst)', file: simpleAll, catalogue: CAT_10_2, prefix: null }, noProfile);
 
   const wsLog = path.join(dir, `ingest-${path.basename(log72)}.duckdb`);
   const t1 = performance.now();

@@ -31,7 +31,8 @@ class NameIds {
   private slots = new Int32Array(1024).fill(-1);
   private hashes: number[] = [];
   private starts: number[] = [];
-  private pool = new Uint8Array(16384);
+  /** The bytes of every name, for comparison (read by LogBytesParser's last-name check too). */
+  pool = new Uint8Array(16384);
   private poolLen = 0;
 
   /** Id of the name bytes[start, end) whose hash is `h` (see nameHash), interning it if new; -1 when the table is full. */
@@ -55,6 +56,11 @@ class NameIds {
     slots[s] = id;
     if (this.names.length * 2 > slots.length) this.grow();
     return id;
+  }
+
+  /** Where the bytes of name `id` are in `pool` (a grown pool keeps them where they were). */
+  start(id: number): number {
+    return this.starts[id];
   }
 
   private same(id: number, bytes: Uint8Array, start: number, len: number): boolean {
@@ -212,8 +218,28 @@ export class LogBytesParser {
     return true;
   }
 
+  /** The last name read (its id, and its bytes at `lastPool` in the pool): a log's lines come in runs of one event. */
+  private lastId = -1;
+  private lastLen = 0;
+  private lastPool = 0;
+
   /** The event name at b[i…): a name-character run that ends the line or is followed by a space. */
   private nameAt(b: Buffer, nameStart: number, end: number): boolean {
+    // The last line's name again (its bytes, then a space or the line's end): the same run, so
+    // the same id, without hashing it or probing the table.
+    const len = this.lastLen;
+    const after = nameStart + len;
+    if (this.lastId >= 0 && after <= end && (after === end || b[after] === SPACE)) {
+      const pool = this.ids.pool;
+      const p = this.lastPool;
+      let k = 0;
+      while (k < len && b[nameStart + k] === pool[p + k]) k++;
+      if (k === len) {
+        this.nameId = this.lastId;
+        this.msgStart = after < end ? after + 1 : end;
+        return true;
+      }
+    }
     let i = nameStart;
     let c = 0;
     // The name's hash (for NameIds) is taken while it is scanned.
@@ -226,6 +252,9 @@ export class LogBytesParser {
     if (i === nameStart || (i < end && c !== SPACE)) return false;
     const id = this.ids.id(b, nameStart, i, h);
     if (id < 0) return false;
+    this.lastId = id;
+    this.lastLen = i - nameStart;
+    this.lastPool = this.ids.start(id);
     this.nameId = id;
     this.msgStart = i < end ? i + 1 : end;
     return true;

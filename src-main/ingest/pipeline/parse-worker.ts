@@ -11,7 +11,10 @@ const port = parentPort;
 if (port === null) throw new Error('parse-worker must run in a worker thread');
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
-const init = workerData as WorkerInit;
+// A worker started ahead of its trace (prewarmParseWorker) loads this module first and gets its
+// init as the first message; parentPort queues it until the listener is attached.
+const init: WorkerInit =
+  (workerData as WorkerInit | null) ?? (await new Promise<WorkerInit>((resolve) => port.once('message', (m: { init: WorkerInit }) => resolve(m.init))));
 const catalogue = reloadCatalogue(init.catalogue.source, init.catalogue.name, init.catalogue.id);
 if (catalogue === null) {
   post({ type: 'failed', message: `catalogue ${init.catalogue.id} could not be reloaded in the parse worker` });
