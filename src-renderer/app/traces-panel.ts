@@ -164,7 +164,8 @@ export function createTracesPanel(
   }
 
   function runHeader(r: RunInfo): HTMLElement {
-    const title = h('span', { class: 'run-title', 'data-testid': 'run-title' }, runHeading(r));
+    // The narrow panel cuts long labels with an ellipsis: the whole heading is on hover.
+    const title = h('span', { class: 'run-title', 'data-testid': 'run-title', title: runHeading(r) }, runHeading(r));
     const rename = h('button', { class: 'trace-remove', title: 'Rename this run', 'data-testid': 'rename-run', 'aria-label': `Rename run ${r.runId}` }, '✎');
     const head = h('div', { class: 'run-head', 'data-run-id': r.runId }, title, hooks.renameRun ? rename : null);
     const status = h('span', { class: 'trace-confirm-status' });

@@ -1,11 +1,14 @@
 // "Preview" under a pinned query or analysis: runs it now and shows what the export will hold,
 // the top rows (with "N more rows") and the chart as pinned. Nothing runs until it is opened.
+// Times read as the export writes them: ms from the run's migration start, durations in ms (the
+// grid's rules, results/time-columns.ts); the raw ns stay in each cell's tooltip.
 import type { EngineClient, ReportItem } from '../../src-main/contract.ts';
 import { buildChartOption } from '../charts/chart-option.ts';
 import { echarts, type ECharts } from '../charts/echarts-setup.ts';
 import { columnKinds, formatCell } from '../results/cell-format.ts';
 import { clear, errorMessage, h } from '../util/dom.ts';
 import { formatCount } from '../util/time-format.ts';
+import { columnRole, formatDurationCell, formatTimeCell, refColumns, rowRef, TimeContext, timeColumnSpec } from '../results/time-columns.ts';
 
 /** The table rows a preview shows at most; the export keeps the item's own maxRows. */
 const PREVIEW_ROWS = 50;
@@ -33,6 +36,11 @@ export function createItemPreview(client: EngineClient, current: () => PreviewIt
     chart = null;
   }
 
+  async function timeContext(): Promise<TimeContext> {
+    const [runs, traces, alignment] = await Promise.all([client.call('listRuns', {}), client.call('listTraces', {}), client.call('clockAlignment', {})]);
+    return new TimeContext(runs, traces, alignment);
+  }
+
   async function load(): Promise<void> {
     const my = ++token;
     const it = current();
@@ -47,6 +55,8 @@ export function createItemPreview(client: EngineClient, current: () => PreviewIt
       const page = showTable && limit > 0 ? await client.call('fetchRows', { handle: result.handle, offset: 0, count: limit, sort: null }) : null;
       const spec = it.kind === 'query' && it.show !== 'table' ? it.chart : null;
       const data = spec ? await client.call('chartData', { handle: result.handle, spec: { ...spec, maxPoints: Math.min(spec.maxPoints, CHART_POINTS) } }) : null;
+      // Without runs the times stay raw ns rather than relative to a guessed start.
+      const ctx = page && result.columns.some((c) => columnRole(c) === 'time') ? await timeContext().catch(() => null) : null;
       if (my !== token || !el.open) return;
       clear(body);
       if (data) {
@@ -59,12 +69,19 @@ export function createItemPreview(client: EngineClient, current: () => PreviewIt
       }
       if (page) {
         const kinds = columnKinds(result.columns, new Set());
+        const roles = result.columns.map(columnRole);
+        const specs = result.columns.map((c) => timeColumnSpec(c.name));
+        const refs = refColumns(result.columns);
         const table = h('table', { class: 'rp-preview-table' },
           h('thead', {}, h('tr', {}, ...result.columns.map((c) => h('th', { title: c.type }, c.name)))));
         const tbody = h('tbody');
         for (const row of page.rows) {
           tbody.append(h('tr', {}, ...row.map((v, i) => {
-            const f = formatCell(v, kinds[i] ?? 'other');
+            const role = roles[i];
+            const ref = rowRef(row, refs);
+            const f = role === 'duration' ? formatDurationCell(v, 'relative')
+              : role === 'time' ? formatTimeCell(v, ctx ? 'relative' : 'raw', ctx?.baseFor(ref, specs[i]) ?? null, ctx?.clockFor(ref) ?? null)
+                : formatCell(v, kinds[i] ?? 'other');
             return h('td', { class: f.cls, title: f.title }, f.text);
           })));
         }

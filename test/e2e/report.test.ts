@@ -129,6 +129,13 @@ maybe('report builder over qtw serve (QEMU 7.2 a-precopy)', () => {
     expect(await page.$$eval(`${ap} .rp-preview-err`, (e) => e.map((x) => x.textContent))).toEqual([]);
     // One row per migration attempt: the source and the destination side of this one.
     expect(await page.$$eval(`${ap} tbody tr`, (trs) => trs.length)).toBe(2);
+    // Times read as the export writes them: ms from the migration start, raw ns on hover.
+    const heads = await page.$$eval(`${ap} thead th`, (ths) => ths.map((th) => th.textContent ?? ''));
+    const tsCol = heads.findIndex((n) => /(^|_)(ts|start|end|first|last)_ns$/.test(n));
+    expect(tsCol, heads.join(',')).toBeGreaterThanOrEqual(0);
+    const cell = await page.$eval(`${ap} tbody tr td:nth-child(${tsCol + 1})`, (td) => ({ text: td.textContent ?? '', title: td.getAttribute('title') ?? '' }));
+    expect(cell.text).toMatch(/^-?[\d,.]+ ms$/);
+    expect(cell.title).toMatch(/^\d+ ns\n/);
     await shot(page, 'report-01-builder');
   });
 
