@@ -14,6 +14,7 @@ import { toCell, type CellValue, type ColumnInfo } from '../../workspace/query.t
 import { readEventTables } from '../install.ts';
 import type { TableColumns } from '../template.ts';
 import { counterSql, scopeIds, sliceSql, type RunScope } from './families.ts';
+import { readScope } from './run-tracks.ts';
 
 export interface AreaLane {
   readonly trackId: string;
@@ -165,38 +166,10 @@ ORDER BY ord, CASE side WHEN 'src' THEN 0 WHEN 'dst' THEN 1 ELSE 2 END, track_id
   return { sql, notes, untyped: null };
 }
 
-/** The run's traces as runTracks takes them (same rules as its scope: timed, one clock kind). */
+/** The run's traces as its tracks have them (run-tracks.ts): a side without stamps or on another clock kind is left out, said in a note. */
 export async function areaScope(conn: DuckDBConnection, runId: number): Promise<{ scope: RunScope; notes: string[] }> {
-  const r = (await conn.runAndReadAll(`SELECT src_trace_id, dst_trace_id FROM runs WHERE run_id = ${Math.trunc(runId)}`)).getRowsJS();
-  if (r.length === 0) throw new Error(`no run ${runId} in this workspace`);
-  const [src, dst] = r[0].map((v) => (v === null ? null : Number(v)));
-  const ids = [src, dst].filter((x): x is number => x !== null);
-  const facts = new Map<number, { clock: string | null; offset: bigint; timed: boolean }>();
-  if (ids.length) {
-    const t = await conn.runAndReadAll(`SELECT trace_id, clock, clock_offset_ns, first_ts_ns IS NOT NULL FROM traces WHERE trace_id IN (${ids.join(', ')})`);
-    for (const [id, clock, off, timed] of t.getRowsJS()) {
-      facts.set(Number(id), { clock: clock === null ? null : String(clock), offset: off === null ? 0n : BigInt(off as bigint), timed: timed === true });
-    }
-  }
-  const notes: string[] = [];
-  const keep = (id: number | null, what: string): number | null => {
-    if (id === null) return null;
-    const f = facts.get(id);
-    if (!f?.timed || f.clock === 'none') {
-      notes.push(`${what} trace ${id} has no time stamps: it is left out`);
-      return null;
-    }
-    return id;
-  };
-  const s = keep(src, 'source');
-  let d = keep(dst, 'destination');
-  if (s !== null && d !== null && facts.get(d)?.clock !== facts.get(s)?.clock) {
-    notes.push(`destination trace ${d} is on another clock kind than the source's: it is left out`);
-    d = null;
-  }
-  const offsets = new Map<number, bigint>();
-  for (const id of [s, d]) if (id !== null) offsets.set(id, facts.get(id)?.offset ?? 0n);
-  return { scope: { src: s, dst: d, offsets }, notes };
+  const { scope, notes } = await readScope(conn, runId);
+  return { scope, notes };
 }
 
 /** Builds and runs one area summary on `conn`. */

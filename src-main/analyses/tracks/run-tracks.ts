@@ -54,7 +54,8 @@ interface TraceFacts {
   readonly timed: boolean;
 }
 
-async function readScope(conn: DuckDBConnection, runId: number): Promise<{ scope: RunScope; clock: string | null; notes: string[]; src: number | null; dst: number | null }> {
+/** A run's traces as the tracks (and the area selection, area.ts) read them: timed, one clock kind, offsets. */
+export async function readScope(conn: DuckDBConnection, runId: number): Promise<{ scope: RunScope; clock: string | null; notes: string[]; src: number | null; dst: number | null }> {
   const r = (await conn.runAndReadAll(`SELECT src_trace_id, dst_trace_id FROM runs WHERE run_id = ${Math.trunc(runId)}`)).getRowsJS();
   if (r.length === 0) throw new Error(`no run ${runId} in this workspace`);
   const [src, dst] = r[0].map((v) => (v === null ? null : Number(v)));
