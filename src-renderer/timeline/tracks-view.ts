@@ -96,6 +96,9 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
     const b = boundsOf(set);
     bounds = b && (spanOf(b) > 0n ? b : { from: b.from, to: b.from + 1_000n });
     zero = zeroOf(set);
+    // The axis origin on the aligned clock, for tests and tools reading the page.
+    root.dataset.zeroNs = zero?.zero.toString() ?? '';
+    root.dataset.zeroCaption = zero?.caption ?? '';
     view = bounds;
     fetched = null;
     model = bounds ? buildModel(set, bounds.from, bounds.to, new Map(), collapsed) : null;

@@ -50,6 +50,13 @@ function activeSpan(): { from: bigint; to: bigint } {
   return { from: states[i]!.ts, to: states[i + 1]!.ts };
 }
 
+/** The source log's first migrate_set_state (ns, the log's clock). */
+function firstStateTs(): bigint {
+  const m = /^\d+@(\d+)\.(\d{6}):migrate_set_state new state \S+$/m.exec(readFileSync(path.join(DIR, 'src.log'), 'utf8'));
+  if (!m) throw new Error('the sample has no migrate_set_state line');
+  return BigInt(m[1]) * 1_000_000_000n + BigInt(m[2]) * 1000n;
+}
+
 maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
   let wb: Workbench;
   let page: Page;
@@ -70,6 +77,11 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
     await page.waitForFunction((sel) => ((document.querySelector(sel) as HTMLElement | null)?.dataset.lanes ?? '') !== '', TK, { timeout: 60_000 });
     const s = await shown(page);
     expect(s.lanes).toContain('Source migration state');
+    // The relative axis: 0 is the migration start, the source's first migrate_set_state (the
+    // source is the run's clock), read from the log itself.
+    const zero = await page.$eval(TK, (el) => ({ ns: (el as HTMLElement).dataset.zeroNs ?? '', caption: (el as HTMLElement).dataset.zeroCaption ?? '' }));
+    expect(zero.caption).toBe('0 = migration start');
+    expect(BigInt(zero.ns)).toBe(firstStateTs());
     expect(s.lanes).toContain('Destination migration state');
     expect(s.lanes.filter((t) => /^Source multifd (thread|channel) \d+/.test(t))).toHaveLength(4);
     expect(s.lanes.filter((t) => /^Destination multifd (thread|channel) \d+/.test(t))).toHaveLength(4);
