@@ -194,9 +194,10 @@ export function buildModel(set: TrackSetData, origin: bigint, end: bigint, range
     const { height, rows } = laneHeight(t);
     if (t.kind === 'slice') {
       const items = t.items.map((s): SliceBox => {
-        const t0 = rel(s.tsNs);
+        const tsNs = BigInt(s.tsNs);
+        const t0 = Number(tsNs - origin);
         const durNs = s.durNs === null ? null : BigInt(s.durNs);
-        return { t0, t1: durNs === null ? Math.max(t0, endRel) : t0 + Number(durNs), depth: s.depth, name: s.name, tsNs: BigInt(s.tsNs), durNs, args: s.args };
+        return { t0, t1: durNs === null ? Math.max(t0, endRel) : t0 + Number(durNs), depth: s.depth, name: s.name, tsNs, durNs, args: s.args };
       });
       lanes.push({ ...common, kind: 'slice', y, height, rows, items });
     } else {
@@ -205,7 +206,8 @@ export function buildModel(set: TrackSetData, origin: bigint, end: bigint, range
       const items = t.items.map((p): CounterStep => {
         min = Math.min(min, p.value);
         max = Math.max(max, p.value);
-        return { t: rel(p.tsNs), value: p.value, tsNs: BigInt(p.tsNs) };
+        const tsNs = BigInt(p.tsNs);
+        return { t: Number(tsNs - origin), value: p.value, tsNs };
       });
       // A thinned counter's buckets hold values its kept points may not (the band is drawn).
       for (const b of buckets ?? []) {

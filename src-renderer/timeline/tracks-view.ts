@@ -21,7 +21,10 @@ function maxItems(): number {
   const n = Number(globalThis.localStorage?.getItem('qtw.tracks.maxItems'));
   return Number.isInteger(n) && n >= 4 && n <= MAX_ITEMS ? n : MAX_ITEMS;
 }
-const REFETCH_MS = 200;
+/** The refetch waits for input (wheel, keys, a drag) to pause this long; the view redraws at once meanwhile. */
+const REFETCH_MS = 80;
+/** Windows' replies kept for going back (each at most MAX_ITEMS items a track). */
+const RECENT_WINDOWS = 8;
 
 export interface TracksView {
   readonly element: HTMLElement;
@@ -62,6 +65,8 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
   let zero: { zero: bigint; caption: string } | null = null;
   let view: NsWindow | null = null;
   let fetched: NsWindow | null = null;
+  // The last windows' replies, by request (the same run as loaded; emptied when it loads again).
+  const recent = new Map<string, TrackSetData>();
   let seq = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const frames = frameScheduler(() => draw());
@@ -77,7 +82,10 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
   let drawCount = 0;
   let askedAt: number | null = null;
   let loadAt: number | null = null;
-  let fetchAt: { seq: number; t: number } | null = null;
+  // A refetch: asked at t, reply at reply, model built at built (performance.now()).
+  let fetchAt: { seq: number; t: number; reply: number; built: number; set: TrackSetData | null; input: number | null; cached: boolean } | null = null;
+  // The last view change (the refetch's debounce counts from it).
+  let inputAt: number | null = null;
   const bucketsWanted = () => Math.max(1, Math.round(scroller.clientWidth - LABEL_W));
 
   function say(text: string | null): void {
@@ -87,6 +95,7 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
 
   async function load(id: number): Promise<void> {
     const my = ++seq;
+    recent.clear();
     say('Loading tracks…');
     loadAt = performance.now();
     const set = await client.call('runTracks', { runId: id, fromNs: null, toNs: null, maxItemsPerTrack: maxItems(), bucketsPerTrack: bucketsWanted() });
@@ -114,14 +123,47 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
     const my = ++seq;
     const t0 = performance.now();
     const whole = sameWindow(w, bounds);
-    const set = whole ? full : await client.call('runTracks', { runId, fromNs: w.from.toString(), toNs: w.to.toString(), maxItemsPerTrack: maxItems(), bucketsPerTrack: bucketsWanted() });
+    const params = { runId, fromNs: w.from.toString(), toNs: w.to.toString(), maxItemsPerTrack: maxItems(), bucketsPerTrack: bucketsWanted() };
+    const key = JSON.stringify(params);
+    const cached = recent.get(key);
+    const set = whole ? full : cached ?? await client.call('runTracks', params);
     if (my !== seq || !full) return;
+    if (!whole) {
+      // Most recently used last: panning or zooming back to a window shown a moment ago asks no one.
+      recent.delete(key);
+      recent.set(key, set);
+      for (const k of recent.keys()) if (recent.size > RECENT_WINDOWS) recent.delete(k);
+    }
+    const t1 = performance.now();
     fetched = whole ? null : w;
     shownSet = merge(full, whole ? null : set);
     model = buildModel(shownSet, bounds.from, bounds.to, ranges, collapsed);
-    fetchAt = { seq: my, t: t0 };
+    fetchAt = { seq: my, t: t0, reply: t1, built: performance.now(), set: whole ? null : set, input: inputAt, cached: !whole && cached !== undefined };
     root.dataset.fetchSeq = String(my);
     update();
+  }
+
+  /**
+   * The refetch's phases for the bench (data-fetch-phases): engine call (server work, transport
+   * and JSON parse), merge and model, draw; and the reply's size. The size is measured after
+   * the frame and only when localStorage has qtw.tracks.bench = 1 (re-serialising costs time).
+   */
+  function markPhases(f: NonNullable<typeof fetchAt>, drawnAt: number): void {
+    const phases: Record<string, number> = { callMs: f.reply - f.t, modelMs: f.built - f.reply, drawMs: drawnAt - f.built, cached: f.cached ? 1 : 0 };
+    if (f.input !== null && f.input <= f.t) Object.assign(phases, { waitMs: f.t - f.input, fromInputMs: drawnAt - f.input });
+    setTimeout(() => {
+      if (f.set) {
+        let items = 0;
+        let buckets = 0;
+        for (const t of f.set.tracks) {
+          items += t.items.length;
+          buckets += t.buckets?.length ?? 0;
+        }
+        Object.assign(phases, { tracks: f.set.tracks.length, items, buckets });
+        if (globalThis.localStorage?.getItem('qtw.tracks.bench') === '1') phases.bytes = JSON.stringify(f.set).length;
+      }
+      root.dataset.fetchPhases = JSON.stringify({ seq: f.seq, ...phases });
+    }, 0);
   }
 
   function fail(e: unknown): void {
@@ -195,6 +237,7 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
     if (fetchAt !== null) {
       d.fetchMs = (now - fetchAt.t).toFixed(1);
       d.fetchDrawn = String(fetchAt.seq);
+      markPhases(fetchAt, now);
     }
     fetchAt = null;
   }
@@ -213,6 +256,7 @@ export function createTracksView(client: EngineClient, hooks: AreaHooks = {}): T
   function setView(w: NsWindow): void {
     if (view && sameWindow(w, view)) return;
     askedAt = performance.now();
+    inputAt = askedAt;
     view = w;
     update();
     clearTimeout(timer);

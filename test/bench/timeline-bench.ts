@@ -102,9 +102,13 @@ export async function timelineFigures(dir: string, line: Line): Promise<void> {
     return;
   }
   const served = await startQtw('serve', [ws], { CI: '1' });
+  // The windows the steps refetched, timed in process afterwards (the engine's share of a call).
+  const windows: { label: string; from: bigint; to: bigint }[] = [];
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // The Tracks view then also measures its refetches' reply sizes (tracks-view.ts markPhases).
+    await page.addInitScript(() => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('qtw.tracks.bench', '1'));
     const read = async () => page.evaluate(marks, TK);
     const until = async (ok: (d: Record<string, string | undefined>) => boolean, timeout = 120_000) => {
       const t0 = performance.now();
@@ -136,7 +140,18 @@ export async function timelineFigures(dir: string, line: Line): Promise<void> {
       const immediate = Number(drawn.frameMs);
       const fetched = await until((d) => d.fetchSeq !== before.fetchSeq && d.fetchDrawn === d.fetchSeq);
       const refetch = Number(fetched.fetchMs);
+      const [from, to] = (fetched.fetched ?? '').split('-');
+      if (from && to) windows.push({ label, from: BigInt(from), to: BigInt(to) });
       line(`UI: ${label}: redraw at once / refetched window drawn`, `${ms(immediate)} / ${ms(refetch)} ${goal(Math.max(immediate, refetch))}`);
+      // The refetch's phases (tracks-view.ts markPhases), counted from the engine call; the
+      // debounce before it (the view waits for input to pause) is not in these figures.
+      const phased = await until((d) => JSON.parse(d.fetchPhases ?? '{}').seq === Number(fetched.fetchSeq), 5_000).catch(() => null);
+      if (phased) {
+        const p = JSON.parse(phased.fetchPhases!) as Record<string, number>;
+        line('  call (engine + transport + parse) / merge+model / draw', `${ms(p.callMs)} / ${ms(p.modelMs)} / ${ms(p.drawMs)}${p.cached ? ' (window shown before: no call)' : ''}`);
+        if (p.fromInputMs !== undefined) line('  from the key press: debounce wait / refetched window drawn', `${ms(p.waitMs)} / ${ms(p.fromInputMs)}`);
+        if (p.tracks !== undefined) line('  reply', `${p.bytes === undefined ? '' : `${(p.bytes / 1e6).toFixed(2)} MB JSON, `}${p.tracks} tracks, ${p.items} items, ${p.buckets} buckets`);
+      }
     };
     for (let i = 1; i <= 3; i++) await step(`zoom step ${i} (W, x0.7)`, 'w');
     await step('pan step (D, 20 %)', 'd');
@@ -145,6 +160,27 @@ export async function timelineFigures(dir: string, line: Line): Promise<void> {
   } finally {
     await browser.close();
     await served.stop();
+  }
+  // After the server has closed the workspace.
+  await engineWindows(ws, runId, windows, line);
+}
+
+/** runTracks in process on the windows the UI refetched: what of a step's call is the engine's. */
+async function engineWindows(ws: string, runId: number, windows: readonly { label: string; from: bigint; to: bigint }[], line: Line): Promise<void> {
+  if (windows.length === 0) return;
+  const db = await DuckDBInstance.create(ws, { access_mode: 'READ_ONLY' });
+  const conn = await db.connect();
+  try {
+    // Warm as the server was: the whole run once.
+    await runTracks(conn, runId, { maxItems: 2000, buckets: 1200 });
+    for (const w of windows) {
+      const t0 = performance.now();
+      await runTracks(conn, runId, { from: w.from, to: w.to, maxItems: 2000, buckets: 1200 });
+      line(`engine alone, the window of ${w.label}`, ms(performance.now() - t0));
+    }
+  } finally {
+    conn.closeSync();
+    db.closeSync();
   }
 }
 

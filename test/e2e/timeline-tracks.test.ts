@@ -130,6 +130,36 @@ maybe('Timeline Tracks mode (QEMU 7.2 b-multifd4)', () => {
     await shot(page, 'timeline-tracks-zoomed');
   });
 
+  it('zooming back to a window shown a moment ago draws it again from the kept reply, the same as fetched', async () => {
+    const lanes = page.locator(`${TK} canvas.tk-lanes`);
+    const whole = async () => page.waitForFunction((sel) => (document.querySelector(sel) as HTMLElement).dataset.fetched === 'all', TK, { timeout: 30_000 });
+    // The zoomed window fetched and drawn, and its phases marked.
+    const zoomed = async () => page.waitForFunction((sel) => {
+      const d = (document.querySelector(sel) as HTMLElement).dataset;
+      return d.fetched === `${d.viewFromNs}-${d.viewToNs}` && d.fetchDrawn === d.fetchSeq && (JSON.parse(d.fetchPhases ?? '{}') as { seq?: number }).seq === Number(d.fetchSeq);
+    }, TK, { timeout: 30_000 });
+    const phases = async () => page.evaluate((sel) => {
+      const d = (document.querySelector(sel) as HTMLElement).dataset;
+      return { seq: d.fetchSeq ?? '', phases: JSON.parse(d.fetchPhases ?? '{}') as { seq?: number; cached?: number }, layout: d.layout ?? '', fetched: d.fetched ?? '' };
+    }, TK);
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await whole();
+    await lanes.focus();
+    await page.keyboard.press('w');
+    await zoomed();
+    const first = await phases();
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await whole();
+    await lanes.focus();
+    await page.keyboard.press('w');
+    await zoomed();
+    const again = await phases();
+    expect(again.fetched).toBe(first.fetched);
+    expect(Number(again.seq)).toBeGreaterThan(Number(first.seq));
+    expect(again.phases.cached).toBe(1);
+    expect(again.layout).toBe(first.layout);
+  });
+
   it("hovering a source multifd thread's lane at a packet the log sent names a packet of that lane", async () => {
     const m = /^(\d+)@(\d+)\.(\d{6}):multifd_send channel \d+ packet_num \d+/m.exec(readFileSync(path.join(DIR, 'src.log'), 'utf8'));
     if (!m) throw new Error('no multifd_send line');

@@ -298,6 +298,42 @@ describe('tracks of the sample runs', () => {
     }
   });
 
+  it("a thinned counter keeps each thinning bucket's first, last, lowest and highest point, with their tie rules, as computed from the log", async () => {
+    const src = id('qemu-7.2.22-log/a-precopy/src.log.gz');
+    const pages = events(path.join(LOG72, 'a-precopy/src.log.gz'), 'ram_save_page').map((e, i) => ({ ts: aligned(src, e.tsNs), value: i + 1 }));
+    const from = pages[Math.floor(pages.length / 5)].ts;
+    const to = pages[Math.floor((4 * pages.length) / 5)].ts;
+    const maxItems = 64;
+    const set = await runTracks(engine.ws.conn, run('qemu-7.2.22-log/a-precopy'), { from, to, maxItems, buckets: 300 });
+    const t = byId(set, 'pages-transferred:src');
+    if (t?.kind !== 'counter' || !t.truncated) throw new Error('pages-transferred is not a thinned counter');
+    // Thinning buckets: maxItems/4 spans of the window, each (to - from) / (maxItems/4) + 1 ns wide.
+    const w4 = (to - from) / BigInt(maxItems / 4) + 1n;
+    const groups = new Map<bigint, { ts: bigint; value: number }[]>();
+    for (const p of pages.filter((x) => x.ts >= from && x.ts <= to)) {
+      const b = (p.ts - from) / w4;
+      groups.set(b, [...(groups.get(b) ?? []), p]);
+    }
+    const key = (p: { ts: bigint; value: number }) => `${p.ts}:${p.value}`;
+    const want = new Map<string, { ts: bigint; value: number }>();
+    for (const g of groups.values()) {
+      const byTime = [...g].sort((a, b) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : a.value - b.value));
+      const byValue = [...g].sort((a, b) => (a.value !== b.value ? a.value - b.value : a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      const hiValue = byValue[byValue.length - 1].value;
+      const first = byTime[0];
+      const lastTs = byTime[byTime.length - 1].ts;
+      const last = byTime.filter((p) => p.ts === lastTs).reduce((a, p) => (p.value > a.value ? p : a));
+      const highest = byValue.filter((p) => p.value === hiValue).reduce((a, p) => (p.ts < a.ts ? p : a));
+      for (const p of [first, last, byValue[0], highest]) want.set(key(p), p);
+    }
+    const expected = [...want.values()].sort((a, b) => (a.ts !== b.ts ? (a.ts < b.ts ? -1 : 1) : a.value - b.value));
+    expect(groups.size).toBeGreaterThan(1);
+    expect(t.items.filter((p) => p.ts >= from).map(key)).toEqual(expected.map(key));
+    // The point in force at the window's start comes first: the last log point before it.
+    const before = pages.filter((p) => p.ts < from);
+    expect(key(t.items[0])).toBe(key(before[before.length - 1]));
+  });
+
   it('a thinned slice track summarises every slice of the window in its buckets, with min/max duration as an independent query gives', async () => {
     const src = id('qemu-7.2.22-log/b-multifd4/src.log');
     const set = await runTracks(engine.ws.conn, run('qemu-7.2.22-log/b-multifd4'), { maxItems: 8, buckets: 50 });
